@@ -1,0 +1,68 @@
+package accept
+
+import (
+	"strings"
+	"testing"
+)
+
+// big returns a header of about 64 KB made of n copies of elem followed by
+// last.
+func big(elem, last string) string {
+	n := 64 << 10 / (len(elem) + 2)
+	return strings.Repeat(elem+", ", n) + last
+}
+
+func TestHugeHeaders(t *testing.T) {
+	jsonXML := offers("application/json", "application/xml")
+	tests := []struct {
+		name   string
+		accept string
+		want   int
+	}{
+		{"thousands of ranges", big("application/x-thing;q=0.9", "application/xml;q=0.2"), 1},
+		{"thousands of q=0", big("application/json;q=0", "*/*;q=0.1"), 1},
+		{"thousands of malformed", big("*/json;q=abc", "application/xml"), 1},
+		{"only malformed", big("text/plain;a=1;a=2", "bad"), 0},
+		{"empty elements", strings.Repeat(" ,", 32<<10) + "application/xml", 1},
+		{"one range with many parameters", "application/json" + strings.Repeat(";a=b", 16<<10) + ", application/xml;q=0.1", 1},
+		{"one range with many empty parameters", "application/json" + strings.Repeat(";", 64<<10) + ";q=0.5, application/xml;q=0.1", 0},
+		{"one long quoted value", `application/json;a="` + strings.Repeat(`x\",`, 16<<10) + `", application/xml`, 1},
+		{"unterminated quote", `application/xml;q=0.1, text/plain;a="` + strings.Repeat("x,", 32<<10), 1},
+		{"long token", "application/" + strings.Repeat("j", 64<<10) + ", application/xml;q=0.3", 1},
+		{"accept extensions", "application/json;q=0.1" + strings.Repeat(";ext=1", 10<<10) + ", application/xml;q=0.05", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if len(tt.accept) < 60<<10 {
+				t.Fatalf("header is only %d bytes", len(tt.accept))
+			}
+			if got := Negotiate([]string{tt.accept}, jsonXML); got != tt.want {
+				t.Errorf("Negotiate = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNoAllocations(t *testing.T) {
+	many := offers("a/a", "a/b", "a/c", "a/d", "a/e", "a/f", "a/g", "a/h", "a/i", "text/plain;format=flowed;charset=utf-8")
+	headers := [][]string{
+		nil,
+		{""},
+		{curl},
+		{chromium},
+		{rfcExample},
+		{`text/plain;format="flo\wed";charset=UTF-8;q=0.5;ext="x,y", */*;q=0`},
+		{"*/json, q=abc", `text/plain;a="`},
+		{big("application/x-thing;q=0.9", "application/xml;q=0.2")},
+	}
+	for _, h := range headers {
+		for _, o := range [][]MediaType{problemOffers, many} {
+			if n := testing.AllocsPerRun(20, func() { Negotiate(h, o) }); n != 0 {
+				t.Errorf("Negotiate(%.40q, %d offers) allocates %v times", h, len(o), n)
+			}
+			if n := testing.AllocsPerRun(20, func() { Quality(h, o[len(o)-1]) }); n != 0 {
+				t.Errorf("Quality(%.40q) allocates %v times", h, n)
+			}
+		}
+	}
+}

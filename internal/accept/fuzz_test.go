@@ -1,0 +1,58 @@
+package accept
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzNegotiate checks that Negotiate never panics, stays in range and
+// agrees with Quality. The accept argument is split into field lines at
+// newlines; offers is a newline-separated list, invalid ones dropped.
+func FuzzNegotiate(f *testing.F) {
+	seeds := []struct{ accept, offers string }{
+		{"", "application/json"},
+		{curl, "application/json\napplication/problem+json"},
+		{chromium, "application/problem+json\napplication/json\napplication/problem+xml\napplication/xml"},
+		{rfcExample, "text/plain;format=flowed\ntext/plain\ntext/html\nimage/jpeg\ntext/plain;format=fixed\ntext/html;level=3"},
+		{"*/*, application/json;q=0", "application/json\napplication/xml"},
+		{"APPLICATION/JSON;Q=0.5\ntext/*", "text/html\napplication/json"},
+		{`text/plain;x="a,b\"c";charset=UTF-8`, `text/plain;x="a,b\"c";charset=utf-8`},
+		{"*/json, application/json;q=abc, text/plain;q=1.5", "application/json"},
+		{"text/plain;a=1;A=2, text/plain;a=\"unterminated", "text/plain;a=1"},
+		{" , ,\t,", "a/b"},
+		{"text/plain;q=0.5;ext=\"x;y\";z, */*;q=0.001", "text/plain\nimage/png"},
+		{"a/b;;;;q=1.000", ""},
+	}
+	for _, s := range seeds {
+		f.Add(s.accept, s.offers)
+	}
+	f.Fuzz(func(t *testing.T, accept, offerList string) {
+		var lines []string
+		if accept != "" {
+			lines = strings.Split(accept, "\n")
+		}
+		var os []MediaType
+		for _, s := range strings.Split(offerList, "\n") {
+			if m, err := ParseMediaType(s); err == nil {
+				os = append(os, m)
+			}
+		}
+		got := Negotiate(lines, os)
+		if got < -1 || got >= len(os) {
+			t.Fatalf("Negotiate = %d, out of [-1, %d)", got, len(os))
+		}
+		best, bestAt := 0, -1
+		for i, o := range os {
+			q := Quality(lines, o)
+			if q < 0 || q > 1000 {
+				t.Fatalf("Quality(%s) = %d, out of [0, 1000]", o, q)
+			}
+			if q > best {
+				best, bestAt = q, i
+			}
+		}
+		if got != bestAt {
+			t.Fatalf("Negotiate = %d, but the first offer with the highest Quality (%d) is %d", got, best, bestAt)
+		}
+	})
+}
