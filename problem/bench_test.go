@@ -1,0 +1,85 @@
+package problem_test
+
+import (
+	"encoding/json"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// discard is a ResponseWriter that keeps one header map and drops the
+// body, so the benchmarks measure the writers and not a recorder.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}
+
+type stdProblem struct {
+	Type     string `json:"type"`
+	Title    string `json:"title"`
+	Status   int    `json:"status"`
+	Detail   string `json:"detail,omitempty"`
+	Instance string `json:"instance,omitempty"`
+}
+
+type stdExtended struct {
+	stdProblem
+	TraceID string               `json:"traceId"`
+	Errors  []problem.FieldError `json:"errors"`
+}
+
+// BenchmarkWrite compares the shared writer with the two ways Go code
+// usually renders problems, on the same members, in one run.
+func BenchmarkWrite(b *testing.B) {
+	const detail = "Cloud 42 does not exist or you cannot see it."
+	basic := &problem.Problem{Type: problem.TypeNotFound, Title: "Not Found", Status: 404,
+		Detail: detail, Instance: "/requests/host-abc-000001"}
+	errs := []problem.FieldError{
+		problem.BodyError("is required", "name"),
+		problem.ParamError("cloudPk", "must be an integer"),
+	}
+	extended := basic.With("traceId", "4bf92f3577b34da6a3ce929d0e0e4736").WithErrors(errs...)
+	stdBasic := stdProblem{Type: "/problems/not-found", Title: "Not Found", Status: 404,
+		Detail: detail, Instance: "/requests/host-abc-000001"}
+	stdExt := stdExtended{stdProblem: stdBasic, TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", Errors: errs}
+
+	r := httptest.NewRequest(http.MethodGet, "/cloud/42", nil)
+	w := &discard{h: http.Header{}}
+	pw := &problem.Writer{}
+
+	run := func(name string, fn func()) {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				fn()
+			}
+		})
+	}
+	run("chiguard/basic", func() { pw.Write(w, r, basic) })
+	run("chiguard/extensions", func() { pw.Write(w, r, extended) })
+	run("stdlib/encoder", func() {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(stdBasic.Status)
+		json.NewEncoder(w).Encode(stdBasic)
+	})
+	run("stdlib/encoder-extensions", func() {
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(stdExt.Status)
+		json.NewEncoder(w).Encode(stdExt)
+	})
+	ext := map[string]any{"traceId": stdExt.TraceID, "errors": errs}
+	run("stdlib/map", func() {
+		m := map[string]any{"type": stdBasic.Type, "title": stdBasic.Title, "status": stdBasic.Status,
+			"detail": stdBasic.Detail, "instance": stdBasic.Instance}
+		maps.Copy(m, ext)
+		body, _ := json.Marshal(m)
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(stdBasic.Status)
+		w.Write(body)
+	})
+}

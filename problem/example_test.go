@@ -1,0 +1,57 @@
+package problem_test
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// A handler returns problems as errors; the writer renders them, and hides
+// the text of unexpected errors.
+func Example() {
+	h := problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		switch r.URL.Query().Get("id") {
+		case "":
+			return problem.BadRequest("The id query parameter is required.").
+				WithErrors(problem.ParamError("id", "is required"))
+		case "42":
+			return problem.NotFound("Cloud 42 does not exist.")
+		default:
+			return errors.New("database unreachable") // logged, not shown
+		}
+	})
+	for _, target := range []string{"/cloud", "/cloud?id=42", "/cloud?id=7"} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", target, nil))
+		fmt.Println(w.Code, w.Header().Get("Content-Type"))
+		fmt.Println(w.Body.String())
+	}
+	// Output:
+	// 400 application/problem+json
+	// {"type":"/problems/bad-request","title":"Bad Request","status":400,"detail":"The id query parameter is required.","errors":[{"detail":"is required","parameter":"id"}]}
+	// 404 application/problem+json
+	// {"type":"/problems/not-found","title":"Not Found","status":404,"detail":"Cloud 42 does not exist."}
+	// 500 application/problem+json
+	// {"type":"/problems/internal-server-error","title":"Internal Server Error","status":500}
+}
+
+// A catalog with the API's public base and one type of its own renders the
+// error-codes page the API documents.
+func ExampleCatalog() {
+	c := problem.NewCatalog("https://api.example.com/problems/")
+	c.MustRegister(problem.Type{Slug: "cloud-locked", Status: http.StatusConflict, Title: "Cloud Locked",
+		Description: "The cloud is being exported; retry when the export is done."})
+	t, _ := c.Lookup("cloud-locked")
+	fmt.Println(c.URI(t))
+
+	w := httptest.NewRecorder()
+	pw := &problem.Writer{Catalog: c}
+	pw.Write(w, httptest.NewRequest("GET", "/cloud/1", nil), &problem.Problem{Type: "cloud-locked"})
+	fmt.Println(w.Code, w.Body.String())
+	// Output:
+	// https://api.example.com/problems/cloud-locked
+	// 409 {"type":"https://api.example.com/problems/cloud-locked","title":"Cloud Locked","status":409}
+}

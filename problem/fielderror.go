@@ -1,0 +1,69 @@
+package problem
+
+import "strings"
+
+// FieldError locates one invalid piece of a request. Exactly one of Pointer,
+// Parameter and Header is set: Pointer is a JSON Pointer into the body in URI
+// fragment form ("#/name", RFC 6901 §6), Parameter names a path or query
+// parameter, Header names a request header. Every chiguard validation failure
+// lists its field errors under the problem's "errors" member in this shape.
+type FieldError struct {
+	Detail    string `json:"detail"`
+	Pointer   string `json:"pointer,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
+	Header    string `json:"header,omitempty"`
+}
+
+// BodyError reports an invalid body field at the JSON Pointer made of the
+// given reference tokens, e.g. BodyError("must not be empty", "name").
+func BodyError(detail string, tokens ...string) FieldError {
+	return FieldError{Detail: detail, Pointer: Pointer(tokens...)}
+}
+
+// ParamError reports an invalid path or query parameter.
+func ParamError(name, detail string) FieldError {
+	return FieldError{Detail: detail, Parameter: name}
+}
+
+// HeaderError reports an invalid request header.
+func HeaderError(name, detail string) FieldError {
+	return FieldError{Detail: detail, Header: name}
+}
+
+// Pointer builds a JSON Pointer in URI fragment form from reference tokens:
+// "~" and "/" are escaped as RFC 6901 says, then characters a fragment cannot
+// hold are percent-encoded. Pointer() is "#", the whole document.
+func Pointer(tokens ...string) string {
+	var b strings.Builder
+	b.WriteByte('#')
+	for _, t := range tokens {
+		b.WriteByte('/')
+		for i := 0; i < len(t); i++ {
+			c := t[i]
+			switch {
+			case c == '~':
+				b.WriteString("~0")
+			case c == '/':
+				b.WriteString("~1")
+			case fragmentSafe(c):
+				b.WriteByte(c)
+			default:
+				const hex = "0123456789ABCDEF"
+				b.WriteByte('%')
+				b.WriteByte(hex[c>>4])
+				b.WriteByte(hex[c&15])
+			}
+		}
+	}
+	return b.String()
+}
+
+// fragmentSafe reports the characters RFC 3986 allows unescaped in a
+// fragment (pchar / "/" / "?"), '%' excepted since it starts an escape.
+func fragmentSafe(c byte) bool {
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-._~!$&'()*+,;=:@/?", c) >= 0
+}

@@ -1,0 +1,170 @@
+package problem_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// render writes p for a GET with the given Accept through pw and returns
+// the recorded response and the decoded body.
+func render(t *testing.T, pw *problem.Writer, accept string, p *problem.Problem) (*httptest.ResponseRecorder, map[string]any) {
+	t.Helper()
+	r := httptest.NewRequest(http.MethodGet, "/cloud/1", nil)
+	if accept != "" {
+		r.Header.Set("Accept", accept)
+	}
+	w := httptest.NewRecorder()
+	pw.Write(w, r, p)
+	var body map[string]any
+	if strings.Contains(w.Header().Get("Content-Type"), "json") {
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+			t.Fatalf("body is not JSON: %v\n%s", err, w.Body)
+		}
+	}
+	return w, body
+}
+
+func TestExtensionMembersAreTopLevelInOrder(t *testing.T) {
+	p := problem.BadRequest("bad").
+		With("zeta", 1).
+		With("alpha", "a").
+		With("zeta", 2).
+		WithErrors(problem.BodyError("is required", "name"))
+	w, _ := render(t, &problem.Writer{}, "", p)
+	want := `{"type":"/problems/bad-request","title":"Bad Request","status":400,"detail":"bad",` +
+		`"zeta":2,"alpha":"a","errors":[{"detail":"is required","pointer":"#/name"}]}`
+	if got := w.Body.String(); got != want {
+		t.Fatalf("body\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestWithPanicsOnNamesRFC9457Forbids(t *testing.T) {
+	for _, name := range []string{"type", "title", "status", "detail", "instance", "ab", "1abc", "a b", "_abc", "ab.c", "ab\"c", ""} {
+		t.Run(name, func(t *testing.T) {
+			defer func() {
+				v := recover()
+				err, ok := v.(error)
+				if !ok || !errors.Is(err, problem.ErrInvalidExtensionName) {
+					t.Fatalf("With(%q) recovered %v, want ErrInvalidExtensionName", name, v)
+				}
+				if !strings.Contains(err.Error(), fmt.Sprintf("%q", name)) {
+					t.Errorf("panic %q does not name the member", err)
+				}
+			}()
+			problem.BadRequest("").With(name, 1)
+		})
+	}
+	for _, name := range []string{"traceId", "violated-policies", "abc", "a_1"} {
+		problem.BadRequest("").With(name, 1) // must not panic
+	}
+}
+
+func TestWithMethodsLeaveTheOriginalUnchanged(t *testing.T) {
+	base := problem.NotFound("orig").With("one", 1).WithHeader("X-A", "1")
+	_ = base.With("two", 2).WithHeader("X-B", "2").WithDetail("changed").WithCause(errors.New("x"))
+	if base.Detail != "orig" || base.Cause() != nil {
+		t.Fatalf("base changed: %+v", base)
+	}
+	if _, ok := base.Extension("two"); ok {
+		t.Fatal("base gained an extension")
+	}
+	if base.Header().Get("X-B") != "" {
+		t.Fatal("base gained a header")
+	}
+}
+
+func TestErrorStringAndUnwrap(t *testing.T) {
+	cause := errors.New("db down")
+	p := problem.ServiceUnavailable("try later").WithCause(cause)
+	if got, want := p.Error(), "503 Service Unavailable: try later: db down"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if !errors.Is(p, cause) {
+		t.Error("errors.Is does not find the cause")
+	}
+}
+
+func TestFromError(t *testing.T) {
+	nf := problem.NotFound("no cloud 3")
+	tests := []struct {
+		name       string
+		err        error
+		wantStatus int
+		wantSame   bool
+	}{
+		{"problem", nf, 404, true},
+		{"wrapped problem", fmt.Errorf("loading: %w", nf), 404, true},
+		{"max bytes", fmt.Errorf("decode: %w", &http.MaxBytesError{Limit: 10}), 413, false},
+		{"plain error", errors.New("pq: password authentication failed"), 500, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := problem.FromError(tt.err)
+			if p.Status != tt.wantStatus {
+				t.Fatalf("status %d, want %d", p.Status, tt.wantStatus)
+			}
+			if tt.wantSame && p != nf {
+				t.Error("did not return the carried problem")
+			}
+			if strings.Contains(p.Detail, "pq:") {
+				t.Errorf("detail leaks the error: %q", p.Detail)
+			}
+		})
+	}
+	if problem.FromError(nil) != nil {
+		t.Error("FromError(nil) != nil")
+	}
+}
+
+func TestHandlerFuncWritesReturnedErrors(t *testing.T) {
+	h := problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		if r.URL.Query().Get("fail") == "secret" {
+			return errors.New("secret internal text")
+		}
+		if r.URL.Query().Get("fail") != "" {
+			return problem.Conflict("name taken")
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
+	})
+	tests := []struct {
+		query      string
+		wantStatus int
+	}{{"", 204}, {"?fail=1", 409}, {"?fail=secret", 500}}
+	for _, tt := range tests {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/x"+tt.query, nil))
+		if w.Code != tt.wantStatus {
+			t.Errorf("%q: status %d, want %d", tt.query, w.Code, tt.wantStatus)
+		}
+		if strings.Contains(w.Body.String(), "secret internal") {
+			t.Errorf("%q: body leaks the error: %s", tt.query, w.Body)
+		}
+	}
+}
+
+func TestPointerEscapesTokens(t *testing.T) {
+	tests := []struct {
+		tokens []string
+		want   string
+	}{
+		{nil, "#"},
+		{[]string{"name"}, "#/name"},
+		{[]string{"items", "0", "id"}, "#/items/0/id"},
+		{[]string{"a/b", "m~n"}, "#/a~1b/m~0n"},
+		{[]string{"a b", "c%d", "é"}, "#/a%20b/c%25d/%C3%A9"},
+		{[]string{""}, "#/"},
+	}
+	for _, tt := range tests {
+		if got := problem.Pointer(tt.tokens...); got != tt.want {
+			t.Errorf("Pointer(%q) = %q, want %q", tt.tokens, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,374 @@
+package problem
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chiguard/chiguard/internal/accept"
+	chimw "github.com/go-chi/chi/v5/middleware"
+)
+
+// Writer renders problems as RFC 9457 responses. Every chiguard middleware
+// writes its refusals through one, so a setting made here holds for every
+// error the API sends. Set the fields before first use; a Writer is safe for
+// concurrent use and its zero value is ready.
+type Writer struct {
+	// Catalog resolves type slugs and titles. Nil means DefaultCatalog.
+	Catalog *Catalog
+	// Logger receives every 5xx with its cause and request ID, and 4xx at
+	// debug level. Nil means slog.Default().
+	Logger *slog.Logger
+	// Alert, if set, is called for every 5xx, off the request's goroutine:
+	// similar alerts within AlertInterval are folded into one, and alerts
+	// are dropped (and logged) while MaxAlertsInFlight hooks are running.
+	Alert func(context.Context, Alert)
+	// AlertInterval is the deduplication window. Zero means one minute.
+	AlertInterval time.Duration
+	// MaxAlertsInFlight bounds concurrent Alert calls. Zero means 4.
+	MaxAlertsInFlight int
+	// Development adds the internal cause of 5xx problems to the body as a
+	// "cause" member. Never enable it in production.
+	Development bool
+	// XML enables application/problem+xml (RFC 9457 Appendix B) for
+	// clients that prefer it.
+	XML bool
+	// RequestID returns the request's ID for logs, alerts and "instance".
+	// Nil means the ID chi's (or chiguard's) RequestID middleware stored.
+	RequestID func(*http.Request) string
+	// Instance returns the "instance" member of a problem that has none.
+	// Nil means the request ID, percent-encoded as a relative URI
+	// reference; return "" to omit the member.
+	Instance func(r *http.Request, requestID string) string
+
+	alertsOnce sync.Once
+	alerts     *alerter
+}
+
+// DefaultWriter is the documented default that Write uses for requests
+// without a writer installed by Writer.Middleware. Configure it at start-up
+// or, to keep configuration local, install your own Writer with Middleware.
+var DefaultWriter = &Writer{}
+
+type writerKey struct{}
+
+// Middleware makes pw the writer that Write, and so every chiguard
+// middleware after it, uses for this request.
+func (pw *Writer) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, pw)))
+	})
+}
+
+// WriterFrom returns the writer installed in ctx, or DefaultWriter.
+func WriterFrom(ctx context.Context) *Writer {
+	if pw, ok := ctx.Value(writerKey{}).(*Writer); ok {
+		return pw
+	}
+	return DefaultWriter
+}
+
+// Write renders p as the response to r with the request's writer (see
+// WriterFrom). A nil p is a 500.
+func Write(w http.ResponseWriter, r *http.Request, p *Problem) {
+	WriterFrom(r.Context()).Write(w, r, p)
+}
+
+// Media types a problem can be sent as. The header values are shared
+// slices of capacity one: Header.Add copies them before appending.
+var (
+	hdrProblemJSON = []string{"application/problem+json"}
+	hdrJSON        = []string{"application/json"}
+	hdrProblemXML  = []string{"application/problem+xml"}
+	hdrXML         = []string{"application/xml"}
+	hdrNoStore     = []string{"no-store"}
+	hdrNoSniff     = []string{"nosniff"}
+	hdrVaryAccept  = []string{"Accept"}
+
+	jsonOffers = []accept.MediaType{
+		accept.MustParseMediaType("application/problem+json"),
+		accept.MustParseMediaType("application/json"),
+	}
+	allOffers = append(jsonOffers[:2:2],
+		accept.MustParseMediaType("application/problem+xml"),
+		accept.MustParseMediaType("application/xml"),
+	)
+	offerHeaders = [][]string{hdrProblemJSON, hdrJSON, hdrProblemXML, hdrXML}
+)
+
+// resolved is a problem with every member the writer derives filled in.
+type resolved struct {
+	p               *Problem
+	status          int
+	typeBase, typeS string // the type URI is typeBase+typeS
+	title           string
+	instance        string
+	requestID       string
+}
+
+func (pw *Writer) resolve(r *http.Request, p *Problem) resolved {
+	cat := pw.Catalog
+	if cat == nil {
+		cat = DefaultCatalog
+	}
+	res := resolved{p: p, status: p.Status, typeS: p.Type, title: p.Title}
+	var t *Type
+	switch {
+	case p.Type == "":
+		t, _ = cat.forStatus(validStatus(p.Status))
+	case isSlug(p.Type):
+		t, _ = cat.lookup(p.Type)
+		res.typeBase = cat.base
+	default:
+		t, _ = cat.lookup(p.Type)
+	}
+	if t != nil {
+		if res.status == 0 {
+			res.status = t.Status
+		}
+		if t.Slug != "" {
+			res.typeBase, res.typeS = cat.base, t.Slug
+		} else {
+			res.typeBase, res.typeS = "", t.URI
+		}
+		if res.title == "" {
+			res.title = t.Title
+		}
+	}
+	res.status = validStatus(res.status)
+	if res.typeS == "" {
+		res.typeS = "about:blank"
+	}
+	if res.title == "" {
+		res.title = http.StatusText(res.status)
+	}
+	if pw.RequestID != nil {
+		res.requestID = pw.RequestID(r)
+	} else {
+		res.requestID = chimw.GetReqID(r.Context())
+	}
+	res.instance = p.Instance
+	if res.instance == "" {
+		if pw.Instance != nil {
+			res.instance = pw.Instance(r, res.requestID)
+		} else {
+			res.instance = uriReference(res.requestID)
+		}
+	}
+	return res
+}
+
+// validStatus keeps the body's status equal to the HTTP status: anything
+// but a 4xx or 5xx is a programming error, answered as a 500.
+func validStatus(s int) int {
+	if s < 400 || s > 599 {
+		return http.StatusInternalServerError
+	}
+	return s
+}
+
+// Write renders p as the response to r: it negotiates the format, sets
+// Content-Type, Vary, Cache-Control and p's headers, writes the status and
+// (except for HEAD) the body, then logs and alerts. If the response has
+// already started, it writes nothing and logs instead.
+func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
+	if p == nil {
+		p = &Problem{}
+	}
+	res := pw.resolve(r, p)
+	if responseStarted(w) {
+		pw.logger().LogAttrs(r.Context(), slog.LevelError,
+			"problem: response already started, problem not sent", pw.attrs(r, &res)...)
+		pw.alert(r, &res)
+		return
+	}
+	h := w.Header()
+	if len(h) != 0 {
+		// Validators and lengths set for a representation that is not coming.
+		delete(h, "Content-Length")
+		delete(h, "Etag")
+		delete(h, "Last-Modified")
+	}
+	for k, v := range p.header {
+		h[k] = v[:len(v):len(v)] // an Add to the response must not write into p
+	}
+	offer := pw.negotiate(r)
+	h["Content-Type"] = offerHeaders[offer]
+	h["Cache-Control"] = hdrNoStore
+	h["X-Content-Type-Options"] = hdrNoSniff
+	addVaryAccept(h)
+	w.WriteHeader(res.status)
+	if r.Method != http.MethodHead {
+		buf := getBuffer()
+		*buf = pw.appendJSON((*buf)[:0], r, &res)
+		if offer >= 2 {
+			x := getBuffer()
+			*x = jsonToXML((*x)[:0], *buf)
+			w.Write(*x)
+			putBuffer(x)
+		} else {
+			w.Write(*buf)
+		}
+		putBuffer(buf)
+	}
+	if res.status >= 500 {
+		pw.logger().LogAttrs(r.Context(), slog.LevelError, "problem", pw.attrs(r, &res)...)
+		pw.alert(r, &res)
+	} else if l := pw.logger(); l.Enabled(r.Context(), slog.LevelDebug) {
+		l.LogAttrs(r.Context(), slog.LevelDebug, "problem", pw.attrs(r, &res)...)
+	}
+}
+
+func (pw *Writer) negotiate(r *http.Request) int {
+	a := r.Header["Accept"]
+	if len(a) == 0 {
+		return 0
+	}
+	offers := jsonOffers
+	if pw.XML {
+		offers = allOffers
+	}
+	if i := accept.Negotiate(a, offers); i > 0 {
+		return i
+	}
+	return 0 // an error is never an empty 406: problem+json is always allowed
+}
+
+func addVaryAccept(h http.Header) {
+	vary := h["Vary"]
+	if len(vary) == 0 {
+		h["Vary"] = hdrVaryAccept
+		return
+	}
+	for _, v := range vary {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Accept") {
+				return
+			}
+		}
+	}
+	h.Add("Vary", "Accept")
+}
+
+func (pw *Writer) appendJSON(b []byte, r *http.Request, res *resolved) []byte {
+	p := res.p
+	b = append(b, `{"type":"`...)
+	b = appendEscaped(b, res.typeBase)
+	b = appendEscaped(b, res.typeS)
+	b = append(b, `","title":`...)
+	b = appendQuoted(b, res.title)
+	b = append(b, `,"status":`...)
+	b = appendStatus(b, res.status)
+	if p.Detail != "" {
+		b = append(b, `,"detail":`...)
+		b = appendQuoted(b, p.Detail)
+	}
+	if res.instance != "" {
+		b = append(b, `,"instance":`...)
+		b = appendQuoted(b, res.instance)
+	}
+	for _, m := range p.ext {
+		mark := len(b)
+		b = append(b, ',', '"')
+		b = append(b, m.name...) // names are checked: nothing to escape
+		b = append(b, '"', ':')
+		var err error
+		if b, err = appendValue(b, m.value); err != nil {
+			b = b[:mark]
+			pw.logger().LogAttrs(r.Context(), slog.LevelError, "problem: extension member not rendered",
+				slog.String("member", m.name), slog.Any("error", err))
+		}
+	}
+	if pw.Development && p.cause != nil && res.status >= 500 {
+		b = append(b, `,"cause":`...)
+		b = appendQuoted(b, p.cause.Error())
+	}
+	return append(b, '}')
+}
+
+func appendStatus(b []byte, s int) []byte {
+	return append(b, byte('0'+s/100), byte('0'+s/10%10), byte('0'+s%10))
+}
+
+func (pw *Writer) logger() *slog.Logger {
+	if pw.Logger != nil {
+		return pw.Logger
+	}
+	return slog.Default()
+}
+
+func (pw *Writer) attrs(r *http.Request, res *resolved) []slog.Attr {
+	a := []slog.Attr{
+		slog.Int("status", res.status),
+		slog.String("type", res.typeBase+res.typeS),
+		slog.String("detail", res.p.Detail),
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.Path),
+	}
+	if res.requestID != "" {
+		a = append(a, slog.String("request_id", res.requestID))
+	}
+	if res.p.cause != nil {
+		a = append(a, slog.Any("error", res.p.cause))
+	}
+	return a
+}
+
+// responseStarted reports whether a status line was already written, as
+// told by a wrapping writer with chi's Status method anywhere in the
+// Unwrap chain.
+func responseStarted(w http.ResponseWriter) bool {
+	for w != nil {
+		if s, ok := w.(interface{ Status() int }); ok && s.Status() != 0 {
+			return true
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
+	return false
+}
+
+// uriReference turns a request ID into a relative URI reference: the bytes
+// a path segment may hold, and '/', stay; others are percent-encoded.
+func uriReference(id string) string {
+	n := 0
+	for i := 0; i < len(id); i++ {
+		if !pathSafe(id[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return id
+	}
+	b := make([]byte, 0, len(id)+2*n)
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; pathSafe(c) {
+			b = append(b, c)
+		} else {
+			b = append(b, '%', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
+		}
+	}
+	return string(b)
+}
+
+// pathSafe reports RFC 3986 unreserved characters, sub-delims, '@' and '/'.
+// ':' is escaped so the reference never reads as a scheme.
+func pathSafe(c byte) bool {
+	return c != '%' && c != ':' && c != '?' && c != '#' && fragmentSafe(c)
+}
+
+var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+func getBuffer() *[]byte { return buffers.Get().(*[]byte) }
+
+func putBuffer(b *[]byte) {
+	if cap(*b) <= 64<<10 { // do not pin the memory of a huge body
+		buffers.Put(b)
+	}
+}

@@ -1,0 +1,383 @@
+package problem_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chiguard/chiguard/problem"
+	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
+)
+
+func TestWriteSetsHeadersAndBody(t *testing.T) {
+	w, body := render(t, &problem.Writer{}, "", problem.NotFound("Cloud 42 does not exist."))
+	if w.Code != 404 {
+		t.Fatalf("status %d", w.Code)
+	}
+	wantHeaders := map[string]string{
+		"Content-Type":           "application/problem+json",
+		"Cache-Control":          "no-store",
+		"Vary":                   "Accept",
+		"X-Content-Type-Options": "nosniff",
+	}
+	for k, v := range wantHeaders {
+		if got := w.Header().Get(k); got != v {
+			t.Errorf("%s = %q, want %q", k, got, v)
+		}
+	}
+	want := map[string]any{
+		"type": "/problems/not-found", "title": "Not Found", "status": 404.0,
+		"detail": "Cloud 42 does not exist.",
+	}
+	for k, v := range want {
+		if body[k] != v {
+			t.Errorf("body[%s] = %v, want %v", k, body[k], v)
+		}
+	}
+}
+
+func TestBodyStatusAlwaysEqualsHTTPStatus(t *testing.T) {
+	tests := []struct {
+		name string
+		p    *problem.Problem
+		want int
+	}{
+		{"nil problem", nil, 500},
+		{"zero problem", &problem.Problem{}, 500},
+		{"success status is a bug", &problem.Problem{Status: 200}, 500},
+		{"status from catalog type", &problem.Problem{Type: problem.TypeConflict}, 409},
+		{"status from problem", problem.New(418, "teapot"), 418},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w, body := render(t, &problem.Writer{}, "", tt.p)
+			if w.Code != tt.want || body["status"] != float64(tt.want) {
+				t.Fatalf("HTTP %d, body status %v, want %d", w.Code, body["status"], tt.want)
+			}
+		})
+	}
+}
+
+func TestWriteResolvesTypesAndTitles(t *testing.T) {
+	cat := problem.NewCatalog("https://api.example.com/problems")
+	cat.MustRegister(problem.Type{URI: "https://iana.org/assignments/http-problem-types#quota-exceeded",
+		Status: 429, Title: "Quota Exceeded", Description: "Too much."})
+	cat.MustRegister(problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud Locked", Description: "Locked."})
+	pw := &problem.Writer{Catalog: cat}
+	tests := []struct {
+		name      string
+		p         *problem.Problem
+		wantType  string
+		wantTitle string
+	}{
+		{"default slug under the custom base", problem.Forbidden(""), "https://api.example.com/problems/forbidden", "Forbidden"},
+		{"registered slug", &problem.Problem{Type: "cloud-locked"}, "https://api.example.com/problems/cloud-locked", "Cloud Locked"},
+		{"registered absolute URI", &problem.Problem{Type: "https://iana.org/assignments/http-problem-types#quota-exceeded", Status: 429},
+			"https://iana.org/assignments/http-problem-types#quota-exceeded", "Quota Exceeded"},
+		{"empty type takes the status's type", problem.New(404, ""), "https://api.example.com/problems/not-found", "Not Found"},
+		{"unknown status is about:blank", problem.New(418, ""), "about:blank", "I'm a teapot"},
+		{"explicit title wins", &problem.Problem{Type: "cloud-locked", Title: "Mine"}, "https://api.example.com/problems/cloud-locked", "Mine"},
+		{"unregistered absolute URI kept", &problem.Problem{Type: "urn:x:y", Status: 400}, "urn:x:y", "Bad Request"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, body := render(t, pw, "", tt.p)
+			if body["type"] != tt.wantType || body["title"] != tt.wantTitle {
+				t.Fatalf("type %v title %v, want %s %s", body["type"], body["title"], tt.wantType, tt.wantTitle)
+			}
+		})
+	}
+}
+
+func TestWriteNegotiatesTheErrorFormat(t *testing.T) {
+	tests := []struct {
+		accept string
+		xml    bool
+		want   string
+	}{
+		{"", false, "application/problem+json"},
+		{"*/*", false, "application/problem+json"},
+		{"application/json", false, "application/json"},
+		{"application/problem+json", false, "application/problem+json"},
+		{"application/json, application/problem+json;q=0.5", false, "application/json"},
+		{"application/*", false, "application/problem+json"},
+		{"text/html", false, "application/problem+json"}, // never an empty 406
+		{"application/json;q=0", false, "application/problem+json"},
+		{"application/problem+xml", false, "application/problem+json"},
+		{"application/problem+xml", true, "application/problem+xml"},
+		{"application/xml", true, "application/xml"},
+		{"application/json, application/xml;q=0.1", true, "application/json"},
+	}
+	for _, tt := range tests {
+		w, _ := render(t, &problem.Writer{XML: tt.xml}, tt.accept, problem.NotAcceptable(""))
+		if got := w.Header().Get("Content-Type"); got != tt.want {
+			t.Errorf("Accept %q (xml %v): Content-Type %q, want %q", tt.accept, tt.xml, got, tt.want)
+		}
+	}
+}
+
+func TestWriteXMLFollowsAppendixB(t *testing.T) {
+	p := problem.BadRequest("a < b").With("balance", 30).
+		With("accounts", []string{"https://example.net/account/1", "https://example.net/account/2"})
+	w, _ := render(t, &problem.Writer{XML: true}, "application/problem+xml", p)
+	var doc struct {
+		XMLName  xml.Name
+		Type     string   `xml:"type"`
+		Status   int      `xml:"status"`
+		Detail   string   `xml:"detail"`
+		Balance  int      `xml:"balance"`
+		Accounts []string `xml:"accounts>i"`
+	}
+	if err := xml.Unmarshal(w.Body.Bytes(), &doc); err != nil {
+		t.Fatalf("not XML: %v\n%s", err, w.Body)
+	}
+	if doc.XMLName.Space != "urn:ietf:rfc:7807" || doc.XMLName.Local != "problem" {
+		t.Errorf("root %v", doc.XMLName)
+	}
+	if doc.Status != 400 || doc.Detail != "a < b" || doc.Balance != 30 || len(doc.Accounts) != 2 ||
+		doc.Type != "/problems/bad-request" {
+		t.Errorf("decoded %+v", doc)
+	}
+}
+
+func TestWriteHEADSendsHeadersOnly(t *testing.T) {
+	r := httptest.NewRequest(http.MethodHead, "/x", nil)
+	w := httptest.NewRecorder()
+	problem.Write(w, r, problem.NotFound("x"))
+	if w.Code != 404 || w.Body.Len() != 0 || w.Header().Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("HEAD: %d %q %q", w.Code, w.Header().Get("Content-Type"), w.Body)
+	}
+}
+
+func TestWriteHeaders(t *testing.T) {
+	t.Run("problem headers are sent and the problem is not shared with the response", func(t *testing.T) {
+		p := problem.MethodNotAllowed("").WithHeader("Allow", "GET, HEAD")
+		w, _ := render(t, &problem.Writer{}, "", p)
+		w.Header().Add("Allow", "POST")
+		if got := p.Header().Values("Allow"); len(got) != 1 || got[0] != "GET, HEAD" {
+			t.Fatalf("problem header changed: %q", got)
+		}
+	})
+	t.Run("header values cannot be split", func(t *testing.T) {
+		w, _ := render(t, &problem.Writer{}, "", problem.Unauthorized("").WithHeader("WWW-Authenticate", "Bearer\r\nSet-Cookie: a=b"))
+		if v := w.Header().Get("WWW-Authenticate"); strings.ContainsAny(v, "\r\n") {
+			t.Fatalf("CR/LF in header: %q", v)
+		}
+	})
+	t.Run("existing Vary is kept", func(t *testing.T) {
+		r := httptest.NewRequest("GET", "/", nil)
+		w := httptest.NewRecorder()
+		w.Header().Set("Vary", "Accept-Encoding")
+		w.Header().Set("ETag", `"abc"`)
+		w.Header().Set("Content-Length", "9999")
+		problem.Write(w, r, problem.NotFound(""))
+		if got := w.Header().Values("Vary"); len(got) != 2 || got[0] != "Accept-Encoding" || got[1] != "Accept" {
+			t.Errorf("Vary = %q", got)
+		}
+		if w.Header().Get("ETag") != "" || w.Header().Get("Content-Length") != "" {
+			t.Errorf("stale representation headers kept: %v", w.Header())
+		}
+	})
+	t.Run("Vary already naming Accept is not repeated", func(t *testing.T) {
+		r := httptest.NewRequest("GET", "/", nil)
+		w := httptest.NewRecorder()
+		w.Header().Set("Vary", "Origin, accept")
+		problem.Write(w, r, problem.NotFound(""))
+		if got := w.Header().Values("Vary"); len(got) != 1 {
+			t.Errorf("Vary = %q", got)
+		}
+	})
+}
+
+func TestInstanceComesFromTheRequestID(t *testing.T) {
+	tests := []struct {
+		name string
+		pw   *problem.Writer
+		id   string
+		p    *problem.Problem
+		want any
+	}{
+		{"chi request id", &problem.Writer{}, "host/AbC-000001", problem.NotFound(""), "host/AbC-000001"},
+		{"escaped to a URI reference", &problem.Writer{}, "a b:c?d#e%", problem.NotFound(""), "a%20b%3Ac%3Fd%23e%25"},
+		{"no id, no instance", &problem.Writer{}, "", problem.NotFound(""), nil},
+		{"explicit instance wins", &problem.Writer{}, "id1", &problem.Problem{Status: 404, Instance: "/clouds/1"}, "/clouds/1"},
+		{"custom instance", &problem.Writer{Instance: func(r *http.Request, id string) string { return "urn:req:" + id }},
+			"id1", problem.NotFound(""), "urn:req:id1"},
+		{"instance turned off", &problem.Writer{Instance: func(*http.Request, string) string { return "" }},
+			"id1", problem.NotFound(""), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("GET", "/", nil)
+			if tt.id != "" {
+				r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, tt.id))
+			}
+			w := httptest.NewRecorder()
+			tt.pw.Write(w, r, tt.p)
+			var body map[string]any
+			json.Unmarshal(w.Body.Bytes(), &body)
+			if body["instance"] != tt.want {
+				t.Fatalf("instance %v, want %v", body["instance"], tt.want)
+			}
+		})
+	}
+}
+
+// logTo returns a logger writing JSON lines into buf.
+func logTo(buf *bytes.Buffer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+func TestServerErrorsHideTheCauseButLogIt(t *testing.T) {
+	cause := errors.New(`pq: relation "users" does not exist`)
+	for _, dev := range []bool{false, true} {
+		var logs bytes.Buffer
+		pw := &problem.Writer{Logger: logTo(&logs), Development: dev}
+		r := httptest.NewRequest("GET", "/cloud", nil)
+		r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, "req-7"))
+		w := httptest.NewRecorder()
+		pw.Write(w, r, problem.FromError(cause))
+		shown := strings.Contains(w.Body.String(), "relation")
+		if shown != dev {
+			t.Errorf("development %v: cause shown %v: %s", dev, shown, w.Body)
+		}
+		var entry map[string]any
+		if err := json.Unmarshal(logs.Bytes(), &entry); err != nil {
+			t.Fatalf("log is not one JSON line: %v: %s", err, logs.String())
+		}
+		if entry["level"] != "ERROR" || entry["request_id"] != "req-7" || entry["status"] != 500.0 ||
+			!strings.Contains(entry["error"].(string), "relation") {
+			t.Errorf("log entry %v", entry)
+		}
+	}
+}
+
+func TestClientErrorsLogAtDebug(t *testing.T) {
+	var logs bytes.Buffer
+	pw := &problem.Writer{Logger: logTo(&logs)}
+	render(t, pw, "", problem.NotFound("x"))
+	if !strings.Contains(logs.String(), `"level":"DEBUG"`) {
+		t.Fatalf("log %q", logs.String())
+	}
+}
+
+func TestWriteAfterTheResponseStartedOnlyLogs(t *testing.T) {
+	var logs bytes.Buffer
+	pw := &problem.Writer{Logger: logTo(&logs)}
+	r := httptest.NewRequest("GET", "/", nil)
+	rec := httptest.NewRecorder()
+	w := chimw.NewWrapResponseWriter(rec, 1)
+	w.Header().Set("Content-Type", "text/csv")
+	w.WriteHeader(200)
+	w.Write([]byte("a,b\n"))
+	pw.Write(w, r, problem.InternalServerError("").WithCause(errors.New("stream broke")))
+	if rec.Code != 200 || rec.Body.String() != "a,b\n" || rec.Header().Get("Content-Type") != "text/csv" {
+		t.Fatalf("response corrupted: %d %q %q", rec.Code, rec.Header(), rec.Body)
+	}
+	if !strings.Contains(logs.String(), "already started") || !strings.Contains(logs.String(), "stream broke") {
+		t.Fatalf("log %q", logs.String())
+	}
+}
+
+func TestAlertHook(t *testing.T) {
+	t.Run("called for 5xx, not 4xx, without blocking the response", func(t *testing.T) {
+		release := make(chan struct{})
+		got := make(chan problem.Alert, 10)
+		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), Alert: func(ctx context.Context, a problem.Alert) {
+			<-release
+			got <- a
+		}}
+		r := httptest.NewRequest("POST", "/cloud", nil)
+		r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, "req-9"))
+		pw.Write(httptest.NewRecorder(), r, problem.NotFound(""))
+		w := httptest.NewRecorder()
+		pw.Write(w, r, problem.FromError(errors.New("boom"))) // returns although the hook blocks
+		if w.Code != 500 {
+			t.Fatalf("status %d", w.Code)
+		}
+		close(release)
+		a := <-got
+		if a.Status != 500 || a.RequestID != "req-9" || a.Method != "POST" || a.Path != "/cloud" ||
+			a.Err == nil || a.Err.Error() != "boom" || a.Type != "/problems/internal-server-error" {
+			t.Errorf("alert %+v", a)
+		}
+		select {
+		case a := <-got:
+			t.Errorf("second alert %+v for a 404", a)
+		case <-time.After(50 * time.Millisecond):
+		}
+	})
+	t.Run("similar alerts are folded within the interval", func(t *testing.T) {
+		var mu sync.Mutex
+		var alerts []problem.Alert
+		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), AlertInterval: 200 * time.Millisecond,
+			Alert: func(ctx context.Context, a problem.Alert) { mu.Lock(); alerts = append(alerts, a); mu.Unlock() }}
+		r := httptest.NewRequest("GET", "/", nil)
+		for range 5 {
+			pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("same")))
+		}
+		pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("other")))
+		time.Sleep(250 * time.Millisecond)
+		pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("same")))
+		deadline := time.Now().Add(2 * time.Second)
+		for {
+			mu.Lock()
+			n := len(alerts)
+			mu.Unlock()
+			if n >= 3 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if len(alerts) != 3 {
+			t.Fatalf("%d alerts, want 3: %+v", len(alerts), alerts)
+		}
+		last := alerts[2]
+		if last.Err.Error() != "same" || last.Suppressed != 4 {
+			t.Errorf("last alert %q suppressed %d, want same/4", last.Err, last.Suppressed)
+		}
+	})
+	t.Run("a storm is bounded by the hooks in flight", func(t *testing.T) {
+		release := make(chan struct{})
+		var mu sync.Mutex
+		calls := 0
+		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), MaxAlertsInFlight: 2,
+			Alert: func(ctx context.Context, a problem.Alert) { mu.Lock(); calls++; mu.Unlock(); <-release }}
+		r := httptest.NewRequest("GET", "/", nil)
+		for i := range 20 {
+			pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New(strings.Repeat("x", i+1))))
+		}
+		time.Sleep(50 * time.Millisecond)
+		close(release)
+		mu.Lock()
+		defer mu.Unlock()
+		if calls != 2 {
+			t.Fatalf("%d hooks ran, want 2", calls)
+		}
+	})
+}
+
+func TestWriterMiddlewareSelectsTheWriter(t *testing.T) {
+	cat := problem.NewCatalog("https://errors.example.com/")
+	pw := &problem.Writer{Catalog: cat}
+	r := chi.NewRouter()
+	r.Use(pw.Middleware)
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) { problem.Write(w, r, problem.Forbidden("")) })
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if !strings.Contains(w.Body.String(), `"type":"https://errors.example.com/forbidden"`) {
+		t.Fatalf("body %s", w.Body)
+	}
+}
