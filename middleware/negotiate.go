@@ -1,0 +1,91 @@
+package middleware
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/chiguard/chiguard/internal/accept"
+	"github.com/chiguard/chiguard/problem"
+)
+
+type negotiatedKey struct{}
+
+// Negotiate picks, for each request, the offered media type the request's
+// Accept header prefers (RFC 9110 §12.5.1) and stores it in the request
+// context, where NegotiatedType finds it. Offers are listed in the server's
+// order of preference: ties, a missing Accept and */* go to the first one.
+// Every response gets Vary: Accept.
+//
+// When the client accepts none of the offers, Negotiate answers 406 with a
+// problem whose "acceptable" member lists them. An Accept header whose
+// elements are all malformed is treated as absent (the client gets the
+// first offer, not a 406 it cannot act on); malformed elements next to
+// valid ones are skipped. The parsing rules are those of package
+// internal/accept: every Accept field line, q=0 exclusions, the most
+// specific matching range wins, case-insensitive names.
+//
+// Offers are parsed once; an invalid offer (a wildcard, a q parameter, bad
+// syntax) is a programming error and makes Negotiate panic.
+func Negotiate(offers ...string) func(http.Handler) http.Handler {
+	if len(offers) == 0 {
+		panic("middleware.Negotiate: no offers")
+	}
+	parsed := make([]accept.MediaType, len(offers))
+	names := make([]string, len(offers))
+	values := make([]any, len(offers)) // boxed once: storing them costs no allocation
+	for i, o := range offers {
+		m, err := accept.ParseMediaType(o)
+		if err != nil {
+			panic("middleware.Negotiate: " + err.Error())
+		}
+		parsed[i], names[i], values[i] = m, m.String(), m.String()
+	}
+	refusal := problem.NotAcceptable("This resource is available as "+strings.Join(names, ", ")+".").
+		With("acceptable", names)
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			addVary(w.Header(), "Accept")
+			i := accept.Negotiate(r.Header["Accept"], parsed)
+			if i < 0 {
+				problem.Write(w, r, refusal)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), negotiatedKey{}, values[i])))
+		})
+	}
+}
+
+// NegotiatedType returns the media type Negotiate chose for the request, in
+// canonical form (lower-case type and subtype, then the offer's
+// parameters), or "" outside Negotiate.
+func NegotiatedType(ctx context.Context) string {
+	s, _ := ctx.Value(negotiatedKey{}).(string)
+	return s
+}
+
+// varyAccept is the shared value of a new Vary header. Its capacity is one,
+// so a later Add copies it instead of writing into it.
+var varyAccept = []string{"Accept"}
+
+// addVary adds name to h's Vary header unless it is already listed or Vary
+// is "*".
+func addVary(h http.Header, name string) {
+	vary := h["Vary"]
+	if len(vary) == 0 {
+		if name == "Accept" {
+			h["Vary"] = varyAccept
+		} else {
+			h["Vary"] = []string{name}
+		}
+		return
+	}
+	for _, v := range vary {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, name) {
+				return
+			}
+		}
+	}
+	h.Add("Vary", name)
+}

@@ -1,0 +1,122 @@
+package middleware
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestNegotiateChoosesOffer(t *testing.T) {
+	mw := Negotiate("application/json", "text/csv", "text/plain;format=flowed")
+	tests := []struct {
+		name   string
+		accept []string // field lines; nil means no Accept
+		want   string
+	}{
+		{"no Accept gives the first offer", nil, "application/json"},
+		{"any", []string{"*/*"}, "application/json"},
+		{"exact", []string{"text/csv"}, "text/csv"},
+		{"case-insensitive type", []string{"TEXT/CSV"}, "text/csv"},
+		{"type wildcard", []string{"text/*"}, "text/csv"},
+		{"weights", []string{"application/json;q=0.5, text/csv"}, "text/csv"},
+		{"every field line counts", []string{"application/json;q=0.1", "text/csv;q=0.9"}, "text/csv"},
+		{"q=0 excludes despite */*", []string{"*/*, application/json;q=0"}, "text/csv"},
+		{"most specific range wins", []string{"text/*;q=0.2, text/plain;format=flowed;q=0.9, text/csv;q=0.5"}, "text/plain;format=flowed"},
+		{"parameters must match", []string{"text/plain;format=fixed, text/csv;q=0.1"}, "text/csv"},
+		{"malformed header is treated as absent", []string{"*/json, garbage"}, "application/json"},
+		{"q=abc element is skipped", []string{"application/json;q=abc, text/csv;q=0.5"}, "text/csv"},
+		{"duplicate parameters make the element invalid", []string{"text/plain;format=flowed;format=flowed, text/csv;q=0.1"}, "text/csv"},
+		{"empty Accept is treated as absent", []string{""}, "application/json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got string
+			h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got = NegotiatedType(r.Context())
+			}))
+			r := semRequest("GET", "/", "")
+			r.Header["Accept"] = tt.accept
+			rec := semServe(h, r)
+			if rec.Code != http.StatusOK || got != tt.want {
+				t.Fatalf("status %d, chose %q; want 200, %q", rec.Code, got, tt.want)
+			}
+			if v := rec.Header().Values("Vary"); !reflect.DeepEqual(v, []string{"Accept"}) {
+				t.Errorf("Vary = %q, want Accept", v)
+			}
+		})
+	}
+}
+
+func TestNegotiateRefusesWith406(t *testing.T) {
+	called := false
+	h := Negotiate("application/json", "text/csv")(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		called = true
+	}))
+	for _, accept := range []string{"image/png", "application/json;q=0, text/csv;q=0", "text/html, application/*;q=0"} {
+		t.Run(accept, func(t *testing.T) {
+			called = false
+			rec := semServe(h, semRequest("GET", "/", "", "Accept: "+accept))
+			p := semProblem(t, rec, http.StatusNotAcceptable)
+			if called {
+				t.Error("handler ran")
+			}
+			if got := p["acceptable"]; !reflect.DeepEqual(got, []any{"application/json", "text/csv"}) {
+				t.Errorf("acceptable = %v", got)
+			}
+			if !strings.Contains(rec.Header().Get("Vary"), "Accept") {
+				t.Errorf("Vary = %q", rec.Header().Get("Vary"))
+			}
+		})
+	}
+}
+
+func TestNegotiateHugeAcceptHeader(t *testing.T) {
+	h := Negotiate("application/json")(semOK)
+	big := strings.Repeat("text/html;level=1;q=0.5, ", 64<<10/25) // ~64 KB
+	rec := semServe(h, semRequest("GET", "/", "", "Accept: "+big))
+	semProblem(t, rec, http.StatusNotAcceptable)
+	rec = semServe(h, semRequest("GET", "/", "", "Accept: "+big+"application/json"))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("status = %d", rec.Code)
+	}
+}
+
+func TestNegotiateKeepsExistingVary(t *testing.T) {
+	h := Negotiate("application/json")(semOK)
+	for _, tt := range []struct {
+		before []string
+		want   []string
+	}{
+		{[]string{"Origin"}, []string{"Origin", "Accept"}},
+		{[]string{"origin, accept"}, []string{"origin, accept"}},
+		{[]string{"*"}, []string{"*"}},
+	} {
+		rec := httptest.NewRecorder()
+		rec.Header()["Vary"] = append([]string(nil), tt.before...)
+		h.ServeHTTP(rec, semRequest("GET", "/", ""))
+		if got := rec.Header().Values("Vary"); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Vary %q -> %q, want %q", tt.before, got, tt.want)
+		}
+	}
+}
+
+func TestNegotiatedTypeOutsideNegotiate(t *testing.T) {
+	if got := NegotiatedType(semRequest("GET", "/", "").Context()); got != "" {
+		t.Fatalf("NegotiatedType = %q, want empty", got)
+	}
+}
+
+func TestNegotiatePanicsOnBadOffers(t *testing.T) {
+	for _, offers := range [][]string{nil, {"*/*"}, {"text/*"}, {"application/json;q=1"}, {"json"}} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("Negotiate(%q) did not panic", offers)
+				}
+			}()
+			Negotiate(offers...)
+		}()
+	}
+}

@@ -1,0 +1,144 @@
+package middleware
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+)
+
+// semRouter is an API with routes at the root, in a Route subrouter, in a
+// mounted router, and with a handler for every method.
+func semRouter(getHead bool) http.Handler {
+	r := chi.NewRouter()
+	if getHead {
+		r.Use(HeadAsGet)
+	}
+	r.NotFound(NotFound)
+	r.MethodNotAllowed(MethodNotAllowed)
+	r.Get("/cloud", semOK)
+	r.Post("/cloud", semOK)
+	r.Route("/cloud/{cloudPk}", func(r chi.Router) {
+		r.Get("/", semOK)
+		r.Delete("/", semOK)
+		r.Options("/", semOK)
+		r.Put("/project/{id}", semOK)
+	})
+	users := chi.NewRouter()
+	users.Get("/me", semOK)
+	users.Patch("/me", semOK)
+	users.Head("/me", semOK)
+	r.Mount("/users", users)
+	r.Handle("/any", semOK)
+	api := chi.NewRouter()
+	api.Route("/v1/items/{id}", func(r chi.Router) { r.Get("/", semOK) })
+	r.Mount("/api", api)
+	return r
+}
+
+func TestMethodNotAllowedListsServedMethods(t *testing.T) {
+	tests := []struct {
+		name, method, path string
+		getHead            bool
+		allow              string
+	}{
+		{"root route", "DELETE", "/cloud", true, "GET, HEAD, POST"},
+		{"Route subrouter", "POST", "/cloud/42", true, "GET, HEAD, DELETE, OPTIONS"},
+		{"nested parameter", "GET", "/cloud/42/project/7", true, "PUT"},
+		{"Mount-ed router with its own HEAD", "POST", "/users/me", false, "GET, HEAD, PATCH"},
+		{"HEAD listed with GetHead", "PUT", "/cloud", true, "GET, HEAD, POST"},
+		{"HEAD listed for GET routes", "PUT", "/cloud", false, "GET, HEAD, POST"},
+		{"HEAD left out when a HEAD got here", "HEAD", "/cloud", false, "GET, POST"},
+		{"Route inside a Mount-ed router", "POST", "/api/v1/items/3", true, "GET, HEAD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := semServe(semRouter(tt.getHead), semRequest(tt.method, tt.path, ""))
+			if tt.method == "HEAD" {
+				if rec.Code != http.StatusMethodNotAllowed || rec.Body.Len() != 0 {
+					t.Fatalf("status %d, body %q", rec.Code, rec.Body)
+				}
+			} else {
+				semProblem(t, rec, http.StatusMethodNotAllowed)
+			}
+			if got := rec.Header().Get("Allow"); got != tt.allow {
+				t.Errorf("Allow = %q, want %q", got, tt.allow)
+			}
+		})
+	}
+}
+
+func TestHeadAsGetServesHEADWhereGETIs(t *testing.T) {
+	tests := []struct {
+		path   string
+		status int
+	}{
+		{"/cloud", http.StatusOK},
+		{"/cloud/42", http.StatusOK}, // a Route subrouter's own path, where chi's GetHead gives 405
+		{"/cloud/42/", http.StatusOK},
+		{"/users/me", http.StatusOK}, // its own HEAD handler
+		{"/api/v1/items/3", http.StatusOK},
+		{"/cloud/42/project/7", http.StatusMethodNotAllowed},
+		{"/nope", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		rec := semServe(semRouter(true), semRequest("HEAD", tt.path, ""))
+		if rec.Code != tt.status {
+			t.Errorf("HEAD %s: status = %d, want %d", tt.path, rec.Code, tt.status)
+		}
+		if rec.Code == http.StatusOK && rec.Body.String() != "ok" {
+			t.Errorf("HEAD %s: not served by the GET handler: %q", tt.path, rec.Body)
+		}
+	}
+}
+
+func TestNotFoundAtEveryLevel(t *testing.T) {
+	for _, path := range []string{"/nope", "/cloud/42/nope", "/users/nope", "/cloud/42/project"} {
+		t.Run(path, func(t *testing.T) {
+			p := semProblem(t, semServe(semRouter(true), semRequest("GET", path, "")), http.StatusNotFound)
+			if p["title"] != "Not Found" {
+				t.Errorf("title = %v", p["title"])
+			}
+		})
+	}
+}
+
+func TestMethodNotAllowedWithUnknownMethod(t *testing.T) {
+	// chi sends methods it does not know to the 405 handler, whatever the
+	// path: where nothing is served, that is a 404.
+	rec := semServe(semRouter(true), semRequest("FROB", "/nope", ""))
+	semProblem(t, rec, http.StatusNotFound)
+	rec = semServe(semRouter(true), semRequest("FROB", "/cloud", ""))
+	semProblem(t, rec, http.StatusMethodNotAllowed)
+	if got := rec.Header().Get("Allow"); got != "GET, HEAD, POST" {
+		t.Errorf("Allow = %q", got)
+	}
+}
+
+func TestAllowedMethodsOutsideChi(t *testing.T) {
+	if got := AllowedMethods(semRequest("GET", "/", "")); got != nil {
+		t.Fatalf("AllowedMethods = %q, want nil", got)
+	}
+}
+
+func TestAllowedMethodsEveryMethodRoute(t *testing.T) {
+	var got []string
+	r := chi.NewRouter()
+	r.Handle("/any", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = AllowedMethods(r) }))
+	semServe(r, semRequest("GET", "/any", ""))
+	want := "GET HEAD POST PUT PATCH DELETE QUERY OPTIONS CONNECT TRACE"
+	if s := join(got); s != want {
+		t.Fatalf("AllowedMethods = %q, want %q", s, want)
+	}
+}
+
+func join(s []string) string {
+	out := ""
+	for i, v := range s {
+		if i > 0 {
+			out += " "
+		}
+		out += v
+	}
+	return out
+}

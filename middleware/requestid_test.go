@@ -1,0 +1,63 @@
+package middleware
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	chimw "github.com/go-chi/chi/v5/middleware"
+)
+
+func TestRequestIDKeepsValidIncomingID(t *testing.T) {
+	for _, id := range []string{
+		"abc", "0b9e3c1e-4f1a-4c59-9a43-0f6b1e2d3c4b", "01ARZ3NDEKTSV4RRFFQ69G5FAV",
+		"host.example.com/AbCdEfGhIj-000042", "dGVzdA==", "a:b@c~d_e+f", strings.Repeat("x", 128),
+	} {
+		var seen string
+		h := RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen = chimw.GetReqID(r.Context())
+		}))
+		rec := semServe(h, semRequest("GET", "/", "", "X-Request-Id: "+id))
+		if seen != id || rec.Header().Get("X-Request-Id") != id {
+			t.Errorf("id %q: context %q, header %q", id, seen, rec.Header().Get("X-Request-Id"))
+		}
+	}
+}
+
+func TestRequestIDReplacesInvalidOrMissingID(t *testing.T) {
+	for _, id := range []string{"", strings.Repeat("x", 129), "has space", `q"uote`, "a,b", "tab\there", "é", "x\x00y"} {
+		var seen string
+		h := RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			seen = chimw.GetReqID(r.Context())
+		}))
+		r := semRequest("GET", "/", "")
+		if id != "" {
+			r.Header["X-Request-Id"] = []string{id}
+		}
+		rec := semServe(h, r)
+		if seen == id || !ValidRequestID(seen) || rec.Header().Get("X-Request-Id") != seen {
+			t.Errorf("id %q: context %q, header %q", id, seen, rec.Header().Get("X-Request-Id"))
+		}
+	}
+}
+
+func TestRequestIDGeneratesDistinctIDs(t *testing.T) {
+	seen := map[string]bool{}
+	h := RequestID(semOK)
+	for range 1000 {
+		id := semServe(h, semRequest("GET", "/", "")).Header().Get("X-Request-Id")
+		if seen[id] {
+			t.Fatalf("duplicate id %q", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestRequestIDReachesProblems(t *testing.T) {
+	h := RequestID(http.HandlerFunc(NotFound))
+	rec := semServe(h, semRequest("GET", "/", "", "X-Request-Id: req-42"))
+	p := semProblem(t, rec, http.StatusNotFound)
+	if p["instance"] != "req-42" {
+		t.Fatalf("instance = %v, want req-42", p["instance"])
+	}
+}

@@ -1,0 +1,76 @@
+package middleware
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// semServe runs one request through h and returns the recorded response.
+func semServe(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	return rec
+}
+
+// semRequest builds a request with headers given as "Name: value" lines.
+func semRequest(method, target, body string, headers ...string) *http.Request {
+	var r *http.Request
+	if body == "" {
+		r = httptest.NewRequest(method, target, nil)
+	} else {
+		r = httptest.NewRequest(method, target, strings.NewReader(body))
+	}
+	for _, h := range headers {
+		k, v, _ := strings.Cut(h, ":")
+		r.Header.Add(k, strings.TrimSpace(v))
+	}
+	return r
+}
+
+// semProblem decodes a problem+json response, failing the test if the
+// response is not one with the expected status.
+func semProblem(t *testing.T, rec *httptest.ResponseRecorder, status int) map[string]any {
+	t.Helper()
+	if rec.Code != status {
+		t.Fatalf("status = %d, want %d; body %s", rec.Code, status, rec.Body)
+	}
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json; body %s", ct, rec.Body)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatalf("body is not JSON: %v: %s", err, rec.Body)
+	}
+	if got := p["status"]; got != float64(status) {
+		t.Fatalf("problem status = %v, want %d", got, status)
+	}
+	return p
+}
+
+// semFieldErrors returns the problem's "errors" as pointer/parameter ->
+// detail.
+func semFieldErrors(t *testing.T, p map[string]any) map[string]string {
+	t.Helper()
+	list, ok := p["errors"].([]any)
+	if !ok {
+		t.Fatalf("problem has no errors list: %v", p)
+	}
+	out := map[string]string{}
+	for _, e := range list {
+		m := e.(map[string]any)
+		key, _ := m["pointer"].(string)
+		if key == "" {
+			key, _ = m["parameter"].(string)
+		}
+		out[key], _ = m["detail"].(string)
+	}
+	return out
+}
+
+// semOK is a handler that writes "ok".
+var semOK = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Write([]byte("ok"))
+})
