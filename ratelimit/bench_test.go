@@ -1,0 +1,110 @@
+package ratelimit
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/httprate"
+)
+
+// benchWriter is a ResponseWriter whose header map is reused: the
+// benchmarks measure the router and the limiter, not the recorder.
+type benchWriter struct {
+	h      http.Header
+	status int
+}
+
+func (w *benchWriter) Header() http.Header         { return w.h }
+func (w *benchWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *benchWriter) WriteHeader(s int)           { w.status = s }
+
+// remoteIP is the anchor's key: the TCP peer, like chiguard's default for
+// anonymous requests.
+func remoteIP(r *http.Request) (string, error) {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	return host, err
+}
+
+func benchRouter(mw func(http.Handler) http.Handler) http.Handler {
+	r := chi.NewRouter()
+	h := func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }
+	if mw == nil {
+		r.Get("/items/{id}", h)
+	} else {
+		r.With(mw).Get("/items/{id}", h)
+	}
+	return r
+}
+
+// benchRequests returns n requests from n distinct clients.
+func benchRequests(n int) []*http.Request {
+	reqs := make([]*http.Request, n)
+	for i := range reqs {
+		reqs[i] = httptest.NewRequest(http.MethodGet, "/items/42", nil)
+		reqs[i].RemoteAddr = "10." + strconv.Itoa(i>>16&255) + "." + strconv.Itoa(i>>8&255) + "." + strconv.Itoa(i&255) + ":1234"
+	}
+	return reqs
+}
+
+func BenchmarkLimit(b *testing.B) {
+	const many = MaxQuota // never refused during a run
+	cases := []struct {
+		name   string
+		mw     func(http.Handler) http.Handler
+		keys   int
+		status int
+	}{
+		{"bare", nil, 1, http.StatusNoContent},
+		{"chiguard/allowed", Limit(many, time.Hour, Name("burst")), 1, http.StatusNoContent},
+		{"chiguard/allowed-10k-keys", Limit(many, time.Hour, Name("burst")), 10000, http.StatusNoContent},
+		{"chiguard/limited", Limit(1, time.Hour, Name("burst")), 1, http.StatusTooManyRequests},
+		{"httprate/allowed", httprate.LimitBy(many, time.Hour, remoteIP), 1, http.StatusNoContent},
+		{"httprate/limited", httprate.LimitBy(1, time.Hour, remoteIP), 1, http.StatusTooManyRequests},
+	}
+	for _, c := range cases {
+		h := benchRouter(c.mw)
+		reqs := benchRequests(c.keys)
+		b.Run(c.name, func(b *testing.B) {
+			w := &benchWriter{h: http.Header{}}
+			h.ServeHTTP(w, reqs[0]) // the limited cases use up their quota
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				clear(w.h)
+				h.ServeHTTP(w, reqs[i])
+				if i++; i == len(reqs) {
+					i = 0
+				}
+			}
+			if w.status != c.status {
+				b.Fatalf("status %d, want %d", w.status, c.status)
+			}
+		})
+	}
+	for _, c := range cases {
+		if c.name == "bare" || c.name == "chiguard/limited" || c.name == "httprate/limited" {
+			continue
+		}
+		h := benchRouter(c.mw)
+		reqs := benchRequests(max(c.keys, 64))
+		b.Run(c.name+"-parallel", func(b *testing.B) {
+			b.ReportAllocs()
+			b.RunParallel(func(pb *testing.PB) {
+				w := &benchWriter{h: http.Header{}}
+				i := 0
+				for pb.Next() {
+					clear(w.h)
+					h.ServeHTTP(w, reqs[i])
+					if i++; i == len(reqs) {
+						i = 0
+					}
+				}
+			})
+		})
+	}
+}

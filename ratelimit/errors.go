@@ -1,0 +1,20 @@
+package ratelimit
+
+import "errors"
+
+// Errors a Limiter reports: from New for a bad configuration, and to the
+// logger (never to clients) when a request cannot be keyed or counted.
+var (
+	// ErrInvalidPolicy: a policy's name, quota or window is out of range.
+	ErrInvalidPolicy = errors.New("ratelimit: invalid policy")
+	// ErrInvalidOption: options that cannot work together.
+	ErrInvalidOption = errors.New("ratelimit: invalid option")
+	// ErrNoClientIP: neither chi's client-IP middleware nor r.RemoteAddr
+	// gave an address to key the request by.
+	ErrNoClientIP = errors.New("ratelimit: no client IP")
+	// ErrNoPrincipal: ByPrincipal found no authenticated principal.
+	ErrNoPrincipal = errors.New("ratelimit: no authenticated principal")
+	// ErrNoRoute: ByRoute found no chi route pattern; mount the limiter on
+	// a route (r.With) or in a group (r.Group), not before routing.
+	ErrNoRoute = errors.New("ratelimit: no route pattern")
+)

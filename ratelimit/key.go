@@ -1,0 +1,123 @@
+package ratelimit
+
+import (
+	"net/http"
+	"net/netip"
+	"strings"
+
+	"github.com/chiguard/chiguard/middleware"
+	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
+)
+
+// KeyFunc appends one part of a request's rate-limit key to dst and returns
+// the extended slice, the way strconv.AppendInt does, so the built-in keys
+// cost no allocation. A limiter joins its parts unambiguously and bounds
+// each (a part longer than 255 bytes is replaced by its SHA-256), so a
+// KeyFunc may append raw client input. An error refuses the request or
+// serves it unlimited, as the limiter's failure mode says; its text is
+// logged, never sent.
+type KeyFunc func(dst []byte, r *http.Request) ([]byte, error)
+
+// ByPrincipalOrIP keys by the authenticated principal (Principal.Key:
+// "app:<client id>" or "user:<subject>") set by the authentication
+// middleware, or by client IP (see ByIP) for anonymous requests. It is the
+// default key.
+func ByPrincipalOrIP(dst []byte, r *http.Request) ([]byte, error) {
+	if p, ok := middleware.PrincipalFrom(r.Context()); ok {
+		return append(dst, p.Key()...), nil
+	}
+	return ByIP(dst, r)
+}
+
+// ByPrincipal keys by the authenticated principal; an anonymous request is
+// an ErrNoPrincipal failure.
+func ByPrincipal(dst []byte, r *http.Request) ([]byte, error) {
+	if p, ok := middleware.PrincipalFrom(r.Context()); ok {
+		return append(dst, p.Key()...), nil
+	}
+	return dst, ErrNoPrincipal
+}
+
+// ByIP keys by client IP, IPv6 clients by their /64 (a client usually
+// holds a whole /64 and could otherwise rotate through it). The IP is the
+// one chi's ClientIPFrom* middleware resolved (ClientIPFromXFF,
+// ClientIPFromHeader: that is where trusted proxies are configured), else
+// the TCP peer in r.RemoteAddr, which a client cannot spoof. Never a raw
+// X-Forwarded-For.
+func ByIP(dst []byte, r *http.Request) ([]byte, error) { return appendIP(dst, r, 32, 64) }
+
+// ByIPPrefix is ByIP with IPv4 clients grouped by their /v4Bits and IPv6
+// clients by their /v6Bits, e.g. ByIPPrefix(24, 48). It panics on bits
+// out of range.
+func ByIPPrefix(v4Bits, v6Bits int) KeyFunc {
+	if v4Bits < 0 || v4Bits > 32 || v6Bits < 0 || v6Bits > 128 {
+		panic("ratelimit: ByIPPrefix bits out of range")
+	}
+	return func(dst []byte, r *http.Request) ([]byte, error) { return appendIP(dst, r, v4Bits, v6Bits) }
+}
+
+func appendIP(dst []byte, r *http.Request, v4Bits, v6Bits int) ([]byte, error) {
+	ip := chimw.GetClientIPAddr(r.Context())
+	if !ip.IsValid() {
+		ip = remoteAddr(r.RemoteAddr)
+		if !ip.IsValid() {
+			return dst, ErrNoClientIP
+		}
+	}
+	ip = ip.Unmap().WithZone("")
+	bits := v6Bits
+	if ip.Is4() {
+		bits = v4Bits
+	}
+	if bits < ip.BitLen() {
+		p, _ := ip.Prefix(bits) // bits is in range: ByIPPrefix checks it
+		ip = p.Addr()
+	}
+	dst = append(dst, "ip:"...)
+	return ip.AppendTo(dst), nil
+}
+
+// remoteAddr parses the IP of r.RemoteAddr: "ip:port", "[ipv6]:port" or
+// a bare IP. The port is not needed, so it is not parsed.
+func remoteAddr(s string) netip.Addr {
+	if i := strings.LastIndexByte(s, ':'); i > 0 && strings.IndexByte(s, ']') == i-1 && s[0] == '[' {
+		s = s[1 : i-1]
+	} else if i > 0 && strings.IndexByte(s, ':') == i {
+		s = s[:i]
+	}
+	ip, _ := netip.ParseAddr(s)
+	return ip
+}
+
+// ByRoute keys by the chi route pattern, such as "/users/{id}", not the
+// path, so IDs do not multiply the keys; the method is left out, so a
+// client cannot win fresh quota by inventing methods. The pattern is
+// complete on a route (r.With) or in a group (r.Group); a limiter mounted
+// before routing (r.Use on the root router) sees none: ErrNoRoute.
+func ByRoute(dst []byte, r *http.Request) ([]byte, error) {
+	rc := chi.RouteContext(r.Context())
+	if rc == nil || len(rc.RoutePatterns) == 0 {
+		return dst, ErrNoRoute
+	}
+	dst = append(dst, "route:"...)
+	for _, p := range rc.RoutePatterns {
+		dst = append(dst, p...)
+	}
+	return dst, nil
+}
+
+// Key is a constant key part: Key("global") with no other part makes one
+// bucket shared by every client.
+func Key(s string) KeyFunc {
+	return func(dst []byte, _ *http.Request) ([]byte, error) { return append(dst, s...), nil }
+}
+
+// KeyFrom adapts a key function returning a string, such as an
+// httprate.KeyFunc, e.g. a tenant read from a header.
+func KeyFrom(fn func(r *http.Request) (string, error)) KeyFunc {
+	return func(dst []byte, r *http.Request) ([]byte, error) {
+		s, err := fn(r)
+		return append(dst, s...), err
+	}
+}

@@ -1,0 +1,199 @@
+package ratelimit
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chiguard/chiguard/middleware"
+	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
+)
+
+func withPrincipal(p *middleware.Principal) func(*http.Request) {
+	return func(r *http.Request) { *r = *r.WithContext(middleware.WithPrincipal(r.Context(), p)) }
+}
+
+func withXFF(v string) func(*http.Request) {
+	return func(r *http.Request) { r.Header.Set("X-Forwarded-For", v) }
+}
+
+// Each case sends a request that uses the single unit of quota, then a
+// second request: the same bucket answers 429, another bucket 200.
+func TestKeysSeparateOrShareBuckets(t *testing.T) {
+	alice := (&middleware.Principal{Subject: "alice", Kind: middleware.User}).Seal()
+	bob := &middleware.Principal{Subject: "bob", Kind: middleware.User}
+	app := &middleware.Principal{Subject: "svc", ClientID: "alice", Kind: middleware.App}
+	type req struct {
+		path, remote string
+		mod          []func(*http.Request)
+	}
+	tests := []struct {
+		name          string
+		keys          []KeyFunc
+		proxy         bool // chi's ClientIPFromXFF trusting 10.0.0.0/8
+		first, second req
+		sameBucket    bool
+	}{
+		{"one principal from two IPs", nil, false,
+			req{"/other", "192.0.2.1:1", []func(*http.Request){withPrincipal(alice)}},
+			req{"/other", "192.0.2.9:1", []func(*http.Request){withPrincipal(alice)}}, true},
+		{"two principals from one IP", nil, false,
+			req{"/other", "192.0.2.1:1", []func(*http.Request){withPrincipal(alice)}},
+			req{"/other", "192.0.2.1:1", []func(*http.Request){withPrincipal(bob)}}, false},
+		{"a user and an app of the same name", nil, false,
+			req{"/other", "192.0.2.1:1", []func(*http.Request){withPrincipal(alice)}},
+			req{"/other", "192.0.2.1:1", []func(*http.Request){withPrincipal(app)}}, false},
+		{"anonymous: one IP, two ports", nil, false,
+			req{"/other", "192.0.2.1:1", nil}, req{"/other", "192.0.2.1:2", nil}, true},
+		{"anonymous: two IPs", nil, false,
+			req{"/other", "192.0.2.1:1", nil}, req{"/other", "192.0.2.2:1", nil}, false},
+		{"IPv6 in one /64", nil, false,
+			req{"/other", "[2001:db8:1:2::1]:1", nil}, req{"/other", "[2001:db8:1:2:ffff::9]:1", nil}, true},
+		{"IPv6 in two /64s", nil, false,
+			req{"/other", "[2001:db8:1:2::1]:1", nil}, req{"/other", "[2001:db8:1:3::1]:1", nil}, false},
+		{"v4-mapped IPv6 is its IPv4", nil, false,
+			req{"/other", "[::ffff:192.0.2.1]:1", nil}, req{"/other", "192.0.2.1:2", nil}, true},
+		{"X-Forwarded-For ignored without a trusted proxy", nil, false,
+			req{"/other", "192.0.2.1:1", []func(*http.Request){withXFF("198.51.100.1")}},
+			req{"/other", "192.0.2.1:1", []func(*http.Request){withXFF("198.51.100.2")}}, true},
+		{"X-Forwarded-For from a trusted proxy", nil, true,
+			req{"/other", "10.0.0.1:1", []func(*http.Request){withXFF("198.51.100.1")}},
+			req{"/other", "10.0.0.1:1", []func(*http.Request){withXFF("198.51.100.2")}}, false},
+		{"X-Forwarded-For from an untrusted peer", nil, true,
+			req{"/other", "192.0.2.1:1", []func(*http.Request){withXFF("198.51.100.1")}},
+			req{"/other", "192.0.2.1:1", []func(*http.Request){withXFF("198.51.100.2")}}, true},
+		{"route pattern: two IDs share", []KeyFunc{ByRoute}, false,
+			req{"/items/1", "192.0.2.1:1", nil}, req{"/items/2", "192.0.2.2:1", nil}, true},
+		{"route pattern: two routes", []KeyFunc{ByRoute}, false,
+			req{"/items/1", "192.0.2.1:1", nil}, req{"/other", "192.0.2.1:1", nil}, false},
+		{"client and route: same client, other route", []KeyFunc{ByPrincipalOrIP, ByRoute}, false,
+			req{"/items/1", "192.0.2.1:1", nil}, req{"/other", "192.0.2.1:1", nil}, false},
+		{"client and route: same both", []KeyFunc{ByPrincipalOrIP, ByRoute}, false,
+			req{"/items/1", "192.0.2.1:1", nil}, req{"/items/7", "192.0.2.1:1", nil}, true},
+		{"IPv4 by /24", []KeyFunc{ByIPPrefix(24, 64)}, false,
+			req{"/other", "192.0.2.1:1", nil}, req{"/other", "192.0.2.200:1", nil}, true},
+		{"constant key: one bucket", []KeyFunc{Key("all")}, false,
+			req{"/other", "192.0.2.1:1", nil}, req{"/items/3", "198.51.100.7:1", nil}, true},
+		{"custom key", []KeyFunc{KeyFrom(func(r *http.Request) (string, error) { return r.Header.Get("X-Tenant"), nil })}, false,
+			req{"/other", "192.0.2.1:1", []func(*http.Request){func(r *http.Request) { r.Header.Set("X-Tenant", "a") }}},
+			req{"/other", "192.0.2.2:1", []func(*http.Request){func(r *http.Request) { r.Header.Set("X-Tenant", "b") }}}, false},
+		{"parts do not run into each other", []KeyFunc{header("X-A"), header("X-B")}, false,
+			req{"/other", "", []func(*http.Request){setHeaders("X-A", "ab", "X-B", "c")}},
+			req{"/other", "", []func(*http.Request){setHeaders("X-A", "a", "X-B", "bc")}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lim := Limit(1, time.Minute, KeyBy(tt.keys...))
+			if tt.keys == nil {
+				lim = Limit(1, time.Minute)
+			}
+			r := chi.NewRouter()
+			if tt.proxy {
+				r.Use(chimw.ClientIPFromXFF("10.0.0.0/8"))
+			}
+			ok := func(w http.ResponseWriter, _ *http.Request) {}
+			r.Group(func(r chi.Router) {
+				r.Use(lim)
+				r.Get("/items/{id}", ok)
+				r.Get("/other", ok)
+			})
+			if w := do(r, tt.first.path, tt.first.remote, tt.first.mod...); w.Code != http.StatusOK {
+				t.Fatalf("first request: %d", w.Code)
+			}
+			want := http.StatusOK
+			if tt.sameBucket {
+				want = http.StatusTooManyRequests
+			}
+			if w := do(r, tt.second.path, tt.second.remote, tt.second.mod...); w.Code != want {
+				t.Errorf("second request: %d, want %d", w.Code, want)
+			}
+		})
+	}
+}
+
+func TestKeyErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		key    KeyFunc
+		remote string
+		want   error
+	}{
+		{"no principal", ByPrincipal, "192.0.2.1:1", ErrNoPrincipal},
+		{"unparsable RemoteAddr", ByIP, "@unix-socket", ErrNoClientIP},
+		{"no chi routing", ByRoute, "192.0.2.1:1", ErrNoRoute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, _ := http.NewRequest(http.MethodGet, "/", nil)
+			r.RemoteAddr = tt.remote
+			if _, err := tt.key(nil, r); err != tt.want {
+				t.Errorf("err %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+// Keys from client input are bounded: a megabyte-long part is hashed, and
+// two long parts differing in their last byte still count apart.
+func TestLongKeyPartsAreHashed(t *testing.T) {
+	var seen []int
+	spy := &spyCounter{lens: &seen}
+	long := strings.Repeat("x", 1<<20)
+	h := router(Limit(1, time.Minute, WithCounter(spy),
+		KeyBy(KeyFrom(func(r *http.Request) (string, error) { return long + r.Header.Get("X-End"), nil }))))
+	do(h, "/other", "", func(r *http.Request) { r.Header.Set("X-End", "a") })
+	do(h, "/other", "", func(r *http.Request) { r.Header.Set("X-End", "b") })
+	if len(seen) != 2 || seen[0] > 64 || seen[1] > 64 {
+		t.Fatalf("key lengths %v, want two keys of at most 64 bytes", seen)
+	}
+	if spy.keys[0] == spy.keys[1] {
+		t.Error("two long keys hashed alike")
+	}
+}
+
+type spyCounter struct {
+	lens *[]int
+	keys []string
+}
+
+func (s *spyCounter) Take(_ context.Context, key string, _ int, _ []Policy, usage []Usage) (bool, error) {
+	*s.lens = append(*s.lens, len(key))
+	s.keys = append(s.keys, key)
+	usage[0] = Usage{Current: 1}
+	return true, nil
+}
+
+func header(name string) KeyFunc {
+	return KeyFrom(func(r *http.Request) (string, error) { return r.Header.Get(name), nil })
+}
+
+func setHeaders(kv ...string) func(*http.Request) {
+	return func(r *http.Request) {
+		for i := 0; i < len(kv); i += 2 {
+			r.Header.Set(kv[i], kv[i+1])
+		}
+	}
+}
+
+func TestRemoteAddrForms(t *testing.T) {
+	for in, want := range map[string]string{
+		"192.0.2.1:1234":       "192.0.2.1",
+		"192.0.2.1":            "192.0.2.1",
+		"[2001:db8::1]:80":     "2001:db8::1",
+		"2001:db8::1":          "2001:db8::1",
+		"[fe80::1%eth0]:80":    "fe80::1%eth0",
+		"::1":                  "::1",
+		"":                     "invalid IP",
+		"@":                    "invalid IP",
+		"[2001:db8::1]":        "invalid IP",
+		"example.com:80":       "invalid IP",
+		"[::ffff:192.0.2.1]:1": "::ffff:192.0.2.1",
+	} {
+		if got := remoteAddr(in).String(); got != want {
+			t.Errorf("remoteAddr(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

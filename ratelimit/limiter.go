@@ -1,0 +1,299 @@
+package ratelimit
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// Limiter enforces one or more policies on the requests it handles. It is
+// safe for concurrent use; build it once and mount its Handler on routes
+// or groups.
+type Limiter struct {
+	policies []Policy
+	keys     []KeyFunc
+	cost     func(*http.Request) int
+	counter  Counter
+	local    *LocalCounter // counter, when it is one: the allocation-free path
+	legacy   bool
+	failOpen bool
+	logger   *slog.Logger
+
+	policyField []string // RateLimit-Policy, shared: cap == len, so appends copy
+	itemPrefix  [][]byte // per policy: `"name";r=`
+
+	lastLog    atomic.Int64 // unix ns of the last failure logged
+	suppressed atomic.Int64 // failures not logged since
+}
+
+// Limit returns a middleware that allows quota units (requests, by
+// default) per window and key, by default per authenticated principal or
+// client IP, answering 429 beyond. Mount it per route or group:
+//
+//	r.With(ratelimit.Limit(100, time.Minute)).Post("/search", search)
+//
+// Every response through it carries RateLimit-Policy and RateLimit
+// (draft-ietf-httpapi-ratelimit-headers); a 429 also Retry-After and a
+// problem of type QuotaExceededURI. It panics on a bad configuration; use
+// New to get the error instead.
+func Limit(quota int, window time.Duration, opts ...Option) func(http.Handler) http.Handler {
+	l, err := New(Policy{Quota: quota, Window: window}, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return l.Handler
+}
+
+// New returns a Limiter enforcing p and the policies added with WithPolicy.
+// p is named by Name, or "default", if its Name is empty.
+func New(p Policy, opts ...Option) (*Limiter, error) {
+	c := config{policies: []Policy{p}}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.policies[0].Name == "" {
+		c.policies[0].Name = "default"
+	}
+	if c.name != "" {
+		c.policies[0].Name = c.name
+	}
+	for i, p := range c.policies {
+		if err := p.validate(); err != nil {
+			return nil, err
+		}
+		for _, q := range c.policies[:i] {
+			if q.Name == p.Name {
+				return nil, fmt.Errorf("%w: two policies named %q", ErrInvalidPolicy, p.Name)
+			}
+		}
+	}
+	l := &Limiter{
+		policies: c.policies,
+		keys:     c.keys,
+		cost:     c.cost,
+		counter:  c.counter,
+		legacy:   c.legacy,
+		failOpen: c.failOpen,
+		logger:   c.logger,
+	}
+	if len(l.keys) == 0 {
+		l.keys = []KeyFunc{ByPrincipalOrIP}
+	}
+	for _, k := range l.keys {
+		if k == nil {
+			return nil, fmt.Errorf("%w: nil KeyFunc", ErrInvalidOption)
+		}
+	}
+	if c.limitCounter != nil {
+		if len(l.policies) > 1 {
+			return nil, fmt.Errorf("%w: an httprate.LimitCounter holds one window, so it serves one policy; "+
+				"use a Counter, or mount one limiter per policy", ErrInvalidOption)
+		}
+		l.counter = newLimitCounter(c.limitCounter, l.policies[0])
+	}
+	if l.counter == nil {
+		l.counter = NewLocalCounter()
+	}
+	l.local, _ = l.counter.(*LocalCounter)
+	if l.logger == nil {
+		l.logger = slog.Default()
+	}
+	f := policyField(l.policies)
+	l.policyField = []string{f}[:1:1]
+	for _, p := range l.policies {
+		l.itemPrefix = append(l.itemPrefix, append(appendSFString(nil, p.Name), ";r="...))
+	}
+	return l, nil
+}
+
+// Policies returns the limiter's policies, the first one first.
+func (l *Limiter) Policies() []Policy { return append([]Policy(nil), l.policies...) }
+
+// Handler is the limiter as a middleware.
+func (l *Limiter) Handler(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if l.admit(w, r) {
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
+// scratch is one request's working memory, pooled.
+type scratch struct {
+	key   []byte
+	field []byte
+	usage []Usage
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{key: make([]byte, 0, 128), field: make([]byte, 0, 64)}
+}}
+
+// maxKeyPart bounds a key part; a longer one is replaced by its SHA-256.
+const maxKeyPart = 255
+
+// admit takes the request's cost and sets the RateLimit fields; if the
+// request may not go on, it writes the refusal and returns false.
+func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
+	sc := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(sc)
+
+	key := sc.key[:0]
+	for _, k := range l.keys {
+		start := len(key)
+		var err error
+		key, err = k(key, r)
+		if err == nil && len(key) < start {
+			err = fmt.Errorf("%w: a KeyFunc dropped the bytes before it", ErrInvalidOption)
+		}
+		if err != nil {
+			sc.key = key[:0]
+			return l.fail(w, r, fmt.Errorf("ratelimit: key: %w", err))
+		}
+		// Each part ends with its length, which makes the joined key
+		// unambiguous; long parts are hashed so keys stay bounded.
+		if n := len(key) - start; n > maxKeyPart {
+			sum := sha256.Sum256(key[start:])
+			key = append(key[:start], sum[:]...)
+		}
+		key = append(key, byte(len(key)-start))
+	}
+	sc.key = key
+
+	cost := 1
+	if l.cost != nil {
+		cost = max(l.cost(r), 0)
+	}
+	if cap(sc.usage) < len(l.policies) {
+		sc.usage = make([]Usage, len(l.policies))
+	}
+	usage := sc.usage[:len(l.policies)]
+	var taken bool
+	if l.local != nil {
+		taken = l.local.takeBytes(key, int64(cost), l.policies, usage)
+	} else {
+		var err error
+		taken, err = l.counter.Take(r.Context(), string(key), cost, l.policies, usage)
+		if err != nil {
+			return l.fail(w, r, fmt.Errorf("ratelimit: counter: %w", err))
+		}
+	}
+	retry := l.setFields(w.Header(), sc, usage, taken, int64(cost))
+	if !taken {
+		l.refuse(w, r, usage, int64(cost), retry)
+	}
+	return taken
+}
+
+// fail applies the failure mode to err.
+func (l *Limiter) fail(w http.ResponseWriter, r *http.Request, err error) bool {
+	if l.failOpen {
+		l.log(r, "ratelimit: serving without a limit", err)
+		return true
+	}
+	problem.Write(w, r, problem.ServiceUnavailable("The rate limiter cannot check this request now; retry later.").WithCause(err))
+	return false
+}
+
+// log logs a failure, at most once a second, counting the ones left out.
+func (l *Limiter) log(r *http.Request, msg string, err error) {
+	now := time.Now().UnixNano()
+	last := l.lastLog.Load()
+	if now-last < int64(time.Second) || !l.lastLog.CompareAndSwap(last, now) {
+		l.suppressed.Add(1)
+		return
+	}
+	l.logger.LogAttrs(r.Context(), slog.LevelError, msg,
+		slog.Any("error", err), slog.String("path", r.URL.Path),
+		slog.Int64("suppressed", l.suppressed.Swap(0)))
+}
+
+// setFields sets the RateLimit fields (and the legacy ones if enabled) and
+// returns the Retry-After of a refused request, in seconds.
+func (l *Limiter) setFields(h http.Header, sc *scratch, usage []Usage, taken bool, cost int64) (retry int64) {
+	b := sc.field[:0]
+	tightest, tightR, tightT := 0, int64(-1), int64(0)
+	for i := range l.policies {
+		s := newState(&l.policies[i], &usage[i])
+		r := s.remaining()
+		var t int64
+		switch {
+		case !taken && !fits(s.q, s.w, s.e, s.c, s.p, cost):
+			ms, ok := s.wait(cost)
+			if !ok { // the cost is over the quota: it never fits
+				ms = s.untilWindowEnd() + s.w
+			}
+			t = seconds(ms)
+			retry = max(retry, t)
+		case r > 0:
+			t = seconds(s.untilWindowEnd())
+		default:
+			ms, _ := s.wait(1)
+			t = seconds(ms)
+		}
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, l.itemPrefix[i]...)
+		b = strconv.AppendInt(b, r, 10)
+		b = append(b, ";t="...)
+		b = strconv.AppendInt(b, t, 10)
+		if tightR < 0 || r < tightR || !taken && t > tightT && r == tightR {
+			tightest, tightR, tightT = i, r, t
+		}
+	}
+	sc.field = b
+	addField(h, "Ratelimit-Policy", l.policyField)
+	addField(h, "Ratelimit", []string{string(b)})
+	if l.legacy {
+		h.Set("X-Ratelimit-Limit", strconv.Itoa(l.policies[tightest].Quota))
+		h.Set("X-Ratelimit-Remaining", strconv.FormatInt(tightR, 10))
+		h.Set("X-Ratelimit-Reset", strconv.FormatInt(time.Now().Unix()+tightT, 10))
+	}
+	return retry
+}
+
+// addField adds a list-valued field: a second limiter on the route adds
+// its members rather than replacing the first one's.
+func addField(h http.Header, key string, v []string) {
+	if old, ok := h[key]; ok {
+		v = append(old[:len(old):len(old)], v...)
+	}
+	h[key] = v
+}
+
+// refuse writes the 429 problem.
+func (l *Limiter) refuse(w http.ResponseWriter, r *http.Request, usage []Usage, cost, retry int64) {
+	var violated []string
+	detail := ""
+	for i := range l.policies {
+		p := &l.policies[i]
+		s := newState(p, &usage[i])
+		if fits(s.q, s.w, s.e, s.c, s.p, cost) {
+			continue
+		}
+		violated = append(violated, p.Name)
+		if cost > s.q && detail == "" {
+			detail = fmt.Sprintf("The request costs %d units, more than the %d per %v that policy %q allows: it cannot be served.",
+				cost, p.Quota, p.Window, p.Name)
+		}
+	}
+	if detail == "" {
+		detail = "The application's rate limit for the resource has been exceeded. Retry after " +
+			strconv.FormatInt(retry, 10) + " seconds."
+	}
+	w.Header().Set("Retry-After", strconv.FormatInt(retry, 10))
+	problem.Write(w, r, (&problem.Problem{
+		Type:   QuotaExceededURI,
+		Title:  quotaExceededTitle,
+		Status: http.StatusTooManyRequests,
+		Detail: detail,
+	}).With("violated-policies", violated))
+}

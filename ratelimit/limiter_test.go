@@ -1,0 +1,352 @@
+package ratelimit
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chiguard/chiguard/problem"
+	"github.com/go-chi/httprate"
+)
+
+func TestLimitServesQuotaThenAnswersQuotaExceeded(t *testing.T) {
+	lc, _ := fakeCounter(t0.Add(42 * time.Second))
+	h := router(Limit(3, time.Minute, Name("burst"), WithCounter(lc)))
+
+	for i, wantR := range []int64{2, 1, 0} {
+		w := do(h, "/items/1", "192.0.2.1:1000")
+		if w.Code != http.StatusOK || w.Body.String() != "ok" {
+			t.Fatalf("request %d: %d %q, want 200 ok", i+1, w.Code, w.Body)
+		}
+		if got := w.Header().Get("RateLimit-Policy"); got != `"burst";q=3;w=60` {
+			t.Errorf("request %d: RateLimit-Policy %q", i+1, got)
+		}
+		f := fields(t, w)["burst"]
+		if f[0] != wantR {
+			t.Errorf("request %d: r=%d, want %d", i+1, f[0], wantR)
+		}
+		if wantR > 0 && f[1] != 18 { // 18s left in the window
+			t.Errorf("request %d: t=%d, want 18", i+1, f[1])
+		}
+	}
+
+	w := do(h, "/items/1", "192.0.2.1:1000")
+	if w.Code != http.StatusTooManyRequests {
+		t.Fatalf("request 4: %d, want 429", w.Code)
+	}
+	if ct := w.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	b := body(t, w)
+	if b["type"] != QuotaExceededURI || b["title"] != quotaExceededTitle || b["status"] != 429.0 {
+		t.Errorf("problem %v", b)
+	}
+	if !reflect.DeepEqual(b["violated-policies"], []any{"burst"}) {
+		t.Errorf("violated-policies %v, want [burst]", b["violated-policies"])
+	}
+	ra := retryAfter(t, w)
+	if f := fields(t, w)["burst"]; f[0] != 0 || f[1] != ra {
+		t.Errorf("429 RateLimit r=%d t=%d, want r=0 t=Retry-After=%d", f[0], f[1], ra)
+	}
+	if w.Header().Get("RateLimit-Policy") == "" {
+		t.Error("429 without RateLimit-Policy")
+	}
+
+	if w := do(h, "/items/1", "192.0.2.2:1000"); w.Code != http.StatusOK {
+		t.Errorf("another client: %d, want 200", w.Code)
+	}
+}
+
+// After a refusal, waiting Retry-After seconds is enough and one second
+// less is not: Retry-After is the real time until the quota returns.
+func TestRetryAfterIsTheTimeUntilEnoughQuotaReturns(t *testing.T) {
+	tests := []struct {
+		name        string
+		quota, cost int
+		window      time.Duration
+		first       time.Duration // into the window when the quota is used up
+		prevUse     int           // units taken in the window before
+		wantRetry   int64
+	}{
+		{"used up in this window: next window, weighted", 10, 1, time.Minute, 30 * time.Second, 0, 36},
+		{"previous window still weighs", 10, 1, time.Minute, 0, 10, 6},
+		{"cost 4 waits longer than cost 1", 10, 4, time.Minute, 30 * time.Second, 0, 54},
+		{"sub-second wait rounds up to 1", 1000, 1, time.Second, 0, 1000, 1},
+		{"hour window", 100, 1, time.Hour, 10 * time.Minute, 0, 3036},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := t0
+			if tt.window == time.Hour {
+				start = time.Unix(1_699_999_200, 0) // an hour starts
+			}
+			lc, clk := fakeCounter(start)
+			h := router(Limit(tt.quota, tt.window, WithCounter(lc), WithCost(func(*http.Request) int { return tt.cost })))
+			one := router(Limit(tt.quota, tt.window, WithCounter(lc))) // same counter and policy, cost 1
+			for range tt.prevUse {
+				do(one, "/other", "192.0.2.1:1")
+			}
+			clk.advance(tt.window + tt.first)
+			for do(one, "/other", "192.0.2.1:1").Code == http.StatusOK {
+			}
+			w := do(h, "/other", "192.0.2.1:1")
+			if w.Code != http.StatusTooManyRequests {
+				t.Fatalf("%d, want 429", w.Code)
+			}
+			ra := retryAfter(t, w)
+			if ra != tt.wantRetry {
+				t.Errorf("Retry-After %d, want %d", ra, tt.wantRetry)
+			}
+			if ra > 1 {
+				clk.advance(time.Duration(ra-1) * time.Second)
+				if w := do(h, "/other", "192.0.2.1:1"); w.Code != http.StatusTooManyRequests {
+					t.Fatalf("a second before Retry-After: %d, want 429", w.Code)
+				}
+				clk.advance(time.Second)
+			} else {
+				clk.advance(time.Duration(ra) * time.Second)
+			}
+			if w := do(h, "/other", "192.0.2.1:1"); w.Code != http.StatusOK {
+				t.Fatalf("after Retry-After: %d, want 200", w.Code)
+			}
+		})
+	}
+}
+
+func TestSeveralPoliciesAreEnforcedTogether(t *testing.T) {
+	lc, clk := fakeCounter(t0)
+	h := router(Limit(2, time.Second, Name("burst"), WithCounter(lc),
+		WithPolicy(Policy{Name: "daily", Quota: 3, Window: 24 * time.Hour})))
+
+	w := do(h, "/other", "192.0.2.1:1")
+	if got := w.Header().Get("RateLimit-Policy"); got != `"burst";q=2;w=1, "daily";q=3;w=86400` {
+		t.Errorf("RateLimit-Policy %q", got)
+	}
+	if f := fields(t, w); f["burst"][0] != 1 || f["daily"][0] != 2 {
+		t.Errorf("RateLimit %v, want burst r=1, daily r=2", f)
+	}
+	do(h, "/other", "192.0.2.1:1")
+	w = do(h, "/other", "192.0.2.1:1")
+	if w.Code != http.StatusTooManyRequests {
+		t.Fatalf("third request in a second: %d, want 429", w.Code)
+	}
+	if v := body(t, w)["violated-policies"]; !reflect.DeepEqual(v, []any{"burst"}) {
+		t.Errorf("violated-policies %v, want [burst]", v)
+	}
+	if f := fields(t, w); f["daily"][0] != 1 {
+		t.Errorf("a refused request was charged to the daily quota: %v", f)
+	}
+
+	clk.advance(3 * time.Second)
+	if w := do(h, "/other", "192.0.2.1:1"); w.Code != http.StatusOK {
+		t.Fatalf("after the burst window: %d, want 200", w.Code)
+	}
+	clk.advance(3 * time.Second)
+	w = do(h, "/other", "192.0.2.1:1")
+	if w.Code != http.StatusTooManyRequests {
+		t.Fatalf("fourth request of the day: %d, want 429", w.Code)
+	}
+	if v := body(t, w)["violated-policies"]; !reflect.DeepEqual(v, []any{"daily"}) {
+		t.Errorf("violated-policies %v, want [daily]", v)
+	}
+	// t0+6s is 79986s into its day: 6414s to its end, then the day's 3
+	// units weigh until 2 of 3 are gone, a third of the next day.
+	if ra := retryAfter(t, w); ra != 6414+28800 {
+		t.Errorf("Retry-After %d, want %d", ra, 6414+28800)
+	}
+}
+
+// Limiters stacked on one route each add their members to the fields.
+func TestStackedLimitersAddToTheFields(t *testing.T) {
+	h := router(func(next http.Handler) http.Handler {
+		return Limit(5, time.Second, Name("a"))(Limit(9, time.Hour, Name("b"))(next))
+	})
+	w := do(h, "/other", "192.0.2.1:1")
+	if got := w.Header().Values("RateLimit-Policy"); !reflect.DeepEqual(got, []string{`"a";q=5;w=1`, `"b";q=9;w=3600`}) {
+		t.Errorf("RateLimit-Policy %q", got)
+	}
+	if f := fields(t, w); f["a"][0] != 4 || f["b"][0] != 8 {
+		t.Errorf("RateLimit %v", f)
+	}
+}
+
+func TestLegacyHeadersDescribeTheTightestPolicy(t *testing.T) {
+	lc, _ := fakeCounter(t0)
+	h := router(Limit(10, time.Minute, WithCounter(lc), LegacyHeaders(),
+		WithPolicy(Policy{Name: "small", Quota: 2, Window: time.Hour})))
+	w := do(h, "/other", "192.0.2.1:1")
+	hd := w.Header()
+	if hd.Get("X-RateLimit-Limit") != "2" || hd.Get("X-RateLimit-Remaining") != "1" || hd.Get("X-RateLimit-Reset") == "" {
+		t.Errorf("legacy headers %v", hd)
+	}
+	do(h, "/other", "192.0.2.1:1")
+	w = do(h, "/other", "192.0.2.1:1")
+	if w.Header().Get("X-RateLimit-Remaining") != "0" {
+		t.Errorf("429 X-RateLimit-Remaining %q, want 0", w.Header().Get("X-RateLimit-Remaining"))
+	}
+	if h := router(Limit(1, time.Minute)); do(h, "/other", "").Header().Get("X-RateLimit-Limit") != "" {
+		t.Error("legacy headers sent without the option")
+	}
+}
+
+func TestCostTakesSeveralUnits(t *testing.T) {
+	cost := func(r *http.Request) int {
+		if r.URL.Query().Get("bulk") != "" {
+			return 4
+		}
+		return 1
+	}
+	h := router(Limit(5, time.Minute, WithCost(cost)))
+	if f := fields(t, do(h, "/other?bulk=1", "")); f["default"][0] != 1 {
+		t.Errorf("after a bulk request r=%d, want 1", f["default"][0])
+	}
+	if w := do(h, "/other?bulk=1", ""); w.Code != http.StatusTooManyRequests {
+		t.Errorf("second bulk request: %d, want 429", w.Code)
+	}
+	if w := do(h, "/other", ""); w.Code != http.StatusOK {
+		t.Errorf("a single unit still fits: %d", w.Code)
+	}
+
+	w := do(router(Limit(3, time.Minute, WithCost(func(*http.Request) int { return 4 }))), "/other", "")
+	if w.Code != http.StatusTooManyRequests || !strings.Contains(body(t, w)["detail"].(string), "cannot be served") {
+		t.Errorf("cost over the quota: %d %s", w.Code, w.Body)
+	}
+}
+
+func TestConcurrentRequestsNeverOvershoot(t *testing.T) {
+	counters := map[string]Option{
+		"local":                 WithCounter(NewLocalCounter()),
+		"httprate LimitCounter": WithLimitCounter(httprate.NewLocalLimitCounter(time.Hour)),
+	}
+	for name, opt := range counters {
+		t.Run(name, func(t *testing.T) {
+			if time.Now().UnixMilli()%time.Hour.Milliseconds() > time.Hour.Milliseconds()-5000 {
+				time.Sleep(6 * time.Second) // do not straddle a window
+			}
+			h := router(Limit(100, time.Hour, opt))
+			var served atomic.Int64
+			var wg sync.WaitGroup
+			for range 16 {
+				wg.Go(func() {
+					for range 40 {
+						if do(h, "/other", "192.0.2.1:1").Code == http.StatusOK {
+							served.Add(1)
+						}
+					}
+				})
+			}
+			wg.Wait()
+			if served.Load() != 100 {
+				t.Errorf("served %d of 640, want exactly 100", served.Load())
+			}
+		})
+	}
+}
+
+// failingCounter fails every Take with an error whose text must not leak.
+type failingCounter struct{}
+
+func (failingCounter) Take(context.Context, string, int, []Policy, []Usage) (bool, error) {
+	return false, errors.New("dial tcp 10.1.2.3:6379: secret-internal-detail")
+}
+
+func TestFailuresFailClosedOrOpenAndNeverLeak(t *testing.T) {
+	badKey := KeyFrom(func(*http.Request) (string, error) { return "", errors.New("secret-internal-detail") })
+	tests := []struct {
+		name       string
+		opts       []Option
+		wantStatus int
+	}{
+		{"key error fails closed", []Option{KeyBy(badKey)}, http.StatusServiceUnavailable},
+		{"counter error fails closed", []Option{WithCounter(failingCounter{})}, http.StatusServiceUnavailable},
+		{"key error fails open", []Option{KeyBy(badKey), FailOpen()}, http.StatusOK},
+		{"counter error fails open", []Option{WithCounter(failingCounter{}), FailOpen()}, http.StatusOK},
+		{"no route pattern before routing", []Option{KeyBy(ByRoute)}, http.StatusServiceUnavailable},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			opts := append(tt.opts, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+			l, err := New(Policy{Quota: 10, Window: time.Minute}, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			quiet := &problem.Writer{Logger: slog.New(slog.DiscardHandler)}
+			h := quiet.Middleware(l.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })))
+			w := do(h, "/x", "")
+			if w.Code != tt.wantStatus {
+				t.Fatalf("status %d, want %d", w.Code, tt.wantStatus)
+			}
+			if strings.Contains(w.Body.String(), "secret") || strings.Contains(w.Body.String(), "10.1.2.3") {
+				t.Errorf("body leaks the error: %s", w.Body)
+			}
+			if tt.wantStatus == http.StatusServiceUnavailable {
+				if b := body(t, w); b["status"] != 503.0 || w.Header().Get("Content-Type") != "application/problem+json" {
+					t.Errorf("want a 503 problem, got %s", w.Body)
+				}
+			} else if !strings.Contains(logs.String(), "secret-internal-detail") {
+				t.Errorf("fail-open did not log the error: %q", logs.String())
+			}
+			if w.Header().Get("RateLimit") != "" {
+				t.Error("RateLimit sent without a count")
+			}
+		})
+	}
+}
+
+func TestNewRejectsBadConfiguration(t *testing.T) {
+	tests := []struct {
+		name string
+		p    Policy
+		opts []Option
+		want error
+	}{
+		{"zero quota", Policy{Quota: 0, Window: time.Second}, nil, ErrInvalidPolicy},
+		{"quota too large", Policy{Quota: MaxQuota + 1, Window: time.Second}, nil, ErrInvalidPolicy},
+		{"zero window", Policy{Quota: 1}, nil, ErrInvalidPolicy},
+		{"sub-millisecond window", Policy{Quota: 1, Window: 1500 * time.Microsecond}, nil, ErrInvalidPolicy},
+		{"window too long", Policy{Quota: 1, Window: MaxWindow + time.Second}, nil, ErrInvalidPolicy},
+		{"name not printable", Policy{Name: "b\nurst", Quota: 1, Window: time.Second}, nil, ErrInvalidPolicy},
+		{"name not ASCII", Policy{Name: "débit", Quota: 1, Window: time.Second}, nil, ErrInvalidPolicy},
+		{"name too long", Policy{Name: strings.Repeat("x", 65), Quota: 1, Window: time.Second}, nil, ErrInvalidPolicy},
+		{"duplicate names", Policy{Name: "a", Quota: 1, Window: time.Second},
+			[]Option{WithPolicy(Policy{Name: "a", Quota: 2, Window: time.Hour})}, ErrInvalidPolicy},
+		{"httprate counter with two policies", Policy{Quota: 1, Window: time.Second},
+			[]Option{WithLimitCounter(httprate.NewLocalLimitCounter(time.Second)),
+				WithPolicy(Policy{Name: "b", Quota: 2, Window: time.Hour})}, ErrInvalidOption},
+		{"nil key", Policy{Quota: 1, Window: time.Second}, []Option{KeyBy(nil)}, ErrInvalidOption},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := New(tt.p, tt.opts...); !errors.Is(err, tt.want) {
+				t.Errorf("err %v, want %v", err, tt.want)
+			}
+		})
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Limit did not panic on a bad policy")
+		}
+	}()
+	Limit(0, time.Second)
+}
+
+// A policy name needing escapes renders as a valid sf-string.
+func TestPolicyNamesAreEscaped(t *testing.T) {
+	h := router(Limit(1, time.Minute, Name(`a "b" \c`)))
+	w := do(h, "/other", "")
+	if got := w.Header().Get("RateLimit-Policy"); got != `"a \"b\" \\c";q=1;w=60` {
+		t.Errorf("RateLimit-Policy %q", got)
+	}
+	if _, ok := fields(t, w)[`a "b" \c`]; !ok {
+		t.Errorf("RateLimit %q does not name the policy", w.Header().Get("RateLimit"))
+	}
+}
