@@ -1,0 +1,73 @@
+package middleware
+
+import (
+	"context"
+	"errors"
+	"net/http"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// Conceal makes the authorization failures of a route indistinguishable
+// from a missing resource: RequireScopes, RequireAnyScope, RequireUser,
+// RequireApp and Deny after it answer with the very 404 that NotFound
+// writes (same body, same headers: no WWW-Authenticate) instead of a 403.
+// Use it on routes whose existence a caller without access must not learn,
+// e.g. r.With(middleware.Conceal, middleware.RequireScopes("admin")).
+// Anonymous requests (see AllowAnonymous) get the 404 too on such routes:
+// a 401 would tell them the resource exists.
+func Conceal(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), concealKey{}, true)))
+	})
+}
+
+type concealKey struct{}
+
+// concealed reports whether Conceal is in effect for the request.
+func concealed(ctx context.Context) bool {
+	c, _ := ctx.Value(concealKey{}).(bool)
+	return c
+}
+
+// Deny writes an authorization failure decided by a handler, such as a
+// 403 for a project the caller may not modify: p as is, or the 404 of
+// NotVisible on a route under Conceal.
+func Deny(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
+	if concealed(r.Context()) {
+		NotVisible(w, r)
+		return
+	}
+	problem.Write(w, r, p)
+}
+
+// NotVisible answers "the resource does not exist or you may not see it":
+// exactly the 404 NotFound writes for a path no route serves, so a client
+// cannot tell a hidden resource from a missing one. Handlers call it when
+// a resource exists but the caller may not know it.
+func NotVisible(w http.ResponseWriter, r *http.Request) {
+	NotFound(w, r)
+}
+
+// errNoAuthenticate is the cause of the 500 an authorization middleware
+// answers when no Authenticate ran before it: a routing mistake that must
+// not let requests through.
+var errNoAuthenticate = errors.New("middleware: authorization check on a route without Authenticate")
+
+// requirePrincipal returns the request's principal. When there is none it
+// answers the request and returns nil: Authenticate's 401 for an anonymous
+// request, the 404 on a concealed route, a 500 if Authenticate is missing.
+func requirePrincipal(w http.ResponseWriter, r *http.Request) *Principal {
+	if p, ok := PrincipalFrom(r.Context()); ok {
+		return p
+	}
+	switch a, anonymous := r.Context().Value(anonymousKey{}).(*authenticator); {
+	case concealed(r.Context()):
+		NotVisible(w, r)
+	case anonymous:
+		problem.Write(w, r, a.missing)
+	default:
+		problem.Write(w, r, problem.InternalServerError("").WithCause(errNoAuthenticate))
+	}
+	return nil
+}

@@ -1,0 +1,41 @@
+package middleware
+
+import (
+	"net/http"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+var (
+	exclusiveToUsers = problem.Forbidden("This resource is exclusive to users: authenticate as a user, not with an app's credentials.")
+	exclusiveToApps  = problem.Forbidden("This resource is exclusive to apps: authenticate with an app's credentials (client credentials or API key), not as a user.")
+)
+
+// RequireUser lets through only requests authenticated as a user (see
+// Principal.Kind); apps get a 403 saying the resource is exclusive to
+// users, or a 404 under Conceal.
+func RequireUser() func(http.Handler) http.Handler {
+	return requireKind(User, exclusiveToUsers)
+}
+
+// RequireApp lets through only requests authenticated as an app; users get
+// a 403 saying the resource is exclusive to apps, or a 404 under Conceal.
+func RequireApp() func(http.Handler) http.Handler {
+	return requireKind(App, exclusiveToApps)
+}
+
+func requireKind(kind Kind, refusal *problem.Problem) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p := requirePrincipal(w, r)
+			if p == nil {
+				return
+			}
+			if p.Kind != kind {
+				Deny(w, r, refusal)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
