@@ -1,0 +1,319 @@
+package middleware
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// DefaultConditionalLimit is the largest body Conditional buffers to hash
+// into an ETag.
+const DefaultConditionalLimit = 256 << 10
+
+// Conditional answers conditional GET and HEAD requests (RFC 9110 §13) for
+// the handlers after it. It is ConditionalLimit(DefaultConditionalLimit).
+func Conditional(next http.Handler) http.Handler {
+	return ConditionalLimit(DefaultConditionalLimit)(next)
+}
+
+// ConditionalLimit returns a middleware that gives 200 responses to GET and
+// HEAD a strong ETag, the hash of the body, and evaluates the request's
+// preconditions against the response's validators: If-Match and
+// If-Unmodified-Since (a failure is a 412 problem), If-None-Match (weak
+// comparison, lists over several field lines, "*") and If-Modified-Since
+// (a match is a 304).
+//
+// A handler's own ETag or Last-Modified wins: the response is then judged
+// when its status is written and streamed, never buffered. Otherwise the
+// body is buffered up to limit bytes to be hashed; a larger body, or a
+// handler that flushes, is streamed without an ETag. A HEAD handler that
+// writes no body gets no generated ETag, since it would not be the GET's.
+//
+// A 304 keeps ETag, Vary, Cache-Control, Content-Location, Expires, Date
+// and the headers that are not about the representation, and drops the
+// body, Content-Type, Content-Length, the other Content-* fields, and
+// Last-Modified when there is an ETag. Non-2xx responses pass unchanged:
+// an error is never turned into a 304.
+//
+// Other methods pass through: only the handler knows the state a PUT or a
+// DELETE is about to change. It calls CheckPreconditions before changing it.
+//
+// Put Conditional after anything that rewrites the body, such as chi's
+// Compress, so each encoding gets its own tag; and note that chi's NoCache
+// deletes If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since
+// and If-Range from requests, which turns every request after it into an
+// unconditional one.
+func ConditionalLimit(limit int) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet && r.Method != http.MethodHead {
+				next.ServeHTTP(w, r)
+				return
+			}
+			cw := &conditionalWriter{ResponseWriter: w, r: r, limit: limit}
+			defer cw.release()
+			next.ServeHTTP(cw, r)
+			cw.finish()
+		})
+	}
+}
+
+// CheckPreconditions evaluates the request's preconditions (RFC 9110
+// §13.2.2) against the current state of the target resource, given by its
+// entity-tag (a quoted value such as `"v42"`, or W/"v42"; "" if none) and
+// its modification time (zero if unknown). Pass "" and a zero time when
+// the resource does not exist. A handler calls it before it reads or
+// changes anything, typically for PUT, PATCH and DELETE, which Conditional
+// leaves to it.
+//
+// It returns true when the request may proceed. Otherwise it has answered:
+// 304 Not Modified for a GET or HEAD whose If-None-Match or
+// If-Modified-Since matched, or a 412 problem (an If-Match that does not
+// match, a resource modified after If-Unmodified-Since, or an If-None-Match
+// that matches on another method).
+func CheckPreconditions(w http.ResponseWriter, r *http.Request, etag string, lastModified time.Time) bool {
+	exists := etag != "" || !lastModified.IsZero()
+	switch evaluatePreconditions(r, etag, lastModified, exists) {
+	case http.StatusNotModified:
+		h := w.Header()
+		if etag != "" && h.Get("Etag") == "" {
+			h.Set("Etag", etag)
+		}
+		writeNotModified(w)
+		return false
+	case http.StatusPreconditionFailed:
+		problem.Write(w, r, preconditionFailed)
+		return false
+	}
+	return true
+}
+
+var preconditionFailed = problem.PreconditionFailed("")
+
+// evaluatePreconditions follows RFC 9110 §13.2.2 and returns 0 to proceed,
+// 304 or 412. If-Range is left to the handler serving ranges.
+func evaluatePreconditions(r *http.Request, etag string, lastModified time.Time, exists bool) int {
+	current, _ := parseETag(etag)
+	safe := r.Method == http.MethodGet || r.Method == http.MethodHead
+	lastModified = lastModified.Truncate(time.Second)
+	if im := r.Header["If-Match"]; hasListValue(im) {
+		if !matchIfMatch(im, current, exists) {
+			return http.StatusPreconditionFailed
+		}
+	} else if t, ok := headerTime(r.Header["If-Unmodified-Since"]); ok && !lastModified.IsZero() {
+		if lastModified.After(t) {
+			return http.StatusPreconditionFailed
+		}
+	}
+	if inm := r.Header["If-None-Match"]; hasListValue(inm) {
+		if matchIfNoneMatch(inm, current, exists) {
+			if safe {
+				return http.StatusNotModified
+			}
+			return http.StatusPreconditionFailed
+		}
+	} else if t, ok := headerTime(r.Header["If-Modified-Since"]); ok && safe && !lastModified.IsZero() {
+		if !lastModified.After(t) {
+			return http.StatusNotModified
+		}
+	}
+	return 0
+}
+
+// headerTime parses a date header with a single field line, as RFC 9110
+// §13.1.3-4 require; anything else is ignored.
+func headerTime(lines []string) (time.Time, bool) {
+	if len(lines) != 1 {
+		return time.Time{}, false
+	}
+	t, err := http.ParseTime(lines[0])
+	return t, err == nil
+}
+
+// writeNotModified sends a 304 with the headers RFC 9110 §15.4.5 keeps.
+func writeNotModified(w http.ResponseWriter) {
+	h := w.Header()
+	for _, k := range []string{"Content-Type", "Content-Length", "Content-Encoding",
+		"Content-Language", "Content-Range", "Transfer-Encoding"} {
+		delete(h, k)
+	}
+	if h.Get("Etag") != "" {
+		delete(h, "Last-Modified")
+	}
+	w.WriteHeader(http.StatusNotModified)
+}
+
+// conditionalWriter holds back a 200 without validators until its body is
+// hashed, and judges any other 2xx as its status is written.
+type conditionalWriter struct {
+	http.ResponseWriter
+	r      *http.Request
+	limit  int
+	status int // written by the handler; 0 before
+	state  conditionalState
+	buf    *[]byte
+}
+
+type conditionalState uint8
+
+const (
+	condUndecided conditionalState = iota
+	condBuffering
+	condPassing    // the handler's response goes out as written
+	condDiscarding // a 304 or 412 was sent in its place
+)
+
+func (cw *conditionalWriter) WriteHeader(code int) {
+	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
+		cw.ResponseWriter.WriteHeader(code)
+		return
+	}
+	if cw.state != condUndecided {
+		if cw.state == condPassing {
+			cw.ResponseWriter.WriteHeader(code) // superfluous: let net/http say so
+		}
+		return
+	}
+	cw.status = code
+	h := cw.Header()
+	switch {
+	case code < 200 || code > 299:
+		cw.pass()
+	case h.Get("Etag") != "" || h.Get("Last-Modified") != "":
+		lm, _ := http.ParseTime(h.Get("Last-Modified"))
+		cw.judge(h.Get("Etag"), lm)
+	case code == http.StatusOK:
+		cw.state = condBuffering
+		cw.buf = conditionalBuffers.Get().(*[]byte)
+	default:
+		cw.pass()
+	}
+}
+
+func (cw *conditionalWriter) Write(b []byte) (int, error) {
+	if cw.state == condUndecided {
+		cw.WriteHeader(http.StatusOK)
+	}
+	switch cw.state {
+	case condBuffering:
+		if len(*cw.buf)+len(b) <= cw.limit {
+			*cw.buf = append(*cw.buf, b...)
+			return len(b), nil
+		}
+		if err := cw.stream(); err != nil {
+			return 0, err
+		}
+	case condDiscarding:
+		return len(b), nil
+	}
+	return cw.ResponseWriter.Write(b)
+}
+
+// Flush gives up buffering: a handler that flushes is streaming.
+func (cw *conditionalWriter) Flush() {
+	if cw.state == condUndecided {
+		cw.WriteHeader(http.StatusOK)
+	}
+	switch cw.state {
+	case condBuffering:
+		if cw.stream() != nil {
+			return
+		}
+	case condDiscarding:
+		return
+	}
+	_ = http.NewResponseController(cw.ResponseWriter).Flush()
+}
+
+// Status is the status sent to the client so far, 0 while held back, for
+// the problem writer's check that a response has not started.
+func (cw *conditionalWriter) Status() int {
+	if cw.state == condPassing {
+		return cw.status
+	}
+	return 0
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (cw *conditionalWriter) Unwrap() http.ResponseWriter { return cw.ResponseWriter }
+
+func (cw *conditionalWriter) pass() {
+	cw.state = condPassing
+	cw.ResponseWriter.WriteHeader(cw.status)
+}
+
+// stream sends what was buffered and passes the rest through, untagged.
+func (cw *conditionalWriter) stream() error {
+	cw.pass()
+	_, err := cw.ResponseWriter.Write(*cw.buf)
+	cw.release()
+	return err
+}
+
+// judge evaluates the preconditions against the response's validators and
+// sends the 304 or 412 they call for, or lets the response through.
+func (cw *conditionalWriter) judge(etag string, lastModified time.Time) {
+	switch evaluatePreconditions(cw.r, etag, lastModified, true) {
+	case http.StatusNotModified:
+		cw.state = condDiscarding
+		writeNotModified(cw.ResponseWriter)
+	case http.StatusPreconditionFailed:
+		cw.state = condDiscarding
+		problem.Write(cw.ResponseWriter, cw.r, preconditionFailed)
+	default:
+		cw.pass()
+	}
+}
+
+// finish tags and judges a buffered response once the handler is done.
+func (cw *conditionalWriter) finish() {
+	switch cw.state {
+	case condUndecided:
+		if cw.r.Method == http.MethodHead {
+			return // nothing written: net/http sends its empty 200
+		}
+		cw.WriteHeader(http.StatusOK) // an empty 200, unless its own validators judged it
+	}
+	if cw.state != condBuffering {
+		return
+	}
+	body := *cw.buf
+	if cw.r.Method == http.MethodHead && len(body) == 0 {
+		cw.pass()
+		cw.release()
+		return
+	}
+	sum := sha256.Sum256(body)
+	var tag [2 + 22]byte
+	tag[0] = '"'
+	base64.RawURLEncoding.Encode(tag[1:23], sum[:16])
+	tag[23] = '"'
+	h := cw.Header()
+	h.Set("Etag", string(tag[:]))
+	if h.Get("Content-Length") == "" {
+		h.Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	cw.judge(h.Get("Etag"), time.Time{})
+	if cw.state == condPassing {
+		_, _ = cw.ResponseWriter.Write(body)
+	}
+	cw.release()
+}
+
+func (cw *conditionalWriter) release() {
+	if cw.buf == nil {
+		return
+	}
+	if cap(*cw.buf) <= DefaultConditionalLimit {
+		*cw.buf = (*cw.buf)[:0]
+		conditionalBuffers.Put(cw.buf)
+	}
+	cw.buf = nil
+}
+
+var conditionalBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}

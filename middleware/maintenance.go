@@ -1,0 +1,96 @@
+package middleware
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// MaintenanceDetail is the default detail of maintenance refusals, in the
+// words of the error-codes page.
+const MaintenanceDetail = "API is down, or being upgraded."
+
+// Maintenance is an on/off switch that, while on, answers every request
+// but the exempt ones with a problem: 503 Service Unavailable by default,
+// or 502 Bad Gateway for APIs whose published contract says so. Set the
+// fields before use, then flip the switch with Enable and Disable from any
+// goroutine; a request costs one atomic load. The zero value is off and
+// answers 503.
+//
+//	m := &middleware.Maintenance{Exempt: []string{"/healthz", "/admin/maintenance"}}
+//	r.Use(m.Middleware)
+//	m.Enable(2 * time.Minute)
+type Maintenance struct {
+	// Status is the refusal's status: 503 (the default, used for zero) or
+	// 502.
+	Status int
+	// Detail is the problem's detail; empty means MaintenanceDetail.
+	Detail string
+	// Exempt lists the paths served as usual during maintenance, such as
+	// health checks, the problem docs and the switch itself. An entry
+	// matches its own path and every path below it: "/problems" matches
+	// "/problems" and "/problems/not-found", not "/problemsets".
+	Exempt []string
+
+	refusal atomic.Pointer[problem.Problem] // nil when off
+}
+
+// Enable turns maintenance on. A positive retryAfter is sent, in seconds
+// rounded up, in the Retry-After header (RFC 9110 §10.2.3) of every
+// refusal; zero sends none.
+func (m *Maintenance) Enable(retryAfter time.Duration) {
+	status := m.Status
+	if status == 0 {
+		status = http.StatusServiceUnavailable
+	}
+	detail := m.Detail
+	if detail == "" {
+		detail = MaintenanceDetail
+	}
+	p := problem.New(status, detail)
+	switch status {
+	case http.StatusServiceUnavailable:
+		p = problem.ServiceUnavailable(detail)
+	case http.StatusBadGateway:
+		p = problem.BadGateway(detail)
+	}
+	if retryAfter > 0 {
+		secs := int64(math.Ceil(retryAfter.Seconds()))
+		p = p.WithHeader("Retry-After", strconv.FormatInt(secs, 10))
+	}
+	m.refusal.Store(p)
+}
+
+// Disable turns maintenance off.
+func (m *Maintenance) Disable() { m.refusal.Store(nil) }
+
+// Enabled reports whether maintenance is on.
+func (m *Maintenance) Enabled() bool { return m.refusal.Load() != nil }
+
+// Middleware refuses requests to non-exempt paths while maintenance is on.
+func (m *Maintenance) Middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p := m.refusal.Load(); p != nil && !m.exempt(r.URL.Path) {
+			problem.Write(w, r, p)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (m *Maintenance) exempt(path string) bool {
+	for _, e := range m.Exempt {
+		if !strings.HasPrefix(path, e) {
+			continue
+		}
+		if len(path) == len(e) || strings.HasSuffix(e, "/") || path[len(e)] == '/' {
+			return true
+		}
+	}
+	return false
+}

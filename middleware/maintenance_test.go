@@ -1,0 +1,86 @@
+package middleware
+
+import (
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestMaintenanceSwitch(t *testing.T) {
+	m := &Maintenance{}
+	h := m.Middleware(semOK)
+	if m.Enabled() || semServe(h, semRequest("GET", "/cloud", "")).Code != http.StatusOK {
+		t.Fatal("the zero value is not off")
+	}
+	m.Enable(90 * time.Second)
+	rec := semServe(h, semRequest("GET", "/cloud", ""))
+	p := semProblem(t, rec, http.StatusServiceUnavailable)
+	if rec.Header().Get("Retry-After") != "90" || p["detail"] != MaintenanceDetail || !m.Enabled() {
+		t.Errorf("Retry-After %q, detail %v", rec.Header().Get("Retry-After"), p["detail"])
+	}
+	m.Disable()
+	if semServe(h, semRequest("GET", "/cloud", "")).Code != http.StatusOK {
+		t.Fatal("Disable did not turn it off")
+	}
+}
+
+func TestMaintenanceBadGatewayContract(t *testing.T) {
+	m := &Maintenance{Status: http.StatusBadGateway}
+	m.Enable(1500 * time.Millisecond)
+	rec := semServe(m.Middleware(semOK), semRequest("POST", "/cloud", ""))
+	p := semProblem(t, rec, http.StatusBadGateway)
+	if p["detail"] != "API is down, or being upgraded." || p["type"] != "/problems/bad-gateway" {
+		t.Errorf("problem %v", p)
+	}
+	if rec.Header().Get("Retry-After") != "2" {
+		t.Errorf("Retry-After = %q, want seconds rounded up", rec.Header().Get("Retry-After"))
+	}
+}
+
+func TestMaintenanceWithoutRetryAfter(t *testing.T) {
+	m := &Maintenance{Detail: "Back soon."}
+	m.Enable(0)
+	rec := semServe(m.Middleware(semOK), semRequest("GET", "/", ""))
+	p := semProblem(t, rec, http.StatusServiceUnavailable)
+	if rec.Header().Get("Retry-After") != "" || p["detail"] != "Back soon." {
+		t.Errorf("Retry-After %q, detail %v", rec.Header().Get("Retry-After"), p["detail"])
+	}
+}
+
+func TestMaintenanceExemptions(t *testing.T) {
+	m := &Maintenance{Exempt: []string{"/healthz", "/problems", "/admin/maintenance", "/docs/"}}
+	m.Enable(time.Minute)
+	h := m.Middleware(semOK)
+	for path, served := range map[string]bool{
+		"/healthz": true, "/healthz/live": true, "/healthzx": false,
+		"/problems": true, "/problems/not-found": true, "/problemsets": false,
+		"/admin/maintenance": true, "/admin": false, "/docs/": true, "/docs/a": true, "/docs": false,
+		"/": false, "/cloud": false,
+	} {
+		if got := semServe(h, semRequest("GET", path, "")).Code == http.StatusOK; got != served {
+			t.Errorf("%s served = %v, want %v", path, got, served)
+		}
+	}
+}
+
+func TestMaintenanceConcurrentToggle(t *testing.T) {
+	m := &Maintenance{}
+	h := m.Middleware(semOK)
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for i := range 200 {
+			if i%2 == 0 {
+				m.Enable(time.Second)
+			} else {
+				m.Disable()
+			}
+		}
+	})
+	for range 200 {
+		if c := semServe(h, semRequest("GET", "/", "")).Code; c != 200 && c != 503 {
+			t.Fatalf("status %d", c)
+		}
+	}
+	wg.Wait()
+}

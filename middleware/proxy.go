@@ -1,0 +1,42 @@
+package middleware
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// ProxyErrorHandler is an ErrorHandler for httputil.ReverseProxy, for APIs
+// that front other services: it answers 504 when the upstream timed out
+// and 502 for any other failure to get an answer, with the error as the
+// problem's cause (logged and alerted, never shown).
+//
+// When the client itself went away, nobody is left to answer and it is not
+// the upstream's failure: it writes nothing, so no 5xx is logged or
+// alerted.
+//
+//	proxy := &httputil.ReverseProxy{Rewrite: ..., ErrorHandler: middleware.ProxyErrorHandler}
+func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(r.Context().Err(), context.Canceled) {
+		return
+	}
+	p := problem.BadGateway("The service behind this API did not answer.")
+	if isTimeout(err) {
+		p = problem.GatewayTimeout("The service behind this API did not answer in time.")
+	}
+	problem.Write(w, r, p.WithCause(err))
+}
+
+// isTimeout reports errors that mean the upstream was too slow: a deadline
+// of the request's context (such as chi's Timeout middleware sets), or a
+// network timeout (dial, TLS handshake, response header timeout).
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

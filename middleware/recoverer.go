@@ -1,0 +1,85 @@
+package middleware
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+
+	chimw "github.com/go-chi/chi/v5/middleware"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// PanicError is the cause of the 500 problem Recoverer writes for a panic.
+// Find it with errors.As in an alert hook or a log handler.
+type PanicError struct {
+	// Value is what the handler passed to panic.
+	Value any
+	// Stack is the goroutine's stack at the time of the panic.
+	Stack []byte
+}
+
+// Error returns "panic: " and the panic value. The stack is left out, so
+// that alerts for the same panic compare equal and are deduplicated.
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("panic: %v", e.Value)
+}
+
+// Unwrap returns the panic value when it is an error, so errors.Is sees
+// through a panic(err).
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// LogValue makes slog log the stack along with the panic value, in the one
+// record the problem writer logs for the 500.
+func (e *PanicError) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("panic", fmt.Sprint(e.Value)),
+		slog.String("stack", string(e.Stack)),
+	)
+}
+
+// Recoverer turns a panic in the handlers after it into a 500 problem with
+// no internals in the body. The problem's cause is a *PanicError, so the
+// problem writer logs the panic and its stack with the request ID and calls
+// its alert hook, which folds repeated alerts and never blocks the response.
+//
+// A panic with http.ErrAbortHandler is re-raised untouched: it is how a
+// handler asks net/http to abort the response. If the response had already
+// started, no second status line is written: the writer logs the panic,
+// and Recoverer then aborts the response with http.ErrAbortHandler so the
+// client sees a broken response rather than a truncated one that looks
+// complete.
+//
+// Put Recoverer first. When RequestID runs after it, Recoverer finds the
+// request ID in the X-Request-Id response header RequestID set.
+func Recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ww := chimw.NewWrapResponseWriter(w, r.ProtoMajor)
+		defer func() {
+			v := recover()
+			if v == nil {
+				return
+			}
+			if v == http.ErrAbortHandler { // net/http compares it the same way
+				panic(v)
+			}
+			if chimw.GetReqID(r.Context()) == "" {
+				if id := ww.Header().Get(RequestIDHeader); id != "" {
+					r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, id))
+				}
+			}
+			started := ww.Status() != 0
+			problem.Write(ww, r, problem.InternalServerError("").
+				WithCause(&PanicError{Value: v, Stack: debug.Stack()}))
+			if started {
+				panic(http.ErrAbortHandler)
+			}
+		}()
+		next.ServeHTTP(ww, r)
+	})
+}

@@ -1,0 +1,160 @@
+package middleware
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+var errSemDatabase = errors.New("database password is hunter2")
+
+// semPanicServer is Recoverer -> RequestID -> a panicking handler, behind a
+// problem writer that logs to buf and sends alerts to alerts.
+func semPanicServer(buf *bytes.Buffer, alert func(context.Context, problem.Alert), h http.Handler) http.Handler {
+	pw := &problem.Writer{
+		Logger: slog.New(slog.NewJSONHandler(buf, nil)),
+		Alert:  alert,
+	}
+	return pw.Middleware(Recoverer(RequestID(h)))
+}
+
+func TestRecovererAnswers500WithoutInternals(t *testing.T) {
+	var logs bytes.Buffer
+	alerts := make(chan problem.Alert, 10)
+	h := semPanicServer(&logs, func(_ context.Context, a problem.Alert) { alerts <- a },
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/csv") // set before the panic: must not leak into the problem
+			panic(errSemDatabase)
+		}))
+	rec := semServe(h, semRequest("GET", "/cloud", "", "X-Request-Id: req-7"))
+	p := semProblem(t, rec, http.StatusInternalServerError)
+	body := rec.Body.String()
+	for _, leak := range []string{"hunter2", "panic", "goroutine", ".go:"} {
+		if strings.Contains(body, leak) {
+			t.Errorf("body leaks %q: %s", leak, body)
+		}
+	}
+	if p["instance"] != "req-7" {
+		t.Errorf("instance = %v, want the request ID", p["instance"])
+	}
+	log := logs.String()
+	for _, want := range []string{`"request_id":"req-7"`, "hunter2", "goroutine", "recoverer_test.go"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q: %s", want, log)
+		}
+	}
+	select {
+	case a := <-alerts:
+		var pe *PanicError
+		if !errors.As(a.Err, &pe) || !errors.Is(a.Err, errSemDatabase) || a.RequestID != "req-7" {
+			t.Errorf("alert %+v", a)
+		}
+		if pe.Error() != "panic: "+errSemDatabase.Error() || len(pe.Stack) == 0 {
+			t.Errorf("PanicError %q, %d stack bytes", pe.Error(), len(pe.Stack))
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no alert")
+	}
+}
+
+func TestRecovererStormSendsOneAlertAndNeverBlocks(t *testing.T) {
+	var mu sync.Mutex
+	calls := 0
+	block := make(chan struct{})
+	defer close(block)
+	pw := &problem.Writer{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Alert: func(context.Context, problem.Alert) {
+			mu.Lock()
+			calls++
+			mu.Unlock()
+			<-block // a stuck alert channel
+		},
+	}
+	srv := pw.Middleware(Recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic("same bug")
+	})))
+	done := make(chan struct{})
+	go func() {
+		for range 200 {
+			semServe(srv, semRequest("GET", "/", ""))
+		}
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("responses blocked on the alert hook")
+	}
+	time.Sleep(50 * time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	if calls != 1 {
+		t.Fatalf("alert hook called %d times for one panic repeated", calls)
+	}
+}
+
+func TestRecovererRepanicsAbortHandler(t *testing.T) {
+	h := Recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic(http.ErrAbortHandler)
+	}))
+	rec := httptest.NewRecorder()
+	defer func() {
+		if v := recover(); v != http.ErrAbortHandler {
+			t.Fatalf("recovered %v, want http.ErrAbortHandler", v)
+		}
+		if rec.Body.Len() != 0 {
+			t.Fatalf("wrote %q", rec.Body)
+		}
+	}()
+	h.ServeHTTP(rec, semRequest("GET", "/", ""))
+}
+
+func TestRecovererAfterResponseStarted(t *testing.T) {
+	var logs bytes.Buffer
+	h := semPanicServer(&logs, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte(`{"partial":`))
+		panic("mid-stream")
+	}))
+	rec := httptest.NewRecorder()
+	func() {
+		defer func() {
+			if v := recover(); v != http.ErrAbortHandler {
+				t.Errorf("recovered %v, want http.ErrAbortHandler so the client sees a broken response", v)
+			}
+		}()
+		h.ServeHTTP(rec, semRequest("GET", "/", ""))
+	}()
+	if rec.Code != http.StatusOK || rec.Body.String() != `{"partial":` {
+		t.Errorf("second status line or body written: %d %q", rec.Code, rec.Body)
+	}
+	if !strings.Contains(logs.String(), "mid-stream") {
+		t.Errorf("panic not logged: %s", logs.String())
+	}
+}
+
+func TestRecovererWithRealServer(t *testing.T) {
+	srv := httptest.NewServer(semPanicServer(&bytes.Buffer{}, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		panic("boom")
+	})))
+	defer srv.Close()
+	res, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 500 || res.Header.Get("Content-Type") != "application/problem+json" {
+		t.Fatalf("status %d, %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+}

@@ -1,0 +1,147 @@
+package middleware
+
+import (
+	"bytes"
+	"errors"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// maxForeignDetail bounds the text of a foreign 4xx body kept as the
+// problem's detail; a longer text is dropped, not cut.
+const maxForeignDetail = 256
+
+// TranslateErrors turns error responses written by code that does not know
+// chiguard into problems of the same status, written through the shared
+// problem writer: chi's Throttle, AllowContentType, Timeout, BasicAuth and
+// default 404/405, httprate, and http.Error in old handlers.
+//
+// A response is translated when its status is 4xx or 5xx and its
+// Content-Type is absent or text/* (what http.Error and chi write). Other
+// error responses, such as JSON bodies and problems, pass unchanged. The
+// headers the foreign code set (WWW-Authenticate, Retry-After, Allow,
+// rate limit headers) are kept. A short plain-text 4xx body becomes the
+// problem's detail; a 5xx body, which may hold internals, becomes the
+// problem's cause instead: logged and alerted, never shown.
+//
+// Successful responses are never buffered: the decision is made when the
+// status is written, and only an error's body is held, up to a few hundred
+// bytes. Put TranslateErrors early, right after RequestID, so it sees what
+// every later middleware and the router write.
+func TranslateErrors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tw := &translateWriter{ResponseWriter: w}
+		next.ServeHTTP(tw, r)
+		if tw.translating {
+			problem.Write(w, r, foreignProblem(tw.status, tw.Header().Get("Content-Type"), tw.body.Bytes()))
+		}
+	})
+}
+
+// translateWriter holds back foreign error responses.
+type translateWriter struct {
+	http.ResponseWriter
+	status      int
+	wroteHeader bool
+	translating bool
+	body        bytes.Buffer
+}
+
+func (tw *translateWriter) WriteHeader(code int) {
+	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
+		tw.ResponseWriter.WriteHeader(code)
+		return
+	}
+	if tw.wroteHeader {
+		if !tw.translating {
+			tw.ResponseWriter.WriteHeader(code) // superfluous: let net/http say so
+		}
+		return
+	}
+	tw.wroteHeader, tw.status = true, code
+	if code >= 400 && foreignContentType(tw.Header().Get("Content-Type")) {
+		tw.translating = true
+		return
+	}
+	tw.ResponseWriter.WriteHeader(code)
+}
+
+func (tw *translateWriter) Write(b []byte) (int, error) {
+	if !tw.wroteHeader {
+		tw.WriteHeader(http.StatusOK)
+	}
+	if tw.translating {
+		if n := maxForeignDetail + 1 - tw.body.Len(); n > 0 {
+			tw.body.Write(b[:min(n, len(b))])
+		}
+		return len(b), nil
+	}
+	return tw.ResponseWriter.Write(b)
+}
+
+// Flush is a no-op for a held-back error, whose problem is written when
+// the handler returns.
+func (tw *translateWriter) Flush() {
+	if !tw.wroteHeader {
+		tw.WriteHeader(http.StatusOK)
+	}
+	if !tw.translating {
+		_ = http.NewResponseController(tw.ResponseWriter).Flush()
+	}
+}
+
+// Status is the status sent to the client so far, for the problem
+// writer's check that a response has not started.
+func (tw *translateWriter) Status() int {
+	if tw.translating {
+		return 0
+	}
+	return tw.status
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (tw *translateWriter) Unwrap() http.ResponseWriter { return tw.ResponseWriter }
+
+// foreignContentType reports the content types of error bodies written by
+// code that does not know chiguard: none, or text.
+func foreignContentType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && strings.HasPrefix(mt, "text/")
+}
+
+// foreignProblem builds the problem standing for a foreign error response.
+func foreignProblem(status int, contentType string, body []byte) *problem.Problem {
+	p := problem.New(status, "")
+	text := strings.TrimSpace(string(body))
+	if text == "" {
+		return p
+	}
+	if status >= 500 {
+		return p.WithCause(errors.New(text))
+	}
+	if len(text) <= maxForeignDetail && utf8.ValidString(text) && isPlain(contentType) &&
+		!strings.ContainsFunc(text, func(r rune) bool { return r < ' ' }) && !restatesStatus(status, text) {
+		return p.WithDetail(text)
+	}
+	return p
+}
+
+// restatesStatus reports texts such as "404 page not found" or "Method Not
+// Allowed", which say nothing the problem's title does not.
+func restatesStatus(status int, text string) bool {
+	text = strings.TrimSpace(strings.TrimPrefix(text, strconv.Itoa(status)))
+	return strings.EqualFold(text, http.StatusText(status)) || strings.EqualFold(text, "page not found")
+}
+
+func isPlain(ct string) bool {
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt == "text/plain"
+}
