@@ -33,7 +33,9 @@ func (f VerifierFunc) Verify(ctx context.Context, credentials string) (*Principa
 }
 
 // AuthOption configures Authenticate: the schemes it accepts and how it
-// challenges clients.
+// challenges clients. Options rather than a config struct, so that the call
+// site reads as the list of what is accepted:
+// middleware.Authenticate(middleware.Bearer(jwts), middleware.APIKey(keys)).
 type AuthOption func(*authConfig)
 
 type authConfig struct {

@@ -138,6 +138,10 @@ func (v *Introspection) Verify(ctx context.Context, token string) (*Principal, e
 }
 
 func (v *Introspection) introspect(ctx context.Context, token string, now time.Time) (*Principal, error) {
+	// A client hanging up must not abort the call: its answer is cached for
+	// the next request, and a cancelled call would be logged as an outage.
+	// The client's timeout still bounds it.
+	ctx = context.WithoutCancel(ctx)
 	form := "token=" + url.QueryEscape(token) + "&token_type_hint=access_token"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, v.url, strings.NewReader(form))
 	if err != nil {

@@ -3,7 +3,9 @@ package middleware
 import (
 	"context"
 	"crypto/elliptic"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"net/http"
 	"strings"
@@ -231,5 +233,45 @@ func TestNewJWKSConfigErrors(t *testing.T) {
 		if _, err := NewJWKS(context.Background(), JWKSConfig{URL: u}); err == nil {
 			t.Errorf("%q: no error", u)
 		}
+	}
+}
+
+func TestJWKSAlgorithmConfusion(t *testing.T) {
+	// Both families allowed, the set holding only an RSA key without "alg":
+	// an HS256 token whose "secret" is that public key must not pass.
+	key := testRSAKey(t, 0)
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+	srv := newJWKSServer(t)
+	k := jwkOf("k", &key.PublicKey)
+	delete(k, "alg")
+	srv.serve(200, k)
+	jwks, err := NewJWKS(context.Background(), JWKSConfig{URL: srv.URL, Logger: quietLog})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer jwks.Close()
+	if err := jwks.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	v, err := NewJWT(JWTConfig{Algorithms: []string{"RS256", "HS256"}, JWKS: jwks})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, header := range []map[string]any{nil, {"kid": "k"}} {
+		forged := sign(t, jwt.SigningMethodHS256, pubPEM, claims(nil), header)
+		if _, err := v.Verify(context.Background(), forged); err == nil || !errors.Is(err, ErrInvalidToken) {
+			t.Errorf("forged token with header %v: %v", header, err)
+		}
+		forgedDER := sign(t, jwt.SigningMethodHS256, der, claims(nil), header)
+		if _, err := v.Verify(context.Background(), forgedDER); err == nil {
+			t.Errorf("forged (DER) token with header %v accepted", header)
+		}
+	}
+	if _, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodRS256, key, claims(nil), map[string]any{"kid": "k"})); err != nil {
+		t.Errorf("genuine token: %v", err)
 	}
 }
