@@ -266,6 +266,7 @@ func TestNewJWTConfigErrors(t *testing.T) {
 		{"no key", JWTConfig{Algorithms: []string{"HS256"}}},
 		{"two key sources", JWTConfig{Algorithms: []string{"HS256"}, Key: testSecret, Keys: map[string]any{"a": testSecret}}},
 		{"short secret", JWTConfig{Algorithms: []string{"HS256"}, Key: []byte("short")}},
+		{"empty secret even when short ones are allowed", JWTConfig{Algorithms: []string{"HS256"}, Key: []byte{}, AllowShortHMACKey: true}},
 		{"string secret", JWTConfig{Algorithms: []string{"HS256"}, Key: string(testSecret)}},
 		{"private key", JWTConfig{Algorithms: []string{"RS256"}, Key: rsaKey}},
 		{"RSA key for HS256", JWTConfig{Algorithms: []string{"HS256"}, Key: &rsaKey.PublicKey}},
@@ -277,6 +278,21 @@ func TestNewJWTConfigErrors(t *testing.T) {
 				t.Error("no error")
 			}
 		})
+	}
+}
+
+func TestAllowShortHMACKeyVerifiesTokens(t *testing.T) {
+	secret := []byte("chiguard-demo-secret")
+	v, err := NewJWT(JWTConfig{Algorithms: []string{"HS256"}, Key: secret, AllowShortHMACKey: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, secret, claims(nil), nil))
+	if err != nil || p.Subject == "" {
+		t.Fatalf("Verify = %+v, %v", p, err)
+	}
+	if _, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), nil)); err == nil {
+		t.Fatal("a token signed with another secret was accepted")
 	}
 }
 
