@@ -34,7 +34,7 @@ const DefaultMaxBodyBytes = 1 << 20
 //     errors, all listed in the problem's "errors" with the JSON Pointer of
 //     each field: a value of the wrong type, a member the target does not
 //     have (unless AllowUnknownFields), and a failed `validate` struct tag,
-//     such as a missing required field.
+//     such as a missing required field; at most 100 are listed.
 //
 // Constraints are declared with go-playground/validator/v10 struct tags:
 // they sit next to the json tags they constrain, are the ecosystem's common
@@ -244,6 +244,9 @@ func invalidBody(errs []problem.FieldError) *problem.Problem {
 			detail = "The request body has invalid fields."
 			break
 		}
+	}
+	if len(errs) >= maxFieldErrors {
+		detail = "The request body has invalid fields; the first " + strconv.Itoa(maxFieldErrors) + " are listed."
 	}
 	return problem.BadRequest(detail).WithErrors(errs...)
 }

@@ -53,6 +53,9 @@ func fallbackFieldError(err error) problem.FieldError {
 		if te.Field != "" {
 			tokens = strings.Split(te.Field, ".")
 		}
+		if len(tokens) > maxWalkDepth {
+			return problem.BodyError("has a value of the wrong type, nested too deep to locate")
+		}
 		return problem.BodyError(kindDetail(te.Type), tokens...)
 	case err != nil && strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
@@ -62,6 +65,15 @@ func fallbackFieldError(err error) problem.FieldError {
 }
 
 const detailUnknown = "is not a known field"
+
+// The walk stops at maxFieldErrors errors and does not look deeper than
+// maxWalkDepth levels, so a hostile body (a long array of wrong values, a
+// deeply nested recursive type) costs neither a huge problem nor time
+// quadratic in its size.
+const (
+	maxFieldErrors = 100
+	maxWalkDepth   = 64
+)
 
 type shapeWalker struct {
 	strict bool
@@ -75,11 +87,16 @@ var (
 )
 
 func (w *shapeWalker) fail(path []string, detail string) {
-	w.errs = append(w.errs, problem.BodyError(detail, path...))
+	if len(w.errs) < maxFieldErrors {
+		w.errs = append(w.errs, problem.BodyError(detail, path...))
+	}
 }
 
 // walk checks the JSON value raw against type t at path.
 func (w *shapeWalker) walk(raw []byte, t reflect.Type, path []string) {
+	if len(w.errs) >= maxFieldErrors || len(path) > maxWalkDepth {
+		return
+	}
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return // null leaves any Go value as it is

@@ -325,3 +325,32 @@ func FuzzDecodeJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeJSONHostileBodiesStaySmall(t *testing.T) {
+	many := `{"name":"n","tags":[` + strings.Repeat("1,", 100000) + `1]}`
+	_, rec := semDecode(t, nil, "application/json", many)
+	p := semProblem(t, rec, http.StatusBadRequest)
+	if n := len(semFieldErrorsList(p)); n != 100 || rec.Body.Len() > 16<<10 {
+		t.Fatalf("%d field errors, %d bytes", n, rec.Body.Len())
+	}
+	if !strings.Contains(p["detail"].(string), "the first 100") {
+		t.Errorf("detail = %v", p["detail"])
+	}
+	// A recursive type nested thousands deep is not walked thousands deep.
+	type node struct {
+		Name     string `json:"name"`
+		Children []node `json:"children"`
+	}
+	deep := strings.Repeat(`{"children":[`, 4000) + `{"name":1}` + strings.Repeat(`]}`, 4000)
+	var n node
+	start := time.Now()
+	err := (&JSONDecoder{}).decode([]byte(deep), &n)
+	if p := problemOf(err); p == nil || p.Status != 400 || time.Since(start) > 2*time.Second {
+		t.Fatalf("got %v after %v", err, time.Since(start))
+	}
+}
+
+func semFieldErrorsList(p map[string]any) []any {
+	l, _ := p["errors"].([]any)
+	return l
+}

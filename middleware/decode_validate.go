@@ -25,8 +25,8 @@ func validateTags(vd *validator.Validate, v any) []problem.FieldError {
 	if !errors.As(vd.Struct(v), &verrs) {
 		return nil
 	}
-	errs := make([]problem.FieldError, 0, len(verrs))
-	for _, fe := range verrs {
+	errs := make([]problem.FieldError, 0, min(len(verrs), maxFieldErrors))
+	for _, fe := range verrs[:min(len(verrs), maxFieldErrors)] {
 		errs = append(errs, problem.FieldError{
 			Detail:  tagDetail(fe),
 			Pointer: problem.Pointer(namespaceTokens(rt, fe.StructNamespace())...),

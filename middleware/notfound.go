@@ -3,6 +3,7 @@ package middleware
 import (
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 
@@ -79,17 +80,11 @@ func routingPath(r *http.Request) string {
 
 // routeMatcher answers whether a router serves a method at a path. It
 // works around chi's Match, which reports every method as served at the
-// exact path of a subrouter made with Route or Mount (where chi's routing
-// goes on to the subrouter's "/" route). It remembers the route lists it
-// reads, since chi builds them anew on every call.
-type routeMatcher struct {
-	seen []struct {
-		routes chi.Routes
-		list   []chi.Route
-	}
-}
+// exact path of a subrouter made with Route or Mount: chi registers a stub
+// there that, when routing, goes on to the subrouter's "/" route.
+type routeMatcher struct{}
 
-func (m *routeMatcher) methods(routes chi.Routes, path, method string) []string {
+func (m routeMatcher) methods(routes chi.Routes, path, method string) []string {
 	var allowed []string
 	get := false
 	for _, rm := range routedMethods {
@@ -106,53 +101,59 @@ func (m *routeMatcher) methods(routes chi.Routes, path, method string) []string 
 }
 
 // serves reports whether routes has a handler for method at path.
-func (m *routeMatcher) serves(routes chi.Routes, method, path string, depth int) bool {
+func (m routeMatcher) serves(routes chi.Routes, method, path string, depth int) bool {
 	tctx := chi.NewRouteContext()
-	if depth > 32 || routes.Find(tctx, method, path) == "" {
+	if depth > 8 || routes.Find(tctx, method, path) == "" {
 		return false
 	}
-	// Find recorded the pattern it matched at each router level.
+	// Find recorded the pattern it matched at each router level; a stub
+	// is the last one, P or P/, next to a mount P/*.
+	pats := tctx.RoutePatterns
+	last := pats[len(pats)-1]
+	if strings.HasSuffix(last, "*") {
+		return true
+	}
+	mount := strings.TrimSuffix(last, "/") + "/*"
+	probe := chi.NewRouteContext()
+	routes.Find(probe, method, strings.TrimSuffix(path, "/")+"/\x00")
+	if len(probe.RoutePatterns) < len(pats) || probe.RoutePatterns[len(pats)-1] != mount {
+		return true // a real route
+	}
 	level := routes
-	for i, p := range tctx.RoutePatterns {
-		rt := m.route(level, p)
-		if i < len(tctx.RoutePatterns)-1 {
-			if rt == nil || rt.SubRoutes == nil {
-				return true // a shape we do not know: trust Find
-			}
-			level = rt.SubRoutes
-			continue
-		}
-		if rt != nil && (rt.Handlers[method] != nil || rt.Handlers["*"] != nil) {
-			return true
-		}
-		// p is the stub chi adds at a subrouter's own path: chi routes it
-		// to the subrouter's "/".
-		if mount := m.route(level, strings.TrimSuffix(p, "/")+"/*"); mount != nil && mount.SubRoutes != nil {
-			return m.serves(mount.SubRoutes, method, "/", depth+1)
+	for _, p := range append(pats[:len(pats)-1:len(pats)-1], mount) {
+		if level = mountedAt(level, p); level == nil {
+			return true // a shape we do not know: trust Find
 		}
 	}
-	return true
+	return m.serves(level, method, "/", depth+1)
 }
 
-func (m *routeMatcher) route(routes chi.Routes, pattern string) *chi.Route {
-	var list []chi.Route
-	found := false
-	for _, s := range m.seen {
-		if s.routes == routes {
-			list, found = s.list, true
-			break
+type mountKey struct {
+	mux     *chi.Mux
+	pattern string
+}
+
+// mounts remembers the subrouters found with mountedAt. chi builds its
+// route list anew on every Routes call, which costs as much as the whole
+// tree; a mount never changes once made, so what was found stays true.
+// It holds one entry per mount of each router seen.
+var mounts sync.Map // mountKey -> chi.Routes
+
+// mountedAt returns the subrouter mounted at pattern (ending in "/*") in
+// routes, or nil.
+func mountedAt(routes chi.Routes, pattern string) chi.Routes {
+	mx, cacheable := routes.(*chi.Mux)
+	if cacheable {
+		if sub, ok := mounts.Load(mountKey{mx, pattern}); ok {
+			return sub.(chi.Routes)
 		}
 	}
-	if !found {
-		list = routes.Routes()
-		m.seen = append(m.seen, struct {
-			routes chi.Routes
-			list   []chi.Route
-		}{routes, list})
-	}
-	for i := range list {
-		if list[i].Pattern == pattern {
-			return &list[i]
+	for _, rt := range routes.Routes() {
+		if rt.Pattern == pattern && rt.SubRoutes != nil {
+			if cacheable {
+				mounts.Store(mountKey{mx, pattern}, rt.SubRoutes)
+			}
+			return rt.SubRoutes
 		}
 	}
 	return nil
