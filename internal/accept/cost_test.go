@@ -25,6 +25,7 @@ func TestHugeHeaders(t *testing.T) {
 		{"only malformed", big("text/plain;a=1;a=2", "bad"), 0},
 		{"empty elements", strings.Repeat(" ,", 32<<10) + "application/xml", 1},
 		{"one range with many parameters", "application/json" + strings.Repeat(";a=b", 16<<10) + ", application/xml;q=0.1", 1},
+		{"duplicate check over long parameter lists", "application/json" + params(32, strings.Repeat(";", 2000)) + ", application/xml;q=0.1", 1},
 		{"one range with many empty parameters", "application/json" + strings.Repeat(";", 64<<10) + ";q=0.5, application/xml;q=0.1", 0},
 		{"one long quoted value", `application/json;a="` + strings.Repeat(`x\",`, 16<<10) + `", application/xml`, 1},
 		{"unterminated quote", `application/xml;q=0.1, text/plain;a="` + strings.Repeat("x,", 32<<10), 1},

@@ -10,8 +10,8 @@
 // whitespace may surround elements, and empty elements (", ,") are ignored.
 // An element is a media range (*/*, type/* or type/subtype) with parameters
 // (;name=value, the value a token or a quoted string with backslash escapes)
-// and an optional weight ;q=qvalue. Anything after the weight is an accept
-// extension and is ignored. Type, subtype and parameter names are
+// and an optional weight ;q=qvalue (or ;Q=). Anything after the weight is an
+// accept extension and is ignored. Type, subtype and parameter names are
 // case-insensitive; parameter values are case-sensitive except charset. A
 // quoted value equals its token form. A qvalue is 0[.ddd] or 1[.000]; q=0
 // means "not acceptable".
@@ -29,9 +29,11 @@
 // A malformed element (bad token characters, missing slash, a wildcard type
 // with a concrete subtype such as */json, a qvalue such as abc or 1.5, a
 // parameter name repeated within one range, an unterminated quoted string,
-// more than 32 parameters) is skipped as if absent. If the header has
-// elements but none is valid, it is treated as absent: anything is
-// acceptable. A client that sent garbage gets the default representation
+// more than 32 parameters, whitespace around "/" or "=", a quoted qvalue) is
+// skipped as if absent, up to the next comma outside a quoted string; an
+// unterminated quoted string thus runs to the end of its field line. If the
+// header has elements but none is valid, it is treated as absent: anything
+// is acceptable. A client that sent garbage gets the default representation
 // rather than a 406 it cannot act on.
 //
 // # Cost

@@ -47,6 +47,9 @@ func FuzzNegotiate(f *testing.F) {
 			if q < 0 || q > 1000 {
 				t.Fatalf("Quality(%s) = %d, out of [0, 1000]", o, q)
 			}
+			if want := plainQuality(lines, o); q != want {
+				t.Fatalf("Quality(%s) = %d, but element by element it is %d", o, q, want)
+			}
 			if q > best {
 				best, bestAt = q, i
 			}
@@ -55,4 +58,42 @@ func FuzzNegotiate(f *testing.F) {
 			t.Fatalf("Negotiate = %d, but the first offer with the highest Quality (%d) is %d", got, best, bestAt)
 		}
 	})
+}
+
+// plainQuality is Quality without scan's shortcuts: it splits the header
+// into elements first, parses each one fully, then compares. It returns -1
+// if a valid element does not end where elementEnd says.
+func plainQuality(accept []string, offer MediaType) int {
+	valid, best := false, score{specificity: -1}
+	for _, line := range accept {
+		for line != "" {
+			end := elementEnd(line, 0)
+			elem := strings.TrimLeft(line[:end], " \t")
+			line = strings.TrimPrefix(line[end:], ",")
+			if elem == "" || elem[0] == ',' {
+				continue
+			}
+			var r mediaRange
+			i, ok := parseType(elem, &r)
+			if ok {
+				if i, ok = parseParams(elem, i, &r); ok && i != len(elem) {
+					return -1 // the parser and elementEnd disagree on the end
+				}
+			}
+			if !ok {
+				continue
+			}
+			valid = true
+			if !r.matchesType(&offer) || !r.paramsIn(&offer) {
+				continue
+			}
+			if spec := r.specificity(); spec > best.specificity || (spec == best.specificity && r.q > best.q) {
+				best = score{spec, r.q}
+			}
+		}
+	}
+	if !valid {
+		return 1000
+	}
+	return best.q
 }

@@ -2,7 +2,7 @@ package accept
 
 // chunk is how many offers one pass over the header scores; their scores
 // live on the stack, so Negotiate never allocates. Longer offer lists take
-// one pass per chunk.
+// one pass per chunk. It must not exceed the bits of a uint (see scan).
 const chunk = 8
 
 // score is the most specific range seen so far for one offer.
@@ -14,10 +14,11 @@ type score struct {
 // Negotiate returns the index of the offer the Accept field lines prefer, or
 // -1 when none is acceptable.
 //
-// accept holds every Accept field line, as r.Header.Values("Accept") returns
-// them. No field lines, only empty ones or only malformed elements mean the
-// client accepts anything: the first offer wins. Otherwise the offer with the
-// highest non-zero weight wins and ties go to the earliest offer.
+// accept holds every Accept field line: r.Header["Accept"], or
+// r.Header.Values("Accept"), which also canonicalises the key. No field
+// lines, only empty ones or only malformed elements mean the client accepts
+// anything: the first offer wins. Otherwise the offer with the highest
+// non-zero weight wins and ties go to the earliest offer.
 func Negotiate(accept []string, offers []MediaType) int {
 	best, bestQ := -1, 0
 	for base := 0; base < len(offers); base += chunk {
@@ -71,7 +72,8 @@ func scan(accept []string, offers []MediaType, scores []score) (valid bool) {
 			}
 			var typeMatch uint // bit j: offers[j] has r's type and subtype
 			for j := range offers {
-				if r.matchesType(&offers[j]) {
+				// The length test, inlined, spares most calls.
+				if o := &offers[j]; (r.level == 0 || len(r.typ) == len(o.Type)) && r.matchesType(o) {
 					typeMatch |= 1 << j
 				}
 			}

@@ -61,8 +61,11 @@ func TestNegotiate(t *testing.T) {
 		{"duplicate parameter is skipped", []string{"text/plain;a=1;A=2, application/json;q=0.2"}, offers("text/plain;a=1", "application/json"), 1},
 		{"missing slash is skipped", []string{"json, application/xml"}, jsonXML, 1},
 		{"bad token character is skipped", []string{"applic@tion/json, application/xml"}, jsonXML, 1},
+		{"space around / is skipped", []string{"application / json, application/xml;q=0.1"}, jsonXML, 1},
 		{"space around = is skipped", []string{"application/json;q = 0.5, application/xml;q=0.1"}, jsonXML, 1},
 		{"unterminated quote swallows its line", []string{`text/plain;a="x, application/json`, "application/xml"}, jsonXML, 1},
+		{"malformed element after a valid one is skipped", []string{"application/xml;q=0.5, application/json;q=abc"}, jsonXML, 1},
+		{"unmatched element's unterminated quote hides the rest", []string{`application/xml;q=0.1, text/html;a="x, application/json`}, jsonXML, 1},
 		{"only malformed elements accept anything", []string{"*/json, json, text/html;q=2"}, jsonXML, 0},
 		{"chromium default prefers xml", []string{chromium}, jsonXML, 1},
 		{"chromium default on json offers", []string{chromium}, jsonFirst, 0},
@@ -151,13 +154,15 @@ func TestQuality(t *testing.T) {
 	}
 }
 
-// params returns ;p0=v;p1=v;... with n distinct names.
-func params(n int) string {
+// params returns ;paa=v;pba=v;... with n distinct names, each parameter
+// followed by sep.
+func params(n int, sep ...string) string {
 	var b strings.Builder
 	for i := range n {
 		b.WriteString(";p")
 		b.WriteString(string(rune('a'+i%26)) + string(rune('a'+i/26)))
 		b.WriteString("=v")
+		b.WriteString(strings.Join(sep, ""))
 	}
 	return b.String()
 }

@@ -5,7 +5,9 @@ package accept
 // input.
 const maxParams = 32
 
-// mediaRange is one valid Accept element. Its strings point into the header.
+// mediaRange is one Accept element, parsed in two steps (parseType, then
+// parseParams) so that scan can skip the second for ranges that match no
+// offer. Its strings point into the header.
 type mediaRange struct {
 	typ, sub string // "*" for wildcards
 	level    int    // 0 for */*, 1 for type/*, 2 for type/subtype
@@ -33,7 +35,6 @@ func parseType(s string, r *mediaRange) (end int, ok bool) {
 	if end == slash+1 {
 		return 0, false
 	}
-	// Field by field: assigning a whole struct through r is a slow copy.
 	r.typ, r.sub = s[:slash], s[slash+1:end]
 	switch r.level = 2; {
 	case r.sub != "*":
@@ -55,7 +56,9 @@ func (r *mediaRange) matchesType(offer *MediaType) bool {
 
 // parseParams parses the parameters and weight of the element s from s[i],
 // just after its subtype, into r, and returns where the element ends: at the
-// comma that follows it, or len(s). ok is false for a malformed element.
+// comma that follows it, or len(s). ok is false for a malformed element. A
+// parameter name is checked against the earlier ones by rescanning them,
+// which maxParams keeps cheap.
 func parseParams(s string, i int, r *mediaRange) (end int, ok bool) {
 	r.params, r.nparams, r.q = "", 0, 1000
 	start := i
@@ -118,7 +121,7 @@ func valueEnd(s string, i int) (int, bool) {
 	return end, end > i
 }
 
-// nextParam returns the first parameter of seg, a list that parseRange has
+// nextParam returns the first parameter of seg, a list that parseParams has
 // validated, and the text after it. ok is false when seg holds no more.
 func nextParam(seg string) (p rawParam, rest string, ok bool) {
 	i := 0
