@@ -1,0 +1,73 @@
+package ratelimit_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/chiguard/chiguard/problem"
+	"github.com/chiguard/chiguard/ratelimit"
+	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
+)
+
+// A route allowing 2 requests a minute per client: the third is a 429
+// problem naming the violated policy.
+func Example() {
+	catalog := problem.NewCatalog("/problems/")
+	catalog.MustRegister(ratelimit.QuotaExceeded) // so the error-codes page lists it
+	pw := &problem.Writer{Catalog: catalog}
+
+	r := chi.NewRouter()
+	r.Use(pw.Middleware)
+	r.With(ratelimit.Limit(2, time.Minute, ratelimit.Name("burst"))).
+		Get("/search", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "results") })
+
+	for range 3 {
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/search", nil))
+		fmt.Println(w.Code, w.Header().Get("RateLimit-Policy"))
+		if w.Code == http.StatusTooManyRequests {
+			var p struct {
+				Type     string   `json:"type"`
+				Violated []string `json:"violated-policies"`
+			}
+			json.Unmarshal(w.Body.Bytes(), &p)
+			fmt.Println(p.Type, p.Violated)
+		}
+	}
+	// Output:
+	// 200 "burst";q=2;w=60
+	// 200 "burst";q=2;w=60
+	// 429 "burst";q=2;w=60
+	// https://iana.org/assignments/http-problem-types#quota-exceeded [burst]
+}
+
+// Behind a proxy, chi's client-IP middleware says which X-Forwarded-For
+// entries to trust; the limiter keys anonymous clients by the IP it found.
+// Here each client gets a burst limit and a daily quota per route.
+func Example_trustedProxies() {
+	r := chi.NewRouter()
+	r.Use(chimw.ClientIPFromXFF("10.0.0.0/8")) // the load balancers
+	r.Group(func(r chi.Router) {
+		r.Use(ratelimit.Limit(1, time.Second, ratelimit.Name("burst"),
+			ratelimit.WithPolicy(ratelimit.Policy{Name: "daily", Quota: 1000, Window: 24 * time.Hour}),
+			ratelimit.KeyBy(ratelimit.ByPrincipalOrIP, ratelimit.ByRoute)))
+		r.Get("/items/{id}", func(http.ResponseWriter, *http.Request) {})
+	})
+
+	for _, client := range []string{"198.51.100.7", "198.51.100.7", "203.0.113.9"} {
+		req := httptest.NewRequest(http.MethodGet, "/items/1", nil)
+		req.RemoteAddr = "10.0.0.2:5000"
+		req.Header.Set("X-Forwarded-For", client)
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, req)
+		fmt.Println(client, w.Code)
+	}
+	// Output:
+	// 198.51.100.7 200
+	// 198.51.100.7 429
+	// 203.0.113.9 200
+}

@@ -1,0 +1,105 @@
+package redis
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chiguard/chiguard/internal/redistest"
+	"github.com/chiguard/chiguard/ratelimit"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// slot is Redis Cluster's HASH_SLOT: CRC16 (XMODEM) of the key's hash tag,
+// or of the whole key if it has none, modulo 16384.
+func slot(key string) int {
+	if i := strings.IndexByte(key, '{'); i >= 0 {
+		if j := strings.IndexByte(key[i+1:], '}'); j > 0 {
+			key = key[i+1 : i+1+j]
+		}
+	}
+	var crc uint16
+	for k := 0; k < len(key); k++ {
+		crc ^= uint16(key[k]) << 8
+		for range 8 {
+			if crc&0x8000 != 0 {
+				crc = crc<<1 ^ 0x1021
+			} else {
+				crc <<= 1
+			}
+		}
+	}
+	return int(crc) & 16383
+}
+
+func TestSlotMatchesRedisExamples(t *testing.T) {
+	// CRC16 check value from the Cluster specification, and hash tags.
+	if got := slot("123456789"); got != 0x31C3&16383 {
+		t.Errorf("slot(123456789) = %d", got)
+	}
+	if slot("{user1000}.following") != slot("{user1000}.followers") || slot("foo{{bar}}zap") != slot("{bar") {
+		t.Error("hash tags not honoured")
+	}
+}
+
+var clusterPolicies = []ratelimit.Policy{
+	{Name: "burst", Quota: 10, Window: time.Second},
+	{Name: "daily {x}", Quota: 100, Window: 24 * time.Hour},
+	{Name: "}{", Quota: 5, Window: time.Minute},
+}
+
+// Every key of one request lands in one slot, whatever the client key and
+// the policy names hold, so Cluster never answers CROSSSLOT.
+func TestKeysOfARequestShareOneSlot(t *testing.T) {
+	rc := &Counter{prefix: "chiguard:ratelimit:"}
+	seen := map[string]bool{}
+	for _, key := range []string{"", "ip:192.0.2.1\x0c", "}{client", "{a}", strings.Repeat("x", 10000), "user:alice\x0a"} {
+		keys := rc.keys(key, clusterPolicies)
+		tag := keys[0][strings.IndexByte(keys[0], '{') : strings.IndexByte(keys[0], '}')+1]
+		if len(tag) != 34 {
+			t.Errorf("key %q: hash tag %q, want 32 hex digits in braces", key, tag)
+		}
+		if seen[tag] {
+			t.Errorf("key %q: tag %q reused", key, tag)
+		}
+		seen[tag] = true
+		for _, k := range keys {
+			if slot(k) != slot(keys[0]) {
+				t.Errorf("key %q: %q and %q in different slots", key, k, keys[0])
+			}
+			if key != "" && strings.Contains(k, key) {
+				t.Errorf("Redis key %q holds the client key in clear", k)
+			}
+		}
+	}
+}
+
+// Against a real (one-node) Cluster: a multi-policy take runs without
+// CROSSSLOT, and the node agrees on the slots.
+func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
+	s := redistest.StartCluster(t)
+	c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: []string{s.Addr}, ContextTimeoutEnabled: true})
+	t.Cleanup(func() { c.Close() })
+	rc := newCounter(t, c, Options{Timeout: 5 * time.Second, FailureThreshold: 1})
+	usage := make([]ratelimit.Usage, len(clusterPolicies))
+	for i := 1; i <= 3; i++ {
+		taken, err := rc.Take(context.Background(), "user:alice", 1, clusterPolicies, usage)
+		if err != nil || !taken || rc.State() != Closed {
+			t.Fatalf("take %d: %v %v, state %v", i, taken, err, rc.State())
+		}
+		if usage[1].Current != int64(i) {
+			t.Fatalf("take %d: daily count %d, want %d (counted in Redis)", i, usage[1].Current, i)
+		}
+	}
+	for _, k := range rc.keys("user:alice", clusterPolicies) {
+		got, err := s.Do("CLUSTER", "KEYSLOT", k)
+		if err != nil || got != strconv.Itoa(slot(k)) {
+			t.Errorf("CLUSTER KEYSLOT %q = %q %v, want %d", k, got, err, slot(k))
+		}
+		if n, _ := s.Do("EXISTS", k); n != "1" {
+			t.Errorf("key %q not in Redis", k)
+		}
+	}
+}

@@ -1,0 +1,341 @@
+package redis
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/chiguard/chiguard/ratelimit"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Options configure a Counter. The zero value is ready.
+//
+// Set ContextTimeoutEnabled on the go-redis client: it then bounds each
+// call by Timeout on the socket itself. Without it the counter still
+// answers within Timeout, but by abandoning the call to a goroutine that
+// lives until the client's own read timeout.
+type Options struct {
+	// Prefix starts every key; the default is "chiguard:ratelimit:". It
+	// must not hold '{' or '}', which would move the hash tag.
+	Prefix string
+	// Timeout bounds every Redis call, retries included; the default is
+	// 50ms. A request's own deadline applies if it is sooner.
+	Timeout time.Duration
+	// FailureThreshold is the number of failed calls in a row that switch
+	// to the fallback; the default is 3.
+	FailureThreshold int
+	// ProbeInterval is how often Redis is probed while the fallback
+	// serves; the default is one second.
+	ProbeInterval time.Duration
+	// Fallback counts while Redis is unavailable; nil means a new
+	// ratelimit.LocalCounter. Each replica then counts on its own, so a
+	// client may get up to one quota per replica.
+	Fallback ratelimit.Counter
+	// OnStateChange, if set, is called on every switch, synchronously and
+	// in order: it must not block, nor call Close.
+	OnStateChange func(from, to State)
+	// Logger logs the switches (Warn to the fallback, Info back to Redis);
+	// nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// State is where a Counter counts.
+type State int32
+
+const (
+	// Closed: counting in Redis.
+	Closed State = iota
+	// Open: Redis failed; counting in the fallback, probing Redis.
+	Open
+	// HalfOpen: Redis answered a probe; the next request tries it while
+	// the others still use the fallback.
+	HalfOpen
+)
+
+func (s State) String() string {
+	switch s {
+	case Closed:
+		return "closed"
+	case Open:
+		return "open"
+	case HalfOpen:
+		return "half-open"
+	}
+	return "State(" + strconv.Itoa(int(s)) + ")"
+}
+
+// ErrInvalidOptions is returned by New for options it cannot use.
+var ErrInvalidOptions = errors.New("ratelimit/redis: invalid options")
+
+// errReply is a script reply of the wrong shape.
+var errReply = errors.New("ratelimit/redis: unexpected script reply")
+
+// Counter is a ratelimit.Counter in Redis, with a local fallback. It is
+// safe for concurrent use. Close it when done: while Redis is unavailable
+// it runs one background goroutine, the probe.
+type Counter struct {
+	client    goredis.UniversalClient
+	prefix    string
+	timeout   time.Duration
+	threshold int32
+	interval  time.Duration
+	fallback  ratelimit.Counter
+	onChange  func(from, to State)
+	logger    *slog.Logger
+
+	state    atomic.Int32
+	failures atomic.Int32
+	trial    atomic.Bool // a half-open trial is in flight
+
+	ctxBound bool // the client honours context deadlines on its sockets
+
+	mu     sync.Mutex // serializes switches
+	done   chan struct{}
+	closed bool
+	probes sync.WaitGroup
+}
+
+// New returns a Counter on client: a single node, Sentinel (failover) or
+// Cluster client. It does not contact Redis; the first request does.
+func New(client goredis.UniversalClient, opts Options) (*Counter, error) {
+	if client == nil {
+		return nil, fmt.Errorf("%w: nil client", ErrInvalidOptions)
+	}
+	c := &Counter{
+		client:    client,
+		prefix:    cmp(opts.Prefix, "chiguard:ratelimit:"),
+		timeout:   cmp(opts.Timeout, 50*time.Millisecond),
+		threshold: int32(cmp(opts.FailureThreshold, 3)),
+		interval:  cmp(opts.ProbeInterval, time.Second),
+		fallback:  opts.Fallback,
+		onChange:  opts.OnStateChange,
+		logger:    opts.Logger,
+		done:      make(chan struct{}),
+	}
+	if strings.ContainsAny(c.prefix, "{}") {
+		return nil, fmt.Errorf("%w: prefix %q holds a brace, which would break the hash tag", ErrInvalidOptions, c.prefix)
+	}
+	if c.timeout < 0 || c.threshold < 0 || c.interval < 0 {
+		return nil, fmt.Errorf("%w: negative timeout, threshold or interval", ErrInvalidOptions)
+	}
+	if c.fallback == nil {
+		c.fallback = ratelimit.NewLocalCounter()
+	}
+	c.ctxBound = contextTimeouts(client)
+	if c.logger == nil {
+		c.logger = slog.Default()
+	}
+	return c, nil
+}
+
+// cmp returns v, or def if v is the zero value.
+func cmp[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+// State reports where the counter counts now.
+func (c *Counter) State() State { return State(c.state.Load()) }
+
+// Take implements ratelimit.Counter: in Redis while it answers, else in
+// the fallback.
+func (c *Counter) Take(ctx context.Context, key string, cost int, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
+	switch c.State() {
+	case Open:
+		return c.fallback.Take(ctx, key, cost, policies, usage)
+	case HalfOpen:
+		if !c.trial.CompareAndSwap(false, true) {
+			return c.fallback.Take(ctx, key, cost, policies, usage)
+		}
+		defer c.trial.Store(false)
+	}
+	if ctx.Err() != nil { // the request is gone or out of time: no round trip
+		return c.fallback.Take(ctx, key, cost, policies, usage)
+	}
+	taken, err := c.take(ctx, key, cost, policies, usage)
+	if err == nil {
+		c.succeeded()
+		return taken, nil
+	}
+	if ctx.Err() == nil { // Redis' fault, not the request's deadline
+		c.failed(err)
+	}
+	return c.fallback.Take(ctx, key, cost, policies, usage)
+}
+
+// take runs the script: one round trip.
+func (c *Counter) take(ctx context.Context, key string, cost int, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
+	keys := c.keys(key, policies)
+	args := make([]any, 1, 1+2*len(policies))
+	args[0] = max(cost, 0)
+	for _, p := range policies {
+		args = append(args, p.Quota, p.Window.Milliseconds())
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	res, err := c.run(ctx, keys, args)
+	if err != nil {
+		return false, err
+	}
+	if len(res) != 1+3*len(policies) {
+		return false, fmt.Errorf("%w: %d values for %d policies", errReply, len(res), len(policies))
+	}
+	for i := range policies {
+		r := res[1+3*i:]
+		usage[i] = ratelimit.Usage{Elapsed: time.Duration(r[0]) * time.Millisecond, Current: r[1], Previous: r[2]}
+	}
+	return res[0] == 1, nil
+}
+
+// run runs the script within ctx's deadline.
+func (c *Counter) run(ctx context.Context, keys []string, args []any) ([]int64, error) {
+	return bounded(ctx, c.ctxBound, func(ctx context.Context) ([]int64, error) {
+		return takeScript.Run(ctx, c.client, keys, args...).Int64Slice()
+	})
+}
+
+// bounded returns call's result, or ctx's error at its deadline. A client
+// with ContextTimeoutEnabled (ctxBound) applies the deadline to its
+// sockets itself. Any other client would wait for its own read timeout
+// (seconds) on a hung Redis, so the call runs on a goroutine that is
+// abandoned at the deadline: it ends when the client gives up, and the
+// breaker stops new calls after FailureThreshold of them.
+func bounded[T any](ctx context.Context, ctxBound bool, call func(context.Context) (T, error)) (T, error) {
+	if ctxBound {
+		return call(ctx)
+	}
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := call(ctx)
+		done <- result{v, err}
+	}()
+	select {
+	case r := <-done:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
+}
+
+// contextTimeouts reports whether client applies context deadlines to its
+// socket reads and writes (go-redis' ContextTimeoutEnabled). A client
+// whose options cannot be seen, such as a wrapper, is assumed not to.
+func contextTimeouts(client goredis.UniversalClient) bool {
+	switch o := client.(type) {
+	case interface{ Options() *goredis.Options }:
+		return o.Options().ContextTimeoutEnabled
+	case interface {
+		Options() *goredis.ClusterOptions
+	}:
+		return o.Options().ContextTimeoutEnabled
+	case interface{ Options() *goredis.RingOptions }:
+		return o.Options().ContextTimeoutEnabled
+	}
+	return false
+}
+
+// keys returns the Redis key of each policy for a limiter key. The key is
+// hashed: its length and bytes never depend on client input, no client's
+// IP or identity is stored in clear, and the digest in braces is the hash
+// tag that keeps all of a request's keys in one Cluster slot. The policy's
+// name and window keep policies apart.
+func (c *Counter) keys(key string, policies []ratelimit.Policy) []string {
+	sum := sha256.Sum256([]byte(key))
+	tag := c.prefix + "{" + hex.EncodeToString(sum[:16]) + "}:"
+	keys := make([]string, len(policies))
+	for i, p := range policies {
+		keys[i] = tag + p.Name + ":" + strconv.FormatInt(p.Window.Milliseconds(), 10)
+	}
+	return keys
+}
+
+func (c *Counter) succeeded() {
+	c.failures.Store(0)
+	if c.State() != Closed {
+		c.switchTo(Closed, nil)
+	}
+}
+
+func (c *Counter) failed(err error) {
+	if c.State() == HalfOpen || c.failures.Add(1) >= c.threshold {
+		c.switchTo(Open, err)
+	}
+}
+
+// switchTo changes the state, starts the probe when opening, and reports.
+func (c *Counter) switchTo(to State, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	from := c.State()
+	if from == to {
+		return
+	}
+	c.state.Store(int32(to))
+	switch to {
+	case Open:
+		if !c.closed {
+			c.probes.Add(1)
+			go c.probe()
+		}
+		c.logger.Warn("ratelimit/redis: Redis unavailable, counting locally", "error", err)
+	case Closed:
+		c.failures.Store(0)
+		c.logger.Info("ratelimit/redis: Redis answers again, counting in Redis")
+	}
+	if c.onChange != nil {
+		c.onChange(from, to)
+	}
+}
+
+// probe pings Redis every interval until it answers, then lets a request
+// try it (half-open), or until Close.
+func (c *Counter) probe() {
+	defer c.probes.Done()
+	t := time.NewTicker(c.interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.done:
+			return
+		case <-t.C:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+		_, err := bounded(ctx, c.ctxBound, func(ctx context.Context) (string, error) { return c.client.Ping(ctx).Result() })
+		cancel()
+		if err == nil {
+			c.switchTo(HalfOpen, nil)
+			return
+		}
+	}
+}
+
+// Close stops the background probe and waits for it. It does not close the
+// client. The counter still works after Close, but once it has switched
+// to the fallback it stays there.
+func (c *Counter) Close() error {
+	c.mu.Lock()
+	if !c.closed {
+		c.closed = true
+		close(c.done)
+	}
+	c.mu.Unlock()
+	c.probes.Wait()
+	return nil
+}

@@ -1,0 +1,356 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chiguard/chiguard/internal/redistest"
+	"github.com/chiguard/chiguard/ratelimit"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func TestTakeCountsInRedisInOneRoundTrip(t *testing.T) {
+	s := redistest.Start(t)
+	c, rt := client(t, s)
+	rc := newCounter(t, c, Options{Timeout: time.Second})
+	policies := []ratelimit.Policy{
+		{Name: "burst", Quota: 3, Window: time.Minute},
+		{Name: "daily", Quota: 4, Window: 24 * time.Hour},
+	}
+	usage := make([]ratelimit.Usage, 2)
+	ctx := context.Background()
+	awayFromWindowEdge(time.Minute, 5*time.Second)
+
+	rc.Take(ctx, "warm-up", 1, policies, usage) // EVALSHA, then EVAL loads the script
+	before := rt.n.Load()
+	for i := 1; i <= 3; i++ {
+		taken, err := rc.Take(ctx, "client-1", 1, policies, usage)
+		if err != nil || !taken {
+			t.Fatalf("take %d: %v %v", i, taken, err)
+		}
+		if usage[0].Current != int64(i) || usage[1].Current != int64(i) || usage[0].Elapsed >= time.Minute {
+			t.Fatalf("take %d: usage %+v", i, usage)
+		}
+	}
+	if n := rt.n.Load() - before; n != 3 {
+		t.Errorf("3 takes cost %d round trips, want 3", n)
+	}
+	taken, _ := rc.Take(ctx, "client-1", 1, policies, usage)
+	if taken || usage[0].Current != 3 || usage[1].Current != 3 {
+		t.Errorf("4th take: taken=%v usage %+v, want refused and nothing added to either policy", taken, usage)
+	}
+	if taken, _ := rc.Take(ctx, "client-2", 1, policies, usage); !taken {
+		t.Error("another key refused")
+	}
+
+	keys, _ := s.Do("KEYS", "*")
+	if strings.Contains(keys, "client-1") {
+		t.Errorf("keys hold the client's key in clear: %q", keys)
+	}
+	for _, k := range strings.Split(keys, "\n") {
+		ttl, err := s.Do("PTTL", k)
+		n, _ := strconv.Atoi(ttl)
+		if err != nil || n <= 0 || n > 2*int(24*time.Hour/time.Millisecond) {
+			t.Errorf("key %q: PTTL %q %v, want an expiry within two windows", k, ttl, err)
+		}
+	}
+}
+
+// Two servers, each with its own limiter and client, share one Redis: under
+// concurrent load they serve exactly the quota between them.
+func TestTwoServersSharingRedisEnforceOneLimitExactly(t *testing.T) {
+	s := redistest.Start(t)
+	const quota, workers, each = 100, 16, 25
+	var servers [2]*httptest.Server
+	var counters [2]*Counter
+	for i := range servers {
+		c, _ := client(t, s)
+		counters[i] = newCounter(t, c, Options{Timeout: 5 * time.Second}) // a loaded test machine must not trip the fallback
+		servers[i] = httptest.NewServer(handler(ratelimit.Limit(quota, time.Hour, ratelimit.Name("shared"),
+			ratelimit.WithCounter(counters[i]))))
+		t.Cleanup(servers[i].Close)
+	}
+	awayFromWindowEdge(time.Hour, 30*time.Second)
+
+	var ok, limited, other atomic.Int64
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			for i := range each {
+				resp, err := http.Get(servers[(w+i)%2].URL + "/")
+				if err != nil {
+					other.Add(1)
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				switch resp.StatusCode {
+				case http.StatusOK:
+					ok.Add(1)
+				case http.StatusTooManyRequests:
+					limited.Add(1)
+				default:
+					other.Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if ok.Load() != quota || limited.Load() != workers*each-quota || other.Load() != 0 {
+		t.Errorf("served %d, limited %d, other %d; want %d, %d, 0", ok.Load(), limited.Load(), other.Load(), quota, workers*each-quota)
+	}
+	for i, rc := range counters {
+		if rc.State() != Closed {
+			t.Errorf("server %d fell back to local counts", i)
+		}
+	}
+}
+
+// transitions records a counter's switches.
+type transitions struct {
+	mu  sync.Mutex
+	got []string
+	ch  chan State
+}
+
+func newTransitions() *transitions { return &transitions{ch: make(chan State, 16)} }
+
+func (tr *transitions) record(from, to State) {
+	tr.mu.Lock()
+	tr.got = append(tr.got, from.String()+"->"+to.String())
+	tr.mu.Unlock()
+	tr.ch <- to
+}
+
+func (tr *transitions) waitFor(t *testing.T, want State, within time.Duration) {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		select {
+		case s := <-tr.ch:
+			if s == want {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no switch to %v within %v; switches %v", want, within, tr.got)
+		}
+	}
+}
+
+// Redis killed mid-run: requests are still served (from local counts),
+// the switch is reported; Redis restarted: the counter probes, tries and
+// switches back.
+func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
+	s := redistest.Start(t)
+	c, _ := client(t, s)
+	tr := newTransitions()
+	const timeout = 200 * time.Millisecond
+	rc := newCounter(t, c, Options{Timeout: timeout, FailureThreshold: 2, ProbeInterval: 50 * time.Millisecond,
+		OnStateChange: tr.record})
+	h := handler(ratelimit.Limit(1_000_000, time.Hour, ratelimit.WithCounter(rc)))
+
+	stop := make(chan struct{})
+	var served, failed atomic.Int64
+	var slowest atomic.Int64
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			start := time.Now()
+			if get(h).Code == http.StatusOK {
+				served.Add(1)
+			} else {
+				failed.Add(1)
+			}
+			if d := int64(time.Since(start)); d > slowest.Load() {
+				slowest.Store(d)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	})
+	defer func() { close(stop); wg.Wait() }()
+
+	time.Sleep(100 * time.Millisecond)
+	s.Kill()
+	tr.waitFor(t, Open, 5*time.Second)
+	n := served.Load()
+	time.Sleep(100 * time.Millisecond)
+	if served.Load() == n {
+		t.Error("no request served while Redis was down")
+	}
+
+	s.Restart()
+	tr.waitFor(t, Closed, 10*time.Second)
+	if rc.State() != Closed {
+		t.Errorf("state %v after recovery", rc.State())
+	}
+	keys, _ := s.Do("DBSIZE")
+	deadline := time.Now().Add(5 * time.Second)
+	for keys == "0" && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		keys, _ = s.Do("DBSIZE")
+	}
+	if keys == "0" {
+		t.Error("after recovery, nothing counted in Redis")
+	}
+	if failed.Load() != 0 {
+		t.Errorf("%d requests failed", failed.Load())
+	}
+	if d := time.Duration(slowest.Load()); d > timeout+300*time.Millisecond {
+		t.Errorf("slowest request took %v, want about the %v timeout at most", d, timeout)
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	want := []string{"closed->open", "open->half-open", "half-open->closed"}
+	if strings.Join(tr.got, " ") != strings.Join(want, " ") {
+		t.Errorf("switches %v, want %v", tr.got, want)
+	}
+}
+
+// A hung Redis (stopped process, open connections) costs each request at
+// most the timeout, then none once the breaker is open, whether or not the
+// client applies context deadlines itself.
+func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
+	for _, ctxTimeouts := range []bool{true, false} {
+		t.Run("ContextTimeoutEnabled="+strconv.FormatBool(ctxTimeouts), func(t *testing.T) {
+			s := redistest.Start(t)
+			c := goredis.NewClient(&goredis.Options{Addr: s.Addr, ContextTimeoutEnabled: ctxTimeouts})
+			t.Cleanup(func() { c.Close() })
+			tr := newTransitions()
+			const timeout = 100 * time.Millisecond
+			rc := newCounter(t, c, Options{Timeout: timeout, FailureThreshold: 3, ProbeInterval: 50 * time.Millisecond,
+				OnStateChange: tr.record})
+			if rc.ctxBound != ctxTimeouts {
+				t.Fatalf("ctxBound %v", rc.ctxBound)
+			}
+			h := handler(ratelimit.Limit(1000, time.Hour, ratelimit.WithCounter(rc)))
+			if w := get(h); w.Code != http.StatusOK {
+				t.Fatalf("warm-up: %d", w.Code)
+			}
+
+			s.Pause()
+			defer s.Resume()
+			for i := range 6 {
+				start := time.Now()
+				w := get(h)
+				d := time.Since(start)
+				if w.Code != http.StatusOK {
+					t.Fatalf("request %d: %d", i, w.Code)
+				}
+				if d > timeout+250*time.Millisecond {
+					t.Errorf("request %d waited %v for a hung Redis, timeout %v", i, d, timeout)
+				}
+				if i >= 3 && d > timeout/2 {
+					t.Errorf("request %d waited %v with the breaker open", i, d)
+				}
+			}
+			if rc.State() == Closed {
+				t.Fatal("breaker still closed after 3 timeouts")
+			}
+			s.Resume()
+			tr.waitFor(t, HalfOpen, 10*time.Second)
+			if w := get(h); w.Code != http.StatusOK || rc.State() != Closed {
+				t.Errorf("trial request: %d, state %v; want 200 and closed", w.Code, rc.State())
+			}
+		})
+	}
+}
+
+// A request out of time is counted locally without a round trip, and is
+// not held against Redis.
+func TestExpiredRequestSkipsRedis(t *testing.T) {
+	s := redistest.Start(t)
+	c, rt := client(t, s)
+	rc := newCounter(t, c, Options{FailureThreshold: 1})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	usage := make([]ratelimit.Usage, 1)
+	taken, err := rc.Take(ctx, "k", 1, []ratelimit.Policy{{Name: "p", Quota: 1, Window: time.Minute}}, usage)
+	if !taken || err != nil || rt.n.Load() != 0 || rc.State() != Closed {
+		t.Errorf("taken=%v err=%v round trips %d state %v; want taken locally, no round trip, closed",
+			taken, err, rt.n.Load(), rc.State())
+	}
+}
+
+// Close stops the probe: a counter closed while Redis is down keeps its
+// fallback and no goroutine pings Redis any more.
+func TestCloseStopsTheProbe(t *testing.T) {
+	s := redistest.Start(t)
+	c, rt := client(t, s)
+	rc := newCounter(t, c, Options{Timeout: 50 * time.Millisecond, FailureThreshold: 1, ProbeInterval: 10 * time.Millisecond})
+	s.Kill()
+	usage := make([]ratelimit.Usage, 1)
+	rc.Take(context.Background(), "k", 1, []ratelimit.Policy{{Name: "p", Quota: 5, Window: time.Minute}}, usage)
+	if rc.State() != Open {
+		t.Fatalf("state %v, want open", rc.State())
+	}
+	time.Sleep(50 * time.Millisecond)
+	rc.Close()
+	n := rt.n.Load()
+	time.Sleep(100 * time.Millisecond)
+	if rt.n.Load() != n {
+		t.Errorf("%d pings after Close", rt.n.Load()-n)
+	}
+	if taken, err := rc.Take(context.Background(), "k", 1, []ratelimit.Policy{{Name: "p", Quota: 5, Window: time.Minute}}, usage); !taken || err != nil {
+		t.Errorf("after Close: %v %v", taken, err)
+	}
+	if err := rc.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
+// Retry-After from Redis counts is the real wait: after it, the request
+// is served.
+func TestRetryAfterHoldsWithRedisCounts(t *testing.T) {
+	s := redistest.Start(t)
+	c, _ := client(t, s)
+	rc := newCounter(t, c, Options{Timeout: 2 * time.Second})
+	h := handler(ratelimit.Limit(2, 2*time.Second, ratelimit.WithCounter(rc)))
+	awayFromWindowEdge(2*time.Second, 1500*time.Millisecond)
+	get(h)
+	get(h)
+	w := get(h)
+	if w.Code != http.StatusTooManyRequests {
+		t.Fatalf("third request: %d, want 429", w.Code)
+	}
+	ra, err := strconv.Atoi(w.Header().Get("Retry-After"))
+	if err != nil || ra < 1 || ra > 4 {
+		t.Fatalf("Retry-After %q", w.Header().Get("Retry-After"))
+	}
+	time.Sleep(time.Duration(ra) * time.Second)
+	if w := get(h); w.Code != http.StatusOK {
+		t.Errorf("after Retry-After %ds: %d, want 200", ra, w.Code)
+	}
+}
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	c := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1"})
+	defer c.Close()
+	for name, opts := range map[string]Options{
+		"brace in prefix":  {Prefix: "rl:{x}:"},
+		"negative timeout": {Timeout: -time.Second},
+	} {
+		if _, err := New(c, opts); !errors.Is(err, ErrInvalidOptions) {
+			t.Errorf("%s: %v, want ErrInvalidOptions", name, err)
+		}
+	}
+	if _, err := New(nil, Options{}); !errors.Is(err, ErrInvalidOptions) {
+		t.Errorf("nil client: %v", err)
+	}
+}

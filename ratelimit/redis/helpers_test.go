@@ -1,0 +1,106 @@
+package redis
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/chiguard/chiguard/internal/redistest"
+	"github.com/chiguard/chiguard/problem"
+	"github.com/chiguard/chiguard/ratelimit"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+type quietLogger struct{}
+
+func (quietLogger) Printf(context.Context, string, ...any) {}
+
+func TestMain(m *testing.M) {
+	goredis.SetLogger(quietLogger{}) // dial errors are expected while Redis is down
+	os.Exit(m.Run())
+}
+
+// roundTrips counts the commands and pipelines a client sends, except the
+// handshake of each new pooled connection (HELLO, AUTH, CLIENT, SELECT),
+// which is not a request's.
+type roundTrips struct{ n atomic.Int64 }
+
+func handshake(cmd goredis.Cmder) bool {
+	switch cmd.Name() {
+	case "hello", "auth", "client", "select":
+		return true
+	}
+	return false
+}
+
+func (h *roundTrips) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (h *roundTrips) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		if !handshake(cmd) {
+			h.n.Add(1)
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (h *roundTrips) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		for _, c := range cmds {
+			if !handshake(c) {
+				h.n.Add(1)
+				break
+			}
+		}
+		return next(ctx, cmds)
+	}
+}
+
+// client returns a client of s that counts its round trips.
+func client(t testing.TB, s *redistest.Server) (*goredis.Client, *roundTrips) {
+	c := goredis.NewClient(&goredis.Options{Addr: s.Addr})
+	t.Cleanup(func() { c.Close() })
+	rt := &roundTrips{}
+	c.AddHook(rt)
+	return c, rt
+}
+
+// newCounter returns a Counter closed at the end of the test.
+func newCounter(t testing.TB, c goredis.UniversalClient, opts Options) *Counter {
+	t.Helper()
+	if opts.Logger == nil {
+		opts.Logger = discard
+	}
+	rc, err := New(c, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { rc.Close() })
+	return rc
+}
+
+// handler is an API with one limited route, "/", answering 200 "ok".
+func handler(mw func(http.Handler) http.Handler) http.Handler {
+	quiet := &problem.Writer{Logger: discard}
+	return quiet.Middleware(mw(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })))
+}
+
+func get(h http.Handler) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/", nil))
+	return w
+}
+
+// awayFromWindowEdge waits until the current window of length w has at
+// least margin left, so a test's requests all land in one window.
+func awayFromWindowEdge(w, margin time.Duration) {
+	if left := w - time.Duration(time.Now().UnixMilli()%w.Milliseconds())*time.Millisecond; left < margin {
+		time.Sleep(left + 10*time.Millisecond)
+	}
+}
+
+var _ ratelimit.Counter = (*Counter)(nil)
