@@ -84,6 +84,9 @@ func CheckPreconditions(w http.ResponseWriter, r *http.Request, etag string, las
 		if etag != "" && h.Get("Etag") == "" {
 			h.Set("Etag", etag)
 		}
+		if !lastModified.IsZero() && h.Get("Last-Modified") == "" {
+			h.Set("Last-Modified", lastModified.UTC().Format(http.TimeFormat))
+		}
 		writeNotModified(w)
 		return false
 	case http.StatusPreconditionFailed:
@@ -272,14 +275,9 @@ func (cw *conditionalWriter) judge(etag string, lastModified time.Time) {
 
 // finish tags and judges a buffered response once the handler is done.
 func (cw *conditionalWriter) finish() {
-	switch cw.state {
-	case condUndecided:
-		if cw.r.Method == http.MethodHead {
-			return // nothing written: net/http sends its empty 200
-		}
-		cw.WriteHeader(http.StatusOK) // an empty 200, unless its own validators judged it
-	}
 	if cw.state != condBuffering {
+		// Nothing written (net/http sends an empty 200, untagged; the
+		// handler may have hijacked the connection), or already decided.
 		return
 	}
 	body := *cw.buf

@@ -246,6 +246,7 @@ func TestCheckPreconditions(t *testing.T) {
 		{"PUT If-None-Match * exists", "PUT", `If-None-Match: *`, `"v1"`, lm, false, 412},
 		{"DELETE If-None-Match match", "DELETE", `If-None-Match: "v1"`, `"v1"`, lm, false, 412},
 		{"GET If-None-Match match", "GET", `If-None-Match: "v1"`, `"v1"`, lm, false, 304},
+		{"GET If-Modified-Since without a tag", "GET", "If-Modified-Since: " + lm.Format(http.TimeFormat), "", lm, false, 304},
 		{"PATCH If-Unmodified-Since stale", "PATCH", "If-Unmodified-Since: " + lm.Add(-time.Minute).Format(http.TimeFormat), `"v1"`, lm, false, 412},
 		{"POST If-Modified-Since ignored", "POST", "If-Modified-Since: " + lm.Format(http.TimeFormat), `"v1"`, lm, true, 0},
 		{"no conditions", "PUT", "", `"v1"`, lm, true, 0},
@@ -267,6 +268,10 @@ func TestCheckPreconditions(t *testing.T) {
 			case 304:
 				if rec.Code != 304 || rec.Header().Get("Etag") != tt.etag {
 					t.Fatalf("status %d, ETag %q", rec.Code, rec.Header().Get("Etag"))
+				}
+				// Last-Modified guides caches only when there is no tag.
+				if lmh := rec.Header().Get("Last-Modified"); (lmh != "") != (tt.etag == "") {
+					t.Fatalf("Last-Modified %q with ETag %q", lmh, tt.etag)
 				}
 			}
 		})

@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/url"
@@ -34,16 +35,11 @@ var ErrNoPathParam = errors.New("middleware: no such path parameter in the route
 // chi matches escaped paths as sent when they hold escapes that matter
 // (such as %2F); PathParam then unescapes the value.
 func PathParam[T ParamType](r *http.Request, name string) (T, error) {
-	var v T
-	raw, fe, ok := pathValue(r, name)
-	if !ok {
-		return v, problem.InternalServerError("").WithCause(errors.Join(ErrNoPathParam, errors.New(name)))
-	}
-	if fe == nil {
-		fe = parseParam(raw, &v)
-	}
-	if fe != nil {
-		fe.Parameter = name
+	v, raw, fe, ok := pathParam[T](r, name)
+	switch {
+	case !ok:
+		return v, noPathParam(name)
+	case fe != nil:
 		return v, paramProblem("path", raw, *fe)
 	}
 	return v, nil
@@ -79,37 +75,45 @@ func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler 
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var errs []problem.FieldError
-			var bad []string
+			var bad, raws []string
 			for _, name := range names {
-				var v T
-				raw, fe, ok := pathValue(r, name)
+				_, raw, fe, ok := pathParam[T](r, name)
 				if !ok {
-					problem.Write(w, r, problem.InternalServerError("").
-						WithCause(errors.Join(ErrNoPathParam, errors.New(name))))
+					problem.Write(w, r, noPathParam(name))
 					return
 				}
-				if fe == nil {
-					fe = parseParam(raw, &v)
-				}
 				if fe != nil {
-					fe.Parameter = name
-					errs = append(errs, *fe)
-					bad = append(bad, name)
+					errs, bad, raws = append(errs, *fe), append(bad, name), append(raws, raw)
 				}
 			}
-			if len(errs) == 1 {
-				raw, _, _ := pathValue(r, errs[0].Parameter)
-				problem.Write(w, r, paramProblem("path", raw, errs[0]))
-				return
-			}
-			if len(errs) > 1 {
+			switch len(errs) {
+			case 0:
+				next.ServeHTTP(w, r)
+			case 1:
+				problem.Write(w, r, paramProblem("path", raws[0], errs[0]))
+			default:
 				problem.Write(w, r, problem.BadRequest("The path parameters "+strings.Join(bad, ", ")+" are invalid.").
 					WithErrors(errs...))
-				return
 			}
-			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+// pathParam parses the named path parameter. ok is false when the route
+// has no such parameter; fe, with Parameter set, says why the value is bad.
+func pathParam[T ParamType](r *http.Request, name string) (v T, raw string, fe *problem.FieldError, ok bool) {
+	raw, fe, ok = pathValue(r, name)
+	if ok && fe == nil {
+		fe = parseParam(raw, &v)
+	}
+	if fe != nil {
+		fe.Parameter = name
+	}
+	return v, raw, fe, ok
+}
+
+func noPathParam(name string) *problem.Problem {
+	return problem.InternalServerError("").WithCause(fmt.Errorf("%w: %q", ErrNoPathParam, name))
 }
 
 // pathValue returns the named parameter of the matched route, unescaped.

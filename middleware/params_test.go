@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"errors"
 	"net/http"
 	"reflect"
 	"strings"
@@ -80,7 +81,7 @@ func TestPathParamUnknownNameIsAServerError(t *testing.T) {
 		_, err = PathParam[int](r, "cloudId")
 	})
 	semServe(r, semRequest("GET", "/cloud/1", ""))
-	if p := problemOf(err); p == nil || p.Status != 500 {
+	if p := problemOf(err); p == nil || p.Status != 500 || !errors.Is(p.Cause(), ErrNoPathParam) {
 		t.Fatalf("got %v", err)
 	}
 }
