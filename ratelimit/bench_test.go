@@ -91,7 +91,7 @@ func BenchmarkLimit(b *testing.B) {
 			continue
 		}
 		h := benchRouter(c.mw)
-		reqs := benchRequests(max(c.keys, 64))
+		reqs := benchRequests(c.keys)
 		b.Run(c.name+"-parallel", func(b *testing.B) {
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
@@ -105,6 +105,31 @@ func BenchmarkLimit(b *testing.B) {
 					}
 				}
 			})
+		})
+	}
+}
+
+// BenchmarkMiddleware is each limiter alone on an allowed request, without
+// a router: what BenchmarkLimit's allowed cases add to bare.
+func BenchmarkMiddleware(b *testing.B) {
+	noop := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+	}{
+		{"none", noop},
+		{"chiguard", Limit(MaxQuota, time.Hour, Name("burst"))(noop)},
+		{"httprate", httprate.LimitBy(MaxQuota, time.Hour, remoteIP)(noop)},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			r := httptest.NewRequest(http.MethodGet, "/items/42", nil)
+			r.RemoteAddr = "10.0.0.1:1234"
+			w := &benchWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				c.h.ServeHTTP(w, r)
+			}
 		})
 	}
 }

@@ -1,7 +1,11 @@
 package ratelimit
 
 import (
+	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -71,6 +75,68 @@ func FuzzRateLimitFields(f *testing.F) {
 			if !fits(s.q, s.w, s.e, s.c, s.p, max(cost, 0)) {
 				t.Errorf("refused with Retry-After %d", retry)
 			}
+		}
+	})
+}
+
+// keySpy records the keys a limiter hands its counter.
+type keySpy struct{ keys []string }
+
+func (s *keySpy) Take(_ context.Context, key string, _ int, _ []Policy, usage []Usage) (bool, error) {
+	s.keys = append(s.keys, key)
+	usage[0] = Usage{Current: 1}
+	return true, nil
+}
+
+// FuzzKey: keys built from client input (headers, RemoteAddr) never panic,
+// stay bounded, and two requests share a key only if every part is equal.
+func FuzzKey(f *testing.F) {
+	f.Add("ab", "c", "a", "bc", "192.0.2.1:1", "[2001:db8::1]:2")
+	f.Add("", "x", "x", "", "@", "")
+	f.Add("\x01", "", "", "\x01", "[::ffff:192.0.2.1]:3", "192.0.2.1:4")
+	f.Add(strings.Repeat("y", 300), "", strings.Repeat("y", 299), "y", "1.2.3.4", "1.2.3.4:80")
+	f.Fuzz(func(t *testing.T, a1, b1, a2, b2, remote1, remote2 string) {
+		spy := &keySpy{}
+		part := func(name string) KeyFunc {
+			return KeyFrom(func(r *http.Request) (string, error) { return r.Header.Get(name), nil })
+		}
+		l, err := New(Policy{Quota: 1, Window: time.Second}, WithCounter(spy), FailOpen(),
+			WithLogger(slog.New(slog.DiscardHandler)), KeyBy(part("A"), part("B"), ByIP))
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := l.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+		send := func(a, b, remote string) (string, bool) {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.Header["A"], r.Header["B"] = []string{a}, []string{b}
+			r.RemoteAddr = remote
+			n := len(spy.keys)
+			h.ServeHTTP(httptest.NewRecorder(), r)
+			if len(spy.keys) == n {
+				return "", false // no client IP: served open, uncounted
+			}
+			return spy.keys[n], true
+		}
+		k1, ok1 := send(a1, b1, remote1)
+		k2, ok2 := send(a2, b2, remote2)
+		if !ok1 || !ok2 {
+			return
+		}
+		if len(k1) > 3*(maxKeyPart+1) || len(k2) > 3*(maxKeyPart+1) {
+			t.Fatalf("unbounded keys: %d, %d bytes", len(k1), len(k2))
+		}
+		ip1, ip2 := remoteAddr(remote1).Unmap().WithZone(""), remoteAddr(remote2).Unmap().WithZone("")
+		if ip1.Is6() {
+			p, _ := ip1.Prefix(64)
+			ip1 = p.Addr()
+		}
+		if ip2.Is6() {
+			p, _ := ip2.Prefix(64)
+			ip2 = p.Addr()
+		}
+		same := a1 == a2 && b1 == b2 && ip1 == ip2
+		if (k1 == k2) != same {
+			t.Errorf("parts (%q, %q, %v) and (%q, %q, %v): keys equal %v", a1, b1, ip1, a2, b2, ip2, k1 == k2)
 		}
 	})
 }

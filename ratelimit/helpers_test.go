@@ -37,7 +37,7 @@ func (c *clock) advance(d time.Duration) {
 func fakeCounter(start time.Time) (*LocalCounter, *clock) {
 	c := &clock{t: start}
 	lc := NewLocalCounter()
-	lc.now = c.now
+	lc.now = func() int64 { return c.now().UnixMilli() }
 	return lc, c
 }
 

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/chiguard/chiguard/problem"
 )
@@ -250,8 +251,17 @@ func (l *Limiter) setFields(h http.Header, sc *scratch, usage []Usage, taken boo
 		}
 	}
 	sc.field = b
-	addField(h, "Ratelimit-Policy", l.policyField)
-	addField(h, "Ratelimit", []string{string(b)})
+	// The fields are lists: a limiter before this one on the route keeps
+	// its members, and ours follow. Full slice expressions make append
+	// copy, never write into a shared value.
+	if old, ok := h["Ratelimit"]; ok {
+		pol := h["Ratelimit-Policy"]
+		h["Ratelimit"] = append(old[:len(old):len(old)], string(b))
+		h["Ratelimit-Policy"] = append(pol[:len(pol):len(pol)], l.policyField...)
+	} else {
+		h["Ratelimit"] = fieldValue(b)
+		h["Ratelimit-Policy"] = l.policyField
+	}
 	if l.legacy {
 		h.Set("X-Ratelimit-Limit", strconv.Itoa(l.policies[tightest].Quota))
 		h.Set("X-Ratelimit-Remaining", strconv.FormatInt(tightR, 10))
@@ -260,13 +270,23 @@ func (l *Limiter) setFields(h http.Header, sc *scratch, usage []Usage, taken boo
 	return retry
 }
 
-// addField adds a list-valued field: a second limiter on the route adds
-// its members rather than replacing the first one's.
-func addField(h http.Header, key string, v []string) {
-	if old, ok := h[key]; ok {
-		v = append(old[:len(old):len(old)], v...)
+// fieldValue returns b as a one-element header value in one allocation
+// instead of two (a string and a slice): the slice's backing array and the
+// string's bytes share it. The bytes are never written after the copy, so
+// the string is immutable as Go requires. Every response through a limiter
+// pays this, which is why it is worth the unsafe.String.
+func fieldValue(b []byte) []string {
+	const inline = 48 // a policy's item: name, r and t
+	if len(b) == 0 || len(b) > inline {
+		return []string{string(b)}
 	}
-	h[key] = v
+	v := new(struct {
+		s [1]string
+		b [inline]byte
+	})
+	n := copy(v.b[:], b)
+	v.s[0] = unsafe.String(&v.b[0], n)
+	return v.s[:]
 }
 
 // refuse writes the 429 problem.

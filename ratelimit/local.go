@@ -16,8 +16,8 @@ import (
 // LocalCounter can serve any number of limiters and policies.
 type LocalCounter struct {
 	seed   maphash.Seed
-	now    func() time.Time // tests replace it
-	swept  atomic.Int64     // unix ms of the last sweep
+	now    func() int64 // unix ms; tests replace it
+	swept  atomic.Int64 // unix ms of the last sweep
 	shards [localShards]localShard
 }
 
@@ -32,15 +32,20 @@ type localShard struct {
 // generation holds one policy's counts: cur maps the keys counted in the
 // current window, prev those counted in the previous one and not since.
 type generation struct {
-	name      string
-	w         int64 // window, ms
-	idx       int64 // index (unix ms / w) of the current window
-	cur, prev map[uint64]*cell
+	name       string
+	w          int64 // window, ms
+	idx        int64 // index (unix ms / w) of the current window
+	start, end int64 // its bounds in unix ms: no division while now is within
+	cur, prev  map[uint64]*cell
 }
 
 // NewLocalCounter returns an empty LocalCounter.
 func NewLocalCounter() *LocalCounter {
-	return &LocalCounter{seed: maphash.MakeSeed(), now: time.Now}
+	start := time.Now()
+	base := start.UnixMilli()
+	// The monotonic clock since start costs one clock read where time.Now
+	// costs two; the windows still begin on Unix-time boundaries.
+	return &LocalCounter{seed: maphash.MakeSeed(), now: func() int64 { return base + time.Since(start).Milliseconds() }}
 }
 
 // Take implements Counter. It never fails.
@@ -54,7 +59,7 @@ func (c *LocalCounter) takeBytes(key []byte, cost int64, policies []Policy, usag
 }
 
 func (c *LocalCounter) take(h uint64, cost int64, policies []Policy, usage []Usage) bool {
-	now := c.now().UnixMilli()
+	now := c.now()
 	if last := c.swept.Load(); now-last >= 1000 && c.swept.CompareAndSwap(last, now) {
 		c.sweep(now)
 	}
@@ -70,7 +75,7 @@ func (c *LocalCounter) take(h uint64, cost int64, policies []Policy, usage []Usa
 		g := sh.generation(p, now)
 		cl := g.cell(h)
 		gens, cells = append(gens, g), append(cells, cl)
-		u := Usage{Elapsed: time.Duration(max(now-g.idx*g.w, 0)) * time.Millisecond}
+		u := Usage{Elapsed: time.Duration(max(now-g.start, 0)) * time.Millisecond}
 		if cl != nil {
 			u.Current, u.Previous = cl.cur, cl.prev
 		}
@@ -99,11 +104,14 @@ func (sh *localShard) generation(p *Policy, now int64) *generation {
 	w := p.Window.Milliseconds()
 	for _, g := range sh.gens {
 		if g.w == w && g.name == p.Name {
-			g.rotate(now / w)
+			if now >= g.end {
+				g.rotate(now / w)
+			}
 			return g
 		}
 	}
-	g := &generation{name: p.Name, w: w, idx: now / w, cur: map[uint64]*cell{}, prev: map[uint64]*cell{}}
+	g := &generation{name: p.Name, w: w, cur: map[uint64]*cell{}, prev: map[uint64]*cell{}}
+	g.setIdx(now / w)
 	sh.gens = append(sh.gens, g)
 	return g
 }
@@ -158,7 +166,11 @@ func (g *generation) rotate(idx int64) {
 		g.prev = recycle(g.prev, 0)
 		g.cur = recycle(g.cur, 0)
 	}
-	g.idx = idx
+	g.setIdx(idx)
+}
+
+func (g *generation) setIdx(idx int64) {
+	g.idx, g.start, g.end = idx, idx*g.w, (idx+1)*g.w
 }
 
 // recycle empties m for reuse, unless it grew far beyond the current

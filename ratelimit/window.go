@@ -45,11 +45,19 @@ func newState(p *Policy, u *Usage) state {
 func weight(w, e int64) int64 { return (w - e) * unit / w }
 
 // load is the weighted count in millionths of a unit.
-func (s state) load() int64 { return s.p*weight(s.w, s.e) + s.c*unit }
+func (s state) load() int64 {
+	if s.p == 0 { // no division on the common path
+		return s.c * unit
+	}
+	return s.p*weight(s.w, s.e) + s.c*unit
+}
 
 // fits reports whether cost more units are allowed now. The Lua script in
 // the redis subpackage implements the same test.
 func fits(q, w, e, c, p, cost int64) bool {
+	if p == 0 {
+		return c+cost <= q
+	}
 	return p*weight(w, e)+(c+cost)*unit <= q*unit
 }
 

@@ -241,14 +241,16 @@ func contextTimeouts(client goredis.UniversalClient) bool {
 	switch o := client.(type) {
 	case interface{ Options() *goredis.Options }:
 		return o.Options().ContextTimeoutEnabled
-	case interface {
-		Options() *goredis.ClusterOptions
-	}:
+	case clusterOptioner:
 		return o.Options().ContextTimeoutEnabled
 	case interface{ Options() *goredis.RingOptions }:
 		return o.Options().ContextTimeoutEnabled
 	}
 	return false
+}
+
+type clusterOptioner interface {
+	Options() *goredis.ClusterOptions
 }
 
 // keys returns the Redis key of each policy for a limiter key. The key is

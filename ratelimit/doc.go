@@ -1,0 +1,35 @@
+// Package ratelimit limits requests per route with chi, on httprate's
+// sliding window, and tells clients where they stand.
+//
+// Mount a limit on a route or a group:
+//
+//	r.With(ratelimit.Limit(100, time.Minute, ratelimit.Name("burst"))).Post("/search", search)
+//
+// By default a request is counted by its authenticated principal (set by
+// the authentication middleware) or, for anonymous requests, by client IP
+// as chi's ClientIPFrom* middleware resolved it, else by the TCP peer; see
+// KeyBy for route patterns, custom parts and combinations, and WithCost
+// for requests that cost more than one unit. WithPolicy adds policies
+// enforced together, such as a daily quota beside a burst limit.
+//
+// Every response through a limiter carries the RateLimit-Policy and
+// RateLimit fields of draft-ietf-httpapi-ratelimit-headers (draft 10):
+//
+//	RateLimit-Policy: "burst";q=100;w=60
+//	RateLimit: "burst";r=42;t=18
+//
+// where r is the quota left and t the seconds until the current window
+// ends, or, when nothing is left, until a unit returns. A refused request
+// gets 429 with Retry-After, the whole seconds until its cost fits again,
+// and a problem (RFC 9457) of type QuotaExceededURI listing the
+// violated-policies. Register QuotaExceeded in your problem catalog.
+//
+// A limiter checks and takes quota in one atomic step (Counter.Take), so
+// concurrent requests never overshoot. Counts live in a LocalCounter by
+// default; the redis subpackage shares them across replicas, and any
+// httprate.LimitCounter plugs in through WithLimitCounter.
+//
+// If a key cannot be built or a counter fails, the limiter answers a 503
+// problem, or serves without a limit with FailOpen; the error is logged,
+// never sent.
+package ratelimit
