@@ -137,6 +137,18 @@ var scratchPool = sync.Pool{New: func() any {
 	return &scratch{key: make([]byte, 0, 128), field: make([]byte, 0, 64)}
 }}
 
+// putScratch returns sc to the pool, unless a huge key part grew its
+// buffer: the pool must not pin memory a client chose the size of.
+func putScratch(sc *scratch) {
+	if cap(sc.key) <= 4<<10 && cap(sc.field) <= 4<<10 {
+		scratchPool.Put(sc)
+	}
+}
+
+// clampCost keeps a cost within 0..MaxQuota+1: more than any quota, but
+// never so large that count+cost overflows.
+func clampCost(cost int) int { return min(max(cost, 0), MaxQuota+1) }
+
 // maxKeyPart bounds a key part; a longer one is replaced by its SHA-256.
 const maxKeyPart = 255
 
@@ -144,7 +156,7 @@ const maxKeyPart = 255
 // request may not go on, it writes the refusal and returns false.
 func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
 	sc := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(sc)
+	defer putScratch(sc)
 
 	key := sc.key[:0]
 	for _, k := range l.keys {
@@ -170,7 +182,7 @@ func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
 
 	cost := 1
 	if l.cost != nil {
-		cost = max(l.cost(r), 0)
+		cost = clampCost(l.cost(r))
 	}
 	if cap(sc.usage) < len(l.policies) {
 		sc.usage = make([]Usage, len(l.policies))

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"net/http"
 	"reflect"
 	"strings"
@@ -213,6 +214,18 @@ func TestCostTakesSeveralUnits(t *testing.T) {
 	}
 	if w := do(h, "/other", ""); w.Code != http.StatusOK {
 		t.Errorf("a single unit still fits: %d", w.Code)
+	}
+
+	// A huge cost on a key already counted must not wrap around.
+	huge := router(Limit(3, time.Minute, WithCost(func(r *http.Request) int {
+		if r.URL.Query().Get("huge") != "" {
+			return math.MaxInt
+		}
+		return 1
+	})))
+	do(huge, "/other", "")
+	if w := do(huge, "/other?huge=1", ""); w.Code != http.StatusTooManyRequests || fields(t, w)["default"][0] != 2 {
+		t.Errorf("a huge cost: %d %q, want 429 with the quota untouched", w.Code, w.Header().Get("RateLimit"))
 	}
 
 	w := do(router(Limit(3, time.Minute, WithCost(func(*http.Request) int { return 4 }))), "/other", "")

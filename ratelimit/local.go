@@ -50,7 +50,7 @@ func NewLocalCounter() *LocalCounter {
 
 // Take implements Counter. It never fails.
 func (c *LocalCounter) Take(_ context.Context, key string, cost int, policies []Policy, usage []Usage) (bool, error) {
-	return c.take(maphash.String(c.seed, key), int64(max(cost, 0)), policies, usage), nil
+	return c.take(maphash.String(c.seed, key), int64(clampCost(cost)), policies, usage), nil
 }
 
 // takeBytes is Take for a key the limiter built in a buffer: no allocation.
