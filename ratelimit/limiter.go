@@ -27,7 +27,7 @@ type Limiter struct {
 	failOpen bool
 	logger   *slog.Logger
 
-	policyField []string // RateLimit-Policy, shared: cap == len, so appends copy
+	policyField []string // RateLimit-Policy, shared by every response: len == cap, so an append copies
 	itemPrefix  [][]byte // per policy: `"name";r=`
 
 	lastLog    atomic.Int64 // unix ns of the last failure logged
@@ -107,7 +107,7 @@ func New(p Policy, opts ...Option) (*Limiter, error) {
 		l.logger = slog.Default()
 	}
 	f := policyField(l.policies)
-	l.policyField = []string{f}[:1:1]
+	l.policyField = []string{f}
 	for _, p := range l.policies {
 		l.itemPrefix = append(l.itemPrefix, append(appendSFString(nil, p.Name), ";r="...))
 	}
@@ -317,6 +317,12 @@ func (l *Limiter) refuse(w http.ResponseWriter, r *http.Request, usage []Usage, 
 				cost, p.Quota, p.Window, p.Name)
 		}
 	}
+	if len(violated) == 0 { // the counter refused on a state that fits: blame them all
+		for _, p := range l.policies {
+			violated = append(violated, p.Name)
+		}
+	}
+	retry = max(retry, 1)
 	if detail == "" {
 		detail = "The application's rate limit for the resource has been exceeded. Retry after " +
 			strconv.FormatInt(retry, 10) + " seconds."

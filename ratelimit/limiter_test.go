@@ -363,3 +363,21 @@ func TestPolicyNamesAreEscaped(t *testing.T) {
 		t.Errorf("RateLimit %q does not name the policy", w.Header().Get("RateLimit"))
 	}
 }
+
+// refusingCounter refuses while reporting a state with room left.
+type refusingCounter struct{}
+
+func (refusingCounter) Take(_ context.Context, _ string, _ int, _ []Policy, usage []Usage) (bool, error) {
+	usage[0] = Usage{Current: 1}
+	return false, nil
+}
+
+func TestRefusalAlwaysHasRetryAfterAndPolicies(t *testing.T) {
+	w := do(router(Limit(10, time.Minute, Name("p"), WithCounter(refusingCounter{}))), "/other", "")
+	if w.Code != http.StatusTooManyRequests || retryAfter(t, w) < 1 {
+		t.Fatalf("%d Retry-After %q", w.Code, w.Header().Get("Retry-After"))
+	}
+	if v := body(t, w)["violated-policies"]; !reflect.DeepEqual(v, []any{"p"}) {
+		t.Errorf("violated-policies %v", v)
+	}
+}
