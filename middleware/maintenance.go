@@ -59,6 +59,7 @@ func (m *Maintenance) Enable(retryAfter time.Duration) {
 	case http.StatusBadGateway:
 		p = problem.BadGateway(detail)
 	}
+	p = p.Deliberate() // planned: logged at debug, not alerted
 	if retryAfter > 0 {
 		secs := int64(math.Ceil(retryAfter.Seconds()))
 		p = p.WithHeader("Retry-After", strconv.FormatInt(secs, 10))

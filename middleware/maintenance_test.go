@@ -1,6 +1,10 @@
 package middleware
 
 import (
+	"context"
+	"log/slog"
+
+	"github.com/chiguard/chiguard/problem"
 	"net/http"
 	"sync"
 	"testing"
@@ -83,4 +87,19 @@ func TestMaintenanceConcurrentToggle(t *testing.T) {
 		}
 	}
 	wg.Wait()
+}
+
+func TestMaintenanceRefusalsDoNotAlert(t *testing.T) {
+	alerted := make(chan problem.Alert, 1)
+	pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler),
+		Alert: func(_ context.Context, a problem.Alert) { alerted <- a }}
+	m := &Maintenance{Status: http.StatusBadGateway}
+	m.Enable(time.Minute)
+	rec := semServe(pw.Middleware(m.Middleware(semOK)), semRequest("GET", "/cloud", ""))
+	semProblem(t, rec, http.StatusBadGateway)
+	select {
+	case a := <-alerted:
+		t.Fatalf("planned maintenance paged someone: %+v", a)
+	case <-time.After(50 * time.Millisecond):
+	}
 }

@@ -21,9 +21,10 @@ type Problem struct {
 	Detail   string
 	Instance string
 
-	ext    []member
-	header http.Header
-	cause  error
+	ext        []member
+	header     http.Header
+	cause      error
+	deliberate bool
 }
 
 type member struct {
@@ -89,6 +90,16 @@ func (p *Problem) WithDetail(detail string) *Problem {
 func (p *Problem) WithCause(err error) *Problem {
 	q := p.clone()
 	q.cause = err
+	return q
+}
+
+// Deliberate returns a copy of p marked as a refusal the server chose, such
+// as a 502 or 503 during planned maintenance: the Writer logs it at debug
+// level like a 4xx and does not call the alert hook, which is kept for
+// faults.
+func (p *Problem) Deliberate() *Problem {
+	q := p.clone()
+	q.deliberate = true
 	return q
 }
 

@@ -19,10 +19,11 @@ import (
 type Writer struct {
 	// Catalog resolves type slugs and titles. Nil means DefaultCatalog.
 	Catalog *Catalog
-	// Logger receives every 5xx with its cause and request ID, and 4xx at
-	// debug level. Nil means slog.Default().
+	// Logger receives every 5xx with its cause and request ID at error
+	// level, and 4xx and deliberate 5xx at debug level. Nil means slog.Default().
 	Logger *slog.Logger
-	// Alert, if set, is called for every 5xx, off the request's goroutine:
+	// Alert, if set, is called for every 5xx but deliberate ones (see
+	// Problem.Deliberate), off the request's goroutine:
 	// similar alerts within AlertInterval are folded into one, and alerts
 	// are dropped (and logged) while MaxAlertsInFlight hooks are running.
 	Alert func(context.Context, Alert)
@@ -214,7 +215,7 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 		}
 		putBuffer(buf)
 	}
-	if res.status >= 500 {
+	if res.status >= 500 && !p.deliberate {
 		pw.logger().LogAttrs(r.Context(), slog.LevelError, "problem", pw.attrs(r, &res)...)
 		pw.alert(r, &res)
 	} else if l := pw.logger(); l.Enabled(r.Context(), slog.LevelDebug) {

@@ -381,3 +381,21 @@ func TestWriterMiddlewareSelectsTheWriter(t *testing.T) {
 		t.Fatalf("body %s", w.Body)
 	}
 }
+
+func TestDeliberateServerErrorsAreNotAlerted(t *testing.T) {
+	var logs bytes.Buffer
+	alerts := make(chan problem.Alert, 1)
+	pw := &problem.Writer{Logger: logTo(&logs), Alert: func(_ context.Context, a problem.Alert) { alerts <- a }}
+	w, body := render(t, pw, "", problem.BadGateway("API is down, or being upgraded.").Deliberate())
+	if w.Code != 502 || body["status"] != 502.0 {
+		t.Fatalf("status %d %v", w.Code, body["status"])
+	}
+	if strings.Contains(logs.String(), `"level":"ERROR"`) || !strings.Contains(logs.String(), `"level":"DEBUG"`) {
+		t.Errorf("log %q", logs.String())
+	}
+	select {
+	case a := <-alerts:
+		t.Errorf("alerted: %+v", a)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
