@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -137,6 +138,26 @@ func FuzzKey(f *testing.F) {
 		same := a1 == a2 && b1 == b2 && ip1 == ip2
 		if (k1 == k2) != same {
 			t.Errorf("parts (%q, %q, %v) and (%q, %q, %v): keys equal %v", a1, b1, ip1, a2, b2, ip2, k1 == k2)
+		}
+	})
+}
+
+// FuzzRemoteAddr: the IPv4 fast path agrees with netip on every input.
+func FuzzRemoteAddr(f *testing.F) {
+	for _, s := range []string{"192.0.2.1:1234", "1.2.3.4", "01.2.3.4:5", "256.1.1.1", "[::1]:80", "1.2.3.4:", "9.9.9.9x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		fast, ok := parseIPv4(s)
+		if !ok {
+			return
+		}
+		host := s
+		if i := strings.IndexByte(s, ':'); i >= 0 {
+			host = s[:i]
+		}
+		if want, err := netip.ParseAddr(host); err != nil || want != fast {
+			t.Errorf("parseIPv4(%q) = %v, netip says %v %v", s, fast, want, err)
 		}
 	})
 }

@@ -84,6 +84,9 @@ func appendIP(dst []byte, r *http.Request, v4Bits, v6Bits int) ([]byte, error) {
 // remoteAddr parses the IP of r.RemoteAddr: "ip:port", "[ipv6]:port" or
 // a bare IP. The port is not needed, so it is not parsed.
 func remoteAddr(s string) netip.Addr {
+	if ip, ok := parseIPv4(s); ok {
+		return ip
+	}
 	if i := strings.LastIndexByte(s, ':'); i > 0 && strings.IndexByte(s, ']') == i-1 && s[0] == '[' {
 		s = s[1 : i-1]
 	} else if i > 0 && strings.IndexByte(s, ':') == i {
@@ -91,6 +94,36 @@ func remoteAddr(s string) netip.Addr {
 	}
 	ip, _ := netip.ParseAddr(s)
 	return ip
+}
+
+// parseIPv4 parses the dotted IPv4 address that begins s, up to a ':' or
+// the end, as netip.ParseAddr would (no leading zeros), for the common
+// RemoteAddr "a.b.c.d:port" at a fraction of the general parser's cost.
+// Anything else is left to netip.
+func parseIPv4(s string) (netip.Addr, bool) {
+	var ip [4]byte
+	i := 0
+	for field := range 4 {
+		if field > 0 {
+			if i >= len(s) || s[i] != '.' {
+				return netip.Addr{}, false
+			}
+			i++
+		}
+		v, start := 0, i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' && i-start < 3 {
+			v = v*10 + int(s[i]-'0')
+			i++
+		}
+		if i == start || v > 255 || i-start > 1 && s[start] == '0' {
+			return netip.Addr{}, false
+		}
+		ip[field] = byte(v)
+	}
+	if i < len(s) && s[i] != ':' {
+		return netip.Addr{}, false
+	}
+	return netip.AddrFrom4(ip), true
 }
 
 // ByRoute keys by the chi route pattern, such as "/users/{id}", not the

@@ -191,6 +191,14 @@ func TestRemoteAddrForms(t *testing.T) {
 		"[2001:db8::1]":        "invalid IP",
 		"example.com:80":       "invalid IP",
 		"[::ffff:192.0.2.1]:1": "::ffff:192.0.2.1",
+		"255.255.255.255:0":    "255.255.255.255",
+		"0.0.0.0":              "0.0.0.0",
+		"192.0.2.01:1":         "invalid IP",
+		"192.0.2.256:1":        "invalid IP",
+		"192.0.2:1":            "invalid IP",
+		"192.0.2.1.5:1":        "invalid IP",
+		"1922.0.2.1:1":         "invalid IP",
+		"192.0.2.1x":           "invalid IP",
 	} {
 		if got := remoteAddr(in).String(); got != want {
 			t.Errorf("remoteAddr(%q) = %s, want %s", in, got, want)

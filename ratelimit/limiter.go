@@ -131,6 +131,7 @@ type scratch struct {
 	key   []byte
 	field []byte
 	usage []Usage
+	slab  []fieldSlot // unused slots for RateLimit values
 }
 
 var scratchPool = sync.Pool{New: func() any {
@@ -271,7 +272,7 @@ func (l *Limiter) setFields(h http.Header, sc *scratch, usage []Usage, taken boo
 		h["Ratelimit"] = append(old[:len(old):len(old)], string(b))
 		h["Ratelimit-Policy"] = append(pol[:len(pol):len(pol)], l.policyField...)
 	} else {
-		h["Ratelimit"] = fieldValue(b)
+		h["Ratelimit"] = sc.fieldValue(b)
 		h["Ratelimit-Policy"] = l.policyField
 	}
 	if l.legacy {
@@ -282,20 +283,31 @@ func (l *Limiter) setFields(h http.Header, sc *scratch, usage []Usage, taken boo
 	return retry
 }
 
-// fieldValue returns b as a one-element header value in one allocation
-// instead of two (a string and a slice): the slice's backing array and the
-// string's bytes share it. The bytes are never written after the copy, so
-// the string is immutable as Go requires. Every response through a limiter
-// pays this, which is why it is worth the unsafe.String.
-func fieldValue(b []byte) []string {
-	const inline = 48 // a policy's item: name, r and t
-	if len(b) == 0 || len(b) > inline {
+// fieldSlot holds one RateLimit value: the one-element slice the header
+// map keeps and the bytes of its string, together.
+type fieldSlot struct {
+	s [1]string
+	b [48]byte // a policy's item: name, r and t
+}
+
+// slabSize is the number of slots allocated at once. Allocating every
+// response's value alone costs a malloc per request; a larger slab would
+// let one long-lived response (a stream) pin more memory.
+const slabSize = 8
+
+// fieldValue returns b as a one-element header value, taken from sc's
+// slab: one allocation per slabSize responses. A slot is never reused: the
+// header map of the response it went to may live on, and its bytes are
+// never written after the copy, so the string is immutable as Go requires.
+func (sc *scratch) fieldValue(b []byte) []string {
+	if len(b) == 0 || len(b) > len(fieldSlot{}.b) {
 		return []string{string(b)}
 	}
-	v := new(struct {
-		s [1]string
-		b [inline]byte
-	})
+	if len(sc.slab) == 0 {
+		sc.slab = make([]fieldSlot, slabSize)
+	}
+	v := &sc.slab[0]
+	sc.slab = sc.slab[1:]
 	n := copy(v.b[:], b)
 	v.s[0] = unsafe.String(&v.b[0], n)
 	return v.s[:]
