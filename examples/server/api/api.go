@@ -1,0 +1,188 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/problem"
+	"github.com/chiguard/chiguard/ratelimit"
+	ratelimitredis "github.com/chiguard/chiguard/ratelimit/redis"
+	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
+	"github.com/redis/go-redis/v9"
+)
+
+// API is the demo API: an http.Handler with the resources it holds open.
+type API struct {
+	http.Handler
+	// Maintenance is the switch behind PUT /admin/maintenance.
+	Maintenance *middleware.Maintenance
+	// Catalog lists every problem type the API sends.
+	Catalog *problem.Catalog
+
+	closers []func()
+}
+
+// Close stops the JWKS refresher and closes the Redis client, if any.
+func (a *API) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+}
+
+// New builds the demo API in the order chiguard recommends:
+//
+//	problem writer -> Recoverer (500) -> RequestID -> Maintenance (502)
+//	-> routing (404/405) -> Authenticate (401) -> rate limit (429)
+//	-> Negotiate (406) -> scopes, user/app (403, concealed 404)
+//	-> body and path validation (400/413/415) -> Conditional (304) -> handler
+//
+// /healthz and the problem docs sit before authentication and limits.
+func New(cfg Config) (*API, error) {
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	a := &API{Catalog: problem.NewCatalog(problem.DefaultBase)}
+	a.Catalog.MustRegister(ratelimit.QuotaExceeded)
+	pw := &problem.Writer{
+		Catalog: a.Catalog,
+		Logger:  logger,
+		Alert: func(ctx context.Context, al problem.Alert) {
+			// A real API pages someone here; the demo logs the alert.
+			logger.LogAttrs(ctx, slog.LevelError, "ALERT sent to the on-call channel",
+				slog.Int("status", al.Status), slog.String("request_id", al.RequestID),
+				slog.String("path", al.Path), slog.Int("suppressed", al.Suppressed))
+		},
+	}
+
+	verifier, err := a.tokenVerifier(cfg, logger)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	keys, err := middleware.NewAPIKeys(middleware.APIKeyApp{
+		Key: DemoAPIKey, ClientID: "demo-app", Scopes: []string{"cloud:read"},
+	})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	counter, err := a.counter(cfg, logger)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+
+	a.Maintenance = &middleware.Maintenance{
+		Status: http.StatusBadGateway,
+		Exempt: []string{"/healthz", "/problems", "/admin/maintenance"},
+	}
+	if cfg.Maintenance {
+		a.Maintenance.Enable(cfg.MaintenanceRetryAfter)
+	}
+
+	limit := func(name string, rate Rate, keys ...ratelimit.KeyFunc) func(http.Handler) http.Handler {
+		opts := []ratelimit.Option{ratelimit.Name(name), ratelimit.WithLogger(logger)}
+		if counter != nil {
+			opts = append(opts, ratelimit.WithCounter(counter))
+		}
+		if len(keys) > 0 {
+			opts = append(opts, ratelimit.KeyBy(keys...))
+		}
+		return ratelimit.Limit(rate.N, rate.Window, opts...)
+	}
+
+	s := &server{store: newStore(), maintenance: a.Maintenance, retryAfter: cfg.MaintenanceRetryAfter}
+	r := chi.NewRouter()
+	r.Use(pw.Middleware, middleware.Recoverer, middleware.RequestID, a.Maintenance.Middleware, chimw.GetHead)
+	r.NotFound(middleware.NotFound)
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
+
+	r.Get("/healthz", s.health)
+	docs := a.Catalog.Handler()
+	r.Handle("/problems", docs)
+	r.Handle("/problems/*", docs)
+
+	r.Group(func(r chi.Router) {
+		r.Use(
+			middleware.Authenticate(middleware.Bearer(verifier), middleware.APIKey(keys), middleware.Realm("chiguard-demo")),
+			limit("default", cfg.RateLimit),
+			middleware.Negotiate("application/json"),
+		)
+		r.With(middleware.RequireScopes("user:read"), middleware.RequireUser()).Get("/user", s.user)
+		r.Route("/cloud", func(r chi.Router) {
+			r.With(middleware.RequireScopes("cloud:read"), middleware.Conditional).Get("/", s.listClouds)
+			r.With(middleware.RequireScopes("cloud:manage")).Post("/", s.createCloud)
+			r.Route("/{cloudPk}", func(r chi.Router) {
+				r.Use(middleware.ValidatePath[int64]("cloudPk"))
+				r.With(middleware.RequireScopes("cloud:read"), middleware.Conditional).Get("/", s.getCloud)
+				r.With(middleware.RequireScopes("cloud:manage")).Delete("/", s.deleteCloud)
+				r.With(middleware.RequireScopes("cloud:read"), middleware.Conditional).Get("/project", s.listProjects)
+				r.With(middleware.RequireScopes("cloud:read"), limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute)).
+					Post("/export", s.startExport)
+				r.With(middleware.RequireScopes("cloud:read"), middleware.ValidatePath[int64]("exportId")).
+					Get("/export/{exportId}", s.getExport)
+			})
+		})
+		r.With(middleware.RequireScopes("admin:manage")).Put("/admin/maintenance", s.setMaintenance)
+		if cfg.DebugRoutes {
+			r.Get("/debug/panic", func(http.ResponseWriter, *http.Request) {
+				panic("debug route: deliberate panic")
+			})
+		}
+	})
+	a.Handler = r
+	return a, nil
+}
+
+// tokenVerifier verifies HS256 demo tokens, or tokens from a JWKS.
+func (a *API) tokenVerifier(cfg Config, logger *slog.Logger) (middleware.Verifier, error) {
+	jc := middleware.JWTConfig{Issuer: cfg.Issuer, Audience: cfg.Audience, Leeway: 30 * time.Second}
+	if cfg.JWKSURL != "" {
+		ctx, cancel := context.WithCancel(context.Background())
+		jwks, err := middleware.NewJWKS(ctx, middleware.JWKSConfig{URL: cfg.JWKSURL, Logger: logger})
+		if err != nil {
+			cancel()
+			return nil, fmt.Errorf("jwks: %w", err)
+		}
+		a.closers = append(a.closers, cancel)
+		// Serve once the keys are there when possible; until a fetch
+		// succeeds, requests get a 503 that does not blame the client.
+		wait, done := context.WithTimeout(ctx, 5*time.Second)
+		if err := jwks.Refresh(wait); err != nil {
+			logger.Warn("jwks: first fetch failed; retrying in the background", "error", err)
+		}
+		done()
+		jc.Algorithms, jc.JWKS = []string{"RS256", "ES256"}, jwks
+	} else {
+		// The demo's published default secret is shorter than RFC 7518
+		// wants; a real API uses 32 random bytes or more.
+		jc.Algorithms, jc.Key, jc.AllowShortHMACKey = []string{"HS256"}, []byte(cfg.JWTSecret), true
+	}
+	v, err := middleware.NewJWT(jc)
+	if err != nil {
+		return nil, fmt.Errorf("jwt: %w", err)
+	}
+	return v, nil
+}
+
+// counter returns a Redis counter when cfg names a Redis server, else nil:
+// the limiters then count in memory.
+func (a *API) counter(cfg Config, logger *slog.Logger) (ratelimit.Counter, error) {
+	if cfg.RedisAddr == "" {
+		return nil, nil
+	}
+	client := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, ContextTimeoutEnabled: true})
+	a.closers = append(a.closers, func() { client.Close() })
+	c, err := ratelimitredis.New(client, ratelimitredis.Options{Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { c.Close() })
+	return c, nil
+}

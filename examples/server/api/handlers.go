@@ -1,0 +1,151 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/problem"
+)
+
+type server struct {
+	store       *store
+	maintenance *middleware.Maintenance
+	retryAfter  time.Duration
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// caller returns the principal and, for a user, the subject whose clouds
+// it sees; apps see every cloud ("").
+func caller(r *http.Request) (*middleware.Principal, string) {
+	p, _ := middleware.PrincipalFrom(r.Context())
+	if p.Kind == middleware.App {
+		return p, ""
+	}
+	return p, p.Subject
+}
+
+// cloudNotFound is the one answer for a cloud that does not exist and for
+// one the caller may not see, so neither tells the other apart.
+func cloudNotFound(w http.ResponseWriter, r *http.Request, id int64) {
+	problem.Write(w, r, problem.NotFound("Cloud "+strconv.FormatInt(id, 10)+
+		" does not exist or you don't have the right to see it."))
+}
+
+func cloudID(r *http.Request, name string) int64 {
+	id, _ := middleware.PathParam[int64](r, name) // ValidatePath checked it
+	return id
+}
+
+func (s *server) health(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (s *server) user(w http.ResponseWriter, r *http.Request) {
+	p, _ := caller(r)
+	writeJSON(w, http.StatusOK, map[string]any{"sub": p.Subject, "scopes": p.Scopes})
+}
+
+func (s *server) listClouds(w http.ResponseWriter, r *http.Request) {
+	_, user := caller(r)
+	writeJSON(w, http.StatusOK, s.store.list(user))
+}
+
+type newCloud struct {
+	Name string `json:"name" validate:"required,min=1,max=256"`
+}
+
+func (s *server) createCloud(w http.ResponseWriter, r *http.Request) {
+	var body newCloud
+	if err := middleware.DecodeJSON(w, r, &body); err != nil {
+		problem.Write(w, r, problem.FromError(err))
+		return
+	}
+	p, _ := caller(r)
+	c := s.store.create(body.Name, p.Subject)
+	w.Header().Set("Location", cloudPath(c.ID))
+	writeJSON(w, http.StatusCreated, c)
+}
+
+func (s *server) getCloud(w http.ResponseWriter, r *http.Request) {
+	id := cloudID(r, "cloudPk")
+	_, user := caller(r)
+	c, ok := s.store.get(id, user)
+	if !ok {
+		cloudNotFound(w, r, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, c)
+}
+
+func (s *server) deleteCloud(w http.ResponseWriter, r *http.Request) {
+	id := cloudID(r, "cloudPk")
+	_, user := caller(r)
+	if !s.store.delete(id, user) {
+		cloudNotFound(w, r, id)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *server) listProjects(w http.ResponseWriter, r *http.Request) {
+	id := cloudID(r, "cloudPk")
+	_, user := caller(r)
+	if _, ok := s.store.get(id, user); !ok {
+		cloudNotFound(w, r, id)
+		return
+	}
+	writeJSON(w, http.StatusOK, s.store.projectsOf(id))
+}
+
+func (s *server) startExport(w http.ResponseWriter, r *http.Request) {
+	id := cloudID(r, "cloudPk")
+	_, user := caller(r)
+	if _, ok := s.store.get(id, user); !ok {
+		cloudNotFound(w, r, id)
+		return
+	}
+	e := s.store.startExport(id)
+	w.Header().Set("Location", cloudPath(id)+"/export/"+strconv.FormatInt(e.ID, 10))
+	writeJSON(w, http.StatusAccepted, e)
+}
+
+func (s *server) getExport(w http.ResponseWriter, r *http.Request) {
+	id, exportID := cloudID(r, "cloudPk"), cloudID(r, "exportId")
+	_, user := caller(r)
+	if _, ok := s.store.get(id, user); !ok {
+		cloudNotFound(w, r, id)
+		return
+	}
+	e, ok := s.store.export(id, exportID)
+	if !ok {
+		problem.Write(w, r, problem.NotFound("Export "+strconv.FormatInt(exportID, 10)+" does not exist."))
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+type maintenanceSwitch struct {
+	Enabled *bool `json:"enabled" validate:"required"`
+}
+
+func (s *server) setMaintenance(w http.ResponseWriter, r *http.Request) {
+	var body maintenanceSwitch
+	if err := middleware.DecodeJSON(w, r, &body); err != nil {
+		problem.Write(w, r, problem.FromError(err))
+		return
+	}
+	if *body.Enabled {
+		s.maintenance.Enable(s.retryAfter)
+	} else {
+		s.maintenance.Disable()
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,54 @@
+package chiguard_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/ratelimit"
+	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
+	"github.com/go-chi/jwtauth/v5"
+)
+
+func bareRouter(h http.HandlerFunc) http.Handler {
+	r := chi.NewRouter()
+	r.Get("/cloud", h)
+	return r
+}
+
+// fullStack is the README's recommended stack on a pass-through route.
+func fullStack(tb testing.TB, secret string, h http.HandlerFunc) http.Handler {
+	jwt, err := middleware.NewJWT(middleware.JWTConfig{
+		Algorithms: []string{"HS256"}, Key: []byte(secret), Issuer: "chiguard-demo", Audience: "chiguard-api",
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r := chi.NewRouter()
+	r.Use(middleware.Recoverer, middleware.RequestID,
+		middleware.Authenticate(middleware.Bearer(jwt)),
+		ratelimit.Limit(1_000_000_000, time.Minute),
+		middleware.Negotiate("application/json"))
+	r.With(middleware.RequireScopes("cloud:read")).Get("/cloud", h)
+	return r
+}
+
+// anchorStack is what a chi user assembles today without chiguard.
+func anchorStack(secret string, h http.HandlerFunc) http.Handler {
+	auth := jwtauth.New("HS256", []byte(secret), nil)
+	r := chi.NewRouter()
+	r.Use(chimw.RequestID, chimw.Recoverer, jwtauth.Verifier(auth), jwtauth.Authenticator(auth),
+		httprate.LimitBy(1_000_000_000, time.Minute, func(r *http.Request) (string, error) {
+			_, claims, err := jwtauth.FromContext(r.Context())
+			if err != nil {
+				return "", err
+			}
+			sub, _ := claims["sub"].(string)
+			return sub, nil
+		}))
+	r.Get("/cloud", h)
+	return r
+}
