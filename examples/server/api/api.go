@@ -12,7 +12,6 @@ import (
 	"github.com/chiguard/chiguard/ratelimit"
 	ratelimitredis "github.com/chiguard/chiguard/ratelimit/redis"
 	"github.com/go-chi/chi/v5"
-	chimw "github.com/go-chi/chi/v5/middleware"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -99,7 +98,7 @@ func New(cfg Config) (*API, error) {
 
 	s := &server{store: newStore(), maintenance: a.Maintenance, retryAfter: cfg.MaintenanceRetryAfter}
 	r := chi.NewRouter()
-	r.Use(pw.Middleware, middleware.Recoverer, middleware.RequestID, a.Maintenance.Middleware, chimw.GetHead)
+	r.Use(pw.Middleware, middleware.Recoverer, middleware.RequestID, a.Maintenance.Middleware, middleware.HeadAsGet)
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+func TestMintPrintsOneVerifiableToken(t *testing.T) {
+	t.Setenv("CHIGUARD_ISSUER", "from-env")
+	var out, errs bytes.Buffer
+	err := run(context.Background(), []string{"mint", "-sub", "app1", "-scopes", "cloud:read  user:read", "-app", "-ttl", "2h",
+		"-jwt-secret", "s3cret"}, &out, &errs)
+	if err != nil {
+		t.Fatalf("mint: %v (%s)", err, errs.String())
+	}
+	lines := strings.Split(out.String(), "\n")
+	if len(lines) != 2 || lines[1] != "" {
+		t.Fatalf("stdout is not one token and a newline: %q", out.String())
+	}
+	claims := jwt.MapClaims{}
+	if _, err := jwt.ParseWithClaims(lines[0], claims, func(*jwt.Token) (any, error) { return []byte("s3cret"), nil },
+		jwt.WithValidMethods([]string{"HS256"})); err != nil {
+		t.Fatalf("token does not verify with -jwt-secret: %v", err)
+	}
+	exp, _ := claims.GetExpirationTime()
+	if claims["sub"] != "app1" || claims["client_id"] != "app1" || claims["scope"] != "cloud:read user:read" ||
+		claims["iss"] != "from-env" || claims["aud"] != "chiguard-api" || time.Until(exp.Time) < 119*time.Minute {
+		t.Errorf("claims %v", claims)
+	}
+}
+
+func TestFlagErrorsAreReported(t *testing.T) {
+	for _, args := range [][]string{{"-rate-limit", "ten/1m"}, {"-log-format", "xml"}, {"extra"}, {"mint", "-ttl", "-1h"}} {
+		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
+			t.Errorf("%q: no error", args)
+		}
+	}
+	t.Setenv("CHIGUARD_MAINTENANCE", "maybe")
+	if err := run(context.Background(), nil, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "CHIGUARD_MAINTENANCE") {
+		t.Errorf("bad boolean in the environment: %v", err)
+	}
+}
+
+// TestServeGreetAndShutDown starts the server on a free port, follows the
+// first curl command it prints, and stops it as SIGINT would.
+func TestServeGreetAndShutDown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	t.Setenv("CHIGUARD_MAINTENANCE_RETRY_AFTER", "30s")
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-format", "json"}, pw, io.Discard); pw.Close() }()
+
+	var greeting strings.Builder
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		greeting.WriteString(sc.Text() + "\n")
+		if strings.Contains(sc.Text(), "ApiKey") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	m := regexp.MustCompile(`curl -i (http://\S+/cloud) -H "Authorization: (Bearer \S+)"`).FindStringSubmatch(greeting.String())
+	if m == nil {
+		t.Fatalf("greeting has no curl command:\n%s", greeting.String())
+	}
+	req, _ := http.NewRequest("GET", m[1], nil)
+	req.Header.Set("Authorization", m[2])
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("the greeted command answers %d", resp.StatusCode)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("shutdown: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no shutdown within 5 s")
+	}
+}
