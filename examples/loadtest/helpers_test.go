@@ -1,0 +1,5 @@
+package loadtest
+
+import "log/slog"
+
+var discard = slog.New(slog.DiscardHandler)
