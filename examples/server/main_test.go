@@ -57,7 +57,10 @@ func TestServeGreetAndShutDown(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	t.Setenv("CHIGUARD_MAINTENANCE_RETRY_AFTER", "30s")
-	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-format", "json"}, pw, io.Discard); pw.Close() }()
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-log-format", "json"}, pw, io.Discard)
+		pw.Close()
+	}()
 
 	var greeting strings.Builder
 	sc := bufio.NewScanner(pr)
