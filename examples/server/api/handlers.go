@@ -39,9 +39,20 @@ func cloudNotFound(w http.ResponseWriter, r *http.Request, id int64) {
 		" does not exist or you don't have the right to see it."))
 }
 
-func cloudID(r *http.Request, name string) int64 {
+func pathID(r *http.Request, name string) int64 {
 	id, _ := middleware.PathParam[int64](r, name) // ValidatePath checked it
 	return id
+}
+
+// visibleCloud returns the cloud of the path, or answers 404 and false.
+func (s *server) visibleCloud(w http.ResponseWriter, r *http.Request) (Cloud, bool) {
+	id := pathID(r, "cloudPk")
+	_, user := caller(r)
+	c, ok := s.store.get(id, user)
+	if !ok {
+		cloudNotFound(w, r, id)
+	}
+	return c, ok
 }
 
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
@@ -75,18 +86,13 @@ func (s *server) createCloud(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) getCloud(w http.ResponseWriter, r *http.Request) {
-	id := cloudID(r, "cloudPk")
-	_, user := caller(r)
-	c, ok := s.store.get(id, user)
-	if !ok {
-		cloudNotFound(w, r, id)
-		return
+	if c, ok := s.visibleCloud(w, r); ok {
+		writeJSON(w, http.StatusOK, c)
 	}
-	writeJSON(w, http.StatusOK, c)
 }
 
 func (s *server) deleteCloud(w http.ResponseWriter, r *http.Request) {
-	id := cloudID(r, "cloudPk")
+	id := pathID(r, "cloudPk")
 	_, user := caller(r)
 	if !s.store.delete(id, user) {
 		cloudNotFound(w, r, id)
@@ -96,35 +102,28 @@ func (s *server) deleteCloud(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) listProjects(w http.ResponseWriter, r *http.Request) {
-	id := cloudID(r, "cloudPk")
-	_, user := caller(r)
-	if _, ok := s.store.get(id, user); !ok {
-		cloudNotFound(w, r, id)
-		return
+	if c, ok := s.visibleCloud(w, r); ok {
+		writeJSON(w, http.StatusOK, s.store.projectsOf(c.ID))
 	}
-	writeJSON(w, http.StatusOK, s.store.projectsOf(id))
 }
 
 func (s *server) startExport(w http.ResponseWriter, r *http.Request) {
-	id := cloudID(r, "cloudPk")
-	_, user := caller(r)
-	if _, ok := s.store.get(id, user); !ok {
-		cloudNotFound(w, r, id)
+	c, ok := s.visibleCloud(w, r)
+	if !ok {
 		return
 	}
-	e := s.store.startExport(id)
-	w.Header().Set("Location", cloudPath(id)+"/export/"+strconv.FormatInt(e.ID, 10))
+	e := s.store.startExport(c.ID)
+	w.Header().Set("Location", cloudPath(c.ID)+"/export/"+strconv.FormatInt(e.ID, 10))
 	writeJSON(w, http.StatusAccepted, e)
 }
 
 func (s *server) getExport(w http.ResponseWriter, r *http.Request) {
-	id, exportID := cloudID(r, "cloudPk"), cloudID(r, "exportId")
-	_, user := caller(r)
-	if _, ok := s.store.get(id, user); !ok {
-		cloudNotFound(w, r, id)
+	c, ok := s.visibleCloud(w, r)
+	if !ok {
 		return
 	}
-	e, ok := s.store.export(id, exportID)
+	exportID := pathID(r, "exportId")
+	e, ok := s.store.export(c.ID, exportID)
 	if !ok {
 		problem.Write(w, r, problem.NotFound("Export "+strconv.FormatInt(exportID, 10)+" does not exist."))
 		return
