@@ -36,8 +36,8 @@ type stdExtended struct {
 // usually renders problems, on the same members, in one run.
 func BenchmarkWrite(b *testing.B) {
 	const detail = "Cloud 42 does not exist or you cannot see it."
-	basic := &problem.Problem{Type: problem.TypeNotFound, Title: "Not Found", Status: 404,
-		Detail: detail, Instance: "/requests/host-abc-000001"}
+	basic := problem.NotFound(detail) // type, title and status from the catalog
+	basic.Instance = "/requests/host-abc-000001"
 	errs := []problem.FieldError{
 		problem.BodyError("is required", "name"),
 		problem.ParamError("cloudPk", "must be an integer"),

@@ -33,8 +33,9 @@ var (
 )
 
 // Catalog is the registry of every problem type an API emits, from which the
-// Writer takes types and titles and the docs are rendered. Register types
-// at start-up; lookups are lock-free and safe for concurrent use.
+// Writer takes types and titles and the docs are rendered. Make one with
+// NewCatalog (a zero Catalog is empty, with an empty base) and register
+// types at start-up; lookups are lock-free and safe for concurrent use.
 type Catalog struct {
 	base  string
 	mu    sync.Mutex // serializes Register
@@ -43,10 +44,14 @@ type Catalog struct {
 
 type catalogState struct {
 	types    []Type
+	heads    [][]byte // per type: its body up to the status, rendered once
 	bySlug   map[string]int
 	byURI    map[string]int
 	byStatus map[int]int // first type registered for a status
 }
+
+// at returns the type at i and its rendered head.
+func (s *catalogState) at(i int) (*Type, []byte) { return &s.types[i], s.heads[i] }
 
 // DefaultBase is the base URI of DefaultCatalog: a relative reference, so
 // type URIs resolve against the API's own host, where the catalog's Handler
@@ -88,12 +93,16 @@ func (c *Catalog) Register(t Type) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	old := c.state.Load()
+	if old == nil { // a zero Catalog: empty, with an empty base
+		old = &catalogState{}
+	}
 	uri := c.URI(t)
 	if _, dup := old.byURI[uri]; dup {
 		return fmt.Errorf("%w: %s", ErrDuplicateType, uri)
 	}
 	next := &catalogState{
 		types:    append(old.types[:len(old.types):len(old.types)], t),
+		heads:    append(old.heads[:len(old.heads):len(old.heads)], appendHead(nil, "", uri, t.Title, t.Status)),
 		bySlug:   copyMap(old.bySlug),
 		byURI:    copyMap(old.byURI),
 		byStatus: copyMap(old.byStatus),
@@ -151,7 +160,14 @@ func (c *Catalog) URI(t Type) string {
 
 // Types returns every registered type, in registration order.
 func (c *Catalog) Types() []Type {
-	return append([]Type(nil), c.state.Load().types...)
+	return append([]Type(nil), c.types()...)
+}
+
+func (c *Catalog) types() []Type {
+	if s := c.state.Load(); s != nil {
+		return s.types
+	}
+	return nil
 }
 
 // Lookup finds a type by slug or by type URI.
@@ -165,6 +181,9 @@ func (c *Catalog) Lookup(slugOrURI string) (Type, bool) {
 
 func (c *Catalog) lookup(slugOrURI string) (*Type, bool) {
 	s := c.state.Load()
+	if s == nil {
+		return nil, false
+	}
 	i, ok := s.bySlug[slugOrURI]
 	if !ok {
 		i, ok = s.byURI[slugOrURI]
@@ -186,6 +205,9 @@ func (c *Catalog) ForStatus(status int) (Type, bool) {
 
 func (c *Catalog) forStatus(status int) (*Type, bool) {
 	s := c.state.Load()
+	if s == nil {
+		return nil, false
+	}
 	i, ok := s.byStatus[status]
 	if !ok {
 		return nil, false

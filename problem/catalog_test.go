@@ -223,3 +223,35 @@ func TestOpenAPIFragmentIsValidAndMatchesTheWriter(t *testing.T) {
 		t.Error("the conflict schema accepts a not-found body")
 	}
 }
+
+func TestZeroCatalogIsEmptyButUsable(t *testing.T) {
+	var c problem.Catalog
+	if len(c.Types()) != 0 {
+		t.Fatal("zero catalog has types")
+	}
+	var md bytes.Buffer
+	if err := c.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Register(problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud Locked"}); err != nil {
+		t.Fatal(err)
+	}
+	w, body := render(t, &problem.Writer{Catalog: &c}, "", &problem.Problem{Type: "cloud-locked"})
+	if w.Code != 409 || body["type"] != "cloud-locked" {
+		t.Fatalf("%d %v", w.Code, body)
+	}
+	// Default-type constructors keep their title and status in any catalog.
+	_, body = render(t, &problem.Writer{Catalog: &c}, "", problem.NotFound(""))
+	if body["title"] != "Not Found" || body["type"] != "not-found" {
+		t.Fatalf("%v", body)
+	}
+}
+
+func TestConstructedProblemsFollowTypeChanges(t *testing.T) {
+	p := problem.NotFound("x")
+	p.Type = problem.TypeConflict // a user may change the exported field
+	_, body := render(t, &problem.Writer{}, "", p)
+	if body["type"] != "/problems/conflict" || body["title"] != "Conflict" || body["status"] != 404.0 {
+		t.Fatalf("%v", body)
+	}
+}

@@ -24,7 +24,7 @@ type entry struct {
 }
 
 func (c *Catalog) entries() []entry {
-	ts := c.state.Load().types
+	ts := c.types()
 	es := make([]entry, len(ts))
 	for i, t := range ts {
 		es[i] = entry{URI: c.URI(t), Status: t.Status, Title: t.Title, Description: t.Description, slug: t.Slug}

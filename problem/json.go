@@ -35,7 +35,7 @@ func appendQuoted(b []byte, s string) []byte {
 // appendEscaped appends the escaped content of s, without quotes.
 func appendEscaped(b []byte, s string) []byte {
 	for len(s) > 0 {
-		i := 0
+		i := plainPrefix(s)
 		for i < len(s) && plain[s[i]] {
 			i++
 		}
@@ -77,6 +77,31 @@ func appendEscaped(b []byte, s string) []byte {
 	}
 	return b
 }
+
+// plainPrefix returns a length, a multiple of 8, of a prefix of s made
+// only of plain bytes. It tests eight bytes at a time (SWAR), since most
+// problem text is plain ASCII that needs no escaping.
+func plainPrefix(s string) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		w := s[i : i+8] // one bounds check for the eight loads below
+		x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+			uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+		// A byte of x is 0x80 or more, below 0x20, or one of the escaped
+		// characters: each test sets the high bit of a matching byte.
+		bad := x | (x - ones*0x20) | zeroByte(x^(ones*'"')) | zeroByte(x^(ones*'\\')) |
+			zeroByte(x^(ones*'<')) | zeroByte(x^(ones*'>')) | zeroByte(x^(ones*'&'))
+		if bad&highs != 0 {
+			break
+		}
+	}
+	return i
+}
+
+// zeroByte sets the high bit of the bytes of x that are zero, and maybe of
+// bytes above a zero one (a borrow), never when no byte is zero.
+func zeroByte(x uint64) uint64 { return (x - 0x0101010101010101) &^ x }
 
 // appendValue appends v as JSON: the common extension types directly, any
 // other through encoding/json.

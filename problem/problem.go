@@ -25,6 +25,7 @@ type Problem struct {
 	header     http.Header
 	cause      error
 	deliberate bool
+	def        int // 1 + the position of the default type a constructor set
 }
 
 type member struct {

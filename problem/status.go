@@ -23,8 +23,24 @@ const (
 	TypeGatewayTimeout       = "gateway-timeout"
 )
 
-func typed(typ string, status int, detail string) *Problem {
-	return &Problem{Type: typ, Status: status, Detail: detail}
+// defaultTypes are DefaultTypes, built once and never modified, and
+// defaultIndex their positions by slug.
+var (
+	defaultTypes = DefaultTypes()
+	defaultIndex = func() map[string]int {
+		m := map[string]int{}
+		for i, t := range defaultTypes {
+			m[t.Slug] = i
+		}
+		return m
+	}()
+)
+
+// typed returns a problem of a default type. It remembers the type's
+// position, where NewCatalog registers it in every catalog, so that writing
+// the problem needs no catalog lookup.
+func typed(slug string, status int, detail string) *Problem {
+	return &Problem{Type: slug, Status: status, Detail: detail, def: defaultIndex[slug] + 1}
 }
 
 // BadRequest is a 400: the request is malformed or misses a required field.

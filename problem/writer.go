@@ -86,7 +86,6 @@ var (
 	hdrProblemXML  = []string{"application/problem+xml"}
 	hdrXML         = []string{"application/xml"}
 	hdrNoStore     = []string{"no-store"}
-	hdrNoSniff     = []string{"nosniff"}
 	hdrVaryAccept  = []string{"Accept"}
 
 	jsonOffers = []accept.MediaType{
@@ -104,31 +103,42 @@ var (
 type resolved struct {
 	p               *Problem
 	status          int
+	head            []byte // the catalog's rendering of type, title and status, if it fits
 	typeBase, typeS string // the type URI is typeBase+typeS
 	title           string
 	instance        string
 	requestID       string
 }
 
-func (pw *Writer) resolve(r *http.Request, p *Problem) resolved {
+func (pw *Writer) resolve(r *http.Request, p *Problem, res *resolved) {
 	cat := pw.Catalog
 	if cat == nil {
 		cat = DefaultCatalog
 	}
-	res := resolved{p: p, status: p.Status, typeS: p.Type, title: p.Title}
-	var t *Type
+	*res = resolved{p: p, status: p.Status, typeS: p.Type, title: p.Title}
+	s := cat.state.Load()
+	if s == nil {
+		s = &catalogState{}
+	}
+	i, ok := -1, false
 	switch {
+	case p.def > 0 && p.def <= len(s.types) && s.types[p.def-1].Slug == p.Type:
+		i, ok = p.def-1, true // where NewCatalog put the constructor's type
 	case p.Type == "":
-		t, _ = cat.forStatus(validStatus(p.Status))
+		i, ok = s.byStatus[validStatus(p.Status)]
 	case isSlug(p.Type):
-		t, _ = cat.lookup(p.Type)
+		i, ok = s.bySlug[p.Type]
 		res.typeBase = cat.base
 	default:
-		t, _ = cat.lookup(p.Type)
+		i, ok = s.byURI[p.Type]
 	}
-	if t != nil {
-		if res.status == 0 {
+	if ok {
+		t, head := s.at(i)
+		if res.status == 0 || res.status == t.Status {
 			res.status = t.Status
+			if res.title == "" {
+				res.head = head
+			}
 		}
 		if t.Slug != "" {
 			res.typeBase, res.typeS = cat.base, t.Slug
@@ -138,6 +148,8 @@ func (pw *Writer) resolve(r *http.Request, p *Problem) resolved {
 		if res.title == "" {
 			res.title = t.Title
 		}
+	} else if p.def > 0 && p.Type == defaultTypes[p.def-1].Slug && res.title == "" {
+		res.title = defaultTypes[p.def-1].Title // a catalog without the defaults
 	}
 	res.status = validStatus(res.status)
 	if res.typeS == "" {
@@ -159,7 +171,6 @@ func (pw *Writer) resolve(r *http.Request, p *Problem) resolved {
 			res.instance = uriReference(res.requestID)
 		}
 	}
-	return res
 }
 
 // validStatus keeps the body's status equal to the HTTP status: anything
@@ -179,7 +190,8 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	if p == nil {
 		p = &Problem{}
 	}
-	res := pw.resolve(r, p)
+	var res resolved
+	pw.resolve(r, p, &res)
 	if responseStarted(w) {
 		pw.logger().LogAttrs(r.Context(), slog.LevelError,
 			"problem: response already started, problem not sent", pw.attrs(r, &res)...)
@@ -187,7 +199,8 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 		return
 	}
 	h := w.Header()
-	if len(h) != 0 {
+	fresh := len(h) == 0 && p.header == nil // no Vary to merge with
+	if !fresh {
 		// Validators and lengths set for a representation that is not coming.
 		delete(h, "Content-Length")
 		delete(h, "Etag")
@@ -199,8 +212,11 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	offer := pw.negotiate(r)
 	h["Content-Type"] = offerHeaders[offer]
 	h["Cache-Control"] = hdrNoStore
-	h["X-Content-Type-Options"] = hdrNoSniff
-	addVaryAccept(h)
+	if fresh {
+		h["Vary"] = hdrVaryAccept
+	} else {
+		addVaryAccept(h)
+	}
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
 		buf := getBuffer()
@@ -256,13 +272,11 @@ func addVaryAccept(h http.Header) {
 
 func (pw *Writer) appendJSON(b []byte, r *http.Request, res *resolved) []byte {
 	p := res.p
-	b = append(b, `{"type":"`...)
-	b = appendEscaped(b, res.typeBase)
-	b = appendEscaped(b, res.typeS)
-	b = append(b, `","title":`...)
-	b = appendQuoted(b, res.title)
-	b = append(b, `,"status":`...)
-	b = appendStatus(b, res.status)
+	if res.head != nil {
+		b = append(b, res.head...)
+	} else {
+		b = appendHead(b, res.typeBase, res.typeS, res.title, res.status)
+	}
 	if p.Detail != "" {
 		b = append(b, `,"detail":`...)
 		b = appendQuoted(b, p.Detail)
@@ -288,6 +302,17 @@ func (pw *Writer) appendJSON(b []byte, r *http.Request, res *resolved) []byte {
 		b = appendQuoted(b, p.cause.Error())
 	}
 	return append(b, '}')
+}
+
+// appendHead appends the start of a body: type (base+typ), title and status.
+func appendHead(b []byte, base, typ, title string, status int) []byte {
+	b = append(b, `{"type":"`...)
+	b = appendEscaped(b, base)
+	b = appendEscaped(b, typ)
+	b = append(b, `","title":`...)
+	b = appendQuoted(b, title)
+	b = append(b, `,"status":`...)
+	return appendStatus(b, status)
 }
 
 func appendStatus(b []byte, s int) []byte {

@@ -25,10 +25,9 @@ func TestWriteSetsHeadersAndBody(t *testing.T) {
 		t.Fatalf("status %d", w.Code)
 	}
 	wantHeaders := map[string]string{
-		"Content-Type":           "application/problem+json",
-		"Cache-Control":          "no-store",
-		"Vary":                   "Accept",
-		"X-Content-Type-Options": "nosniff",
+		"Content-Type":  "application/problem+json",
+		"Cache-Control": "no-store",
+		"Vary":          "Accept",
 	}
 	for k, v := range wantHeaders {
 		if got := w.Header().Get(k); got != v {
