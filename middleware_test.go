@@ -401,3 +401,18 @@ func BenchmarkStack(b *testing.B) {
 		})
 	}
 }
+
+// Requests without credentials are limited by client IP.
+func TestContractAnonymousRequestsAreLimitedByIP(t *testing.T) {
+	srv := newAPI(t, func(c *api.Config) { c.RateLimit = api.Rate{N: 2, Window: time.Minute} })
+	for i, want := range []int{401, 401, 429} {
+		resp, raw := do(t, srv, "GET", "/cloud", nil, "")
+		if resp.StatusCode != want {
+			t.Fatalf("request %d: %d, want %d\n%s", i, resp.StatusCode, want, raw)
+		}
+	}
+	auth := http.Header{"Authorization": {"Bearer " + mint(t, api.Token{Subject: "alice", Scopes: []string{"cloud:read"}})}}
+	if resp, _ := do(t, srv, "GET", "/cloud", auth, ""); resp.StatusCode != 200 {
+		t.Fatalf("an authenticated caller from the same IP has its own quota: %d", resp.StatusCode)
+	}
+}

@@ -39,3 +39,17 @@ func requireKind(kind Kind, refusal *problem.Problem) func(http.Handler) http.Ha
 		})
 	}
 }
+
+// RequireAuthenticated lets through only requests with a principal. It is
+// for routes behind Authenticate with AllowAnonymous that need a caller but
+// no particular scope: an anonymous request gets Authenticate's 401 (a 404
+// under Conceal).
+func RequireAuthenticated() func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if requirePrincipal(w, r) != nil {
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -47,5 +48,29 @@ func TestRequireUserAndApp(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestRequireAuthenticated(t *testing.T) {
+	h := newRouter(Authenticate(Bearer(hsVerifier(t, nil)), AllowAnonymous()), func(r chi.Router) {
+		r.With(RequireAuthenticated()).Get("/me", whoami)
+		r.With(Conceal, RequireAuthenticated()).Get("/hidden", whoami)
+	})
+	user := "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), nil)
+	if rec := do(h, "/me", user); rec.Code != 200 {
+		t.Fatalf("authenticated: %d", rec.Code)
+	}
+	rec := do(h, "/me")
+	if rec.Code != 401 || !strings.HasPrefix(rec.Header().Get("WWW-Authenticate"), "Bearer realm=") {
+		t.Fatalf("anonymous: %d %q", rec.Code, rec.Header().Get("WWW-Authenticate"))
+	}
+	if rec := do(h, "/hidden"); rec.Code != 404 || rec.Header().Get("WWW-Authenticate") != "" {
+		t.Fatalf("anonymous on a concealed route: %d %q", rec.Code, rec.Header().Get("WWW-Authenticate"))
+	}
+	bare := newRouter(func(next http.Handler) http.Handler { return next }, func(r chi.Router) {
+		r.With(RequireAuthenticated()).Get("/me", whoami)
+	})
+	if rec := do(bare, "/me", user); rec.Code != 500 {
+		t.Fatalf("without Authenticate: %d, want the 500 of a routing mistake", rec.Code)
 	}
 }

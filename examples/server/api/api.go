@@ -36,8 +36,8 @@ func (a *API) Close() {
 // New builds the demo API in the order chiguard recommends:
 //
 //	problem writer -> Recoverer (500) -> RequestID -> Maintenance (502)
-//	-> routing (404/405) -> Authenticate (401) -> rate limit (429)
-//	-> Negotiate (406) -> scopes, user/app (403, concealed 404)
+//	-> HeadAsGet -> routing (404/405) -> Authenticate (401) -> rate limit (429)
+//	-> Negotiate (406) -> scopes, user/app (401 if anonymous, 403)
 //	-> body and path validation (400/413/415) -> Conditional (304) -> handler
 //
 // /healthz and the problem docs sit before authentication and limits.
@@ -109,7 +109,10 @@ func New(cfg Config) (*API, error) {
 
 	r.Group(func(r chi.Router) {
 		r.Use(
-			middleware.Authenticate(middleware.Bearer(verifier), middleware.APIKey(keys), middleware.Realm("chiguard-demo")),
+			// Anonymous requests go on to the limiter, which counts them by
+			// client IP; every route then requires a principal (401).
+			middleware.Authenticate(middleware.Bearer(verifier), middleware.APIKey(keys),
+				middleware.Realm("chiguard-demo"), middleware.AllowAnonymous()),
 			limit("default", cfg.RateLimit),
 			middleware.Negotiate("application/json"),
 		)
@@ -130,7 +133,7 @@ func New(cfg Config) (*API, error) {
 		})
 		r.With(middleware.RequireScopes("admin:manage")).Put("/admin/maintenance", s.setMaintenance)
 		if cfg.DebugRoutes {
-			r.Get("/debug/panic", func(http.ResponseWriter, *http.Request) {
+			r.With(middleware.RequireAuthenticated()).Get("/debug/panic", func(http.ResponseWriter, *http.Request) {
 				panic("debug route: deliberate panic")
 			})
 		}
