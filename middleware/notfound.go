@@ -2,8 +2,10 @@ package middleware
 
 import (
 	"net/http"
+	"runtime"
 	"strings"
 	"sync"
+	"weak"
 
 	"github.com/go-chi/chi/v5"
 
@@ -129,29 +131,34 @@ func (m routeMatcher) serves(routes chi.Routes, method, path string, depth int) 
 }
 
 type mountKey struct {
-	mux     *chi.Mux
+	mux     weak.Pointer[chi.Mux]
 	pattern string
 }
 
 // mounts remembers the subrouters found with mountedAt. chi builds its
 // route list anew on every Routes call, which costs as much as the whole
-// tree; a mount never changes once made, so what was found stays true.
-// It holds one entry per mount of each router seen.
+// tree; a mount never changes once made, so what was found stays true. The
+// routers are held weakly and their entries removed once they are garbage,
+// so the cache holds one entry per mount of each live router.
 var mounts sync.Map // mountKey -> chi.Routes
 
 // mountedAt returns the subrouter mounted at pattern (ending in "/*") in
 // routes, or nil.
 func mountedAt(routes chi.Routes, pattern string) chi.Routes {
 	mx, cacheable := routes.(*chi.Mux)
+	var key mountKey
 	if cacheable {
-		if sub, ok := mounts.Load(mountKey{mx, pattern}); ok {
+		key = mountKey{weak.Make(mx), pattern}
+		if sub, ok := mounts.Load(key); ok {
 			return sub.(chi.Routes)
 		}
 	}
 	for _, rt := range routes.Routes() {
 		if rt.Pattern == pattern && rt.SubRoutes != nil {
 			if cacheable {
-				mounts.Store(mountKey{mx, pattern}, rt.SubRoutes)
+				if _, loaded := mounts.LoadOrStore(key, rt.SubRoutes); !loaded {
+					runtime.AddCleanup(mx, func(k mountKey) { mounts.Delete(k) }, key)
+				}
 			}
 			return rt.SubRoutes
 		}

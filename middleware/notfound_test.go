@@ -2,7 +2,9 @@ package middleware
 
 import (
 	"net/http"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 )
@@ -141,4 +143,33 @@ func join(s []string) string {
 		out += v
 	}
 	return out
+}
+
+// The subrouter cache must not keep routers alive: tests and servers that
+// build routers on the fly would leak them.
+func TestMountCacheForgetsCollectedRouters(t *testing.T) {
+	count := func() (n int) {
+		mounts.Range(func(any, any) bool { n++; return true })
+		return n
+	}
+	before := count()
+	for range 50 {
+		r := chi.NewRouter()
+		r.MethodNotAllowed(MethodNotAllowed)
+		r.Route("/cloud/{id}", func(r chi.Router) { r.Get("/", func(http.ResponseWriter, *http.Request) {}) })
+		if rec := semServe(r, semRequest("PATCH", "/cloud/1", "")); rec.Code != http.StatusMethodNotAllowed {
+			t.Fatalf("status %d", rec.Code)
+		}
+	}
+	if count() <= before {
+		t.Fatal("the cache was not used")
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for count() > before && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := count(); n > before {
+		t.Fatalf("%d entries of collected routers remain", n-before)
+	}
 }
