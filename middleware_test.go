@@ -155,24 +155,11 @@ func TestContract(t *testing.T) {
 	for _, tt := range rows {
 		t.Run(tt.name, func(t *testing.T) { check(t, srv, schema, tt) })
 	}
-	_ = app
 }
 
 func check(t *testing.T, srv *httptest.Server, schema *jsonschema.Schema, tt row) {
 	t.Helper()
-	req, err := http.NewRequest(tt.method, srv.URL+tt.path, strings.NewReader(tt.body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for k, v := range tt.header {
-		req.Header[k] = v
-	}
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
+	resp, raw := do(t, srv, tt.method, tt.path, tt.header, tt.body)
 	if resp.StatusCode != tt.wantStatus {
 		t.Fatalf("status %d, want %d\n%s", resp.StatusCode, tt.wantStatus, raw)
 	}
@@ -224,7 +211,10 @@ func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 func do(t *testing.T, srv *httptest.Server, method, path string, header http.Header, body string) (*http.Response, []byte) {
 	t.Helper()
-	req, _ := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for k, v := range header {
 		req.Header[k] = v
 	}
