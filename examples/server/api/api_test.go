@@ -1,0 +1,97 @@
+package api_test
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/chiguard/chiguard/examples/server/api"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// With JWKSURL the API verifies RS256 tokens from that key set only: the
+// HS256 demo tokens are refused, issuer and audience still apply.
+func TestJWKSMode(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b64 := base64.RawURLEncoding.EncodeToString
+	jwks := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		json.NewEncoder(w).Encode(map[string]any{"keys": []any{map[string]any{
+			"kty": "RSA", "kid": "k1", "use": "sig", "alg": "RS256",
+			"n": b64(key.N.Bytes()), "e": b64(big.NewInt(int64(key.E)).Bytes()),
+		}}})
+	}))
+	defer jwks.Close()
+
+	cfg := api.DefaultConfig()
+	cfg.JWKSURL = jwks.URL
+	a, err := api.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+
+	rs256 := func(iss string) string {
+		tok := jwt.NewWithClaims(jwt.SigningMethodRS256, jwt.MapClaims{
+			"sub": "alice", "scope": "cloud:read", "iss": iss, "aud": cfg.Audience,
+			"exp": time.Now().Add(time.Hour).Unix(),
+		})
+		tok.Header["kid"] = "k1"
+		s, err := tok.SignedString(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	hs256, _ := api.Mint(cfg.JWTSecret, cfg.Issuer, cfg.Audience, api.Token{Subject: "alice", Scopes: []string{"cloud:read"}})
+	for _, tt := range []struct {
+		name  string
+		token string
+		want  int
+	}{
+		{"RS256 from the JWKS", rs256(cfg.Issuer), 200},
+		{"RS256 with another issuer", rs256("someone-else"), 401},
+		{"HS256 demo token", hs256, 401},
+	} {
+		r := httptest.NewRequest("GET", "/cloud/1", nil)
+		r.Header.Set("Authorization", "Bearer "+tt.token)
+		w := httptest.NewRecorder()
+		a.ServeHTTP(w, r)
+		if w.Code != tt.want {
+			t.Errorf("%s: %d, want %d: %s", tt.name, w.Code, tt.want, w.Body)
+		}
+	}
+}
+
+func TestParseRate(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want api.Rate
+		ok   bool
+	}{
+		{"600/1m", api.Rate{N: 600, Window: time.Minute}, true},
+		{"10/1h", api.Rate{N: 10, Window: time.Hour}, true},
+		{"5/h", api.Rate{N: 5, Window: time.Hour}, true},
+		{"0/1m", api.Rate{}, false},
+		{"ten/1m", api.Rate{}, false},
+		{"10/100ms", api.Rate{}, false},
+		{"10", api.Rate{}, false},
+		{"10/", api.Rate{}, false},
+	} {
+		got, err := api.ParseRate(tt.in)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("ParseRate(%q) = %v, %v", tt.in, got, err)
+		}
+		if tt.ok && got.String() != tt.in && tt.in != "5/h" {
+			t.Errorf("%v.String() = %q, want %q", got, got.String(), tt.in)
+		}
+	}
+}
