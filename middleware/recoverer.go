@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime/debug"
+	"strings"
 
 	chimw "github.com/go-chi/chi/v5/middleware"
 
@@ -25,6 +26,40 @@ type PanicError struct {
 // that alerts for the same panic compare equal and are deduplicated.
 func (e *PanicError) Error() string {
 	return fmt.Sprintf("panic: %v", e.Value)
+}
+
+// AlertKey identifies the panic by the type of its value and the function
+// and line that panicked, so that the problem writer folds the alerts of
+// one bug into one, whatever values (an index, an ID) each panic carried.
+func (e *PanicError) AlertKey() string {
+	return fmt.Sprintf("%T at %s", e.Value, panicSite(e.Stack))
+}
+
+// panicSite returns the function and file:line of the frame that called
+// panic: the first frame after the last "panic(" line of a debug.Stack
+// trace that is not in package runtime (runtime.goPanicIndex and the like).
+func panicSite(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	start := 1 // after "goroutine N [running]:"
+	for i, l := range lines {
+		if strings.HasPrefix(l, "panic(") {
+			start = i + 2
+		}
+	}
+	for i := start; i+1 < len(lines); i += 2 {
+		fn, file := lines[i], strings.TrimSpace(lines[i+1])
+		if strings.HasPrefix(fn, "runtime.") {
+			continue
+		}
+		if j := strings.LastIndexByte(fn, '('); j > 0 && strings.HasSuffix(fn, ")") {
+			fn = fn[:j] // the arguments
+		}
+		if j := strings.LastIndex(file, " +0x"); j >= 0 {
+			file = file[:j]
+		}
+		return fn + " " + file
+	}
+	return ""
 }
 
 // Unwrap returns the panic value when it is an error, so errors.Is sees

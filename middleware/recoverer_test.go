@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -156,5 +158,47 @@ func TestRecovererWithRealServer(t *testing.T) {
 	defer res.Body.Close()
 	if res.StatusCode != 500 || res.Header.Get("Content-Type") != "application/problem+json" {
 		t.Fatalf("status %d, %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+}
+
+// One bug whose panics carry a different value each time (an index out of
+// range, an ID) is still one alert.
+func TestRecovererFoldsOneBugWithChangingValues(t *testing.T) {
+	alerts := make(chan problem.Alert, 100)
+	pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler),
+		Alert: func(_ context.Context, a problem.Alert) { alerts <- a }}
+	var items []int
+	srv := pw.Middleware(Recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i := len(r.URL.Query().Get("n"))
+		_ = items[i] // index out of range [i] with length 0
+	})))
+	for i := range 300 {
+		rec := semServe(srv, semRequest("GET", "/?n="+strings.Repeat("x", i), ""))
+		if rec.Code != http.StatusInternalServerError {
+			t.Fatalf("status %d", rec.Code)
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	if n := len(alerts); n != 1 {
+		t.Fatalf("%d alerts for one bug", n)
+	}
+	var pe *PanicError
+	if a := <-alerts; !errors.As(a.Err, &pe) || !strings.Contains(pe.AlertKey(), "recoverer_test.go:") {
+		t.Fatalf("alert %+v, key %q", a, pe.AlertKey())
+	}
+}
+
+func TestPanicErrorAlertKeyNamesTheSite(t *testing.T) {
+	var key1, key2 string
+	for i, dst := range []*string{&key1, &key2} {
+		func() {
+			defer func() {
+				*dst = (&PanicError{Value: recover(), Stack: debug.Stack()}).AlertKey()
+			}()
+			panic(fmt.Sprintf("cloud %d missing", i)) // one site, two values
+		}()
+	}
+	if key1 != key2 || !strings.HasPrefix(key1, "string at ") || !strings.Contains(key1, "recoverer_test.go:") {
+		t.Fatalf("keys %q and %q", key1, key2)
 	}
 }

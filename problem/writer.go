@@ -23,12 +23,17 @@ type Writer struct {
 	// level, and 4xx and deliberate 5xx at debug level. Nil means slog.Default().
 	Logger *slog.Logger
 	// Alert, if set, is called for every 5xx but deliberate ones (see
-	// Problem.Deliberate), off the request's goroutine:
-	// similar alerts within AlertInterval are folded into one, and alerts
-	// are dropped (and logged) while MaxAlertsInFlight hooks are running.
+	// Problem.Deliberate), off the request's goroutine. Alerts of one kind
+	// (status, type, and the cause's AlertKey or text) within AlertInterval
+	// are folded into one; at most MaxAlerts are sent per AlertInterval
+	// over all kinds; and alerts are dropped (and logged) while
+	// MaxAlertsInFlight hooks are running.
 	Alert func(context.Context, Alert)
 	// AlertInterval is the deduplication window. Zero means one minute.
 	AlertInterval time.Duration
+	// MaxAlerts is the budget of alerts per AlertInterval, over all kinds.
+	// Zero means 10.
+	MaxAlerts int
 	// MaxAlertsInFlight bounds concurrent Alert calls. Zero means 4.
 	MaxAlertsInFlight int
 	// Development adds the internal cause of 5xx problems to the body as a

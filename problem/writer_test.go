@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -397,4 +398,46 @@ func TestDeliberateServerErrorsAreNotAlerted(t *testing.T) {
 		t.Errorf("alerted: %+v", a)
 	case <-time.After(50 * time.Millisecond):
 	}
+}
+
+type keyedErr struct{ key, text string }
+
+func (e keyedErr) Error() string    { return e.text }
+func (e keyedErr) AlertKey() string { return e.key }
+
+func TestAlertBudgetAndKeys(t *testing.T) {
+	t.Run("causes with one AlertKey are one kind", func(t *testing.T) {
+		alerts := make(chan problem.Alert, 10)
+		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler),
+			Alert: func(_ context.Context, a problem.Alert) { alerts <- a }}
+		r := httptest.NewRequest("GET", "/", nil)
+		for i := range 5 {
+			pw.Write(httptest.NewRecorder(), r, problem.FromError(keyedErr{"bug-1", strings.Repeat("x", i)}))
+		}
+		time.Sleep(50 * time.Millisecond)
+		if len(alerts) != 1 {
+			t.Fatalf("%d alerts", len(alerts))
+		}
+	})
+	t.Run("distinct kinds share a budget per interval", func(t *testing.T) {
+		var mu sync.Mutex
+		var got []problem.Alert
+		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), MaxAlerts: 5, MaxAlertsInFlight: 10, AlertInterval: 300 * time.Millisecond,
+			Alert: func(_ context.Context, a problem.Alert) { mu.Lock(); got = append(got, a); mu.Unlock() }}
+		r := httptest.NewRequest("GET", "/", nil)
+		for i := range 30 {
+			pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("kind "+strconv.Itoa(i))))
+		}
+		time.Sleep(350 * time.Millisecond) // the budget refills
+		pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("after the storm")))
+		time.Sleep(50 * time.Millisecond)
+		mu.Lock()
+		defer mu.Unlock()
+		if len(got) != 6 {
+			t.Fatalf("%d alerts, want the budget of 5 and one after the refill", len(got))
+		}
+		if last := got[5]; last.Err.Error() != "after the storm" || last.Dropped != 25 {
+			t.Fatalf("last alert %q dropped %d, want 25", last.Err, last.Dropped)
+		}
+	})
 }
