@@ -1,21 +1,33 @@
 package problem
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
+
+	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
 // FromError returns the problem err carries (found with errors.As), or a
-// problem for the few standard errors with an obvious status. Any other
-// error becomes a 500 whose cause is err: logged, never shown. FromError(nil)
-// is nil.
+// problem for the few standard errors with an obvious status: a canceled
+// context is a deliberate 500 (the client left; not alerted), an expired
+// deadline a 503, *http.MaxBytesError a 413. Any other error becomes a 500
+// whose cause is err: logged, never shown. FromError(nil) is nil.
 func FromError(err error) *Problem {
 	if err == nil {
 		return nil
 	}
 	if p, ok := errors.AsType[*Problem](err); ok && p != nil {
 		return p
+	}
+	if errors.Is(err, context.Canceled) {
+		// The client went away: nobody reads this answer, and it is no fault
+		// to page anyone about.
+		return InternalServerError("The request was canceled.").WithCause(err).Deliberate()
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return ServiceUnavailable("The request took too long; retry later.").WithCause(err)
 	}
 	if mbe, ok := errors.AsType[*http.MaxBytesError](err); ok {
 		return ContentTooLarge("The request body is larger than " +
@@ -26,12 +38,34 @@ func FromError(err error) *Problem {
 
 // HandlerFunc is a handler that returns its failure instead of writing it.
 // ServeHTTP renders a returned error through Write, so application code can
-// `return problem.NotFound("...")` or return any error.
+// `return problem.NotFound("...")` or return any error. If f had already
+// started the response, the error is logged instead of written over it.
 type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // ServeHTTP calls f and writes its error, if any, as a problem.
 func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !tracked(w) {
+		// Let Write see whether f started the response; chi's wrapper
+		// keeps the Flusher, Hijacker and ReaderFrom of w.
+		w = chimw.NewWrapResponseWriter(w, r.ProtoMajor)
+	}
 	if err := f(w, r); err != nil {
 		Write(w, r, FromError(err))
 	}
+}
+
+// tracked reports whether a writer in w's Unwrap chain reports its status,
+// so that Write can tell a started response.
+func tracked(w http.ResponseWriter) bool {
+	for w != nil {
+		if _, ok := w.(interface{ Status() int }); ok {
+			return true
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return false
+		}
+		w = u.Unwrap()
+	}
+	return false
 }

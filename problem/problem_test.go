@@ -1,13 +1,17 @@
 package problem_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chiguard/chiguard/problem"
 )
@@ -166,5 +170,50 @@ func TestPointerEscapesTokens(t *testing.T) {
 		if got := problem.Pointer(tt.tokens...); got != tt.want {
 			t.Errorf("Pointer(%q) = %q, want %q", tt.tokens, got, tt.want)
 		}
+	}
+}
+
+func TestFromErrorContextErrors(t *testing.T) {
+	canceled := problem.FromError(fmt.Errorf("query: %w", context.Canceled))
+	if canceled.Status != 500 || !errors.Is(canceled, context.Canceled) {
+		t.Fatalf("canceled: %+v", canceled)
+	}
+	alerts := make(chan problem.Alert, 1)
+	pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), Alert: func(_ context.Context, a problem.Alert) { alerts <- a }}
+	pw.Write(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), canceled)
+	if p := problem.FromError(context.DeadlineExceeded); p.Status != 503 {
+		t.Fatalf("deadline: %+v", p)
+	}
+	select {
+	case a := <-alerts:
+		t.Fatalf("a client hanging up paged someone: %+v", a)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
+
+// A handler that started its response and then fails gets no second
+// status line and no problem appended to its body, even on a bare
+// ResponseWriter.
+func TestHandlerFuncDoesNotWriteOverAStartedResponse(t *testing.T) {
+	h := problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"partial":`))
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush() // the wrapper keeps the writer's interfaces
+		} else {
+			t.Error("the wrapped writer lost http.Flusher")
+		}
+		return errors.New("stream broke")
+	})
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || string(body) != `{"partial":` {
+		t.Fatalf("%d %q", resp.StatusCode, body)
 	}
 }

@@ -206,8 +206,12 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	h := w.Header()
 	fresh := len(h) == 0 && p.header == nil // no Vary to merge with
 	if !fresh {
-		// Validators and lengths set for a representation that is not coming.
+		// Headers set for a representation that is not coming. (Not
+		// Content-Encoding: a compressing wrapper may have set it for the
+		// bytes it is about to encode, ours included.)
 		delete(h, "Content-Length")
+		delete(h, "Content-Range")
+		delete(h, "Content-Disposition")
 		delete(h, "Etag")
 		delete(h, "Last-Modified")
 	}
