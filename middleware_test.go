@@ -254,7 +254,7 @@ func TestContractMaintenance(t *testing.T) {
 	srv := newAPI(t, func(c *api.Config) { c.Maintenance = true; c.MaintenanceRetryAfter = 90 * time.Second })
 	schema := problemSchema(t)
 	admin := http.Header{"Authorization": {"Bearer " + mint(t, api.Token{Subject: "alice", Scopes: []string{"cloud:read", "admin:manage"}})}}
-	for _, path := range []string{"/cloud", "/nope", "/user"} {
+	for _, path := range []string{"/cloud", "/nope", "/user", "/healthz/x", "/admin/maintenance/x"} {
 		for _, hd := range []http.Header{nil, admin} {
 			check(t, srv, schema, row{method: "GET", path: path, header: hd, wantStatus: 502, wantType: "application/problem+json",
 				wantHeader: map[string]string{"Retry-After": `^90$`},

@@ -3,6 +3,7 @@ package middleware
 import (
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -22,7 +23,7 @@ const MaintenanceDetail = "API is down, or being upgraded."
 // goroutine; a request costs one atomic load. The zero value is off and
 // answers 503.
 //
-//	m := &middleware.Maintenance{Exempt: []string{"/healthz", "/admin/maintenance"}}
+//	m := &middleware.Maintenance{Exempt: []string{"/healthz", "/admin/maintenance", "/problems", "/problems/*"}}
 //	r.Use(m.Middleware)
 //	m.Enable(2 * time.Minute)
 type Maintenance struct {
@@ -32,9 +33,11 @@ type Maintenance struct {
 	// Detail is the problem's detail; empty means MaintenanceDetail.
 	Detail string
 	// Exempt lists the paths served as usual during maintenance, such as
-	// health checks, the problem docs and the switch itself. An entry
-	// matches its own path and every path below it: "/problems" matches
-	// "/problems" and "/problems/not-found", not "/problemsets".
+	// health checks, the problem docs and the switch itself, written as chi
+	// patterns without parameters: "/healthz" matches that path only, and
+	// "/problems/*" matches "/problems/" and every path below it (list
+	// "/problems" too for the index). Paths are matched as chi routes
+	// them: escaped, as sent.
 	Exempt []string
 
 	refusal atomic.Pointer[problem.Problem] // nil when off
@@ -76,7 +79,7 @@ func (m *Maintenance) Enabled() bool { return m.refusal.Load() != nil }
 // Middleware refuses requests to non-exempt paths while maintenance is on.
 func (m *Maintenance) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := m.refusal.Load(); p != nil && !m.exempt(r.URL.Path) {
+		if p := m.refusal.Load(); p != nil && !m.exempt(r.URL) {
 			problem.Write(w, r, p)
 			return
 		}
@@ -84,12 +87,17 @@ func (m *Maintenance) Middleware(next http.Handler) http.Handler {
 	})
 }
 
-func (m *Maintenance) exempt(path string) bool {
+func (m *Maintenance) exempt(u *url.URL) bool {
+	path := u.RawPath // what chi routes on, when it differs from Path
+	if path == "" {
+		path = u.Path
+	}
 	for _, e := range m.Exempt {
-		if !strings.HasPrefix(path, e) {
-			continue
-		}
-		if len(path) == len(e) || strings.HasSuffix(e, "/") || path[len(e)] == '/' {
+		if prefix, ok := strings.CutSuffix(e, "*"); ok {
+			if strings.HasPrefix(path, prefix) {
+				return true
+			}
+		} else if path == e {
 			return true
 		}
 	}

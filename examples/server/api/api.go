@@ -79,7 +79,7 @@ func New(cfg Config) (*API, error) {
 
 	a.Maintenance = &middleware.Maintenance{
 		Status: http.StatusBadGateway,
-		Exempt: []string{"/healthz", "/problems", "/admin/maintenance"},
+		Exempt: []string{"/healthz", "/problems", "/problems/*", "/admin/maintenance"},
 	}
 	if cfg.Maintenance {
 		a.Maintenance.Enable(cfg.MaintenanceRetryAfter)
