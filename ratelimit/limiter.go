@@ -206,13 +206,18 @@ func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
 	return taken
 }
 
+// unavailable is the fail-closed refusal; like every 503, it says when to
+// retry.
+var unavailable = problem.ServiceUnavailable("The rate limiter cannot check this request now; retry in a few seconds.").
+	WithHeader("Retry-After", "5")
+
 // fail applies the failure mode to err.
 func (l *Limiter) fail(w http.ResponseWriter, r *http.Request, err error) bool {
 	if l.failOpen {
 		l.log(r, "ratelimit: serving without a limit", err)
 		return true
 	}
-	problem.Write(w, r, problem.ServiceUnavailable("The rate limiter cannot check this request now; retry later.").WithCause(err))
+	problem.Write(w, r, unavailable.WithCause(err))
 	return false
 }
 

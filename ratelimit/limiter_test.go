@@ -305,6 +305,9 @@ func TestFailuresFailClosedOrOpenAndNeverLeak(t *testing.T) {
 				if b := body(t, w); b["status"] != 503.0 || w.Header().Get("Content-Type") != "application/problem+json" {
 					t.Errorf("want a 503 problem, got %s", w.Body)
 				}
+				if w.Header().Get("Retry-After") != "5" {
+					t.Errorf("Retry-After = %q", w.Header().Get("Retry-After"))
+				}
 			} else if !strings.Contains(logs.String(), "secret-internal-detail") {
 				t.Errorf("fail-open did not log the error: %q", logs.String())
 			}

@@ -31,9 +31,10 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "server:", err)
+		if errors.Is(err, flag.ErrHelp) {
+			return // -h printed the usage
 		}
+		fmt.Fprintln(os.Stderr, "server:", err)
 		os.Exit(2)
 	}
 }
@@ -75,6 +76,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if o.maintenanceRetryAfter < 0 {
+		return errors.New("-maintenance-retry-after must not be negative")
 	}
 	logger, err := newLogger(o.logFormat, stderr)
 	if err != nil {
@@ -131,6 +135,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // greet prints the address, two demo tokens and curl commands to try.
 func greet(w io.Writer, base string, cfg api.Config) error {
+	if cfg.JWKSURL != "" {
+		// The demo cannot mint tokens the JWKS's issuer would sign.
+		_, err := fmt.Fprintf(w, `chiguard demo API on %[1]s
+
+Tokens are verified against %[2]s (RS256/ES256, iss %[3]q, aud %[4]q).
+
+Try:
+  curl -i %[1]s/cloud -H "Authorization: Bearer $TOKEN"
+  curl -i %[1]s/cloud -H "Authorization: ApiKey %[5]s"
+  curl -i '%[1]s/cloud/%%5Bobject%%20Object%%5D/project' -H "Authorization: ApiKey %[5]s"
+`, base, cfg.JWKSURL, cfg.Issuer, cfg.Audience, api.DemoAPIKey)
+		return err
+	}
 	user, err := api.Mint(cfg.JWTSecret, cfg.Issuer, cfg.Audience, api.Token{Subject: "alice",
 		Scopes: []string{"cloud:read", "cloud:manage", "user:read", "admin:manage"}, TTL: 24 * time.Hour})
 	if err != nil {

@@ -39,7 +39,8 @@ func TestMintPrintsOneVerifiableToken(t *testing.T) {
 }
 
 func TestFlagErrorsAreReported(t *testing.T) {
-	for _, args := range [][]string{{"-rate-limit", "ten/1m"}, {"-log-format", "xml"}, {"extra"}, {"mint", "-ttl", "-1h"}} {
+	for _, args := range [][]string{{"-rate-limit", "ten/1m"}, {"-log-format", "xml"}, {"extra"}, {"mint", "-ttl", "-1h"},
+		{"-maintenance-retry-after", "-5s"}} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("%q: no error", args)
 		}
