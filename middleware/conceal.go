@@ -16,6 +16,18 @@ import (
 // e.g. r.With(middleware.Conceal, middleware.RequireScopes("admin")).
 // Anonymous requests (see AllowAnonymous) get the 404 too on such routes:
 // a 401 would tell them the resource exists.
+//
+// Conceal hides what happens after it, not what the router did before:
+//   - without AllowAnonymous, Authenticate answers requests without valid
+//     credentials with a 401 before any route is chosen;
+//   - a limiter mounted for the whole group sets its RateLimit fields on
+//     the 404 too (a real 404 for an unknown path never reached it), so
+//     mount limits per route, after Conceal, on concealed routes;
+//   - the router's 405 lists the methods the route serves: route every
+//     method to the concealed handler (r.With(...).Handle) to hide them.
+//
+// The demo API conceals its clouds in the handler instead (NotVisible),
+// where the route is public and only the resource is hidden.
 func Conceal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), concealKey{}, true)))
