@@ -26,8 +26,9 @@ import (
 //   - the router's 405 lists the methods the route serves: route every
 //     method to the concealed handler (r.With(...).Handle) to hide them.
 //
-// The demo API conceals its clouds in the handler instead (NotVisible),
-// where the route is public and only the resource is hidden.
+// The demo API conceals its clouds in the handler instead (one 404 for a
+// missing and a hidden cloud), where the route is public and only the
+// resource is hidden.
 func Conceal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), concealKey{}, true)))
