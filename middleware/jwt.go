@@ -140,6 +140,7 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWTVerifier, error) {
 		jwt.WithValidMethods(v.algs),
 		jwt.WithLeeway(cfg.Leeway),
 		jwt.WithTimeFunc(now),
+		jwt.WithIssuedAt(), // a token issued in the future (beyond leeway) is refused like nbf
 	}
 	if !cfg.ExpiryOptional {
 		opts = append(opts, jwt.WithExpirationRequired())

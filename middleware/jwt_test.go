@@ -40,6 +40,8 @@ func TestJWTVerifierRefusals(t *testing.T) {
 		{"expired by one second beyond leeway", rs(map[string]any{"exp": now.Add(-31 * time.Second).Unix()}), ErrTokenExpired},
 		{"expired within leeway", rs(map[string]any{"exp": now.Add(-20 * time.Second).Unix()}), nil},
 		{"not yet valid", rs(map[string]any{"nbf": now.Add(time.Minute).Unix()}), ErrTokenNotYetValid},
+		{"issued in the future", rs(map[string]any{"iat": now.Add(time.Hour).Unix()}), ErrTokenNotYetValid},
+		{"issued just now, clocks a little apart", rs(map[string]any{"iat": now.Add(20 * time.Second).Unix()}), nil},
 		{"alg none", none, ErrTokenAlgorithm},
 		{"HS256 signed with the RSA public key as secret", sign(t, jwt.SigningMethodHS256, pubPEM, claims(nil), nil), ErrTokenAlgorithm},
 		{"RS512 not in the pinned list", sign(t, jwt.SigningMethodRS512, rsaKey, claims(nil), nil), ErrTokenAlgorithm},
