@@ -38,25 +38,12 @@ func Pointer(tokens ...string) string {
 	b.WriteByte('#')
 	for _, t := range tokens {
 		b.WriteByte('/')
-		for i := 0; i < len(t); i++ {
-			c := t[i]
-			switch {
-			case c == '~':
-				b.WriteString("~0")
-			case c == '/':
-				b.WriteString("~1")
-			case fragmentSafe(c):
-				b.WriteByte(c)
-			default:
-				const hex = "0123456789ABCDEF"
-				b.WriteByte('%')
-				b.WriteByte(hex[c>>4])
-				b.WriteByte(hex[c&15])
-			}
-		}
+		b.WriteString(percentEncode(pointerEscaper.Replace(t), fragmentSafe))
 	}
 	return b.String()
 }
+
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 // fragmentSafe reports the characters RFC 3986 allows unescaped in a
 // fragment (pchar / "/" / "?"), '%' excepted since it starts an escape.

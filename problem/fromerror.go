@@ -44,7 +44,7 @@ type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // ServeHTTP calls f and writes its error, if any, as a problem.
 func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !tracked(w) {
+	if _, tracked := statusOf(w); !tracked {
 		// Let Write see whether f started the response; chi's wrapper
 		// keeps the Flusher, Hijacker and ReaderFrom of w.
 		w = chimw.NewWrapResponseWriter(w, r.ProtoMajor)
@@ -52,20 +52,4 @@ func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := f(w, r); err != nil {
 		Write(w, r, FromError(err))
 	}
-}
-
-// tracked reports whether a writer in w's Unwrap chain reports its status,
-// so that Write can tell a started response.
-func tracked(w http.ResponseWriter) bool {
-	for w != nil {
-		if _, ok := w.(interface{ Status() int }); ok {
-			return true
-		}
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			return false
-		}
-		w = u.Unwrap()
-	}
-	return false
 }

@@ -353,40 +353,54 @@ func (pw *Writer) attrs(r *http.Request, res *resolved) []slog.Attr {
 }
 
 // responseStarted reports whether a status line was already written, as
-// told by a wrapping writer with chi's Status method anywhere in the
-// Unwrap chain.
+// told by a wrapping writer with chi's Status method in the Unwrap chain.
 func responseStarted(w http.ResponseWriter) bool {
+	started, _ := statusOf(w)
+	return started
+}
+
+// statusOf walks w's Unwrap chain for writers with chi's Status method:
+// started if one reports a status, tracked if any is there to report one.
+func statusOf(w http.ResponseWriter) (started, tracked bool) {
 	for w != nil {
-		if s, ok := w.(interface{ Status() int }); ok && s.Status() != 0 {
-			return true
+		if s, ok := w.(interface{ Status() int }); ok {
+			if s.Status() != 0 {
+				return true, true
+			}
+			tracked = true
 		}
 		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
 		if !ok {
-			return false
+			break
 		}
 		w = u.Unwrap()
 	}
-	return false
+	return false, tracked
 }
 
 // uriReference turns a request ID into a relative URI reference: the bytes
 // a path segment may hold, and '/', stay; others are percent-encoded.
-func uriReference(id string) string {
+func uriReference(id string) string { return percentEncode(id, pathSafe) }
+
+// percentEncode escapes the bytes of s that safe rejects as %XX; s itself
+// is returned, without allocating, when none needs it.
+func percentEncode(s string, safe func(byte) bool) string {
 	n := 0
-	for i := 0; i < len(id); i++ {
-		if !pathSafe(id[i]) {
+	for i := 0; i < len(s); i++ {
+		if !safe(s[i]) {
 			n++
 		}
 	}
 	if n == 0 {
-		return id
+		return s
 	}
-	b := make([]byte, 0, len(id)+2*n)
-	for i := 0; i < len(id); i++ {
-		if c := id[i]; pathSafe(c) {
+	const hex = "0123456789ABCDEF"
+	b := make([]byte, 0, len(s)+2*n)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; safe(c) {
 			b = append(b, c)
 		} else {
-			b = append(b, '%', "0123456789ABCDEF"[c>>4], "0123456789ABCDEF"[c&15])
+			b = append(b, '%', hex[c>>4], hex[c&15])
 		}
 	}
 	return string(b)
