@@ -45,7 +45,7 @@ func Negotiate(offers ...string) func(http.Handler) http.Handler {
 		With("acceptable", names)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			addVary(w.Header(), "Accept")
+			accept.Vary(w.Header())
 			i := accept.Negotiate(r.Header["Accept"], parsed)
 			if i < 0 {
 				problem.Write(w, r, refusal)
@@ -62,30 +62,4 @@ func Negotiate(offers ...string) func(http.Handler) http.Handler {
 func NegotiatedType(ctx context.Context) string {
 	s, _ := ctx.Value(negotiatedKey{}).(string)
 	return s
-}
-
-// varyAccept is the shared value of a new Vary header. Its capacity is one,
-// so a later Add copies it instead of writing into it.
-var varyAccept = []string{"Accept"}
-
-// addVary adds name to h's Vary header unless it is already listed or Vary
-// is "*".
-func addVary(h http.Header, name string) {
-	vary := h["Vary"]
-	if len(vary) == 0 {
-		if name == "Accept" {
-			h["Vary"] = varyAccept
-		} else {
-			h["Vary"] = []string{name}
-		}
-		return
-	}
-	for _, v := range vary {
-		for f := range strings.SplitSeq(v, ",") {
-			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, name) {
-				return
-			}
-		}
-	}
-	h.Add("Vary", name)
 }

@@ -141,7 +141,7 @@ func (c *Catalog) Handler() http.Handler {
 			return
 		}
 		h := w.Header()
-		h.Add("Vary", "Accept")
+		accept.Vary(h)
 		h.Set("Cache-Control", "public, max-age=3600")
 		switch accept.Negotiate(r.Header.Values("Accept"), docOffers) {
 		case 0:

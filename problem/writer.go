@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -91,7 +90,6 @@ var (
 	hdrProblemXML  = []string{"application/problem+xml"}
 	hdrXML         = []string{"application/xml"}
 	hdrNoStore     = []string{"no-store"}
-	hdrVaryAccept  = []string{"Accept"}
 
 	jsonOffers = []accept.MediaType{
 		accept.MustParseMediaType("application/problem+json"),
@@ -204,8 +202,7 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 		return
 	}
 	h := w.Header()
-	fresh := len(h) == 0 && p.header == nil // no Vary to merge with
-	if !fresh {
+	if len(h) != 0 {
 		// Headers set for a representation that is not coming. (Not
 		// Content-Encoding: a compressing wrapper may have set it for the
 		// bytes it is about to encode, ours included.)
@@ -221,11 +218,7 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	offer := pw.negotiate(r)
 	h["Content-Type"] = offerHeaders[offer]
 	h["Cache-Control"] = hdrNoStore
-	if fresh {
-		h["Vary"] = hdrVaryAccept
-	} else {
-		addVaryAccept(h)
-	}
+	accept.Vary(h)
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
 		buf := getBuffer()
@@ -261,22 +254,6 @@ func (pw *Writer) negotiate(r *http.Request) int {
 		return i
 	}
 	return 0 // an error is never an empty 406: problem+json is always allowed
-}
-
-func addVaryAccept(h http.Header) {
-	vary := h["Vary"]
-	if len(vary) == 0 {
-		h["Vary"] = hdrVaryAccept
-		return
-	}
-	for _, v := range vary {
-		for f := range strings.SplitSeq(v, ",") {
-			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, "Accept") {
-				return
-			}
-		}
-	}
-	h.Add("Vary", "Accept")
 }
 
 func (pw *Writer) appendJSON(b []byte, r *http.Request, res *resolved) []byte {
