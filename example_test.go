@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/chiguard/chiguard/problem"
 	"github.com/chiguard/chiguard/ratelimit"
 	"github.com/go-chi/chi/v5"
@@ -17,7 +18,7 @@ import (
 // the status its documentation promises, as an RFC 9457 problem.
 func Example() {
 	secret := []byte("example-secret-of-at-least-32-bytes")
-	verifier, err := middleware.NewJWT(middleware.JWTConfig{Algorithms: []string{"HS256"}, Key: secret})
+	verifier, err := auth.NewJWT(auth.JWTConfig{Algorithms: []string{"HS256"}, Key: secret})
 	if err != nil {
 		panic(err)
 	}
@@ -30,10 +31,10 @@ func Example() {
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Group(func(r chi.Router) {
-		r.Use(middleware.Authenticate(middleware.Bearer(verifier)),
+		r.Use(auth.Authenticate(auth.Bearer(verifier)),
 			ratelimit.Limit(3, time.Minute), // counts the 403 and 406 below too
 			middleware.Negotiate("application/json"))
-		r.With(middleware.RequireScopes("cloud:read")).Get("/cloud", func(w http.ResponseWriter, r *http.Request) {
+		r.With(auth.RequireScopes("cloud:read")).Get("/cloud", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			fmt.Fprint(w, `[]`)
 		})

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/chiguard/chiguard/ratelimit"
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
@@ -21,7 +22,7 @@ func bareRouter(h http.HandlerFunc) http.Handler {
 
 // fullStack is the README's recommended stack on a pass-through route.
 func fullStack(tb testing.TB, secret string, h http.HandlerFunc) http.Handler {
-	jwt, err := middleware.NewJWT(middleware.JWTConfig{
+	jwt, err := auth.NewJWT(auth.JWTConfig{
 		Algorithms: []string{"HS256"}, Key: []byte(secret), Issuer: "chiguard-demo", Audience: "chiguard-api",
 	})
 	if err != nil {
@@ -29,10 +30,10 @@ func fullStack(tb testing.TB, secret string, h http.HandlerFunc) http.Handler {
 	}
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer, middleware.RequestID,
-		middleware.Authenticate(middleware.Bearer(jwt)),
+		auth.Authenticate(auth.Bearer(jwt)),
 		ratelimit.Limit(1_000_000_000, time.Minute),
 		middleware.Negotiate("application/json"))
-	r.With(middleware.RequireScopes("cloud:read")).Get("/cloud", h)
+	r.With(auth.RequireScopes("cloud:read")).Get("/cloud", h)
 	return r
 }
 

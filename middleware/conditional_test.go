@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chiguard/chiguard/internal/testkit"
 )
 
 // semResource is a handler whose response the conditional tests revalidate.
@@ -29,7 +31,7 @@ func semResource(body string, headers ...string) http.Handler {
 
 func etagOf(t *testing.T, h http.Handler) string {
 	t.Helper()
-	rec := semServe(Conditional(h), semRequest("GET", "/", ""))
+	rec := testkit.Serve(Conditional(h), testkit.Request("GET", "/", ""))
 	tag := rec.Header().Get("Etag")
 	if rec.Code != http.StatusOK || tag == "" {
 		t.Fatalf("status %d, ETag %q", rec.Code, tag)
@@ -48,7 +50,7 @@ func TestConditionalGeneratesStrongETag(t *testing.T) {
 	if _, ok := parseETag(a); !ok || strings.HasPrefix(a, "W/") {
 		t.Errorf("tag %q is not a strong entity-tag", a)
 	}
-	rec := semServe(Conditional(semResource(`{"id":1}`)), semRequest("GET", "/", ""))
+	rec := testkit.Serve(Conditional(semResource(`{"id":1}`)), testkit.Request("GET", "/", ""))
 	if rec.Body.String() != `{"id":1}` || rec.Header().Get("Content-Length") != "8" {
 		t.Errorf("body %q, Content-Length %q", rec.Body, rec.Header().Get("Content-Length"))
 	}
@@ -70,9 +72,9 @@ func TestConditionalNotModified(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			for _, method := range []string{"GET", "HEAD"} {
-				r := semRequest(method, "/", "")
+				r := testkit.Request(method, "/", "")
 				r.Header["If-None-Match"] = tt.lines
-				rec := semServe(Conditional(res), r)
+				rec := testkit.Serve(Conditional(res), r)
 				if rec.Code != http.StatusNotModified || rec.Body.Len() != 0 {
 					t.Fatalf("%s: status %d, body %q", method, rec.Code, rec.Body)
 				}
@@ -95,7 +97,7 @@ func TestConditionalNotModified(t *testing.T) {
 func TestConditionalModified(t *testing.T) {
 	res := semResource(`{"id":1}`)
 	for _, inm := range []string{`"other"`, `garbage`, ``, ` , `} {
-		rec := semServe(Conditional(res), semRequest("GET", "/", "", "If-None-Match: "+inm))
+		rec := testkit.Serve(Conditional(res), testkit.Request("GET", "/", "", "If-None-Match: "+inm))
 		if rec.Code != http.StatusOK || rec.Body.String() != `{"id":1}` {
 			t.Errorf("If-None-Match %q: status %d, body %q", inm, rec.Code, rec.Body)
 		}
@@ -109,7 +111,7 @@ func TestConditionalNeverTurnsErrorsInto304(t *testing.T) {
 			w.WriteHeader(status)
 			w.Write([]byte("body"))
 		})
-		rec := semServe(Conditional(h), semRequest("GET", "/", "", `If-None-Match: "v1"`))
+		rec := testkit.Serve(Conditional(h), testkit.Request("GET", "/", "", `If-None-Match: "v1"`))
 		if rec.Code != status || rec.Body.String() != "body" {
 			t.Errorf("%d became %d %q", status, rec.Code, rec.Body)
 		}
@@ -119,7 +121,7 @@ func TestConditionalNeverTurnsErrorsInto304(t *testing.T) {
 func TestConditionalHandlerValidatorsWin(t *testing.T) {
 	lm := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	own := semResource(`{"id":1}`, `Etag: "v7"`, "Last-Modified: "+lm.Format(http.TimeFormat))
-	rec := semServe(Conditional(own), semRequest("GET", "/", ""))
+	rec := testkit.Serve(Conditional(own), testkit.Request("GET", "/", ""))
 	if rec.Header().Get("Etag") != `"v7"` || rec.Body.String() != `{"id":1}` {
 		t.Fatalf("handler's ETag replaced: %q", rec.Header().Get("Etag"))
 	}
@@ -143,9 +145,9 @@ func TestConditionalHandlerValidatorsWin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := semServe(Conditional(own), semRequest("GET", "/", "", tt.header))
+			rec := testkit.Serve(Conditional(own), testkit.Request("GET", "/", "", tt.header))
 			if tt.status == http.StatusPreconditionFailed {
-				semProblem(t, rec, tt.status)
+				testkit.Problem(t, rec, tt.status)
 				return
 			}
 			if rec.Code != tt.status {
@@ -158,7 +160,7 @@ func TestConditionalHandlerValidatorsWin(t *testing.T) {
 func TestConditionalIfNoneMatchBeatsIfModifiedSince(t *testing.T) {
 	lm := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
 	own := semResource("x", `Etag: "v7"`, "Last-Modified: "+lm.Format(http.TimeFormat))
-	rec := semServe(Conditional(own), semRequest("GET", "/", "", `If-None-Match: "v6"`,
+	rec := testkit.Serve(Conditional(own), testkit.Request("GET", "/", "", `If-None-Match: "v6"`,
 		"If-Modified-Since: "+lm.Format(http.TimeFormat)))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status = %d, want 200 (If-Modified-Since must be ignored)", rec.Code)
@@ -167,7 +169,7 @@ func TestConditionalIfNoneMatchBeatsIfModifiedSince(t *testing.T) {
 
 func TestConditionalStreamsLargeBodiesUntagged(t *testing.T) {
 	big := strings.Repeat("x", 100)
-	rec := semServe(ConditionalLimit(64)(semResource(big)), semRequest("GET", "/", ""))
+	rec := testkit.Serve(ConditionalLimit(64)(semResource(big)), testkit.Request("GET", "/", ""))
 	if rec.Code != http.StatusOK || rec.Body.String() != big || rec.Header().Get("Etag") != "" {
 		t.Fatalf("status %d, %d bytes, ETag %q", rec.Code, rec.Body.Len(), rec.Header().Get("Etag"))
 	}
@@ -179,7 +181,7 @@ func TestConditionalStreamsWhenFlushed(t *testing.T) {
 		http.NewResponseController(w).Flush()
 		w.Write([]byte("b"))
 	})
-	rec := semServe(Conditional(h), semRequest("GET", "/", ""))
+	rec := testkit.Serve(Conditional(h), testkit.Request("GET", "/", ""))
 	if rec.Body.String() != "ab" || !rec.Flushed || rec.Header().Get("Etag") != "" {
 		t.Fatalf("body %q, flushed %v, ETag %q", rec.Body, rec.Flushed, rec.Header().Get("Etag"))
 	}
@@ -191,7 +193,7 @@ func TestConditionalLeavesUnsafeMethodsToTheHandler(t *testing.T) {
 		called = true
 		w.WriteHeader(http.StatusNoContent)
 	})
-	rec := semServe(Conditional(h), semRequest("PUT", "/", "x", `If-Match: "nope"`))
+	rec := testkit.Serve(Conditional(h), testkit.Request("PUT", "/", "x", `If-Match: "nope"`))
 	if !called || rec.Code != http.StatusNoContent {
 		t.Fatalf("called %v, status %d", called, rec.Code)
 	}
@@ -204,13 +206,13 @@ func TestConditionalHEADWithoutBodyGetsNoTag(t *testing.T) {
 			w.Write([]byte("{}"))
 		}
 	})
-	rec := semServe(Conditional(h), semRequest("HEAD", "/", ""))
+	rec := testkit.Serve(Conditional(h), testkit.Request("HEAD", "/", ""))
 	if rec.Code != http.StatusOK || rec.Header().Get("Etag") != "" {
 		t.Fatalf("status %d, ETag %q", rec.Code, rec.Header().Get("Etag"))
 	}
 	// A HEAD routed to the GET handler gets the GET's tag.
-	get := semServe(Conditional(semOK), semRequest("GET", "/", "")).Header().Get("Etag")
-	head := semServe(Conditional(semOK), semRequest("HEAD", "/", "")).Header().Get("Etag")
+	get := testkit.Serve(Conditional(testkit.OK), testkit.Request("GET", "/", "")).Header().Get("Etag")
+	head := testkit.Serve(Conditional(testkit.OK), testkit.Request("HEAD", "/", "")).Header().Get("Etag")
 	if get == "" || get != head {
 		t.Fatalf("GET tag %q, HEAD tag %q", get, head)
 	}
@@ -224,7 +226,7 @@ func TestConditionalPanicLeavesNothingWritten(t *testing.T) {
 	rec := httptest.NewRecorder()
 	func() {
 		defer func() { recover() }()
-		Conditional(h).ServeHTTP(rec, semRequest("GET", "/", ""))
+		Conditional(h).ServeHTTP(rec, testkit.Request("GET", "/", ""))
 	}()
 	if rec.Body.Len() != 0 || rec.Code != http.StatusOK || rec.Flushed {
 		t.Fatalf("buffered body leaked: %q", rec.Body)
@@ -258,13 +260,13 @@ func TestCheckPreconditions(t *testing.T) {
 				hs = append(hs, tt.header)
 			}
 			rec := httptest.NewRecorder()
-			ok := CheckPreconditions(rec, semRequest(tt.method, "/", "", hs...), tt.etag, tt.lastModified)
+			ok := CheckPreconditions(rec, testkit.Request(tt.method, "/", "", hs...), tt.etag, tt.lastModified)
 			if ok != tt.proceed {
 				t.Fatalf("proceed = %v, want %v", ok, tt.proceed)
 			}
 			switch tt.status {
 			case 412:
-				semProblem(t, rec, 412)
+				testkit.Problem(t, rec, 412)
 			case 304:
 				if rec.Code != 304 || rec.Header().Get("Etag") != tt.etag {
 					t.Fatalf("status %d, ETag %q", rec.Code, rec.Header().Get("Etag"))

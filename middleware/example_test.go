@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/middleware/bind"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -51,16 +52,16 @@ func Example() {
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
 	r.Post("/cloud", problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		var in cloudInput
-		if err := middleware.DecodeJSON(w, r, &in); err != nil {
+		if err := bind.DecodeJSON(w, r, &in); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusCreated)
 		return nil
 	}).ServeHTTP)
 	r.Route("/cloud/{cloudPk}", func(r chi.Router) {
-		r.Use(middleware.ValidatePath[int64]("cloudPk"), middleware.Conditional)
+		r.Use(bind.ValidatePath[int64]("cloudPk"), middleware.Conditional)
 		r.Get("/", func(w http.ResponseWriter, r *http.Request) {
-			id, _ := middleware.PathParam[int64](r, "cloudPk")
+			id, _ := bind.PathParam[int64](r, "cloudPk")
 			fmt.Fprintf(w, `{"id":%d}`, id)
 		})
 	})
@@ -121,7 +122,7 @@ func ExampleDecodeJSON() {
 	}
 	h := problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		var c cloud
-		if err := middleware.DecodeJSON(w, r, &c); err != nil {
+		if err := bind.DecodeJSON(w, r, &c); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "created %s", c.Name)

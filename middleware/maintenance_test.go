@@ -4,27 +4,29 @@ import (
 	"context"
 	"log/slog"
 
-	"github.com/chiguard/chiguard/problem"
 	"net/http"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chiguard/chiguard/internal/testkit"
+	"github.com/chiguard/chiguard/problem"
 )
 
 func TestMaintenanceSwitch(t *testing.T) {
 	m := &Maintenance{}
-	h := m.Middleware(semOK)
-	if m.Enabled() || semServe(h, semRequest("GET", "/cloud", "")).Code != http.StatusOK {
+	h := m.Middleware(testkit.OK)
+	if m.Enabled() || testkit.Serve(h, testkit.Request("GET", "/cloud", "")).Code != http.StatusOK {
 		t.Fatal("the zero value is not off")
 	}
 	m.Enable(90 * time.Second)
-	rec := semServe(h, semRequest("GET", "/cloud", ""))
-	p := semProblem(t, rec, http.StatusServiceUnavailable)
+	rec := testkit.Serve(h, testkit.Request("GET", "/cloud", ""))
+	p := testkit.Problem(t, rec, http.StatusServiceUnavailable)
 	if rec.Header().Get("Retry-After") != "90" || p["detail"] != MaintenanceDetail || !m.Enabled() {
 		t.Errorf("Retry-After %q, detail %v", rec.Header().Get("Retry-After"), p["detail"])
 	}
 	m.Disable()
-	if semServe(h, semRequest("GET", "/cloud", "")).Code != http.StatusOK {
+	if testkit.Serve(h, testkit.Request("GET", "/cloud", "")).Code != http.StatusOK {
 		t.Fatal("Disable did not turn it off")
 	}
 }
@@ -32,8 +34,8 @@ func TestMaintenanceSwitch(t *testing.T) {
 func TestMaintenanceBadGatewayContract(t *testing.T) {
 	m := &Maintenance{Status: http.StatusBadGateway}
 	m.Enable(1500 * time.Millisecond)
-	rec := semServe(m.Middleware(semOK), semRequest("POST", "/cloud", ""))
-	p := semProblem(t, rec, http.StatusBadGateway)
+	rec := testkit.Serve(m.Middleware(testkit.OK), testkit.Request("POST", "/cloud", ""))
+	p := testkit.Problem(t, rec, http.StatusBadGateway)
 	if p["detail"] != "API is down, or being upgraded." || p["type"] != "/problems/bad-gateway" {
 		t.Errorf("problem %v", p)
 	}
@@ -45,8 +47,8 @@ func TestMaintenanceBadGatewayContract(t *testing.T) {
 func TestMaintenanceWithoutRetryAfter(t *testing.T) {
 	m := &Maintenance{Detail: "Back soon."}
 	m.Enable(0)
-	rec := semServe(m.Middleware(semOK), semRequest("GET", "/", ""))
-	p := semProblem(t, rec, http.StatusServiceUnavailable)
+	rec := testkit.Serve(m.Middleware(testkit.OK), testkit.Request("GET", "/", ""))
+	p := testkit.Problem(t, rec, http.StatusServiceUnavailable)
 	if rec.Header().Get("Retry-After") != "" || p["detail"] != "Back soon." {
 		t.Errorf("Retry-After %q, detail %v", rec.Header().Get("Retry-After"), p["detail"])
 	}
@@ -55,7 +57,7 @@ func TestMaintenanceWithoutRetryAfter(t *testing.T) {
 func TestMaintenanceExemptions(t *testing.T) {
 	m := &Maintenance{Exempt: []string{"/healthz", "/problems", "/problems/*", "/admin/maintenance", "/docs/*"}}
 	m.Enable(time.Minute)
-	h := m.Middleware(semOK)
+	h := m.Middleware(testkit.OK)
 	for path, served := range map[string]bool{
 		"/healthz": true, "/healthz/live": false, "/healthzx": false,
 		"/problems": true, "/problems/not-found": true, "/problems/": true, "/problemsets": false,
@@ -65,7 +67,7 @@ func TestMaintenanceExemptions(t *testing.T) {
 		// chi routes the escaped path: this is not below /problems/ for it.
 		"/problems%2F..%2Fcloud": false,
 	} {
-		if got := semServe(h, semRequest("GET", path, "")).Code == http.StatusOK; got != served {
+		if got := testkit.Serve(h, testkit.Request("GET", path, "")).Code == http.StatusOK; got != served {
 			t.Errorf("%s served = %v, want %v", path, got, served)
 		}
 	}
@@ -73,7 +75,7 @@ func TestMaintenanceExemptions(t *testing.T) {
 
 func TestMaintenanceConcurrentToggle(t *testing.T) {
 	m := &Maintenance{}
-	h := m.Middleware(semOK)
+	h := m.Middleware(testkit.OK)
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for i := range 200 {
@@ -85,7 +87,7 @@ func TestMaintenanceConcurrentToggle(t *testing.T) {
 		}
 	})
 	for range 200 {
-		if c := semServe(h, semRequest("GET", "/", "")).Code; c != 200 && c != 503 {
+		if c := testkit.Serve(h, testkit.Request("GET", "/", "")).Code; c != 200 && c != 503 {
 			t.Fatalf("status %d", c)
 		}
 	}
@@ -98,8 +100,8 @@ func TestMaintenanceRefusalsDoNotAlert(t *testing.T) {
 		Alert: func(_ context.Context, a problem.Alert) { alerted <- a }}
 	m := &Maintenance{Status: http.StatusBadGateway}
 	m.Enable(time.Minute)
-	rec := semServe(pw.Middleware(m.Middleware(semOK)), semRequest("GET", "/cloud", ""))
-	semProblem(t, rec, http.StatusBadGateway)
+	rec := testkit.Serve(pw.Middleware(m.Middleware(testkit.OK)), testkit.Request("GET", "/cloud", ""))
+	testkit.Problem(t, rec, http.StatusBadGateway)
 	select {
 	case a := <-alerted:
 		t.Fatalf("planned maintenance paged someone: %+v", a)

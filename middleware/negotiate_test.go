@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/chiguard/chiguard/internal/testkit"
 )
 
 func TestNegotiateChoosesOffer(t *testing.T) {
@@ -36,9 +38,9 @@ func TestNegotiateChoosesOffer(t *testing.T) {
 			h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				got = NegotiatedType(r.Context())
 			}))
-			r := semRequest("GET", "/", "")
+			r := testkit.Request("GET", "/", "")
 			r.Header["Accept"] = tt.accept
-			rec := semServe(h, r)
+			rec := testkit.Serve(h, r)
 			if rec.Code != http.StatusOK || got != tt.want {
 				t.Fatalf("status %d, chose %q; want 200, %q", rec.Code, got, tt.want)
 			}
@@ -57,8 +59,8 @@ func TestNegotiateRefusesWith406(t *testing.T) {
 	for _, accept := range []string{"image/png", "application/json;q=0, text/csv;q=0", "text/html, application/*;q=0"} {
 		t.Run(accept, func(t *testing.T) {
 			called = false
-			rec := semServe(h, semRequest("GET", "/", "", "Accept: "+accept))
-			p := semProblem(t, rec, http.StatusNotAcceptable)
+			rec := testkit.Serve(h, testkit.Request("GET", "/", "", "Accept: "+accept))
+			p := testkit.Problem(t, rec, http.StatusNotAcceptable)
 			if called {
 				t.Error("handler ran")
 			}
@@ -73,18 +75,18 @@ func TestNegotiateRefusesWith406(t *testing.T) {
 }
 
 func TestNegotiateHugeAcceptHeader(t *testing.T) {
-	h := Negotiate("application/json")(semOK)
+	h := Negotiate("application/json")(testkit.OK)
 	big := strings.Repeat("text/html;level=1;q=0.5, ", 64<<10/25) // ~64 KB
-	rec := semServe(h, semRequest("GET", "/", "", "Accept: "+big))
-	semProblem(t, rec, http.StatusNotAcceptable)
-	rec = semServe(h, semRequest("GET", "/", "", "Accept: "+big+"application/json"))
+	rec := testkit.Serve(h, testkit.Request("GET", "/", "", "Accept: "+big))
+	testkit.Problem(t, rec, http.StatusNotAcceptable)
+	rec = testkit.Serve(h, testkit.Request("GET", "/", "", "Accept: "+big+"application/json"))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("status = %d", rec.Code)
 	}
 }
 
 func TestNegotiateKeepsExistingVary(t *testing.T) {
-	h := Negotiate("application/json")(semOK)
+	h := Negotiate("application/json")(testkit.OK)
 	for _, tt := range []struct {
 		before []string
 		want   []string
@@ -95,7 +97,7 @@ func TestNegotiateKeepsExistingVary(t *testing.T) {
 	} {
 		rec := httptest.NewRecorder()
 		rec.Header()["Vary"] = append([]string(nil), tt.before...)
-		h.ServeHTTP(rec, semRequest("GET", "/", ""))
+		h.ServeHTTP(rec, testkit.Request("GET", "/", ""))
 		if got := rec.Header().Values("Vary"); !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Vary %q -> %q, want %q", tt.before, got, tt.want)
 		}
@@ -103,7 +105,7 @@ func TestNegotiateKeepsExistingVary(t *testing.T) {
 }
 
 func TestNegotiatedTypeOutsideNegotiate(t *testing.T) {
-	if got := NegotiatedType(semRequest("GET", "/", "").Context()); got != "" {
+	if got := NegotiatedType(testkit.Request("GET", "/", "").Context()); got != "" {
 		t.Fatalf("NegotiatedType = %q, want empty", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -18,22 +19,22 @@ func semRouter(getHead bool) http.Handler {
 	}
 	r.NotFound(NotFound)
 	r.MethodNotAllowed(MethodNotAllowed)
-	r.Get("/cloud", semOK)
-	r.Post("/cloud", semOK)
+	r.Get("/cloud", testkit.OK)
+	r.Post("/cloud", testkit.OK)
 	r.Route("/cloud/{cloudPk}", func(r chi.Router) {
-		r.Get("/", semOK)
-		r.Delete("/", semOK)
-		r.Options("/", semOK)
-		r.Put("/project/{id}", semOK)
+		r.Get("/", testkit.OK)
+		r.Delete("/", testkit.OK)
+		r.Options("/", testkit.OK)
+		r.Put("/project/{id}", testkit.OK)
 	})
 	users := chi.NewRouter()
-	users.Get("/me", semOK)
-	users.Patch("/me", semOK)
-	users.Head("/me", semOK)
+	users.Get("/me", testkit.OK)
+	users.Patch("/me", testkit.OK)
+	users.Head("/me", testkit.OK)
 	r.Mount("/users", users)
-	r.Handle("/any", semOK)
+	r.Handle("/any", testkit.OK)
 	api := chi.NewRouter()
-	api.Route("/v1/items/{id}", func(r chi.Router) { r.Get("/", semOK) })
+	api.Route("/v1/items/{id}", func(r chi.Router) { r.Get("/", testkit.OK) })
 	r.Mount("/api", api)
 	return r
 }
@@ -55,13 +56,13 @@ func TestMethodNotAllowedListsServedMethods(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := semServe(semRouter(tt.getHead), semRequest(tt.method, tt.path, ""))
+			rec := testkit.Serve(semRouter(tt.getHead), testkit.Request(tt.method, tt.path, ""))
 			if tt.method == "HEAD" {
 				if rec.Code != http.StatusMethodNotAllowed || rec.Body.Len() != 0 {
 					t.Fatalf("status %d, body %q", rec.Code, rec.Body)
 				}
 			} else {
-				semProblem(t, rec, http.StatusMethodNotAllowed)
+				testkit.Problem(t, rec, http.StatusMethodNotAllowed)
 			}
 			if got := rec.Header().Get("Allow"); got != tt.allow {
 				t.Errorf("Allow = %q, want %q", got, tt.allow)
@@ -84,7 +85,7 @@ func TestHeadAsGetServesHEADWhereGETIs(t *testing.T) {
 		{"/nope", http.StatusNotFound},
 	}
 	for _, tt := range tests {
-		rec := semServe(semRouter(true), semRequest("HEAD", tt.path, ""))
+		rec := testkit.Serve(semRouter(true), testkit.Request("HEAD", tt.path, ""))
 		if rec.Code != tt.status {
 			t.Errorf("HEAD %s: status = %d, want %d", tt.path, rec.Code, tt.status)
 		}
@@ -97,7 +98,7 @@ func TestHeadAsGetServesHEADWhereGETIs(t *testing.T) {
 func TestNotFoundAtEveryLevel(t *testing.T) {
 	for _, path := range []string{"/nope", "/cloud/42/nope", "/users/nope", "/cloud/42/project"} {
 		t.Run(path, func(t *testing.T) {
-			p := semProblem(t, semServe(semRouter(true), semRequest("GET", path, "")), http.StatusNotFound)
+			p := testkit.Problem(t, testkit.Serve(semRouter(true), testkit.Request("GET", path, "")), http.StatusNotFound)
 			if p["title"] != "Not Found" {
 				t.Errorf("title = %v", p["title"])
 			}
@@ -108,17 +109,17 @@ func TestNotFoundAtEveryLevel(t *testing.T) {
 func TestMethodNotAllowedWithUnknownMethod(t *testing.T) {
 	// chi sends methods it does not know to the 405 handler, whatever the
 	// path: where nothing is served, that is a 404.
-	rec := semServe(semRouter(true), semRequest("FROB", "/nope", ""))
-	semProblem(t, rec, http.StatusNotFound)
-	rec = semServe(semRouter(true), semRequest("FROB", "/cloud", ""))
-	semProblem(t, rec, http.StatusMethodNotAllowed)
+	rec := testkit.Serve(semRouter(true), testkit.Request("FROB", "/nope", ""))
+	testkit.Problem(t, rec, http.StatusNotFound)
+	rec = testkit.Serve(semRouter(true), testkit.Request("FROB", "/cloud", ""))
+	testkit.Problem(t, rec, http.StatusMethodNotAllowed)
 	if got := rec.Header().Get("Allow"); got != "GET, HEAD, POST" {
 		t.Errorf("Allow = %q", got)
 	}
 }
 
 func TestAllowedMethodsOutsideChi(t *testing.T) {
-	if got := AllowedMethods(semRequest("GET", "/", "")); got != nil {
+	if got := AllowedMethods(testkit.Request("GET", "/", "")); got != nil {
 		t.Fatalf("AllowedMethods = %q, want nil", got)
 	}
 }
@@ -127,7 +128,7 @@ func TestAllowedMethodsEveryMethodRoute(t *testing.T) {
 	var got []string
 	r := chi.NewRouter()
 	r.Handle("/any", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = AllowedMethods(r) }))
-	semServe(r, semRequest("GET", "/any", ""))
+	testkit.Serve(r, testkit.Request("GET", "/any", ""))
 	want := "GET HEAD POST PUT PATCH DELETE QUERY OPTIONS CONNECT TRACE"
 	if s := join(got); s != want {
 		t.Fatalf("AllowedMethods = %q, want %q", s, want)
@@ -157,7 +158,7 @@ func TestMountCacheForgetsCollectedRouters(t *testing.T) {
 		r := chi.NewRouter()
 		r.MethodNotAllowed(MethodNotAllowed)
 		r.Route("/cloud/{id}", func(r chi.Router) { r.Get("/", func(http.ResponseWriter, *http.Request) {}) })
-		if rec := semServe(r, semRequest("PATCH", "/cloud/1", "")); rec.Code != http.StatusMethodNotAllowed {
+		if rec := testkit.Serve(r, testkit.Request("PATCH", "/cloud/1", "")); rec.Code != http.StatusMethodNotAllowed {
 			t.Fatalf("status %d", rec.Code)
 		}
 	}

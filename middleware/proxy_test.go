@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -29,8 +30,8 @@ func TestProxyErrorHandler(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			ProxyErrorHandler(rec, semRequest("GET", "/", ""), tt.err)
-			semProblem(t, rec, tt.status)
+			ProxyErrorHandler(rec, testkit.Request("GET", "/", ""), tt.err)
+			testkit.Problem(t, rec, tt.status)
 			if strings.Contains(rec.Body.String(), "10.0.0.7") {
 				t.Errorf("body leaks the upstream: %s", rec.Body)
 			}
@@ -49,7 +50,7 @@ func TestProxyErrorHandlerClientGone(t *testing.T) {
 	pw := &problem.Writer{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	r := semRequest("GET", "/", "").WithContext(ctx)
+	r := testkit.Request("GET", "/", "").WithContext(ctx)
 	rec := httptest.NewRecorder()
 	pw.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ProxyErrorHandler(w, r, context.Canceled)
@@ -72,13 +73,13 @@ func TestProxyErrorHandlerWithReverseProxy(t *testing.T) {
 	proxy.ErrorHandler = ProxyErrorHandler
 	proxy.ErrorLog = nil
 	proxy.Transport = &http.Transport{ResponseHeaderTimeout: 50 * time.Millisecond}
-	rec := semServe(proxy, semRequest("GET", "/", ""))
-	semProblem(t, rec, http.StatusGatewayTimeout)
+	rec := testkit.Serve(proxy, testkit.Request("GET", "/", ""))
+	testkit.Problem(t, rec, http.StatusGatewayTimeout)
 
 	down := httptest.NewServer(http.NotFoundHandler())
 	downURL, _ := url.Parse(down.URL)
 	down.Close()
 	proxy = httputil.NewSingleHostReverseProxy(downURL)
 	proxy.ErrorHandler = ProxyErrorHandler
-	semProblem(t, semServe(proxy, semRequest("GET", "/", "")), http.StatusBadGateway)
+	testkit.Problem(t, testkit.Serve(proxy, testkit.Request("GET", "/", "")), http.StatusBadGateway)
 }

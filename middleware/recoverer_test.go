@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -38,8 +39,8 @@ func TestRecovererAnswers500WithoutInternals(t *testing.T) {
 			w.Header().Set("Content-Type", "text/csv") // set before the panic: must not leak into the problem
 			panic(errSemDatabase)
 		}))
-	rec := semServe(h, semRequest("GET", "/cloud", "", "X-Request-Id: req-7"))
-	p := semProblem(t, rec, http.StatusInternalServerError)
+	rec := testkit.Serve(h, testkit.Request("GET", "/cloud", "", "X-Request-Id: req-7"))
+	p := testkit.Problem(t, rec, http.StatusInternalServerError)
 	body := rec.Body.String()
 	for _, leak := range []string{"hunter2", "panic", "goroutine", ".go:"} {
 		if strings.Contains(body, leak) {
@@ -89,7 +90,7 @@ func TestRecovererStormSendsOneAlertAndNeverBlocks(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		for range 200 {
-			semServe(srv, semRequest("GET", "/", ""))
+			testkit.Serve(srv, testkit.Request("GET", "/", ""))
 		}
 		close(done)
 	}()
@@ -119,7 +120,7 @@ func TestRecovererRepanicsAbortHandler(t *testing.T) {
 			t.Fatalf("wrote %q", rec.Body)
 		}
 	}()
-	h.ServeHTTP(rec, semRequest("GET", "/", ""))
+	h.ServeHTTP(rec, testkit.Request("GET", "/", ""))
 }
 
 func TestRecovererAfterResponseStarted(t *testing.T) {
@@ -136,7 +137,7 @@ func TestRecovererAfterResponseStarted(t *testing.T) {
 				t.Errorf("recovered %v, want http.ErrAbortHandler so the client sees a broken response", v)
 			}
 		}()
-		h.ServeHTTP(rec, semRequest("GET", "/", ""))
+		h.ServeHTTP(rec, testkit.Request("GET", "/", ""))
 	}()
 	if rec.Code != http.StatusOK || rec.Body.String() != `{"partial":` {
 		t.Errorf("second status line or body written: %d %q", rec.Code, rec.Body)
@@ -173,7 +174,7 @@ func TestRecovererFoldsOneBugWithChangingValues(t *testing.T) {
 		_ = items[i] // index out of range [i] with length 0
 	})))
 	for i := range 300 {
-		rec := semServe(srv, semRequest("GET", "/?n="+strings.Repeat("x", i), ""))
+		rec := testkit.Serve(srv, testkit.Request("GET", "/?n="+strings.Repeat("x", i), ""))
 		if rec.Code != http.StatusInternalServerError {
 			t.Fatalf("status %d", rec.Code)
 		}

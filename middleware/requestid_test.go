@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
@@ -17,7 +18,7 @@ func TestRequestIDKeepsValidIncomingID(t *testing.T) {
 		h := RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			seen = chimw.GetReqID(r.Context())
 		}))
-		rec := semServe(h, semRequest("GET", "/", "", "X-Request-Id: "+id))
+		rec := testkit.Serve(h, testkit.Request("GET", "/", "", "X-Request-Id: "+id))
 		if seen != id || rec.Header().Get("X-Request-Id") != id {
 			t.Errorf("id %q: context %q, header %q", id, seen, rec.Header().Get("X-Request-Id"))
 		}
@@ -30,11 +31,11 @@ func TestRequestIDReplacesInvalidOrMissingID(t *testing.T) {
 		h := RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			seen = chimw.GetReqID(r.Context())
 		}))
-		r := semRequest("GET", "/", "")
+		r := testkit.Request("GET", "/", "")
 		if id != "" {
 			r.Header["X-Request-Id"] = []string{id}
 		}
-		rec := semServe(h, r)
+		rec := testkit.Serve(h, r)
 		if seen == id || !ValidRequestID(seen) || rec.Header().Get("X-Request-Id") != seen {
 			t.Errorf("id %q: context %q, header %q", id, seen, rec.Header().Get("X-Request-Id"))
 		}
@@ -43,9 +44,9 @@ func TestRequestIDReplacesInvalidOrMissingID(t *testing.T) {
 
 func TestRequestIDGeneratesDistinctIDs(t *testing.T) {
 	seen := map[string]bool{}
-	h := RequestID(semOK)
+	h := RequestID(testkit.OK)
 	for range 1000 {
-		id := semServe(h, semRequest("GET", "/", "")).Header().Get("X-Request-Id")
+		id := testkit.Serve(h, testkit.Request("GET", "/", "")).Header().Get("X-Request-Id")
 		if seen[id] {
 			t.Fatalf("duplicate id %q", id)
 		}
@@ -55,8 +56,8 @@ func TestRequestIDGeneratesDistinctIDs(t *testing.T) {
 
 func TestRequestIDReachesProblems(t *testing.T) {
 	h := RequestID(http.HandlerFunc(NotFound))
-	rec := semServe(h, semRequest("GET", "/", "", "X-Request-Id: req-42"))
-	p := semProblem(t, rec, http.StatusNotFound)
+	rec := testkit.Serve(h, testkit.Request("GET", "/", "", "X-Request-Id: req-42"))
+	p := testkit.Problem(t, rec, http.StatusNotFound)
 	if p["instance"] != "req-42" {
 		t.Fatalf("instance = %v, want req-42", p["instance"])
 	}

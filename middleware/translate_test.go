@@ -13,6 +13,7 @@ import (
 	chimw "github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/httprate"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -29,20 +30,20 @@ func TestTranslateErrorsFromForeignCode(t *testing.T) {
 	}{
 		{"http.Error 4xx keeps its text", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "cloud 42 is archived", http.StatusConflict)
-		}), semRequest("GET", "/", ""), 409, nil, "cloud 42 is archived"},
+		}), testkit.Request("GET", "/", ""), 409, nil, "cloud 42 is archived"},
 		{"http.Error 5xx hides its text", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "pq: password authentication failed", http.StatusInternalServerError)
-		}), semRequest("GET", "/", ""), 500, nil, nil},
-		{"chi default 404", chi.NewRouter(), semRequest("GET", "/nope", ""), 404, nil, nil},
+		}), testkit.Request("GET", "/", ""), 500, nil, nil},
+		{"chi default 404", chi.NewRouter(), testkit.Request("GET", "/nope", ""), 404, nil, nil},
 		{"chi default 405 keeps Allow", func() http.Handler {
 			r := chi.NewRouter()
-			r.Get("/x", semOK)
+			r.Get("/x", testkit.OK)
 			return r
-		}(), semRequest("POST", "/x", ""), 405, map[string]string{"Allow": "GET"}, nil},
-		{"AllowContentType", chimw.AllowContentType("application/json")(semOK),
-			semRequest("POST", "/", "a=b", "Content-Type: application/x-www-form-urlencoded"), 415, nil, nil},
-		{"BasicAuth keeps WWW-Authenticate", chimw.BasicAuth("api", map[string]string{"u": "p"})(semOK),
-			semRequest("GET", "/", ""), 401, map[string]string{"Www-Authenticate": `Basic realm="api"`}, nil},
+		}(), testkit.Request("POST", "/x", ""), 405, map[string]string{"Allow": "GET"}, nil},
+		{"AllowContentType", chimw.AllowContentType("application/json")(testkit.OK),
+			testkit.Request("POST", "/", "a=b", "Content-Type: application/x-www-form-urlencoded"), 415, nil, nil},
+		{"BasicAuth keeps WWW-Authenticate", chimw.BasicAuth("api", map[string]string{"u": "p"})(testkit.OK),
+			testkit.Request("GET", "/", ""), 401, map[string]string{"Www-Authenticate": `Basic realm="api"`}, nil},
 		{"Throttle keeps Retry-After", chimw.ThrottleWithOpts(chimw.ThrottleOpts{
 			Limit: 1, BacklogLimit: 0, BacklogTimeout: time.Millisecond,
 			RetryAfterFn: func(bool) time.Duration { return 30 * time.Second },
@@ -53,17 +54,17 @@ func TestTranslateErrorsFromForeignCode(t *testing.T) {
 		})), nil, 429, map[string]string{"Retry-After": "30"}, "Server capacity exceeded."},
 		{"Timeout", chimw.Timeout(time.Millisecond)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			<-r.Context().Done()
-		})), semRequest("GET", "/", ""), 504, nil, nil},
-		{"httprate keeps its headers", httprate.LimitBy(1, time.Minute, func(*http.Request) (string, error) { return "all", nil })(semOK), nil, 429,
+		})), testkit.Request("GET", "/", ""), 504, nil, nil},
+		{"httprate keeps its headers", httprate.LimitBy(1, time.Minute, func(*http.Request) (string, error) { return "all", nil })(testkit.OK), nil, 429,
 			map[string]string{"X-Ratelimit-Limit": "1", "Retry-After": "60"}, nil},
 		{"long text is dropped", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, strings.Repeat("x", 300), http.StatusBadRequest)
-		}), semRequest("GET", "/", ""), 400, nil, nil},
+		}), testkit.Request("GET", "/", ""), 400, nil, nil},
 		{"HTML error page", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html")
 			w.WriteHeader(http.StatusForbidden)
 			w.Write([]byte("<h1>Forbidden</h1>"))
-		}), semRequest("GET", "/", ""), 403, nil, nil},
+		}), testkit.Request("GET", "/", ""), 403, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,17 +73,17 @@ func TestTranslateErrorsFromForeignCode(t *testing.T) {
 			switch tt.status {
 			case 429:
 				// The first request takes the only slot; the second is refused.
-				first := semRequest("GET", "/hold", "")
+				first := testkit.Request("GET", "/hold", "")
 				if strings.Contains(tt.name, "Throttle") {
-					go semServe(h, first)
+					go testkit.Serve(h, first)
 					time.Sleep(20 * time.Millisecond)
 				} else {
-					semServe(h, semRequest("GET", "/", ""))
+					testkit.Serve(h, testkit.Request("GET", "/", ""))
 				}
-				req = semRequest("GET", "/", "")
+				req = testkit.Request("GET", "/", "")
 			}
-			rec := semServe(h, req)
-			p := semProblem(t, rec, tt.status)
+			rec := testkit.Serve(h, req)
+			p := testkit.Problem(t, rec, tt.status)
 			for k, v := range tt.headers {
 				if got := rec.Header().Get(k); got != v {
 					t.Errorf("%s = %q, want %q", k, got, v)
@@ -101,8 +102,8 @@ func TestTranslateErrorsLogsHidden5xxText(t *testing.T) {
 	h := pw.Middleware(TranslateErrors(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "pq: password authentication failed", http.StatusInternalServerError)
 	})))
-	rec := semServe(h, semRequest("GET", "/", ""))
-	semProblem(t, rec, 500)
+	rec := testkit.Serve(h, testkit.Request("GET", "/", ""))
+	testkit.Problem(t, rec, 500)
 	if strings.Contains(rec.Body.String(), "pq:") || !strings.Contains(logs.String(), "pq: password authentication failed") {
 		t.Fatalf("body %s; log %s", rec.Body, logs.String())
 	}
@@ -131,8 +132,8 @@ func TestTranslateErrorsLeavesOthersAlone(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			want := semServe(tt.h, semRequest("GET", "/", ""))
-			got := semServe(TranslateErrors(tt.h), semRequest("GET", "/", ""))
+			want := testkit.Serve(tt.h, testkit.Request("GET", "/", ""))
+			got := testkit.Serve(TranslateErrors(tt.h), testkit.Request("GET", "/", ""))
 			if got.Code != want.Code || got.Body.String() != want.Body.String() ||
 				got.Header().Get("Content-Type") != want.Header().Get("Content-Type") {
 				t.Fatalf("changed: %d %q %q, want %d %q %q", got.Code, got.Header().Get("Content-Type"), got.Body,
@@ -151,7 +152,7 @@ func TestTranslateErrorsDoesNotBufferSuccess(t *testing.T) {
 		http.NewResponseController(w).Flush()
 		seenDuring = rec.Body.String()
 	}))
-	h.ServeHTTP(rec, semRequest("GET", "/", ""))
+	h.ServeHTTP(rec, testkit.Request("GET", "/", ""))
 	if seenDuring != "first chunk" || !rec.Flushed {
 		t.Fatalf("body during the handler %q, flushed %v", seenDuring, rec.Flushed)
 	}

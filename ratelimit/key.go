@@ -5,7 +5,7 @@ import (
 	"net/netip"
 	"strings"
 
-	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
@@ -24,7 +24,7 @@ type KeyFunc func(dst []byte, r *http.Request) ([]byte, error)
 // middleware, or by client IP (see ByIP) for anonymous requests. It is the
 // default key.
 func ByPrincipalOrIP(dst []byte, r *http.Request) ([]byte, error) {
-	if p, ok := middleware.PrincipalFrom(r.Context()); ok {
+	if p, ok := auth.PrincipalFrom(r.Context()); ok {
 		return append(dst, p.Key()...), nil
 	}
 	return ByIP(dst, r)
@@ -33,7 +33,7 @@ func ByPrincipalOrIP(dst []byte, r *http.Request) ([]byte, error) {
 // ByPrincipal keys by the authenticated principal; an anonymous request is
 // an ErrNoPrincipal failure.
 func ByPrincipal(dst []byte, r *http.Request) ([]byte, error) {
-	if p, ok := middleware.PrincipalFrom(r.Context()); ok {
+	if p, ok := auth.PrincipalFrom(r.Context()); ok {
 		return append(dst, p.Key()...), nil
 	}
 	return dst, ErrNoPrincipal

@@ -15,6 +15,7 @@ import (
 	"github.com/chiguard/chiguard/examples/server/api"
 	"github.com/chiguard/chiguard/internal/redistest"
 	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/chiguard/chiguard/problem"
 	"github.com/chiguard/chiguard/ratelimit"
 	"github.com/go-chi/chi/v5"
@@ -35,7 +36,7 @@ func token(tb testing.TB, secret string, scopes ...string) string {
 // the recommended stack at /stack.
 func server(tb testing.TB) *httptest.Server {
 	cfg := api.DefaultConfig()
-	jwt, err := middleware.NewJWT(middleware.JWTConfig{Algorithms: []string{"HS256"}, Key: []byte(secret),
+	jwt, err := auth.NewJWT(auth.JWTConfig{Algorithms: []string{"HS256"}, Key: []byte(secret),
 		Issuer: cfg.Issuer, Audience: cfg.Audience})
 	if err != nil {
 		tb.Fatal(err)
@@ -49,10 +50,10 @@ func server(tb testing.TB) *httptest.Server {
 	r.Get("/bare", ok)
 	r.Group(func(r chi.Router) {
 		r.Use(pw.Middleware, middleware.Recoverer, middleware.RequestID,
-			middleware.Authenticate(middleware.Bearer(jwt)),
+			auth.Authenticate(auth.Bearer(jwt)),
 			ratelimit.Limit(1_000_000_000, time.Minute),
 			middleware.Negotiate("application/json"))
-		r.With(middleware.RequireScopes("cloud:read")).Get("/stack", ok)
+		r.With(auth.RequireScopes("cloud:read")).Get("/stack", ok)
 	})
 	srv := httptest.NewServer(r)
 	tb.Cleanup(srv.Close)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/middleware/auth"
+	"github.com/chiguard/chiguard/middleware/bind"
 	"github.com/chiguard/chiguard/problem"
 	"github.com/chiguard/chiguard/ratelimit"
 	ratelimitredis "github.com/chiguard/chiguard/ratelimit/redis"
@@ -64,7 +66,7 @@ func New(cfg Config) (*API, error) {
 		a.Close()
 		return nil, err
 	}
-	keys, err := middleware.NewAPIKeys(middleware.APIKeyApp{
+	keys, err := auth.NewAPIKeys(auth.APIKeyApp{
 		Key: DemoAPIKey, ClientID: "demo-app", Scopes: []string{"cloud:read"},
 	})
 	if err != nil {
@@ -111,29 +113,29 @@ func New(cfg Config) (*API, error) {
 		r.Use(
 			// Anonymous requests go on to the limiter, which counts them by
 			// client IP; every route then requires a principal (401).
-			middleware.Authenticate(middleware.Bearer(verifier), middleware.APIKey(keys),
-				middleware.Realm("chiguard-demo"), middleware.AllowAnonymous()),
+			auth.Authenticate(auth.Bearer(verifier), auth.APIKey(keys),
+				auth.Realm("chiguard-demo"), auth.AllowAnonymous()),
 			limit("default", cfg.RateLimit),
 			middleware.Negotiate("application/json"),
 		)
-		r.With(middleware.RequireScopes("user:read"), middleware.RequireUser()).Get("/user", s.user)
+		r.With(auth.RequireScopes("user:read"), auth.RequireUser).Get("/user", s.user)
 		r.Route("/cloud", func(r chi.Router) {
-			r.With(middleware.RequireScopes("cloud:read"), middleware.Conditional).Get("/", s.listClouds)
-			r.With(middleware.RequireScopes("cloud:manage")).Post("/", s.createCloud)
+			r.With(auth.RequireScopes("cloud:read"), middleware.Conditional).Get("/", s.listClouds)
+			r.With(auth.RequireScopes("cloud:manage")).Post("/", s.createCloud)
 			r.Route("/{cloudPk}", func(r chi.Router) {
-				r.Use(middleware.ValidatePath[int64]("cloudPk"))
-				r.With(middleware.RequireScopes("cloud:read"), middleware.Conditional).Get("/", s.getCloud)
-				r.With(middleware.RequireScopes("cloud:manage")).Delete("/", s.deleteCloud)
-				r.With(middleware.RequireScopes("cloud:read"), middleware.Conditional).Get("/project", s.listProjects)
-				r.With(middleware.RequireScopes("cloud:read"), limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute)).
+				r.Use(bind.ValidatePath[int64]("cloudPk"))
+				r.With(auth.RequireScopes("cloud:read"), middleware.Conditional).Get("/", s.getCloud)
+				r.With(auth.RequireScopes("cloud:manage")).Delete("/", s.deleteCloud)
+				r.With(auth.RequireScopes("cloud:read"), middleware.Conditional).Get("/project", s.listProjects)
+				r.With(auth.RequireScopes("cloud:read"), limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute)).
 					Post("/export", s.startExport)
-				r.With(middleware.RequireScopes("cloud:read"), middleware.ValidatePath[int64]("exportId")).
+				r.With(auth.RequireScopes("cloud:read"), bind.ValidatePath[int64]("exportId")).
 					Get("/export/{exportId}", s.getExport)
 			})
 		})
-		r.With(middleware.RequireScopes("admin:manage")).Put("/admin/maintenance", s.setMaintenance)
+		r.With(auth.RequireScopes("admin:manage")).Put("/admin/maintenance", s.setMaintenance)
 		if cfg.DebugRoutes {
-			r.With(middleware.RequireAuthenticated()).Get("/debug/panic", func(http.ResponseWriter, *http.Request) {
+			r.With(auth.RequireAuthenticated).Get("/debug/panic", func(http.ResponseWriter, *http.Request) {
 				panic("debug route: deliberate panic")
 			})
 		}
@@ -143,11 +145,11 @@ func New(cfg Config) (*API, error) {
 }
 
 // tokenVerifier verifies HS256 demo tokens, or tokens from a JWKS.
-func (a *API) tokenVerifier(cfg Config, logger *slog.Logger) (middleware.Verifier, error) {
-	jc := middleware.JWTConfig{Issuer: cfg.Issuer, Audience: cfg.Audience, Leeway: 30 * time.Second}
+func (a *API) tokenVerifier(cfg Config, logger *slog.Logger) (auth.Verifier, error) {
+	jc := auth.JWTConfig{Issuer: cfg.Issuer, Audience: cfg.Audience, Leeway: 30 * time.Second}
 	if cfg.JWKSURL != "" {
 		ctx, cancel := context.WithCancel(context.Background())
-		jwks, err := middleware.NewJWKS(ctx, middleware.JWKSConfig{URL: cfg.JWKSURL, Logger: logger})
+		jwks, err := auth.NewJWKS(ctx, auth.JWKSConfig{URL: cfg.JWKSURL, Logger: logger})
 		if err != nil {
 			cancel()
 			return nil, fmt.Errorf("jwks: %w", err)
@@ -166,7 +168,7 @@ func (a *API) tokenVerifier(cfg Config, logger *slog.Logger) (middleware.Verifie
 		// wants; a real API uses 32 random bytes or more.
 		jc.Algorithms, jc.Key, jc.AllowShortHMACKey = []string{"HS256"}, []byte(cfg.JWTSecret), true
 	}
-	v, err := middleware.NewJWT(jc)
+	v, err := auth.NewJWT(jc)
 	if err != nil {
 		return nil, fmt.Errorf("jwt: %w", err)
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/middleware/auth"
+	"github.com/chiguard/chiguard/middleware/bind"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -24,9 +26,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // caller returns the principal and, for a user, the subject whose clouds
 // it sees; apps see every cloud ("").
-func caller(r *http.Request) (*middleware.Principal, string) {
-	p, _ := middleware.PrincipalFrom(r.Context())
-	if p.Kind == middleware.App {
+func caller(r *http.Request) (*auth.Principal, string) {
+	p, _ := auth.PrincipalFrom(r.Context())
+	if p.Kind == auth.KindApp {
 		return p, ""
 	}
 	return p, p.Subject
@@ -40,7 +42,7 @@ func cloudNotFound(w http.ResponseWriter, r *http.Request, id int64) {
 }
 
 func pathID(r *http.Request, name string) int64 {
-	id, _ := middleware.PathParam[int64](r, name) // ValidatePath checked it
+	id, _ := bind.PathParam[int64](r, name) // ValidatePath checked it
 	return id
 }
 
@@ -75,7 +77,7 @@ type newCloud struct {
 
 func (s *server) createCloud(w http.ResponseWriter, r *http.Request) {
 	var body newCloud
-	if err := middleware.DecodeJSON(w, r, &body); err != nil {
+	if err := bind.DecodeJSON(w, r, &body); err != nil {
 		problem.Write(w, r, problem.FromError(err))
 		return
 	}
@@ -137,7 +139,7 @@ type maintenanceSwitch struct {
 
 func (s *server) setMaintenance(w http.ResponseWriter, r *http.Request) {
 	var body maintenanceSwitch
-	if err := middleware.DecodeJSON(w, r, &body); err != nil {
+	if err := bind.DecodeJSON(w, r, &body); err != nil {
 		problem.Write(w, r, problem.FromError(err))
 		return
 	}

@@ -1,0 +1,301 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// Verifier checks the credentials of one Authorization scheme and returns
+// the principal they stand for. The principal may be shared between
+// requests (verifiers cache them): callers must not modify it.
+//
+// For credentials that do not authenticate, return ErrInvalidToken or one
+// of the more precise Err* credential errors (possibly wrapped): they are
+// answered with 401. Wrap ErrVerifierUnavailable when the verifier's own
+// infrastructure failed: that is a 503. A returned *problem.Problem is
+// written as is. Any other error is a bug, answered with a logged 500.
+type Verifier interface {
+	Verify(ctx context.Context, credentials string) (*Principal, error)
+}
+
+// VerifierFunc adapts a function to the Verifier interface.
+type VerifierFunc func(ctx context.Context, credentials string) (*Principal, error)
+
+// Verify calls f.
+func (f VerifierFunc) Verify(ctx context.Context, credentials string) (*Principal, error) {
+	return f(ctx, credentials)
+}
+
+// Option configures Authenticate: the schemes it accepts and how it
+// challenges clients. Options rather than a config struct, so that the call
+// site reads as the list of what is accepted:
+// auth.Authenticate(auth.Bearer(jwts), auth.APIKey(keys)).
+type Option func(*authConfig)
+
+type authConfig struct {
+	schemes    []authScheme
+	realm      string
+	queryParam string
+	anonymous  bool
+}
+
+type authScheme struct {
+	name string
+	v    Verifier
+}
+
+// Scheme accepts `Authorization: <name> <credentials>` (name matched
+// case-insensitively) and checks the credentials with v.
+func Scheme(name string, v Verifier) Option {
+	return func(c *authConfig) { c.schemes = append(c.schemes, authScheme{name, v}) }
+}
+
+// Bearer accepts OAuth 2.0 bearer tokens (RFC 6750): `Authorization:
+// Bearer <token>`, checked by v, typically a *JWT or an
+// *Introspection.
+func Bearer(v Verifier) Option { return Scheme("Bearer", v) }
+
+// APIKey accepts `Authorization: ApiKey <key>`, checked by v, typically
+// an *APIKeys.
+func APIKey(v Verifier) Option { return Scheme("ApiKey", v) }
+
+// Realm sets the realm of the challenges (RFC 9110 §11.5), "api" by default.
+func Realm(realm string) Option {
+	return func(c *authConfig) { c.realm = realm }
+}
+
+// QueryToken also accepts a bearer token in the query parameter
+// "access_token" (RFC 6750 §2.3). It is off by default: URLs end up in
+// logs, histories and Referer headers, which RFC 6750 warns against. A
+// request with both a query token and an Authorization header is a 400.
+func QueryToken() Option {
+	return func(c *authConfig) { c.queryParam = "access_token" }
+}
+
+// AllowAnonymous lets requests without credentials through without a
+// principal, for routes that serve anonymous callers too. Invalid
+// credentials are still refused. RequireScopes, RequireUser and RequireApp
+// answer an anonymous request with Authenticate's 401.
+func AllowAnonymous() Option {
+	return func(c *authConfig) { c.anonymous = true }
+}
+
+// Authenticate checks the request's credentials and stores the principal
+// they stand for in the request context (see PrincipalFrom).
+//
+// It reads the Authorization header, whose scheme selects the verifier;
+// Bearer(v) and APIKey(v) are the usual schemes. Refusals go through the
+// problem writer, each with an RFC 6750 challenge per scheme in
+// WWW-Authenticate:
+//   - no credentials or an unsupported scheme: 401, a challenge with a realm
+//     and no error (unless AllowAnonymous);
+//   - malformed or invalid credentials (bad signature or algorithm, expired,
+//     not yet valid, wrong issuer or audience, unknown key...): 401 with
+//     error="invalid_token" and a fixed error_description saying which;
+//   - more than one credential: 400 with error="invalid_request";
+//   - the verifier's infrastructure failed: a logged 503, no challenge.
+//
+// Authenticate panics on a configuration error: no scheme, a duplicate or
+// invalid scheme name, a realm with control characters, QueryToken without
+// a Bearer scheme.
+func Authenticate(opts ...Option) func(http.Handler) http.Handler {
+	cfg := authConfig{realm: "api"}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	a, err := newAuthenticator(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return a.middleware
+}
+
+// authenticator holds every refusal precomputed, so refusing costs no more
+// than writing a problem.
+type authenticator struct {
+	schemes     []authScheme
+	queryParam  string
+	queryScheme int // index of the Bearer scheme, for query tokens
+	anonymous   bool
+
+	missing     *problem.Problem     // no credentials
+	unsupported *problem.Problem     // unknown scheme
+	multiple    *problem.Problem     // more than one credential
+	refusals    [][]*problem.Problem // [scheme][tokenErrors index]
+	unavailable *problem.Problem
+}
+
+func newAuthenticator(cfg authConfig) (*authenticator, error) {
+	if len(cfg.schemes) == 0 {
+		return nil, errors.New("auth: Authenticate needs at least one scheme")
+	}
+	if err := checkQuotable("realm", cfg.realm); err != nil {
+		return nil, err
+	}
+	a := &authenticator{schemes: cfg.schemes, queryParam: cfg.queryParam, queryScheme: -1, anonymous: cfg.anonymous}
+	names := make([]string, len(cfg.schemes))
+	plain := make([]string, len(cfg.schemes)) // challenges without error
+	for i, s := range cfg.schemes {
+		if !validSchemeName(s.name) {
+			return nil, fmt.Errorf("auth: invalid authentication scheme name %q", s.name)
+		}
+		if s.v == nil {
+			return nil, fmt.Errorf("auth: scheme %s has no verifier", s.name)
+		}
+		for _, prev := range names[:i] {
+			if strings.EqualFold(prev, s.name) {
+				return nil, fmt.Errorf("auth: authentication scheme %s configured twice", s.name)
+			}
+		}
+		if strings.EqualFold(s.name, "Bearer") {
+			a.queryScheme = i
+		}
+		names[i] = s.name
+		plain[i] = challenge(s.name, "realm", cfg.realm)
+	}
+	if a.queryParam != "" && a.queryScheme < 0 {
+		return nil, errors.New("auth: QueryToken needs a Bearer scheme")
+	}
+
+	list := strings.Join(names, ", ")
+	// withChallenges adds one WWW-Authenticate field per scheme, the one
+	// that failed first (clients often read only the first).
+	withChallenges := func(p *problem.Problem, failed int, params ...string) *problem.Problem {
+		p = p.WithHeader("WWW-Authenticate", challenge(names[failed], append([]string{"realm", cfg.realm}, params...)...))
+		for i, c := range plain {
+			if i != failed {
+				p = p.WithHeader("WWW-Authenticate", c)
+			}
+		}
+		return p
+	}
+	a.missing = withChallenges(problem.Unauthorized(
+		"This resource requires authentication: send your credentials in the Authorization header, with one of the schemes "+list+"."), 0)
+	a.unsupported = withChallenges(problem.Unauthorized(
+		"The Authorization header uses a scheme this API does not support: use one of "+list+"."), 0)
+	a.multiple = withChallenges(problem.BadRequest(
+		"The request carries more than one credential (several Authorization headers, or a header and an access_token parameter): send exactly one."),
+		max(a.queryScheme, 0), "error", errInvalidRequest, "error_description", "The request carries more than one credential")
+	a.refusals = make([][]*problem.Problem, len(names))
+	for i := range names {
+		a.refusals[i] = make([]*problem.Problem, len(tokenErrors))
+		for j, e := range tokenErrors {
+			te := e.(*tokenError)
+			a.refusals[i][j] = withChallenges(problem.Unauthorized(te.detail), i,
+				"error", errInvalidToken, "error_description", te.description)
+		}
+	}
+	a.unavailable = problem.ServiceUnavailable(
+		"The API cannot check credentials right now: retry in a few seconds.").WithHeader("Retry-After", "5")
+	return a, nil
+}
+
+func (a *authenticator) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		si, credentials := -1, ""
+		values := r.Header["Authorization"]
+		switch {
+		case len(values) > 1:
+			problem.Write(w, r, a.multiple)
+			return
+		case a.queryParam != "":
+			token, n := authQueryValue(r.URL.RawQuery, a.queryParam)
+			if n > 1 || n == 1 && len(values) == 1 {
+				problem.Write(w, r, a.multiple)
+				return
+			}
+			if n == 1 {
+				si, credentials = a.queryScheme, token
+			}
+		}
+		if len(values) == 1 {
+			name, c, ok := splitAuthorization(values[0])
+			if si = a.scheme(name); !ok || si < 0 {
+				problem.Write(w, r, a.unsupported)
+				return
+			}
+			credentials = c
+		}
+		if si < 0 {
+			if a.anonymous {
+				next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), anonymousKey{}, a)))
+				return
+			}
+			problem.Write(w, r, a.missing)
+			return
+		}
+		if !validToken68(credentials) {
+			problem.Write(w, r, a.refusals[si][tokenErrorIndex(ErrTokenMalformed)])
+			return
+		}
+		p, err := a.schemes[si].v.Verify(r.Context(), credentials)
+		if err != nil || p == nil {
+			a.refuse(w, r, si, err)
+			return
+		}
+		if name := a.schemes[si].name; p.Scheme != name {
+			q := *p
+			q.Scheme = name
+			p = &q
+		}
+		next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+	})
+}
+
+// scheme returns the index of the configured scheme called name, or -1.
+func (a *authenticator) scheme(name string) int {
+	for i := range a.schemes {
+		if strings.EqualFold(a.schemes[i].name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// refuse answers a verifier's failure.
+func (a *authenticator) refuse(w http.ResponseWriter, r *http.Request, si int, err error) {
+	if i := tokenErrorIndex(err); i >= 0 {
+		problem.Write(w, r, a.refusals[si][i])
+		return
+	}
+	if errors.Is(err, ErrVerifierUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+		problem.Write(w, r, a.unavailable.WithCause(err))
+		return
+	}
+	if p, ok := errors.AsType[*problem.Problem](err); ok && p != nil {
+		problem.Write(w, r, p)
+		return
+	}
+	if err == nil {
+		err = fmt.Errorf("auth: the %s verifier returned neither a principal nor an error", a.schemes[si].name)
+	}
+	problem.Write(w, r, problem.InternalServerError("").WithCause(err))
+}
+
+// anonymousKey marks a request AllowAnonymous let through; its value is the
+// authenticator, whose challenge RequireScopes and friends send.
+type anonymousKey struct{}
+
+// authQueryValue returns the value of the query parameter name in raw and how
+// many times it occurs. It looks for the name before parsing, so requests
+// without it cost nothing.
+func authQueryValue(raw, name string) (string, int) {
+	if !strings.Contains(raw, name) {
+		return "", 0
+	}
+	q, err := url.ParseQuery(raw)
+	if err != nil && q == nil {
+		return "", 0
+	}
+	v := q[name]
+	if len(v) == 0 {
+		return "", 0
+	}
+	return v[0], len(v)
+}

@@ -1,0 +1,213 @@
+package auth
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// IntrospectionConfig configures an Introspection verifier.
+type IntrospectionConfig struct {
+	// URL of the RFC 7662 introspection endpoint. Required.
+	URL string
+	// ClientID and ClientSecret authenticate this API to the endpoint
+	// (HTTP Basic, RFC 6749 §2.3.1). Required.
+	ClientID, ClientSecret string
+	// Client sends the requests. Nil means a client with a 5 s timeout.
+	Client *http.Client
+	// Audience, if set, must be one of the token's "aud".
+	Audience string
+	// CacheTTL bounds how long an active token is trusted without asking
+	// again: until its "exp" or CacheTTL, whichever comes first, so a
+	// revocation is noticed within CacheTTL. Zero means 2 minutes.
+	CacheTTL time.Duration
+	// NegativeTTL is how long an inactive token is remembered, which spares
+	// the endpoint a client retrying a revoked token. Zero means 10 seconds;
+	// negative disables it.
+	NegativeTTL time.Duration
+	// CacheSize bounds the cache. Zero means DefaultTokenCacheSize;
+	// negative disables caching altogether.
+	CacheSize int
+	// Classify tells app tokens from user tokens. Nil means: an app when
+	// the response names no "sub" or "username" but the client, or "sub"
+	// equals "client_id" (an introspection response names the client of
+	// user tokens too, so DefaultClassify would not do).
+	Classify func(claims map[string]any) Kind
+}
+
+// Introspection verifies opaque access tokens by asking the authorization
+// server (RFC 7662). Active results are cached until the token expires or
+// CacheTTL, inactive ones for NegativeTTL. An endpoint that cannot be
+// reached or answers badly yields ErrVerifierUnavailable, never a verdict
+// on the token. Use it with Bearer.
+type Introspection struct {
+	url         string
+	auth        string // Authorization header value
+	client      *http.Client
+	audience    string
+	ttl, negTTL time.Duration
+	classify    func(map[string]any) Kind
+	cache       *tokenCache
+	now         func() time.Time
+}
+
+// NewIntrospection returns an introspection verifier for cfg.
+func NewIntrospection(cfg IntrospectionConfig) (*Introspection, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("auth: introspection URL %q is not an absolute http(s) URL", cfg.URL)
+	}
+	if cfg.ClientID == "" {
+		return nil, errors.New("auth: IntrospectionConfig.ClientID is required")
+	}
+	v := &Introspection{
+		url: cfg.URL,
+		auth: "Basic " + base64.StdEncoding.EncodeToString(
+			[]byte(url.QueryEscape(cfg.ClientID)+":"+url.QueryEscape(cfg.ClientSecret))),
+		client:   cfg.Client,
+		audience: cfg.Audience,
+		ttl:      cfg.CacheTTL,
+		negTTL:   cfg.NegativeTTL,
+		classify: cfg.Classify,
+		cache:    newTokenCache(cfg.CacheSize),
+		now:      time.Now,
+	}
+	if v.client == nil {
+		v.client = &http.Client{Timeout: 5 * time.Second}
+	}
+	if v.ttl <= 0 {
+		v.ttl = 2 * time.Minute
+	}
+	if v.negTTL == 0 {
+		v.negTTL = 10 * time.Second
+	}
+	if v.classify == nil {
+		v.classify = introspectionClassify
+	}
+	return v, nil
+}
+
+func introspectionClassify(claims map[string]any) Kind {
+	if s, _ := claims["gty"].(string); s == "client-credentials" {
+		return KindApp
+	}
+	sub, _ := claims["sub"].(string)
+	user, _ := claims["username"].(string)
+	client, _ := claims["client_id"].(string)
+	if client != "" && (sub == client || sub == "" && user == "") {
+		return KindApp
+	}
+	return KindUser
+}
+
+// Verify returns the principal of an active token, ErrTokenInactive (or
+// ErrTokenExpired, ErrTokenAudience...) for one the server does not vouch
+// for, or ErrVerifierUnavailable.
+func (v *Introspection) Verify(ctx context.Context, token string) (*Principal, error) {
+	now := v.now()
+	if v.cache != nil {
+		if e, ok := v.cache.get(token, now); ok {
+			return e.p, e.err
+		}
+	}
+	p, err := v.introspect(ctx, token, now)
+	if v.cache == nil || errors.Is(err, ErrVerifierUnavailable) {
+		return p, err
+	}
+	if err != nil {
+		if v.negTTL > 0 {
+			v.cache.put(cacheEntry{token: token, err: err, expires: now.Add(v.negTTL).UnixNano()}, now)
+		}
+		return nil, err
+	}
+	expires := now.Add(v.ttl)
+	if !p.Expiry.IsZero() && p.Expiry.Before(expires) {
+		expires = p.Expiry
+	}
+	v.cache.put(cacheEntry{token: token, p: p, expires: expires.UnixNano()}, now)
+	return p, nil
+}
+
+func (v *Introspection) introspect(ctx context.Context, token string, now time.Time) (*Principal, error) {
+	// A client hanging up must not abort the call: its answer is cached for
+	// the next request, and a cancelled call would be logged as an outage.
+	// The client's timeout still bounds it.
+	ctx = context.WithoutCancel(ctx)
+	form := "token=" + url.QueryEscape(token) + "&token_type_hint=access_token"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, v.url, strings.NewReader(form))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrVerifierUnavailable, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("Authorization", v.auth)
+	resp, err := v.client.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("%w: introspection: %w", ErrVerifierUnavailable, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("%w: introspection: %w", ErrVerifierUnavailable, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("%w: introspection endpoint answered %s", ErrVerifierUnavailable, resp.Status)
+	}
+	var claims map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&claims); err != nil || claims == nil {
+		return nil, fmt.Errorf("%w: introspection response is not a JSON object: %v", ErrVerifierUnavailable, err)
+	}
+	if active, _ := claims["active"].(bool); !active {
+		return nil, ErrTokenInactive
+	}
+	if t, ok, err := numericDate(claims, "exp"); err != nil {
+		return nil, err
+	} else if ok && !now.Before(t) {
+		return nil, ErrTokenExpired
+	}
+	if t, ok, err := numericDate(claims, "nbf"); err != nil {
+		return nil, err
+	} else if ok && now.Before(t) {
+		return nil, ErrTokenNotYetValid
+	}
+	if v.audience != "" && !hasAudience(claims["aud"], v.audience) {
+		return nil, ErrTokenAudience
+	}
+	return principalFromClaims(claims, v.classify, "Bearer")
+}
+
+// numericDate reads an RFC 7519 NumericDate claim.
+func numericDate(claims map[string]any, name string) (time.Time, bool, error) {
+	switch n := claims[name].(type) {
+	case nil:
+		return time.Time{}, false, nil
+	case json.Number:
+		f, err := n.Float64()
+		if err != nil {
+			return time.Time{}, false, ErrTokenClaims
+		}
+		return unixTime(f), true, nil
+	}
+	return time.Time{}, false, ErrTokenClaims
+}
+
+func hasAudience(aud any, want string) bool {
+	switch a := aud.(type) {
+	case string:
+		return a == want
+	case []any:
+		return slices.Contains(a, any(want))
+	}
+	return false
+}

@@ -1,0 +1,447 @@
+package auth
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// JWKSConfig configures a JWKS: where the key set is and how often to
+// fetch it.
+type JWKSConfig struct {
+	// URL of the JSON Web Key Set, e.g. Keycloak's
+	// https://host/realms/x/protocol/openid-connect/certs. Required.
+	URL string
+	// Client fetches the set. Nil means a client with a 10 s timeout.
+	Client *http.Client
+	// RefreshInterval is how often the set is fetched again. Zero means
+	// 15 minutes.
+	RefreshInterval time.Duration
+	// MinRefreshInterval rate-limits fetches triggered by tokens signed with
+	// an unknown key (after a rotation) and retries after failures. Zero
+	// means 30 seconds.
+	MinRefreshInterval time.Duration
+	// Logger receives fetch failures. Nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// JWKS is a JSON Web Key Set (RFC 7517) fetched from a URL and kept fresh
+// by one goroutine, which runs until the context given to NewJWKS is done
+// or Close is called. Requests never wait for it: a token whose key ID is
+// unknown is refused at once with ErrTokenUnknownKey and wakes the
+// goroutine, which fetches the set again (at most once per
+// MinRefreshInterval), so later requests signed with a new key pass. Until
+// a first fetch succeeds, verification fails with ErrVerifierUnavailable
+// (a 503): the API's trouble, not the client's.
+//
+// Keys are parsed here with crypto/* rather than with a JOSE library:
+// RSA, EC (P-256, P-384, P-521), OKP (Ed25519) and oct keys take a few
+// dozen lines on the standard library, which also validates the points;
+// github.com/lestrrat-go/jwx would add a large dependency (and its own
+// HTTP cache) to every binary for that.
+type JWKS struct {
+	url        string
+	client     *http.Client
+	refresh    time.Duration
+	minRefresh time.Duration
+	logger     *slog.Logger
+
+	keys    atomic.Pointer[keySet]
+	lastErr atomic.Pointer[error]
+	kick    chan struct{}
+
+	stop      context.CancelFunc
+	done      chan struct{}
+	closeOnce sync.Once
+	fetchMu   sync.Mutex // serializes fetches (Refresh and the goroutine)
+}
+
+// NewJWKS starts keeping the key set at cfg.URL: it fetches it at once in
+// the background, then every RefreshInterval, until ctx is done or Close is
+// called. It fails only for a bad configuration. Requests verified before
+// the first fetch succeeds get a 503, so call Refresh before serving to
+// wait for (and check) the first fetch.
+func NewJWKS(ctx context.Context, cfg JWKSConfig) (*JWKS, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("auth: JWKS URL %q is not an absolute http(s) URL", cfg.URL)
+	}
+	j := &JWKS{
+		url:        cfg.URL,
+		client:     cfg.Client,
+		refresh:    cfg.RefreshInterval,
+		minRefresh: cfg.MinRefreshInterval,
+		logger:     cfg.Logger,
+		kick:       make(chan struct{}, 1),
+		done:       make(chan struct{}),
+	}
+	if j.client == nil {
+		j.client = &http.Client{Timeout: 10 * time.Second}
+	}
+	if j.refresh <= 0 {
+		j.refresh = 15 * time.Minute
+	}
+	if j.minRefresh <= 0 {
+		j.minRefresh = 30 * time.Second
+	}
+	if j.logger == nil {
+		j.logger = slog.Default()
+	}
+	ctx, j.stop = context.WithCancel(ctx)
+	go j.run(ctx)
+	return j, nil
+}
+
+// Close stops the refresh goroutine and waits for it to return.
+func (j *JWKS) Close() error {
+	j.closeOnce.Do(j.stop)
+	<-j.done
+	return nil
+}
+
+// Refresh fetches the key set now and waits for the result. A failed fetch
+// keeps the keys already loaded.
+func (j *JWKS) Refresh(ctx context.Context) error {
+	return j.fetch(ctx)
+}
+
+func (j *JWKS) run(ctx context.Context) {
+	defer close(j.done)
+	last := time.Now()
+	next := j.refresh
+	if j.fetch(ctx) != nil {
+		next = j.minRefresh // retry sooner while failing
+	}
+	timer := time.NewTimer(next)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-timer.C:
+		case <-j.kick:
+			// Rate limit: wait until MinRefreshInterval after the last fetch;
+			// kicks arriving meanwhile fold into this one.
+			if wait := j.minRefresh - time.Since(last); wait > 0 {
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(wait):
+				case <-timer.C:
+				}
+			}
+		}
+		last = time.Now()
+		next = j.refresh
+		if j.fetch(ctx) != nil {
+			next = j.minRefresh
+		}
+		timer.Stop()
+		timer.Reset(next)
+	}
+}
+
+// wake asks the goroutine for a fetch without ever blocking.
+func (j *JWKS) wake() {
+	select {
+	case j.kick <- struct{}{}:
+	default:
+	}
+}
+
+func (j *JWKS) fetch(ctx context.Context) error {
+	j.fetchMu.Lock()
+	defer j.fetchMu.Unlock()
+	ks, err := j.get(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			j.logger.LogAttrs(ctx, slog.LevelError, "auth: fetching the JWKS failed",
+				slog.String("url", j.url), slog.Any("error", err), slog.Bool("keys_loaded", j.keys.Load() != nil))
+		}
+		j.lastErr.Store(&err)
+		return err
+	}
+	j.keys.Store(ks)
+	j.lastErr.Store(nil)
+	return nil
+}
+
+func (j *JWKS) get(ctx context.Context) (*keySet, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.url, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/jwk-set+json, application/json")
+	resp, err := j.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
+		return nil, fmt.Errorf("JWKS endpoint answered %s", resp.Status)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > 1<<20 {
+		return nil, errors.New("JWKS document larger than 1 MiB")
+	}
+	ks, skipped, err := parseJWKS(body)
+	for _, e := range skipped {
+		j.logger.LogAttrs(ctx, slog.LevelWarn, "auth: JWKS key skipped", slog.String("url", j.url), slog.Any("error", e))
+	}
+	return ks, err
+}
+
+// lookup finds the key for a token's kid and alg. It never blocks on the
+// network.
+func (j *JWKS) lookup(kid, alg string) (any, error) {
+	ks := j.keys.Load()
+	if ks == nil {
+		j.wake()
+		cause := errors.New("no key set loaded yet")
+		if e := j.lastErr.Load(); e != nil {
+			cause = *e
+		}
+		return nil, fmt.Errorf("%w: JWKS %s: %w", ErrVerifierUnavailable, j.url, cause)
+	}
+	key, err := ks.lookup(kid, alg)
+	if errors.Is(err, ErrTokenUnknownKey) {
+		j.wake()
+	}
+	return key, err
+}
+
+// keySet holds verification keys by key ID.
+type keySet struct {
+	keys []setKey
+}
+
+type setKey struct {
+	kid string
+	alg string // the JWK's "alg", or "" if it names none
+	key any    // []byte, *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey
+}
+
+// lookup returns the key for a token with the given kid and alg: the key
+// with that ID, or every key fitting alg if the token names none (as a
+// jwt.VerificationKeySet). Keys never serve an algorithm of another family,
+// so a public RSA key is never used as an HMAC secret.
+func (ks *keySet) lookup(kid, alg string) (any, error) {
+	var fits []jwt.VerificationKey
+	known := false
+	for _, k := range ks.keys {
+		if kid != "" && k.kid != kid {
+			continue
+		}
+		known = true
+		if (k.alg == "" || k.alg == alg) && keyFits(alg, k.key) {
+			fits = append(fits, k.key)
+		}
+	}
+	switch {
+	case len(fits) == 1:
+		return fits[0], nil
+	case len(fits) > 1:
+		return jwt.VerificationKeySet{Keys: fits}, nil
+	case known && kid != "":
+		return nil, ErrTokenAlgorithm
+	}
+	return nil, ErrTokenUnknownKey
+}
+
+// keyFits reports whether key can verify signatures of algorithm alg.
+func keyFits(alg string, key any) bool {
+	switch k := key.(type) {
+	case []byte:
+		return strings.HasPrefix(alg, "HS")
+	case *rsa.PublicKey:
+		return strings.HasPrefix(alg, "RS") || strings.HasPrefix(alg, "PS")
+	case *ecdsa.PublicKey:
+		switch alg {
+		case "ES256":
+			return k.Curve == elliptic.P256()
+		case "ES384":
+			return k.Curve == elliptic.P384()
+		case "ES512":
+			return k.Curve == elliptic.P521()
+		}
+	case ed25519.PublicKey:
+		return alg == "EdDSA"
+	}
+	return false
+}
+
+// checkKey validates a key given in a configuration.
+func checkKey(key any) error {
+	switch k := key.(type) {
+	case []byte:
+		if len(k) < 32 {
+			// RFC 7518 §3.2: an HMAC key is at least as long as the hash.
+			return errors.New("auth: HMAC secrets need at least 32 bytes")
+		}
+	case *rsa.PublicKey:
+		if k.N == nil || k.N.BitLen() < 2048 {
+			return errors.New("auth: RSA keys need at least 2048 bits")
+		}
+	case *ecdsa.PublicKey:
+		if k.Curve != elliptic.P256() && k.Curve != elliptic.P384() && k.Curve != elliptic.P521() {
+			return errors.New("auth: ECDSA keys must be on P-256, P-384 or P-521")
+		}
+	case ed25519.PublicKey:
+		if len(k) != ed25519.PublicKeySize {
+			return errors.New("auth: bad Ed25519 public key size")
+		}
+	default:
+		return fmt.Errorf("auth: unsupported verification key type %T (want []byte, *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey)", key)
+	}
+	return nil
+}
+
+// jsonWebKey is the part of an RFC 7517 JWK a verifier needs.
+type jsonWebKey struct {
+	Kty    string   `json:"kty"`
+	Kid    string   `json:"kid"`
+	Use    string   `json:"use"`
+	Alg    string   `json:"alg"`
+	KeyOps []string `json:"key_ops"`
+	N      string   `json:"n"`
+	E      string   `json:"e"`
+	Crv    string   `json:"crv"`
+	X      string   `json:"x"`
+	Y      string   `json:"y"`
+	K      string   `json:"k"`
+}
+
+// parseJWKS parses a JWK Set. Keys that are not for signatures, or of a
+// type or curve not supported, are skipped and reported; a set without a
+// usable key is an error.
+func parseJWKS(data []byte) (*keySet, []error, error) {
+	var doc struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return nil, nil, fmt.Errorf("JWKS: %w", err)
+	}
+	ks := &keySet{}
+	var skipped []error
+	for i, raw := range doc.Keys {
+		var jwk jsonWebKey
+		if err := json.Unmarshal(raw, &jwk); err != nil {
+			skipped = append(skipped, fmt.Errorf("JWKS key %d: %w", i, err))
+			continue
+		}
+		key, err := jwk.publicKey()
+		if err == nil && jwk.Alg != "" {
+			if !supportedAlgorithm(jwk.Alg) || !keyFits(jwk.Alg, key) {
+				err = fmt.Errorf("alg %q does not fit the key", jwk.Alg)
+			}
+		}
+		if err == nil {
+			err = checkKey(key)
+		}
+		if err != nil {
+			skipped = append(skipped, fmt.Errorf("JWKS key %d (kid %q): %w", i, jwk.Kid, err))
+			continue
+		}
+		ks.keys = append(ks.keys, setKey{kid: jwk.Kid, alg: jwk.Alg, key: key})
+	}
+	if len(ks.keys) == 0 {
+		return nil, skipped, errors.New("JWKS holds no usable signature key")
+	}
+	return ks, skipped, nil
+}
+
+var errNotSigningKey = errors.New("not a signature verification key")
+
+func (k *jsonWebKey) publicKey() (any, error) {
+	if k.Use != "" && k.Use != "sig" {
+		return nil, errNotSigningKey
+	}
+	if k.KeyOps != nil && !slices.Contains(k.KeyOps, "verify") {
+		return nil, errNotSigningKey
+	}
+	switch k.Kty {
+	case "RSA":
+		n, err1 := decodeB64URL(k.N)
+		e, err2 := decodeB64URL(k.E)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, err
+		}
+		if len(e) == 0 || len(e) > 4 {
+			return nil, errors.New("bad RSA exponent")
+		}
+		exp := 0
+		for _, b := range e {
+			exp = exp<<8 | int(b)
+		}
+		if exp < 3 || exp%2 == 0 {
+			return nil, errors.New("bad RSA exponent")
+		}
+		return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}, nil
+	case "EC":
+		var curve elliptic.Curve
+		switch k.Crv {
+		case "P-256":
+			curve = elliptic.P256()
+		case "P-384":
+			curve = elliptic.P384()
+		case "P-521":
+			curve = elliptic.P521()
+		default:
+			return nil, fmt.Errorf("unsupported curve %q", k.Crv)
+		}
+		size := (curve.Params().BitSize + 7) / 8
+		x, err1 := decodeB64URL(k.X)
+		y, err2 := decodeB64URL(k.Y)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, err
+		}
+		if len(x) != size || len(y) != size {
+			return nil, errors.New("bad EC coordinate length")
+		}
+		point := append(append([]byte{4}, x...), y...)
+		return ecdsa.ParseUncompressedPublicKey(curve, point) // checks the point is on the curve
+	case "OKP":
+		if k.Crv != "Ed25519" {
+			return nil, fmt.Errorf("unsupported curve %q", k.Crv)
+		}
+		x, err := decodeB64URL(k.X)
+		if err != nil {
+			return nil, err
+		}
+		if len(x) != ed25519.PublicKeySize {
+			return nil, errors.New("bad Ed25519 key length")
+		}
+		return ed25519.PublicKey(x), nil
+	case "oct":
+		return decodeB64URL(k.K)
+	}
+	return nil, fmt.Errorf("unsupported key type %q", k.Kty)
+}
+
+// decodeB64URL decodes base64url, without padding as RFC 7515 says, but
+// tolerating padding some servers add.
+func decodeB64URL(s string) ([]byte, error) {
+	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+}

@@ -1,0 +1,260 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	// golang-jwt/jwt: small, widely used, no global mutable state we rely
+	// on, and jwt.WithValidMethods pins the accepted algorithms before any
+	// key is looked up, which rules out algorithm confusion and "none".
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// JWTConfig configures a JWT. Algorithms and exactly one key
+// source (Key, Keys or JWKS) are required.
+type JWTConfig struct {
+	// Algorithms the tokens may be signed with, e.g. {"RS256"}: HS256,
+	// HS384, HS512, RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384,
+	// ES512 or EdDSA. A token announcing any other "alg", "none" above all,
+	// is refused. Each key serves only its own family, so an RSA public key
+	// is never taken for an HMAC secret.
+	Algorithms []string
+	// Key verifies every token, whatever its "kid": an HMAC secret
+	// ([]byte, at least 32 bytes), *rsa.PublicKey (2048 bits or more),
+	// *ecdsa.PublicKey or ed25519.PublicKey.
+	Key any
+	// Keys verify tokens by their "kid"; a token naming no kid is tried
+	// against every key that fits its algorithm.
+	Keys map[string]any
+	// JWKS fetches and refreshes the keys from the authorization server.
+	JWKS *JWKS
+	// Issuer, if set, must equal the token's "iss".
+	Issuer string
+	// Audience, if set, must be one of the token's "aud". Set it whenever
+	// the authorization server issues tokens for other APIs too.
+	Audience string
+	// Leeway tolerates clock skew when checking "exp" and "nbf".
+	Leeway time.Duration
+	// ExpiryOptional accepts tokens without an "exp" claim, which are
+	// refused by default: a token that never expires cannot be contained
+	// once leaked.
+	ExpiryOptional bool
+	// Classify tells app tokens from user tokens. Nil means DefaultClassify.
+	Classify func(claims map[string]any) Kind
+	// AllowShortHMACKey accepts HMAC secrets shorter than 32 bytes, which
+	// RFC 7518 §3.2 forbids because they can be brute-forced. Only for
+	// demos and tests whose published secret is short anyway.
+	AllowShortHMACKey bool
+	// CacheSize bounds the cache of verified tokens, which saves the
+	// signature check when a client sends the same token again. Zero means
+	// DefaultTokenCacheSize, negative disables the cache.
+	CacheSize int
+}
+
+// JWT verifies JWT access tokens (RFC 7519, RFC 9068) and turns
+// their claims into principals: "sub", "client_id"/"clientId"/"azp",
+// "scope" (space-separated) or "scp" (array), "exp". Use it with Bearer.
+// It is safe for concurrent use.
+type JWT struct {
+	parser   *jwt.Parser
+	algs     []string
+	key      any
+	keys     *keySet
+	jwks     *JWKS
+	leeway   time.Duration
+	classify func(map[string]any) Kind
+	cache    *tokenCache
+	now      func() time.Time
+}
+
+// maxCacheLifetime caps how long a verified token is served from the cache,
+// so that a key withdrawn from the JWKS stops being trusted soon even for
+// long-lived tokens.
+const maxCacheLifetime = 10 * time.Minute
+
+// NewJWT returns a verifier for cfg, or an error if cfg is incomplete or
+// unsafe.
+func NewJWT(cfg JWTConfig) (*JWT, error) {
+	return newJWT(cfg, time.Now)
+}
+
+func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
+	if len(cfg.Algorithms) == 0 {
+		return nil, errors.New("auth: JWTConfig.Algorithms is required")
+	}
+	for _, alg := range cfg.Algorithms {
+		if !supportedAlgorithm(alg) {
+			return nil, fmt.Errorf("auth: algorithm %q is not supported", alg)
+		}
+	}
+	sources := 0
+	for _, set := range []bool{cfg.Key != nil, cfg.Keys != nil, cfg.JWKS != nil} {
+		if set {
+			sources++
+		}
+	}
+	if sources != 1 {
+		return nil, errors.New("auth: JWTConfig needs exactly one of Key, Keys and JWKS")
+	}
+	v := &JWT{
+		algs:     slices.Clone(cfg.Algorithms),
+		key:      cfg.Key,
+		jwks:     cfg.JWKS,
+		leeway:   cfg.Leeway,
+		classify: cfg.Classify,
+		cache:    newTokenCache(cfg.CacheSize),
+		now:      now,
+	}
+	// Static keys must each be valid, and each algorithm needs a key, which
+	// catches an RSA key configured for HS256 at start-up.
+	var static []any
+	if cfg.Key != nil {
+		static = append(static, cfg.Key)
+	}
+	if cfg.Keys != nil {
+		v.keys = &keySet{}
+		for kid, k := range cfg.Keys {
+			v.keys.keys = append(v.keys.keys, setKey{kid: kid, key: k})
+			static = append(static, k)
+		}
+	}
+	for _, k := range static {
+		if b, hmac := k.([]byte); hmac && cfg.AllowShortHMACKey && len(b) > 0 {
+			continue
+		}
+		if err := checkKey(k); err != nil {
+			return nil, err
+		}
+	}
+	if static != nil {
+		for _, alg := range v.algs {
+			if !slices.ContainsFunc(static, func(k any) bool { return keyFits(alg, k) }) {
+				return nil, fmt.Errorf("auth: no configured key fits algorithm %s", alg)
+			}
+		}
+	}
+	opts := []jwt.ParserOption{
+		jwt.WithValidMethods(v.algs),
+		jwt.WithLeeway(cfg.Leeway),
+		jwt.WithTimeFunc(now),
+		jwt.WithIssuedAt(), // a token issued in the future (beyond leeway) is refused like nbf
+	}
+	if !cfg.ExpiryOptional {
+		opts = append(opts, jwt.WithExpirationRequired())
+	}
+	if cfg.Issuer != "" {
+		opts = append(opts, jwt.WithIssuer(cfg.Issuer))
+	}
+	if cfg.Audience != "" {
+		opts = append(opts, jwt.WithAudience(cfg.Audience))
+	}
+	v.parser = jwt.NewParser(opts...)
+	return v, nil
+}
+
+// supportedAlgorithm reports whether alg is one of the JWS algorithms a
+// verifier may accept.
+func supportedAlgorithm(alg string) bool {
+	switch alg {
+	case "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+		"ES256", "ES384", "ES512", "EdDSA":
+		return true
+	}
+	return false
+}
+
+// Verify checks token's signature and claims and returns its principal,
+// from the cache when the same token was verified before. Errors are the
+// credential errors of this package, or ErrVerifierUnavailable when the
+// JWKS could not be loaded.
+func (v *JWT) Verify(ctx context.Context, token string) (*Principal, error) {
+	if v.cache == nil {
+		return v.verify(token)
+	}
+	now := v.now()
+	if e, ok := v.cache.get(token, now); ok {
+		return e.p, nil
+	}
+	p, err := v.verify(token)
+	if err != nil {
+		return nil, err
+	}
+	expires := now.Add(maxCacheLifetime)
+	if !p.Expiry.IsZero() {
+		if end := p.Expiry.Add(v.leeway); end.Before(expires) {
+			expires = end
+		}
+	}
+	v.cache.put(cacheEntry{token: token, p: p, expires: expires.UnixNano()}, now)
+	return p, nil
+}
+
+func (v *JWT) verify(token string) (*Principal, error) {
+	claims := jwt.MapClaims{}
+	t, err := v.parser.ParseWithClaims(token, claims, v.keyFunc)
+	if err != nil {
+		return nil, v.classifyError(t, err)
+	}
+	return principalFromClaims(claims, v.classify, "Bearer")
+}
+
+// keyFunc picks the key for a parsed, not yet verified token. The
+// algorithm was checked against the allowed list before.
+func (v *JWT) keyFunc(t *jwt.Token) (any, error) {
+	if _, ok := t.Header["crit"]; ok {
+		// RFC 7515 §4.1.11: extensions we do not understand must fail.
+		return nil, ErrTokenMalformed
+	}
+	alg := t.Method.Alg()
+	kid, ok := t.Header["kid"].(string)
+	if !ok && t.Header["kid"] != nil {
+		return nil, ErrTokenMalformed
+	}
+	switch {
+	case v.key != nil:
+		if !keyFits(alg, v.key) {
+			return nil, ErrTokenAlgorithm
+		}
+		return v.key, nil
+	case v.keys != nil:
+		return v.keys.lookup(kid, alg)
+	default:
+		return v.jwks.lookup(kid, alg)
+	}
+}
+
+// classifyError maps golang-jwt's errors onto this package's.
+func (v *JWT) classifyError(t *jwt.Token, err error) error {
+	switch {
+	case errors.Is(err, ErrVerifierUnavailable):
+		return err
+	case tokenErrorIndex(err) >= 0: // from keyFunc
+		return err
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		return fmt.Errorf("%w: %w", ErrTokenMalformed, err)
+	case t == nil:
+		return fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	case t.Method == nil || !slices.Contains(v.algs, t.Method.Alg()):
+		// "alg" is missing, names no known method, or one not allowed.
+		if _, ok := t.Header["alg"].(string); !ok {
+			return fmt.Errorf("%w: %w", ErrTokenMalformed, err)
+		}
+		return fmt.Errorf("%w: %w", ErrTokenAlgorithm, err)
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		return fmt.Errorf("%w: %w", ErrTokenSignature, err)
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return fmt.Errorf("%w: %w", ErrTokenExpired, err)
+	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
+		return fmt.Errorf("%w: %w", ErrTokenNotYetValid, err)
+	case errors.Is(err, jwt.ErrTokenInvalidIssuer):
+		return fmt.Errorf("%w: %w", ErrTokenIssuer, err)
+	case errors.Is(err, jwt.ErrTokenInvalidAudience):
+		return fmt.Errorf("%w: %w", ErrTokenAudience, err)
+	case errors.Is(err, jwt.ErrTokenInvalidClaims), errors.Is(err, jwt.ErrInvalidType):
+		return fmt.Errorf("%w: %w", ErrTokenClaims, err)
+	}
+	return fmt.Errorf("%w: %w", ErrInvalidToken, err)
+}

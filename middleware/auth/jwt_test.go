@@ -1,0 +1,328 @@
+package auth
+
+import (
+	"context"
+	"crypto/elliptic"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+func TestJWTVerifierRefusals(t *testing.T) {
+	rsaKey := testRSAKey(t, 0)
+	pubDER, err := x509.MarshalPKIXPublicKey(&rsaKey.PublicKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
+	rsV, err := NewJWT(JWTConfig{Algorithms: []string{"RS256"}, Key: &rsaKey.PublicKey, Issuer: "https://issuer.test", Audience: "api", Leeway: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	rs := func(extra map[string]any) string { return sign(t, jwt.SigningMethodRS256, rsaKey, claims(extra), nil) }
+	none := sign(t, jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims(nil), nil)
+	valid := rs(nil)
+	parts := strings.Split(valid, ".")
+
+	tests := []struct {
+		name  string
+		token string
+		want  error
+	}{
+		{"valid", valid, nil},
+		{"expired by one second beyond leeway", rs(map[string]any{"exp": now.Add(-31 * time.Second).Unix()}), ErrTokenExpired},
+		{"expired within leeway", rs(map[string]any{"exp": now.Add(-20 * time.Second).Unix()}), nil},
+		{"not yet valid", rs(map[string]any{"nbf": now.Add(time.Minute).Unix()}), ErrTokenNotYetValid},
+		{"issued in the future", rs(map[string]any{"iat": now.Add(time.Hour).Unix()}), ErrTokenNotYetValid},
+		{"issued just now, clocks a little apart", rs(map[string]any{"iat": now.Add(20 * time.Second).Unix()}), nil},
+		{"alg none", none, ErrTokenAlgorithm},
+		{"HS256 signed with the RSA public key as secret", sign(t, jwt.SigningMethodHS256, pubPEM, claims(nil), nil), ErrTokenAlgorithm},
+		{"RS512 not in the pinned list", sign(t, jwt.SigningMethodRS512, rsaKey, claims(nil), nil), ErrTokenAlgorithm},
+		{"unknown alg", craft(t, `{"alg":"XX999","typ":"JWT"}`, `{"sub":"a"}`), ErrTokenAlgorithm},
+		{"missing alg", craft(t, `{"typ":"JWT"}`, `{"sub":"a"}`), ErrTokenMalformed},
+		{"signed by another key", sign(t, jwt.SigningMethodRS256, testRSAKey(t, 1), claims(nil), nil), ErrTokenSignature},
+		{"payload altered", parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"root","exp":9999999999,"iss":"https://issuer.test","aud":"api"}`)) + "." + parts[2], ErrTokenSignature},
+		{"wrong issuer", rs(map[string]any{"iss": "https://evil.test"}), ErrTokenIssuer},
+		{"wrong audience", rs(map[string]any{"aud": "other-api"}), ErrTokenAudience},
+		{"audience in a list", rs(map[string]any{"aud": []string{"other-api", "api"}}), nil},
+		{"no exp", rs(map[string]any{"exp": nil}), ErrTokenClaims},
+		{"exp of wrong type", rs(map[string]any{"exp": "tomorrow"}), ErrTokenClaims},
+		{"scope of wrong type", rs(map[string]any{"scope": 42}), ErrTokenClaims},
+		{"no subject", rs(map[string]any{"sub": nil}), ErrTokenClaims},
+		{"crit header", sign(t, jwt.SigningMethodRS256, rsaKey, claims(nil), map[string]any{"crit": []string{"exp"}}), ErrTokenMalformed},
+		{"not three segments", "abc.def", ErrTokenMalformed},
+		{"header not base64", "!!!." + parts[1] + "." + parts[2], ErrTokenMalformed},
+		{"header not JSON", base64.RawURLEncoding.EncodeToString([]byte("nope")) + "." + parts[1] + "." + parts[2], ErrTokenMalformed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := rsV.Verify(context.Background(), tt.token)
+			if tt.want == nil {
+				if err != nil || p == nil {
+					t.Fatalf("Verify: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, tt.want) || !errors.Is(err, ErrInvalidToken) {
+				t.Fatalf("error %v, want %v", err, tt.want)
+			}
+			if tokenErrors[tokenErrorIndex(err)] != tt.want {
+				t.Errorf("the most precise error is %v, want %v", tokenErrors[tokenErrorIndex(err)], tt.want)
+			}
+		})
+	}
+}
+
+// craft builds an unsigned-looking token from raw JSON segments.
+func craft(t *testing.T, header, payload string) string {
+	t.Helper()
+	e := base64.RawURLEncoding.EncodeToString
+	return e([]byte(header)) + "." + e([]byte(payload)) + "." + e([]byte("sig"))
+}
+
+func TestJWTVerifierAlgorithms(t *testing.T) {
+	rsaKey := testRSAKey(t, 0)
+	ec256, ec384, ec521 := testECKey(t, elliptic.P256()), testECKey(t, elliptic.P384()), testECKey(t, elliptic.P521())
+	ed := testEdKey(t)
+	tests := []struct {
+		method jwt.SigningMethod
+		sign   any
+		verify any
+	}{
+		{jwt.SigningMethodHS256, testSecret, testSecret},
+		{jwt.SigningMethodHS384, testSecret, testSecret},
+		{jwt.SigningMethodHS512, testSecret, testSecret},
+		{jwt.SigningMethodRS256, rsaKey, &rsaKey.PublicKey},
+		{jwt.SigningMethodRS384, rsaKey, &rsaKey.PublicKey},
+		{jwt.SigningMethodRS512, rsaKey, &rsaKey.PublicKey},
+		{jwt.SigningMethodPS256, rsaKey, &rsaKey.PublicKey},
+		{jwt.SigningMethodPS384, rsaKey, &rsaKey.PublicKey},
+		{jwt.SigningMethodPS512, rsaKey, &rsaKey.PublicKey},
+		{jwt.SigningMethodES256, ec256, &ec256.PublicKey},
+		{jwt.SigningMethodES384, ec384, &ec384.PublicKey},
+		{jwt.SigningMethodES512, ec521, &ec521.PublicKey},
+		{jwt.SigningMethodEdDSA, ed, ed.Public()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method.Alg(), func(t *testing.T) {
+			v, err := NewJWT(JWTConfig{Algorithms: []string{tt.method.Alg()}, Key: tt.verify})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := v.Verify(context.Background(), sign(t, tt.method, tt.sign, claims(nil), nil)); err != nil {
+				t.Errorf("Verify: %v", err)
+			}
+			// A key of the right family on another curve or of another family
+			// never verifies.
+			other := sign(t, jwt.SigningMethodES256, testECKey(t, elliptic.P256()), claims(nil), nil)
+			if tt.method != jwt.SigningMethodES256 {
+				if _, err := v.Verify(context.Background(), other); !errors.Is(err, ErrTokenAlgorithm) {
+					t.Errorf("ES256 token: %v", err)
+				}
+			}
+		})
+	}
+}
+
+func TestJWTVerifierKeysByKid(t *testing.T) {
+	a, b := testRSAKey(t, 0), testRSAKey(t, 1)
+	v, err := NewJWT(JWTConfig{Algorithms: []string{"RS256", "HS256"}, Keys: map[string]any{
+		"a": &a.PublicKey, "b": &b.PublicKey, "h": testSecret,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		token string
+		want  error
+	}{
+		{"kid a", sign(t, jwt.SigningMethodRS256, a, claims(nil), map[string]any{"kid": "a"}), nil},
+		{"kid b", sign(t, jwt.SigningMethodRS256, b, claims(nil), map[string]any{"kid": "b"}), nil},
+		{"no kid tries every fitting key", sign(t, jwt.SigningMethodRS256, b, claims(nil), nil), nil},
+		{"kid of another key", sign(t, jwt.SigningMethodRS256, b, claims(nil), map[string]any{"kid": "a"}), ErrTokenSignature},
+		{"unknown kid", sign(t, jwt.SigningMethodRS256, a, claims(nil), map[string]any{"kid": "zz"}), ErrTokenUnknownKey},
+		{"kid not a string", sign(t, jwt.SigningMethodRS256, a, claims(nil), map[string]any{"kid": 7}), ErrTokenMalformed},
+		{"HS256 naming an RSA key's kid", sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), map[string]any{"kid": "a"}), ErrTokenAlgorithm},
+		{"HS256 with its secret's kid", sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), map[string]any{"kid": "h"}), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := v.Verify(context.Background(), tt.token)
+			if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
+				t.Errorf("error %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestJWTVerifierPrincipal(t *testing.T) {
+	v := hsVerifier(t, nil)
+	exp := time.Now().Add(time.Hour).Truncate(time.Second)
+	tests := []struct {
+		name     string
+		claims   map[string]any
+		kind     Kind
+		subject  string
+		clientID string
+		scopes   []string
+	}{
+		{"user", map[string]any{"exp": exp.Unix()}, KindUser, "alice", "", []string{"cloud:read", "cloud:write"}},
+		{"user with azp stays a user", map[string]any{"azp": "web"}, KindUser, "alice", "web", []string{"cloud:read", "cloud:write"}},
+		{"app by client_id", map[string]any{"sub": "svc", "client_id": "svc"}, KindApp, "svc", "svc", []string{"cloud:read", "cloud:write"}},
+		{"app by clientId, without sub", map[string]any{"sub": nil, "clientId": "kc"}, KindApp, "kc", "kc", []string{"cloud:read", "cloud:write"}},
+		{"app by Auth0 gty", map[string]any{"sub": "x@clients", "gty": "client-credentials", "azp": "x"}, KindApp, "x@clients", "x", []string{"cloud:read", "cloud:write"}},
+		{"scp array", map[string]any{"scope": nil, "scp": []string{"a", "b"}}, KindUser, "alice", "", []string{"a", "b"}},
+		{"scp string", map[string]any{"scope": nil, "scp": "a b"}, KindUser, "alice", "", []string{"a", "b"}},
+		{"no scopes", map[string]any{"scope": nil}, KindUser, "alice", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(tt.claims), nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Kind != tt.kind || p.Subject != tt.subject || p.ClientID != tt.clientID ||
+				strings.Join(p.Scopes, " ") != strings.Join(tt.scopes, " ") || p.Scheme != "Bearer" || p.Claims["iss"] != "https://issuer.test" {
+				t.Errorf("principal %+v", p)
+			}
+			if _, ok := tt.claims["exp"]; ok && !p.Expiry.Equal(exp) {
+				t.Errorf("expiry %v, want %v", p.Expiry, exp)
+			}
+		})
+	}
+}
+
+func TestJWTVerifierClassify(t *testing.T) {
+	// An RFC 9068 server puts client_id in user tokens too: app tokens are
+	// those whose subject is the client.
+	v := hsVerifier(t, func(c *JWTConfig) {
+		c.Classify = func(claims map[string]any) Kind {
+			if claims["sub"] == claims["client_id"] {
+				return KindApp
+			}
+			return KindUser
+		}
+	})
+	p, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"client_id": "web"}), nil))
+	if err != nil || p.Kind != KindUser || p.Key() != "user:alice" {
+		t.Errorf("%+v, %v", p, err)
+	}
+}
+
+func TestJWTVerifierExpiryOptional(t *testing.T) {
+	v := hsVerifier(t, func(c *JWTConfig) { c.ExpiryOptional = true })
+	p, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"exp": nil}), nil))
+	if err != nil || !p.Expiry.IsZero() {
+		t.Errorf("%+v, %v", p, err)
+	}
+}
+
+func TestJWTVerifierCache(t *testing.T) {
+	clock := time.Now()
+	v, err := newJWT(JWTConfig{Algorithms: []string{"HS256"}, Key: testSecret, Leeway: 5 * time.Second}, func() time.Time { return clock })
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"exp": clock.Add(time.Minute).Unix()}), nil)
+	p1, err1 := v.Verify(context.Background(), tok)
+	p2, err2 := v.Verify(context.Background(), tok)
+	if err1 != nil || err2 != nil || p1 != p2 {
+		t.Fatalf("the second verification is not served from the cache: %p %p %v %v", p1, p2, err1, err2)
+	}
+	if v.cache.len() != 1 {
+		t.Errorf("cache holds %d entries", v.cache.len())
+	}
+	clock = clock.Add(time.Minute + 4*time.Second) // within leeway
+	if _, err := v.Verify(context.Background(), tok); err != nil {
+		t.Errorf("within leeway: %v", err)
+	}
+	clock = clock.Add(2 * time.Second) // one second beyond leeway
+	if _, err := v.Verify(context.Background(), tok); !errors.Is(err, ErrTokenExpired) {
+		t.Errorf("a cached token outlived its expiry: %v", err)
+	}
+	bad := tok[:len(tok)-2] + "xx"
+	for range 2 {
+		if _, err := v.Verify(context.Background(), bad); !errors.Is(err, ErrTokenSignature) {
+			t.Errorf("altered token: %v", err)
+		}
+	}
+}
+
+func TestNewJWTConfigErrors(t *testing.T) {
+	rsaKey := testRSAKey(t, 0)
+	tests := []struct {
+		name string
+		cfg  JWTConfig
+	}{
+		{"no algorithms", JWTConfig{Key: testSecret}},
+		{"none algorithm", JWTConfig{Algorithms: []string{"none"}, Key: testSecret}},
+		{"unknown algorithm", JWTConfig{Algorithms: []string{"HS1"}, Key: testSecret}},
+		{"no key", JWTConfig{Algorithms: []string{"HS256"}}},
+		{"two key sources", JWTConfig{Algorithms: []string{"HS256"}, Key: testSecret, Keys: map[string]any{"a": testSecret}}},
+		{"short secret", JWTConfig{Algorithms: []string{"HS256"}, Key: []byte("short")}},
+		{"empty secret even when short ones are allowed", JWTConfig{Algorithms: []string{"HS256"}, Key: []byte{}, AllowShortHMACKey: true}},
+		{"string secret", JWTConfig{Algorithms: []string{"HS256"}, Key: string(testSecret)}},
+		{"private key", JWTConfig{Algorithms: []string{"RS256"}, Key: rsaKey}},
+		{"RSA key for HS256", JWTConfig{Algorithms: []string{"HS256"}, Key: &rsaKey.PublicKey}},
+		{"algorithm without a key", JWTConfig{Algorithms: []string{"RS256", "ES256"}, Key: &rsaKey.PublicKey}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := NewJWT(tt.cfg); err == nil {
+				t.Error("no error")
+			}
+		})
+	}
+}
+
+func TestAllowShortHMACKeyVerifiesTokens(t *testing.T) {
+	secret := []byte("chiguard-demo-secret")
+	v, err := NewJWT(JWTConfig{Algorithms: []string{"HS256"}, Key: secret, AllowShortHMACKey: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, secret, claims(nil), nil))
+	if err != nil || p.Subject == "" {
+		t.Fatalf("Verify = %+v, %v", p, err)
+	}
+	if _, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), nil)); err == nil {
+		t.Fatal("a token signed with another secret was accepted")
+	}
+}
+
+// FuzzJWTVerifier: arbitrary tokens never panic and always yield a
+// credential error (or, for the seed's valid token, a principal).
+func FuzzJWTVerifier(f *testing.F) {
+	valid := sign(f, jwt.SigningMethodHS256, testSecret, claims(nil), nil)
+	parts := strings.Split(valid, ".")
+	e := base64.RawURLEncoding.EncodeToString
+	for _, s := range []string{valid, valid + "A", "", ".", "..", "a.b.c", parts[0] + ".." + parts[2],
+		e([]byte(`{"alg":"none"}`)) + "." + parts[1] + ".",
+		e([]byte(`{"alg":"HS256","kid":{}}`)) + "." + parts[1] + "." + parts[2],
+		e([]byte(`{"alg":"HS256","crit":["x"]}`)) + "." + parts[1] + "." + parts[2],
+		parts[0] + "." + e([]byte(`{"exp":1e400}`)) + "." + parts[2],
+		parts[0] + "." + e([]byte(`{"exp":[],"scope":{}}`)) + "." + parts[2]} {
+		f.Add(s)
+	}
+	v := hsVerifier(f, func(c *JWTConfig) { c.CacheSize = -1 })
+	f.Fuzz(func(t *testing.T, token string) {
+		p, err := v.Verify(context.Background(), token)
+		if err == nil {
+			if p == nil || p.Subject == "" {
+				t.Fatalf("principal %+v for %q", p, token)
+			}
+			return
+		}
+		if tokenErrorIndex(err) < 0 {
+			t.Fatalf("%q: %v is not a credential error", token, err)
+		}
+	})
+}

@@ -1,0 +1,206 @@
+package auth
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Kind tells whether a principal is a person or an application.
+type Kind int
+
+const (
+	// KindUser is a person, authenticated through a user token.
+	KindUser Kind = iota + 1
+	// KindApp is an application acting on its own behalf (client credentials,
+	// API keys).
+	KindApp
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindUser:
+		return "user"
+	case KindApp:
+		return "app"
+	}
+	return "unknown"
+}
+
+// Principal is the authenticated caller of a request.
+type Principal struct {
+	// Subject identifies the caller: a user's "sub", an app's client id.
+	Subject string
+	// ClientID is the OAuth client the credentials were issued to, if any.
+	ClientID string
+	Kind     Kind
+	// Scopes granted to the credentials.
+	Scopes []string
+	// Expiry of the credentials; zero if they do not expire.
+	Expiry time.Time
+	// Scheme is the Authorization scheme used, e.g. "Bearer" or "ApiKey".
+	Scheme string
+	// Claims holds the raw token claims or introspection response, if any.
+	// Treat it as read-only: it may be shared between requests.
+	Claims map[string]any
+
+	key string // Key, computed once by Seal
+}
+
+// HasScope reports whether the principal was granted scope.
+func (p *Principal) HasScope(scope string) bool {
+	return p != nil && slices.Contains(p.Scopes, scope)
+}
+
+// Key returns a stable identifier for keying limits and logs: "app:" or
+// "user:" followed by the client id or subject.
+func (p *Principal) Key() string {
+	if p.key != "" {
+		return p.key
+	}
+	return p.makeKey()
+}
+
+// Seal computes the principal's Key once, so a principal shared between
+// requests (from a token cache) costs no allocation per request. Call it
+// before sharing p; do not modify p afterwards.
+func (p *Principal) Seal() *Principal {
+	p.key = p.makeKey()
+	return p
+}
+
+func (p *Principal) makeKey() string {
+	if p.Kind == KindApp {
+		id := p.ClientID
+		if id == "" {
+			id = p.Subject
+		}
+		return "app:" + id
+	}
+	return "user:" + p.Subject
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns a copy of ctx carrying p. Authenticate calls it; tests
+// and custom authenticators may too.
+func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the principal Authenticate stored in ctx.
+func PrincipalFrom(ctx context.Context) (*Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(*Principal)
+	return p, ok && p != nil
+}
+
+// DefaultClassify is the rule the JWT verifier uses, unless configured
+// otherwise, to tell app tokens from user tokens: a token is an app's when
+// it carries a "client_id" (RFC 8693, Keycloak) or "clientId" (older
+// Keycloak) claim, or "gty": "client-credentials" (Auth0). "azp" alone does
+// not make an app: OpenID providers put it in user tokens too, so it only
+// names the client. Providers that put client_id in every access token (RFC
+// 9068) need their own rule, e.g. comparing "sub" with "client_id".
+func DefaultClassify(claims map[string]any) Kind {
+	if s, _ := claims["gty"].(string); s == "client-credentials" {
+		return KindApp
+	}
+	for _, name := range [...]string{"client_id", "clientId"} {
+		if s, _ := claims[name].(string); s != "" {
+			return KindApp
+		}
+	}
+	return KindUser
+}
+
+// principalFromClaims builds the principal of a verified token or
+// introspection response. It fails with ErrTokenClaims when a claim has the
+// wrong type, or when nothing identifies the caller.
+func principalFromClaims(claims map[string]any, classify func(map[string]any) Kind, scheme string) (*Principal, error) {
+	if classify == nil {
+		classify = DefaultClassify
+	}
+	p := &Principal{Kind: classify(claims), Scheme: scheme, Claims: claims}
+	var ok bool
+	if p.Subject, ok = stringClaim(claims, "sub"); !ok {
+		return nil, ErrTokenClaims
+	}
+	for _, name := range [...]string{"client_id", "clientId", "azp"} {
+		if p.ClientID, ok = stringClaim(claims, name); !ok {
+			return nil, ErrTokenClaims
+		}
+		if p.ClientID != "" {
+			break
+		}
+	}
+	if p.Kind == KindApp && p.Subject == "" {
+		p.Subject = p.ClientID
+	}
+	if p.Subject == "" {
+		return nil, ErrTokenClaims
+	}
+	switch s := claims["scope"].(type) {
+	case nil:
+	case string:
+		p.Scopes = strings.Fields(s)
+	default:
+		return nil, ErrTokenClaims
+	}
+	if p.Scopes == nil {
+		switch s := claims["scp"].(type) {
+		case nil:
+		case string:
+			p.Scopes = strings.Fields(s)
+		case []any:
+			p.Scopes = make([]string, 0, len(s))
+			for _, v := range s {
+				str, ok := v.(string)
+				if !ok {
+					return nil, ErrTokenClaims
+				}
+				p.Scopes = append(p.Scopes, str)
+			}
+		default:
+			return nil, ErrTokenClaims
+		}
+	}
+	switch exp := claims["exp"].(type) {
+	case nil:
+	case float64:
+		if exp != 0 { // 0 is no expiry, as golang-jwt reads it
+			p.Expiry = unixTime(exp)
+		}
+	case json.Number:
+		f, err := exp.Float64()
+		if err != nil {
+			return nil, ErrTokenClaims
+		}
+		p.Expiry = unixTime(f)
+	default:
+		return nil, ErrTokenClaims
+	}
+	return p.Seal(), nil
+}
+
+// stringClaim returns a string claim; ok is false if it has another type.
+func stringClaim(claims map[string]any, name string) (string, bool) {
+	switch v := claims[name].(type) {
+	case nil:
+		return "", true
+	case string:
+		return v, true
+	}
+	return "", false
+}
+
+// unixTime converts a NumericDate, clamped to years 0..9999 so absurd
+// values neither overflow nor wrap around.
+func unixTime(sec float64) time.Time {
+	const lo, hi = -62135596800, 253402300799
+	sec = math.Max(lo, math.Min(hi, sec))
+	whole, frac := math.Modf(sec)
+	return time.Unix(int64(whole), int64(frac*1e9))
+}

@@ -1,0 +1,254 @@
+package bind
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/go-playground/validator/v10"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// DefaultMaxBodyBytes is the body size JSONDecoder accepts unless told
+// otherwise: 1 MiB.
+const DefaultMaxBodyBytes = 1 << 20
+
+// JSONDecoder reads a JSON request body into a Go value and validates it,
+// answering every way the body can be wrong with one problem:
+//
+//   - 415 when Content-Type is not JSON (application/json or any
+//     application/*+json, UTF-8 if a charset is given) or the body has a
+//     Content-Encoding, with an Accept header saying what is accepted;
+//   - 413 when the body is larger than MaxBytes, whatever Content-Length
+//     says;
+//   - 400 for an empty body; for a syntax error or data after the JSON
+//     value, saying where (byte offset, line and column); and for field
+//     errors, all listed in the problem's "errors" with the JSON Pointer of
+//     each field: a value of the wrong type, a member the target does not
+//     have (unless AllowUnknownFields), and a failed `validate` struct tag,
+//     such as a missing required field; at most 100 are listed.
+//
+// Constraints are declared with go-playground/validator/v10 struct tags:
+// they sit next to the json tags they constrain, are the ecosystem's common
+// vocabulary (required, min, max, oneof, email...), and every failure names
+// its field, which maps onto a JSON Pointer. For what tags cannot say
+// (rules across fields, lookups), the target may also have a Validate()
+// error method, called once the tags pass; a *problem.Problem it returns
+// is sent as is, any other error becomes a 400 whose detail is its text.
+//
+// The zero value is ready to use; set fields before first use. A
+// JSONDecoder is safe for concurrent use.
+type JSONDecoder struct {
+	// MaxBytes bounds the body; zero means DefaultMaxBodyBytes.
+	MaxBytes int64
+	// AllowUnknownFields accepts object members the target struct does not
+	// have. By default they are field errors, so typos do not go unseen.
+	AllowUnknownFields bool
+	// Validator checks the `validate` struct tags. Nil means a shared
+	// validator.New(validator.WithRequiredStructEnabled()).
+	Validator *validator.Validate
+}
+
+// DecodeJSON decodes the request body into v, a non-nil pointer, with the
+// zero JSONDecoder's settings: 1 MiB, unknown fields refused, `validate`
+// tags checked. The error, if any, is a *problem.Problem: return it from a
+// problem.HandlerFunc or write it with problem.Write.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	var d JSONDecoder
+	return d.Decode(w, r, v)
+}
+
+var defaultValidator = sync.OnceValue(func() *validator.Validate {
+	return validator.New(validator.WithRequiredStructEnabled())
+})
+
+// Validatable is implemented by decoding targets with rules their struct
+// tags cannot express.
+type Validatable interface {
+	Validate() error
+}
+
+var (
+	errUnsupportedJSON = problem.UnsupportedMediaType("The request body must be JSON, sent with Content-Type: application/json.").
+				WithHeader("Accept", "application/json").With("acceptable", []string{"application/json"})
+	errEncodedJSON = problem.UnsupportedMediaType("The request body must not have a Content-Encoding.").
+			WithHeader("Accept-Encoding", "identity")
+	errEmptyBody = problem.BadRequest("The request body is empty: send a JSON value.")
+)
+
+// Decode decodes the request body into v, a non-nil pointer. The error, if
+// any, is a *problem.Problem (see JSONDecoder for which).
+func (d *JSONDecoder) Decode(w http.ResponseWriter, r *http.Request, v any) error {
+	limit := d.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && r.ContentLength == 0 {
+		return errEmptyBody
+	}
+	if !isJSONContentType(ct) {
+		return errUnsupportedJSON
+	}
+	if ce := r.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		return errEncodedJSON
+	}
+	if r.ContentLength > limit {
+		return tooLarge(limit)
+	}
+	data, err := readBody(w, r, limit)
+	if err != nil {
+		return err
+	}
+	return d.decode(data, v)
+}
+
+// decode does the work of Decode once the body is read.
+func (d *JSONDecoder) decode(data []byte, v any) error {
+	if len(bytes.TrimLeft(data, " \t\r\n")) == 0 {
+		return errEmptyBody
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if !d.AllowUnknownFields {
+		dec.DisallowUnknownFields()
+	}
+	err := dec.Decode(v)
+	var syn *json.SyntaxError
+	var inv *json.InvalidUnmarshalError
+	switch {
+	case errors.As(err, &syn):
+		return syntaxProblem(data, syn.Offset, syn.Error())
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return syntaxProblem(data, int64(len(data))+1, "unexpected end of JSON input")
+	case errors.As(err, &inv):
+		return problem.InternalServerError("").WithCause(err)
+	}
+	if off := dec.InputOffset(); err == nil || isFieldError(err) {
+		if i := skipJSONSpace(data, off); i < len(data) {
+			return syntaxProblem(data, int64(i)+1, "unexpected data after the JSON value")
+		}
+	}
+	if err != nil {
+		return fieldProblem(data, v, err, !d.AllowUnknownFields)
+	}
+	return d.validate(v)
+}
+
+func (d *JSONDecoder) validate(v any) error {
+	vd := d.Validator
+	if vd == nil {
+		vd = defaultValidator()
+	}
+	if errs := validateTags(vd, v); len(errs) > 0 {
+		return invalidBody(errs)
+	}
+	if val, ok := v.(Validatable); ok {
+		if err := val.Validate(); err != nil {
+			if p, ok := errors.AsType[*problem.Problem](err); ok && p != nil {
+				return p
+			}
+			return problem.BadRequest(err.Error())
+		}
+	}
+	return nil
+}
+
+// isJSONContentType accepts application/json and application/*+json, with
+// no charset or UTF-8 (RFC 8259 §8.1).
+func isJSONContentType(ct string) bool {
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return false
+	}
+	if mt != "application/json" && !(strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+		return false
+	}
+	cs, ok := params["charset"]
+	return !ok || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8")
+}
+
+func tooLarge(limit int64) *problem.Problem {
+	return problem.ContentTooLarge("The request body is larger than " + strconv.FormatInt(limit, 10) + " bytes.")
+}
+
+// readBody reads at most limit bytes of the body; more is a 413 even when
+// Content-Length claimed less. MaxBytesReader also tells net/http to close
+// the connection rather than read the rest.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	var buf bytes.Buffer
+	if r.ContentLength > 0 {
+		buf.Grow(int(r.ContentLength) + 1)
+	}
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		return nil, tooLarge(limit)
+	case err != nil:
+		return nil, problem.BadRequest("The request body could not be read.").WithCause(err)
+	}
+	return buf.Bytes(), nil
+}
+
+func skipJSONSpace(data []byte, i int64) int {
+	for i < int64(len(data)) {
+		switch data[i] {
+		case ' ', '\t', '\r', '\n':
+			i++
+		default:
+			return int(i)
+		}
+	}
+	return len(data)
+}
+
+// syntaxProblem is the 400 for a body that is not JSON. offset is the
+// 1-based position of the offending byte, as json.SyntaxError's Offset
+// counts it; len(data)+1 when the body ends too soon.
+func syntaxProblem(data []byte, offset int64, msg string) *problem.Problem {
+	line, col := position(data, offset)
+	msg = strings.TrimPrefix(msg, "json: ")
+	return problem.BadRequest("The request body is not valid JSON: "+msg+
+		", at line "+strconv.Itoa(line)+", column "+strconv.Itoa(col)+
+		" (byte "+strconv.FormatInt(offset, 10)+").").
+		With("line", line).With("column", col).With("offset", offset)
+}
+
+// position returns the 1-based line and column (in characters) of the
+// offset-th byte of data; past the end, the place right after it.
+func position(data []byte, offset int64) (line, col int) {
+	offset = max(1, min(offset, int64(len(data))+1))
+	before := data[:offset-1]
+	line = 1 + bytes.Count(before, []byte{'\n'})
+	lineStart := bytes.LastIndexByte(before, '\n') + 1
+	return line, 1 + utf8.RuneCount(before[lineStart:])
+}
+
+// invalidBody is the 400 listing field errors; when all of them are
+// missing required fields it says so in the error-codes page's words.
+func invalidBody(errs []problem.FieldError) *problem.Problem {
+	detail := "A required field is missing in the body."
+	for _, e := range errs {
+		if e.Detail != detailRequired {
+			detail = "The request body has invalid fields."
+			break
+		}
+	}
+	if len(errs) >= maxFieldErrors {
+		detail = "The request body has invalid fields; the first " + strconv.Itoa(maxFieldErrors) + " are listed."
+	}
+	return problem.BadRequest(detail).WithErrors(errs...)
+}
+
+const detailRequired = "is required"

@@ -1,0 +1,357 @@
+package bind
+
+import (
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chiguard/chiguard/internal/testkit"
+	"github.com/chiguard/chiguard/problem"
+)
+
+type semCloud struct {
+	Name  string            `json:"name" validate:"required,min=1,max=256"`
+	Size  int8              `json:"size,omitempty" validate:"gte=0"`
+	Tags  []string          `json:"tags,omitempty" validate:"max=3,dive,min=2"`
+	Owner *semOwner         `json:"owner,omitempty"`
+	Items []semItem         `json:"items,omitempty" validate:"dive"`
+	Meta  map[string]int    `json:"meta,omitempty"`
+	Sizes map[int]string    `json:"sizes,omitempty"`
+	At    time.Time         `json:"at,omitzero"`
+	Raw   map[string]any    `json:"raw,omitempty"`
+	Blob  []byte            `json:"blob,omitempty"`
+	Quote int               `json:"quote,omitempty,string"`
+	Extra map[string]string `json:"-"`
+	semBase
+}
+
+type semBase struct {
+	ID int `json:"id,omitempty"`
+}
+
+type semOwner struct {
+	Email string `json:"email" validate:"required,email"`
+}
+
+type semItem struct {
+	Kind  string  `json:"kind" validate:"oneof=a b"`
+	Price float32 `json:"price"`
+}
+
+// semDecode decodes body into a semCloud through DecodeJSON.
+func semDecode(t *testing.T, d *JSONDecoder, contentType, body string) (*semCloud, *httptest.ResponseRecorder) {
+	t.Helper()
+	r := testkit.Request("POST", "/cloud", body)
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	var v semCloud
+	var err error
+	if d == nil {
+		err = DecodeJSON(httptest.NewRecorder(), r, &v)
+	} else {
+		err = d.Decode(httptest.NewRecorder(), r, &v)
+	}
+	rec := httptest.NewRecorder()
+	if err != nil {
+		var p *problem.Problem
+		if !errors.As(err, &p) {
+			t.Fatalf("error %v is not a problem", err)
+		}
+		problem.Write(rec, r, p)
+	}
+	return &v, rec
+}
+
+func TestDecodeJSONAcceptsValidBody(t *testing.T) {
+	for _, ct := range []string{"application/json", "application/json; charset=UTF-8", "application/merge-patch+json", "APPLICATION/JSON"} {
+		v, rec := semDecode(t, nil, ct, `{"name":"n","size":3,"id":9,"quote":"12","owner":{"email":"a@b.c"},"at":"2024-05-01T00:00:00Z"}`)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s: status %d: %s", ct, rec.Code, rec.Body)
+		}
+		if v.Name != "n" || v.Size != 3 || v.ID != 9 || v.Quote != 12 || v.Owner.Email != "a@b.c" || v.At.IsZero() {
+			t.Fatalf("decoded %+v", v)
+		}
+	}
+}
+
+func TestDecodeJSONUnsupportedMediaType(t *testing.T) {
+	for _, ct := range []string{"", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", "application/jsonx", "garbage/"} {
+		t.Run(ct, func(t *testing.T) {
+			_, rec := semDecode(t, nil, ct, `{"name":"n"}`)
+			p := testkit.Problem(t, rec, http.StatusUnsupportedMediaType)
+			if rec.Header().Get("Accept") != "application/json" {
+				t.Errorf("Accept = %q", rec.Header().Get("Accept"))
+			}
+			if !reflect.DeepEqual(p["acceptable"], []any{"application/json"}) {
+				t.Errorf("acceptable = %v", p["acceptable"])
+			}
+		})
+	}
+	r := testkit.Request("POST", "/", `{"name":"n"}`, "Content-Type: application/json", "Content-Encoding: gzip")
+	var v semCloud
+	if p := problemOf(DecodeJSON(httptest.NewRecorder(), r, &v)); p == nil || p.Status != 415 {
+		t.Fatalf("Content-Encoding: gzip gave %v", p)
+	}
+}
+
+func problemOf(err error) *problem.Problem {
+	p, _ := errors.AsType[*problem.Problem](err)
+	return p
+}
+
+func TestDecodeJSONTooLarge(t *testing.T) {
+	d := &JSONDecoder{MaxBytes: 64}
+	big := `{"name":"` + strings.Repeat("x", 100) + `"}`
+	tests := []struct {
+		name          string
+		contentLength int64
+	}{
+		{"honest Content-Length", int64(len(big))},
+		{"lying Content-Length", 10},
+		{"unknown length", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := testkit.Request("POST", "/", big, "Content-Type: application/json")
+			r.ContentLength = tt.contentLength
+			var v semCloud
+			rec := httptest.NewRecorder()
+			problem.Write(rec, r, problemOf(d.Decode(httptest.NewRecorder(), r, &v)))
+			testkit.Problem(t, rec, http.StatusRequestEntityTooLarge)
+		})
+	}
+	// The default limit is 1 MiB.
+	huge := `{"name":"` + strings.Repeat("x", 1<<20) + `"}`
+	_, rec := semDecode(t, nil, "application/json", huge)
+	testkit.Problem(t, rec, http.StatusRequestEntityTooLarge)
+}
+
+func TestDecodeJSONEmptyBody(t *testing.T) {
+	for _, tt := range []struct{ ct, body string }{{"application/json", ""}, {"application/json", " \n\t"}, {"", ""}} {
+		_, rec := semDecode(t, nil, tt.ct, tt.body)
+		p := testkit.Problem(t, rec, http.StatusBadRequest)
+		if !strings.Contains(p["detail"].(string), "empty") {
+			t.Errorf("detail = %v", p["detail"])
+		}
+	}
+}
+
+func TestDecodeJSONSyntaxErrorsSayWhere(t *testing.T) {
+	tests := []struct {
+		name, body         string
+		line, column, byte int
+	}{
+		{"bad token", `{"name": x}`, 1, 10, 10},
+		{"second line", "{\n  \"name\": \"n\",\n  oops\n}", 3, 3, 20},
+		{"truncated", `{"name": "n"`, 1, 13, 13},
+		{"trailing garbage", `{"name":"n"} trailing`, 1, 14, 14},
+		{"second value", `{"name":"n"}{"name":"m"}`, 1, 13, 13},
+		{"column counts characters", `{"name":"éé" x`, 1, 14, 16},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, rec := semDecode(t, nil, "application/json", tt.body)
+			p := testkit.Problem(t, rec, http.StatusBadRequest)
+			if p["line"] != float64(tt.line) || p["column"] != float64(tt.column) || p["offset"] != float64(tt.byte) {
+				t.Errorf("line %v column %v offset %v, want %d %d %d; %v", p["line"], p["column"], p["offset"],
+					tt.line, tt.column, tt.byte, p["detail"])
+			}
+			if d := p["detail"].(string); !strings.Contains(d, "not valid JSON") || strings.Contains(d, "json:") {
+				t.Errorf("detail = %q", d)
+			}
+		})
+	}
+}
+
+func TestDecodeJSONListsEveryFieldError(t *testing.T) {
+	tests := []struct {
+		name, body string
+		want       map[string]string
+		detail     string
+	}{
+		{"missing required field", `{}`, map[string]string{"#/name": "is required"}, "A required field is missing in the body."},
+		{"null body", `null`, map[string]string{"#/name": "is required"}, "A required field is missing in the body."},
+		{"empty required string", `{"name":""}`, map[string]string{"#/name": "is required"}, ""},
+		{"too long", `{"name":"` + strings.Repeat("é", 257) + `"}`, map[string]string{"#/name": "must have at most 256 characters"}, "The request body has invalid fields."},
+		{"type mismatches, all of them", `{"name":1,"size":"big","tags":[1,"ok",true],"owner":[]}`, map[string]string{
+			"#/name": "must be a string", "#/size": "must be an integer", "#/tags/0": "must be a string",
+			"#/tags/2": "must be a string", "#/owner": "must be an object"}, "The request body has invalid fields."},
+		{"out of range", `{"name":"n","size":300}`, map[string]string{"#/size": "must be an integer from -128 to 127"}, ""},
+		{"fraction for an integer", `{"name":"n","size":1.5}`, map[string]string{"#/size": "must be an integer"}, ""},
+		{"unknown fields", `{"name":"n","nmae":"x","owner":{"email":"a@b.c","mail":1}}`, map[string]string{
+			"#/nmae": "is not a known field", "#/owner/mail": "is not a known field"}, ""},
+		{"ignored field is unknown", `{"name":"n","Extra":{}}`, map[string]string{"#/Extra": "is not a known field"}, ""},
+		{"nested validation", `{"name":"n","owner":{"email":"nope"},"items":[{"kind":"a"},{"kind":"c"}],"tags":["x"]}`, map[string]string{
+			"#/owner/email": "must be an email address", "#/items/1/kind": "must be one of: a, b",
+			"#/tags/0": "must have at least 2 characters"}, ""},
+		{"map values and keys", `{"name":"n","meta":{"a/b":"x"},"sizes":{"x":"y"}}`, map[string]string{
+			"#/meta/a~1b": "must be an integer", "#/sizes/x": "is a key that must be an integer"}, ""},
+		{"bad time", `{"name":"n","at":"yesterday"}`, map[string]string{"#/at": "must be a date and time in RFC 3339 format"}, ""},
+		{"bad base64", `{"name":"n","blob":"***"}`, map[string]string{"#/blob": "must be a base64 string"}, ""},
+		{"string option", `{"name":"n","quote":"x"}`, map[string]string{"#/quote": "must be an integer"}, ""},
+		{"embedded field", `{"name":"n","id":"x"}`, map[string]string{"#/id": "must be an integer"}, ""},
+		{"root is not an object", `[1,2]`, map[string]string{"#": "must be an object"}, ""},
+		{"float range", `{"name":"n","items":[{"kind":"a","price":1e300}]}`, map[string]string{"#/items/0/price": "must be a number within the range of a 32-bit float"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, rec := semDecode(t, nil, "application/json", tt.body)
+			p := testkit.Problem(t, rec, http.StatusBadRequest)
+			if got := testkit.FieldErrors(t, p); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("errors = %v, want %v", got, tt.want)
+			}
+			if tt.detail != "" && p["detail"] != tt.detail {
+				t.Errorf("detail = %v, want %q", p["detail"], tt.detail)
+			}
+		})
+	}
+}
+
+func TestDecodeJSONAllowUnknownFields(t *testing.T) {
+	v, rec := semDecode(t, &JSONDecoder{AllowUnknownFields: true}, "application/json", `{"name":"n","nmae":"x"}`)
+	if rec.Code != http.StatusOK || v.Name != "n" {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	// Type errors are still reported next to unknown members.
+	_, rec = semDecode(t, &JSONDecoder{AllowUnknownFields: true}, "application/json", `{"name":2,"nmae":"x"}`)
+	if got := testkit.FieldErrors(t, testkit.Problem(t, rec, 400)); !reflect.DeepEqual(got, map[string]string{"#/name": "must be a string"}) {
+		t.Fatalf("errors = %v", got)
+	}
+}
+
+type semRange struct {
+	From int `json:"from"`
+	To   int `json:"to"`
+}
+
+func (r *semRange) Validate() error {
+	if r.To < r.From {
+		return problem.BadRequest("The range is empty.").WithErrors(problem.BodyError("must not be less than from", "to"))
+	}
+	if r.From < 0 {
+		return errors.New("from must not be negative")
+	}
+	return nil
+}
+
+func TestDecodeJSONValidateMethod(t *testing.T) {
+	for _, tt := range []struct {
+		body, detail string
+		status       int
+	}{
+		{`{"from":1,"to":2}`, "", 0},
+		{`{"from":3,"to":2}`, "The range is empty.", 400},
+		{`{"from":-1,"to":2}`, "from must not be negative", 400},
+	} {
+		r := testkit.Request("POST", "/", tt.body, "Content-Type: application/json")
+		var v semRange
+		p := problemOf(DecodeJSON(httptest.NewRecorder(), r, &v))
+		if tt.status == 0 {
+			if p != nil {
+				t.Errorf("%s: %v", tt.body, p)
+			}
+			continue
+		}
+		if p == nil || p.Status != tt.status || p.Detail != tt.detail {
+			t.Errorf("%s: got %v", tt.body, p)
+		}
+	}
+}
+
+func TestDecodeJSONNonPointerIsAServerError(t *testing.T) {
+	r := testkit.Request("POST", "/", `{}`, "Content-Type: application/json")
+	p := problemOf(DecodeJSON(httptest.NewRecorder(), r, semCloud{}))
+	if p == nil || p.Status != 500 || p.Cause() == nil {
+		t.Fatalf("got %v", p)
+	}
+}
+
+type semFailingReader struct{}
+
+func (semFailingReader) Read([]byte) (int, error) { return 0, io.ErrClosedPipe }
+
+func TestDecodeJSONReadError(t *testing.T) {
+	r := httptest.NewRequest("POST", "/", semFailingReader{})
+	r.Header.Set("Content-Type", "application/json")
+	var v semCloud
+	p := problemOf(DecodeJSON(httptest.NewRecorder(), r, &v))
+	if p == nil || p.Status != 400 || !errors.Is(p.Cause(), io.ErrClosedPipe) {
+		t.Fatalf("got %v", p)
+	}
+}
+
+// FuzzDecodeJSON checks that any body gets a clean answer: nil only for
+// a single valid JSON value that fits, otherwise a 400, 413 or 415 problem
+// whose field errors are well-formed JSON Pointers; never a panic or a 500.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{
+		`{"name":"n"}`, `{}`, `null`, `[1,2]`, `{"name":1,"tags":[1,2],"owner":{"x":1}}`,
+		`{"name":"n"} x`, `{"name":`, "", `{"meta":{"a":"b"},"sizes":{"1":"x","y":"z"}}`,
+		`{"at":"nope","blob":"!!","quote":"q","id":"i","items":[{"price":"p"}]}`,
+		`{"name":"n","NAME":"m"}`, "\xff\xfe", `{"name":"\ud800"}`, `[[[[[[[[[[]]]]]]]]]]`,
+	} {
+		f.Add(s, "application/json")
+	}
+	f.Add(`{"name":"n"}`, "text/plain")
+	d := &JSONDecoder{MaxBytes: 4096}
+	f.Fuzz(func(t *testing.T, body, contentType string) {
+		r := testkit.Request("POST", "/", body)
+		r.Header.Set("Content-Type", contentType)
+		var v semCloud
+		err := d.Decode(httptest.NewRecorder(), r, &v)
+		if err == nil {
+			return
+		}
+		p := problemOf(err)
+		if p == nil {
+			t.Fatalf("error %v is not a problem", err)
+		}
+		switch p.Status {
+		case 400, 413, 415:
+		default:
+			t.Fatalf("status %d for %q: %v", p.Status, body, p)
+		}
+		if errs, ok := p.Extension("errors"); ok {
+			for _, fe := range errs.([]problem.FieldError) {
+				if !strings.HasPrefix(fe.Pointer, "#") || fe.Detail == "" {
+					t.Fatalf("bad field error %+v", fe)
+				}
+			}
+		}
+	})
+}
+
+func TestDecodeJSONHostileBodiesStaySmall(t *testing.T) {
+	many := `{"name":"n","tags":[` + strings.Repeat("1,", 100000) + `1]}`
+	_, rec := semDecode(t, nil, "application/json", many)
+	p := testkit.Problem(t, rec, http.StatusBadRequest)
+	if n := len(semFieldErrorsList(p)); n != 100 || rec.Body.Len() > 16<<10 {
+		t.Fatalf("%d field errors, %d bytes", n, rec.Body.Len())
+	}
+	if !strings.Contains(p["detail"].(string), "the first 100") {
+		t.Errorf("detail = %v", p["detail"])
+	}
+	// A recursive type nested thousands deep is not walked thousands deep.
+	type node struct {
+		Name     string `json:"name"`
+		Children []node `json:"children"`
+	}
+	deep := strings.Repeat(`{"children":[`, 4000) + `{"name":1}` + strings.Repeat(`]}`, 4000)
+	var n node
+	start := time.Now()
+	err := (&JSONDecoder{}).decode([]byte(deep), &n)
+	if p := problemOf(err); p == nil || p.Status != 400 || time.Since(start) > 2*time.Second {
+		t.Fatalf("got %v after %v", err, time.Since(start))
+	}
+}
+
+func semFieldErrorsList(p map[string]any) []any {
+	l, _ := p["errors"].([]any)
+	return l
+}

@@ -1,0 +1,233 @@
+package bind
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// ParamType lists the types PathParam and QueryParam parse into. Convert to
+// your own named types at the call site: CloudID(id).
+type ParamType interface {
+	string | bool | int | int8 | int16 | int32 | int64 |
+		uint | uint8 | uint16 | uint32 | uint64 | float32 | float64
+}
+
+// ErrNoPathParam is the cause of the 500 PathParam returns for a name the
+// matched route does not declare: a programming error, not the client's.
+var ErrNoPathParam = errors.New("middleware: no such path parameter in the route")
+
+// PathParam returns chi's URL parameter name parsed as T. A value that does
+// not parse gives a 400 problem naming the parameter and the expected
+// type, so /cloud/[object Object]/project is the client's error, not a 500.
+// The error is a *problem.Problem: return it from a problem.HandlerFunc or
+// write it with problem.Write.
+//
+// chi matches escaped paths as sent when they hold escapes that matter
+// (such as %2F); PathParam then unescapes the value.
+func PathParam[T ParamType](r *http.Request, name string) (T, error) {
+	v, raw, fe, ok := pathParam[T](r, name)
+	switch {
+	case !ok:
+		return v, noPathParam(name)
+	case fe != nil:
+		return v, paramProblem("path", raw, *fe)
+	}
+	return v, nil
+}
+
+// QueryParam returns the query parameter name parsed as T, or def when the
+// query does not have it. A value that does not parse gives a 400 problem
+// naming the parameter and the expected type. When the parameter is
+// repeated, the first value counts.
+func QueryParam[T ParamType](r *http.Request, name string, def T) (T, error) {
+	vs, ok := r.URL.Query()[name]
+	if !ok || len(vs) == 0 {
+		return def, nil
+	}
+	var v T
+	if fe := parseParam(vs[0], &v); fe != nil {
+		fe.Parameter = name
+		return def, paramProblem("query", vs[0], *fe)
+	}
+	return v, nil
+}
+
+// ValidatePath returns a middleware that answers 400 unless every named
+// path parameter parses as T, listing each bad one in the problem's
+// "errors". Use it where routes are declared, so handlers only see valid
+// values:
+//
+//	r.Route("/cloud/{cloudPk}", func(r chi.Router) {
+//		r.Use(bind.ValidatePath[int64]("cloudPk"))
+//		...
+//	})
+func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var errs []problem.FieldError
+			var bad, raws []string
+			for _, name := range names {
+				_, raw, fe, ok := pathParam[T](r, name)
+				if !ok {
+					problem.Write(w, r, noPathParam(name))
+					return
+				}
+				if fe != nil {
+					errs, bad, raws = append(errs, *fe), append(bad, name), append(raws, raw)
+				}
+			}
+			switch len(errs) {
+			case 0:
+				next.ServeHTTP(w, r)
+			case 1:
+				problem.Write(w, r, paramProblem("path", raws[0], errs[0]))
+			default:
+				problem.Write(w, r, problem.BadRequest("The path parameters "+strings.Join(bad, ", ")+" are invalid.").
+					WithErrors(errs...))
+			}
+		})
+	}
+}
+
+// pathParam parses the named path parameter. ok is false when the route
+// has no such parameter; fe, with Parameter set, says why the value is bad.
+func pathParam[T ParamType](r *http.Request, name string) (v T, raw string, fe *problem.FieldError, ok bool) {
+	raw, fe, ok = pathValue(r, name)
+	if ok && fe == nil {
+		fe = parseParam(raw, &v)
+	}
+	if fe != nil {
+		fe.Parameter = name
+	}
+	return v, raw, fe, ok
+}
+
+func noPathParam(name string) *problem.Problem {
+	return problem.InternalServerError("").WithCause(fmt.Errorf("%w: %q", ErrNoPathParam, name))
+}
+
+// pathValue returns the named parameter of the matched route, unescaped.
+// ok is false when the route has no such parameter.
+func pathValue(r *http.Request, name string) (v string, fe *problem.FieldError, ok bool) {
+	if rctx := chi.RouteContext(r.Context()); rctx != nil {
+		for i := len(rctx.URLParams.Keys) - 1; i >= 0; i-- {
+			if rctx.URLParams.Keys[i] == name {
+				v, ok = rctx.URLParams.Values[i], true
+				break
+			}
+		}
+	}
+	if !ok {
+		if v = r.PathValue(name); v == "" {
+			return "", nil, false
+		}
+		return v, nil, true // net/http unescapes path values itself
+	}
+	if r.URL.RawPath != "" && strings.IndexByte(v, '%') >= 0 {
+		u, err := url.PathUnescape(v)
+		if err != nil {
+			return v, &problem.FieldError{Detail: "must be a correctly percent-encoded path segment"}, true
+		}
+		v = u
+	}
+	return v, nil, true
+}
+
+// paramProblem is the 400 for one bad parameter; where is "path" or
+// "query". It quotes the value, cut short, to show what was received.
+func paramProblem(where, raw string, fe problem.FieldError) *problem.Problem {
+	if len(raw) > 64 {
+		cut := 64
+		for cut > 0 && !utf8.RuneStart(raw[cut]) {
+			cut--
+		}
+		raw = raw[:cut] + "…"
+	}
+	return problem.BadRequest("The " + where + " parameter " + fe.Parameter + " " + fe.Detail +
+		", got " + strconv.Quote(raw) + ".").WithErrors(fe)
+}
+
+// parseParam parses s into *dst, or returns why it cannot.
+func parseParam[T ParamType](s string, dst *T) *problem.FieldError {
+	var detail string
+	switch p := any(dst).(type) {
+	case *string:
+		*p = s
+	case *bool:
+		b, err := strconv.ParseBool(s)
+		*p, detail = b, failed(err, "must be true or false")
+	case *int:
+		*p, detail = parseInt[int](s, strconv.IntSize)
+	case *int8:
+		*p, detail = parseInt[int8](s, 8)
+	case *int16:
+		*p, detail = parseInt[int16](s, 16)
+	case *int32:
+		*p, detail = parseInt[int32](s, 32)
+	case *int64:
+		*p, detail = parseInt[int64](s, 64)
+	case *uint:
+		*p, detail = parseUint[uint](s, strconv.IntSize)
+	case *uint8:
+		*p, detail = parseUint[uint8](s, 8)
+	case *uint16:
+		*p, detail = parseUint[uint16](s, 16)
+	case *uint32:
+		*p, detail = parseUint[uint32](s, 32)
+	case *uint64:
+		*p, detail = parseUint[uint64](s, 64)
+	case *float32:
+		f, err := strconv.ParseFloat(s, 32)
+		*p, detail = float32(f), failed(floatErr(f, err), "must be a number")
+	case *float64:
+		f, err := strconv.ParseFloat(s, 64)
+		*p, detail = f, failed(floatErr(f, err), "must be a number")
+	}
+	if detail != "" {
+		return &problem.FieldError{Detail: detail}
+	}
+	return nil
+}
+
+func parseInt[T int | int8 | int16 | int32 | int64](s string, bits int) (T, string) {
+	n, err := strconv.ParseInt(s, 10, bits)
+	if errors.Is(err, strconv.ErrRange) {
+		lo, hi := int64(math.MinInt64)>>(64-bits), int64(math.MaxInt64)>>(64-bits)
+		return 0, "must be an integer from " + strconv.FormatInt(lo, 10) + " to " + strconv.FormatInt(hi, 10)
+	}
+	return T(n), failed(err, "must be an integer")
+}
+
+func parseUint[T uint | uint8 | uint16 | uint32 | uint64](s string, bits int) (T, string) {
+	n, err := strconv.ParseUint(s, 10, bits)
+	if errors.Is(err, strconv.ErrRange) {
+		return 0, "must be an integer from 0 to " + strconv.FormatUint(uint64(math.MaxUint64)>>(64-bits), 10)
+	}
+	return T(n), failed(err, "must be a non-negative integer")
+}
+
+// floatErr refuses the infinities and NaN that ParseFloat accepts: no API
+// means them by "inf" in a URL.
+func floatErr(f float64, err error) error {
+	if err == nil && (math.IsInf(f, 0) || math.IsNaN(f)) {
+		return strconv.ErrSyntax
+	}
+	return err
+}
+
+func failed(err error, detail string) string {
+	if err != nil {
+		return detail
+	}
+	return ""
+}
