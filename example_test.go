@@ -27,7 +27,7 @@ func Example() {
 	pw := &problem.Writer{Catalog: catalog}
 
 	r := chi.NewRouter()
-	r.Use(pw.Middleware, middleware.Recoverer, middleware.RequestID, middleware.HeadAsGet)
+	r.Use(pw.Handler, middleware.Recoverer, middleware.RequestID, middleware.HeadAsGet)
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Group(func(r chi.Router) {

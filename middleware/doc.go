@@ -37,6 +37,6 @@
 // Validation and Conditional sit with the routes they protect, closest to
 // the handler, which is the only one that knows the resource.
 //
-// Install the problem writer's middleware, (*problem.Writer).Middleware,
+// Install the problem writer's middleware, (*problem.Writer).Handler,
 // before all of them when the API does not use problem.DefaultWriter.
 package middleware

@@ -46,7 +46,7 @@ func Example() {
 	}
 	r := chi.NewRouter()
 	r.Use(middleware.Recoverer, middleware.RequestID, middleware.TranslateErrors,
-		maintenance.Middleware, middleware.Negotiate("application/json"), middleware.HeadAsGet)
+		maintenance.Handler, middleware.Negotiate("application/json"), middleware.HeadAsGet)
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })

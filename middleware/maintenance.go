@@ -24,7 +24,7 @@ const MaintenanceDetail = "API is down, or being upgraded."
 // answers 503.
 //
 //	m := &middleware.Maintenance{Exempt: []string{"/healthz", "/admin/maintenance", "/problems", "/problems/*"}}
-//	r.Use(m.Middleware)
+//	r.Use(m.Handler)
 //	m.Enable(2 * time.Minute)
 type Maintenance struct {
 	// Status is the refusal's status: 503 (the default, used for zero) or
@@ -77,7 +77,7 @@ func (m *Maintenance) Disable() { m.refusal.Store(nil) }
 func (m *Maintenance) Enabled() bool { return m.refusal.Load() != nil }
 
 // Middleware refuses requests to non-exempt paths while maintenance is on.
-func (m *Maintenance) Middleware(next http.Handler) http.Handler {
+func (m *Maintenance) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := m.refusal.Load(); p != nil && !m.exempt(r.URL) {
 			problem.Write(w, r, p)

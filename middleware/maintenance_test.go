@@ -15,7 +15,7 @@ import (
 
 func TestMaintenanceSwitch(t *testing.T) {
 	m := &Maintenance{}
-	h := m.Middleware(testkit.OK)
+	h := m.Handler(testkit.OK)
 	if m.Enabled() || testkit.Serve(h, testkit.Request("GET", "/cloud", "")).Code != http.StatusOK {
 		t.Fatal("the zero value is not off")
 	}
@@ -34,7 +34,7 @@ func TestMaintenanceSwitch(t *testing.T) {
 func TestMaintenanceBadGatewayContract(t *testing.T) {
 	m := &Maintenance{Status: http.StatusBadGateway}
 	m.Enable(1500 * time.Millisecond)
-	rec := testkit.Serve(m.Middleware(testkit.OK), testkit.Request("POST", "/cloud", ""))
+	rec := testkit.Serve(m.Handler(testkit.OK), testkit.Request("POST", "/cloud", ""))
 	p := testkit.Problem(t, rec, http.StatusBadGateway)
 	if p["detail"] != "API is down, or being upgraded." || p["type"] != "/problems/bad-gateway" {
 		t.Errorf("problem %v", p)
@@ -47,7 +47,7 @@ func TestMaintenanceBadGatewayContract(t *testing.T) {
 func TestMaintenanceWithoutRetryAfter(t *testing.T) {
 	m := &Maintenance{Detail: "Back soon."}
 	m.Enable(0)
-	rec := testkit.Serve(m.Middleware(testkit.OK), testkit.Request("GET", "/", ""))
+	rec := testkit.Serve(m.Handler(testkit.OK), testkit.Request("GET", "/", ""))
 	p := testkit.Problem(t, rec, http.StatusServiceUnavailable)
 	if rec.Header().Get("Retry-After") != "" || p["detail"] != "Back soon." {
 		t.Errorf("Retry-After %q, detail %v", rec.Header().Get("Retry-After"), p["detail"])
@@ -57,7 +57,7 @@ func TestMaintenanceWithoutRetryAfter(t *testing.T) {
 func TestMaintenanceExemptions(t *testing.T) {
 	m := &Maintenance{Exempt: []string{"/healthz", "/problems", "/problems/*", "/admin/maintenance", "/docs/*"}}
 	m.Enable(time.Minute)
-	h := m.Middleware(testkit.OK)
+	h := m.Handler(testkit.OK)
 	for path, served := range map[string]bool{
 		"/healthz": true, "/healthz/live": false, "/healthzx": false,
 		"/problems": true, "/problems/not-found": true, "/problems/": true, "/problemsets": false,
@@ -75,7 +75,7 @@ func TestMaintenanceExemptions(t *testing.T) {
 
 func TestMaintenanceConcurrentToggle(t *testing.T) {
 	m := &Maintenance{}
-	h := m.Middleware(testkit.OK)
+	h := m.Handler(testkit.OK)
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		for i := range 200 {
@@ -100,7 +100,7 @@ func TestMaintenanceRefusalsDoNotAlert(t *testing.T) {
 		Alert: func(_ context.Context, a problem.Alert) { alerted <- a }}
 	m := &Maintenance{Status: http.StatusBadGateway}
 	m.Enable(time.Minute)
-	rec := testkit.Serve(pw.Middleware(m.Middleware(testkit.OK)), testkit.Request("GET", "/cloud", ""))
+	rec := testkit.Serve(pw.Handler(m.Handler(testkit.OK)), testkit.Request("GET", "/cloud", ""))
 	testkit.Problem(t, rec, http.StatusBadGateway)
 	select {
 	case a := <-alerted:

@@ -52,7 +52,7 @@ func TestProxyErrorHandlerClientGone(t *testing.T) {
 	cancel()
 	r := testkit.Request("GET", "/", "").WithContext(ctx)
 	rec := httptest.NewRecorder()
-	pw.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	pw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ProxyErrorHandler(w, r, context.Canceled)
 	})).ServeHTTP(rec, r)
 	if rec.Body.Len() != 0 || logs.Len() != 0 {

@@ -28,7 +28,7 @@ func semPanicServer(buf *bytes.Buffer, alert func(context.Context, problem.Alert
 		Logger: slog.New(slog.NewJSONHandler(buf, nil)),
 		Alert:  alert,
 	}
-	return pw.Middleware(Recoverer(RequestID(h)))
+	return pw.Handler(Recoverer(RequestID(h)))
 }
 
 func TestRecovererAnswers500WithoutInternals(t *testing.T) {
@@ -84,7 +84,7 @@ func TestRecovererStormSendsOneAlertAndNeverBlocks(t *testing.T) {
 			<-block // a stuck alert channel
 		},
 	}
-	srv := pw.Middleware(Recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := pw.Handler(Recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		panic("same bug")
 	})))
 	done := make(chan struct{})
@@ -169,7 +169,7 @@ func TestRecovererFoldsOneBugWithChangingValues(t *testing.T) {
 	pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler),
 		Alert: func(_ context.Context, a problem.Alert) { alerts <- a }}
 	var items []int
-	srv := pw.Middleware(Recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := pw.Handler(Recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		i := len(r.URL.Query().Get("n"))
 		_ = items[i] // index out of range [i] with length 0
 	})))

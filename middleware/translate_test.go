@@ -99,7 +99,7 @@ func TestTranslateErrorsFromForeignCode(t *testing.T) {
 func TestTranslateErrorsLogsHidden5xxText(t *testing.T) {
 	var logs bytes.Buffer
 	pw := &problem.Writer{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
-	h := pw.Middleware(TranslateErrors(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	h := pw.Handler(TranslateErrors(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "pq: password authentication failed", http.StatusInternalServerError)
 	})))
 	rec := testkit.Serve(h, testkit.Request("GET", "/", ""))

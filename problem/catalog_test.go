@@ -135,7 +135,7 @@ func TestDocsHandler(t *testing.T) {
 			r.Header.Set("Accept", tt.accept)
 		}
 		w := httptest.NewRecorder()
-		c.Handler().ServeHTTP(w, r)
+		c.DocsHandler().ServeHTTP(w, r)
 		if w.Code != tt.wantStatus || w.Header().Get("Content-Type") != tt.wantType || !strings.Contains(w.Body.String(), tt.wantBody) {
 			t.Errorf("%s %s (Accept %q): %d %q\n%s", tt.method, tt.path, tt.accept, w.Code, w.Header().Get("Content-Type"), w.Body)
 		}

@@ -120,9 +120,9 @@ func (c *Catalog) indexPage() htmlPage {
 // and one page per slug below it, as HTML, or as JSON for clients that
 // prefer application/json. Mount it at the base path, e.g.
 //
-//	r.Handle("/problems", c.Handler())
-//	r.Handle("/problems/*", c.Handler())
-func (c *Catalog) Handler() http.Handler {
+//	r.Handle("/problems", c.DocsHandler())
+//	r.Handle("/problems/*", c.DocsHandler())
+func (c *Catalog) DocsHandler() http.Handler {
 	indexName := "problems"
 	if u, err := url.Parse(c.base); err == nil {
 		indexName = path.Base(strings.TrimSuffix(u.Path, "/"))

@@ -36,20 +36,22 @@ func FromError(err error) *Problem {
 	return InternalServerError("").WithCause(err)
 }
 
-// HandlerFunc is a handler that returns its failure instead of writing it.
-// ServeHTTP renders a returned error through Write, so application code can
-// `return problem.NotFound("...")` or return any error. If f had already
-// started the response, the error is logged instead of written over it.
-type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
-
-// ServeHTTP calls f and writes its error, if any, as a problem.
-func (f HandlerFunc) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if _, tracked := statusOf(w); !tracked {
-		// Let Write see whether f started the response; chi's wrapper
-		// keeps the Flusher, Hijacker and ReaderFrom of w.
-		w = chimw.NewWrapResponseWriter(w, r.ProtoMajor)
-	}
-	if err := f(w, r); err != nil {
-		Write(w, r, FromError(err))
+// HandlerFunc adapts a handler that returns its failure instead of writing
+// it, so application code can `return problem.NotFound("...")` or return any
+// error: the error is rendered through Write (see FromError). If f had
+// already started the response, the error is logged instead of written over
+// it. The result is an http.HandlerFunc, so it fits chi's r.Get and friends:
+//
+//	r.Get("/cloud/{id}", problem.HandlerFunc(getCloud))
+func HandlerFunc(f func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if _, tracked := statusOf(w); !tracked {
+			// Let Write see whether f started the response; chi's wrapper
+			// keeps the Flusher, Hijacker and ReaderFrom of w.
+			w = chimw.NewWrapResponseWriter(w, r.ProtoMajor)
+		}
+		if err := f(w, r); err != nil {
+			Write(w, r, FromError(err))
+		}
 	}
 }

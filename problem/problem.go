@@ -62,12 +62,9 @@ func (p *Problem) Error() string {
 	return b.String()
 }
 
-// Unwrap returns the internal cause attached with WithCause.
-func (p *Problem) Unwrap() error { return p.cause }
-
-// Cause returns the internal error attached with WithCause, or nil. The
+// Unwrap returns the internal cause attached with WithCause, or nil. The
 // Writer logs it and never renders it, unless in development mode.
-func (p *Problem) Cause() error { return p.cause }
+func (p *Problem) Unwrap() error { return p.cause }
 
 // clone copies p so the With methods never modify a shared problem.
 func (p *Problem) clone() *Problem {
@@ -137,13 +134,6 @@ func (p *Problem) Extension(name string) (any, bool) {
 		}
 	}
 	return nil, false
-}
-
-// Extensions calls fn for every extension member, in order.
-func (p *Problem) Extensions(fn func(name string, value any)) {
-	for _, m := range p.ext {
-		fn(m.name, m.value)
-	}
 }
 
 // WithErrors returns a copy of p whose "errors" member lists field errors,

@@ -73,7 +73,7 @@ func TestWithPanicsOnNamesRFC9457Forbids(t *testing.T) {
 func TestWithMethodsLeaveTheOriginalUnchanged(t *testing.T) {
 	base := problem.NotFound("orig").With("one", 1).WithHeader("X-A", "1")
 	_ = base.With("two", 2).WithHeader("X-B", "2").WithDetail("changed").WithCause(errors.New("x"))
-	if base.Detail != "orig" || base.Cause() != nil {
+	if base.Detail != "orig" || base.Unwrap() != nil {
 		t.Fatalf("base changed: %+v", base)
 	}
 	if _, ok := base.Extension("two"); ok {

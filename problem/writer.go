@@ -54,7 +54,7 @@ type Writer struct {
 }
 
 // DefaultWriter is the documented default that Write uses for requests
-// without a writer installed by Writer.Middleware. Configure it at start-up
+// without a writer installed by Writer.Handler. Configure it at start-up
 // or, to keep configuration local, install your own Writer with Middleware.
 var DefaultWriter = &Writer{}
 
@@ -62,7 +62,7 @@ type writerKey struct{}
 
 // Middleware makes pw the writer that Write, and so every chiguard
 // middleware after it, uses for this request.
-func (pw *Writer) Middleware(next http.Handler) http.Handler {
+func (pw *Writer) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, pw)))
 	})

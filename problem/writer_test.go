@@ -373,7 +373,7 @@ func TestWriterMiddlewareSelectsTheWriter(t *testing.T) {
 	cat := problem.NewCatalog("https://errors.example.com/")
 	pw := &problem.Writer{Catalog: cat}
 	r := chi.NewRouter()
-	r.Use(pw.Middleware)
+	r.Use(pw.Handler)
 	r.Get("/", func(w http.ResponseWriter, r *http.Request) { problem.Write(w, r, problem.Forbidden("")) })
 	w := httptest.NewRecorder()
 	r.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))

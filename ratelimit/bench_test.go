@@ -72,9 +72,9 @@ func BenchmarkLimit(b *testing.B) {
 		status int
 	}{
 		{"bare", nil, 1, http.StatusNoContent},
-		{"chiguard/allowed", Limit(many, time.Hour, Name("burst")), 1, http.StatusNoContent},
-		{"chiguard/allowed-10k-keys", Limit(many, time.Hour, Name("burst")), 10000, http.StatusNoContent},
-		{"chiguard/limited", Limit(1, time.Hour, Name("burst")), 1, http.StatusTooManyRequests},
+		{"chiguard/allowed", limitNamed("burst", many, time.Hour), 1, http.StatusNoContent},
+		{"chiguard/allowed-10k-keys", limitNamed("burst", many, time.Hour), 10000, http.StatusNoContent},
+		{"chiguard/limited", limitNamed("burst", 1, time.Hour), 1, http.StatusTooManyRequests},
 		{"httprate/allowed", httprate.LimitBy(many, time.Hour, remoteIP), 1, http.StatusNoContent},
 		{"httprate/limited", httprate.LimitBy(1, time.Hour, remoteIP), 1, http.StatusTooManyRequests},
 	}
@@ -131,7 +131,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		h    http.Handler
 	}{
 		{"none", noop},
-		{"chiguard", Limit(MaxQuota, time.Hour, Name("burst"))(noop)},
+		{"chiguard", limitNamed("burst", MaxQuota, time.Hour)(noop)},
 		{"httprate", httprate.LimitBy(MaxQuota, time.Hour, remoteIP)(noop)},
 	} {
 		b.Run(c.name, func(b *testing.B) {

@@ -15,7 +15,7 @@ import (
 // atomic step, for all of a limiter's policies at once, so concurrent
 // requests never overshoot a quota. LocalCounter and the redis
 // subpackage's Counter implement it; any httprate.LimitCounter plugs in
-// through WithLimitCounter.
+// through CountInLimitCounter.
 type Counter interface {
 	// Take adds cost to key's count under every policy, unless that would
 	// exceed the quota of any of them, in which case it adds nothing. It

@@ -25,7 +25,7 @@ func (s slowCounter) Get(key string, cur, prev time.Time) (int, int, error) {
 // a foreign counter, as they would behind one limiter-wide lock.
 func TestForeignCounterDoesNotSerializeKeys(t *testing.T) {
 	const delay, clients = 100 * time.Millisecond, 8
-	h := router(Limit(10, time.Hour, WithLimitCounter(slowCounter{httprate.NewLocalLimitCounter(time.Hour), delay})))
+	h := router(Limit(10, time.Hour, CountInLimitCounter(slowCounter{httprate.NewLocalLimitCounter(time.Hour), delay})))
 	start := time.Now()
 	var wg sync.WaitGroup
 	for i := range clients {

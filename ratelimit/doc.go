@@ -3,13 +3,13 @@
 //
 // Mount a limit on a route or a group:
 //
-//	r.With(ratelimit.Limit(100, time.Minute, ratelimit.Name("burst"))).Post("/search", search)
+//	r.With(ratelimit.Limit(100, time.Minute)).Post("/search", search)
 //
 // By default a request is counted by its authenticated principal (set by
 // the authentication middleware) or, for anonymous requests, by client IP
 // as chi's ClientIPFrom* middleware resolved it, else by the TCP peer; see
-// KeyBy for route patterns, custom parts and combinations, and WithCost
-// for requests that cost more than one unit. WithPolicy adds policies
+// KeyBy for route patterns, custom parts and combinations, and Cost
+// for requests that cost more than one unit. AndPolicy adds policies
 // enforced together, such as a daily quota beside a burst limit.
 //
 // Every response through a limiter carries the RateLimit-Policy and
@@ -27,7 +27,7 @@
 // A limiter checks and takes quota in one atomic step (Counter.Take), so
 // concurrent requests never overshoot. Counts live in a LocalCounter by
 // default; the redis subpackage shares them across replicas, and any
-// httprate.LimitCounter plugs in through WithLimitCounter.
+// httprate.LimitCounter plugs in through CountInLimitCounter.
 //
 // If a key cannot be built or a counter fails, the limiter answers a 503
 // problem, or serves without a limit with FailOpen; the error is logged,

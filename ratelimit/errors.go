@@ -7,8 +7,8 @@ import "errors"
 var (
 	// ErrInvalidPolicy: a policy's name, quota or window is out of range.
 	ErrInvalidPolicy = errors.New("ratelimit: invalid policy")
-	// ErrInvalidOption: options that cannot work together.
-	ErrInvalidOption = errors.New("ratelimit: invalid option")
+	// ErrInvalidConfig: options that cannot work together.
+	ErrInvalidConfig = errors.New("ratelimit: invalid option")
 	// ErrNoClientIP: neither chi's client-IP middleware nor r.RemoteAddr
 	// gave an address to key the request by.
 	ErrNoClientIP = errors.New("ratelimit: no client IP")

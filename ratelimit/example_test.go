@@ -21,9 +21,12 @@ func Example() {
 	pw := &problem.Writer{Catalog: catalog}
 
 	r := chi.NewRouter()
-	r.Use(pw.Middleware)
-	r.With(ratelimit.Limit(2, time.Minute, ratelimit.Name("burst"))).
-		Get("/search", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "results") })
+	r.Use(pw.Handler)
+	burst, err := ratelimit.NewLimiter(ratelimit.Policy{Name: "burst", Quota: 2, Window: time.Minute})
+	if err != nil {
+		panic(err)
+	}
+	r.With(burst.Handler).Get("/search", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "results") })
 
 	for range 3 {
 		w := httptest.NewRecorder()
@@ -52,9 +55,13 @@ func Example_trustedProxies() {
 	r := chi.NewRouter()
 	r.Use(chimw.ClientIPFromXFF("10.0.0.0/8")) // the load balancers
 	r.Group(func(r chi.Router) {
-		r.Use(ratelimit.Limit(1, time.Second, ratelimit.Name("burst"),
-			ratelimit.WithPolicy(ratelimit.Policy{Name: "daily", Quota: 1000, Window: 24 * time.Hour}),
-			ratelimit.KeyBy(ratelimit.ByPrincipalOrIP, ratelimit.ByRoute)))
+		limiter, err := ratelimit.NewLimiter(ratelimit.Policy{Name: "burst", Quota: 1, Window: time.Second},
+			ratelimit.AndPolicy(ratelimit.Policy{Name: "daily", Quota: 1000, Window: 24 * time.Hour}),
+			ratelimit.KeyBy(ratelimit.ByPrincipalOrIP, ratelimit.ByRoute))
+		if err != nil {
+			panic(err)
+		}
+		r.Use(limiter.Handler)
 		r.Get("/items/{id}", func(http.ResponseWriter, *http.Request) {})
 	})
 

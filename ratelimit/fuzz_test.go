@@ -32,7 +32,7 @@ func FuzzRateLimitFields(f *testing.F) {
 		if name == "other" {
 			other.Name = "other2"
 		}
-		l, err := New(p, WithPolicy(other), LegacyHeaders())
+		l, err := NewLimiter(p, AndPolicy(other), LegacyHeaders())
 		if err != nil {
 			if p.validate() == nil {
 				t.Fatalf("New refused a valid policy %+v: %v", p, err)
@@ -101,8 +101,8 @@ func FuzzKey(f *testing.F) {
 		part := func(name string) KeyFunc {
 			return KeyFrom(func(r *http.Request) (string, error) { return r.Header.Get(name), nil })
 		}
-		l, err := New(Policy{Quota: 1, Window: time.Second}, WithCounter(spy), FailOpen(),
-			WithLogger(slog.New(slog.DiscardHandler)), KeyBy(part("A"), part("B"), ByIP))
+		l, err := NewLimiter(Policy{Quota: 1, Window: time.Second}, CountIn(spy), FailOpen(),
+			Logger(slog.New(slog.DiscardHandler)), KeyBy(part("A"), part("B"), ByIP))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -114,3 +114,12 @@ func body(t *testing.T, w *httptest.ResponseRecorder) map[string]any {
 	}
 	return m
 }
+
+// limitNamed is Limit with the policy named name.
+func limitNamed(name string, quota int, window time.Duration, opts ...Option) func(http.Handler) http.Handler {
+	l, err := NewLimiter(Policy{Name: name, Quota: quota, Window: window}, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return l.Handler
+}

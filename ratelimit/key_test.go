@@ -142,7 +142,7 @@ func TestLongKeyPartsAreHashed(t *testing.T) {
 	var seen []int
 	spy := &spyCounter{lens: &seen}
 	long := strings.Repeat("x", 1<<20)
-	h := router(Limit(1, time.Minute, WithCounter(spy),
+	h := router(Limit(1, time.Minute, CountIn(spy),
 		KeyBy(KeyFrom(func(r *http.Request) (string, error) { return long + r.Header.Get("X-End"), nil }))))
 	do(h, "/other", "", func(r *http.Request) { r.Header.Set("X-End", "a") })
 	do(h, "/other", "", func(r *http.Request) { r.Header.Set("X-End", "b") })

@@ -43,27 +43,24 @@ type Limiter struct {
 // Every response through it carries RateLimit-Policy and RateLimit
 // (draft-ietf-httpapi-ratelimit-headers); a 429 also Retry-After and a
 // problem of type QuotaExceededURI. It panics on a bad configuration; use
-// New to get the error instead.
+// NewLimiter to get the error instead.
 func Limit(quota int, window time.Duration, opts ...Option) func(http.Handler) http.Handler {
-	l, err := New(Policy{Quota: quota, Window: window}, opts...)
+	l, err := NewLimiter(Policy{Quota: quota, Window: window}, opts...)
 	if err != nil {
 		panic(err)
 	}
 	return l.Handler
 }
 
-// New returns a Limiter enforcing p and the policies added with WithPolicy.
-// p is named by Name, or "default", if its Name is empty.
-func New(p Policy, opts ...Option) (*Limiter, error) {
+// NewLimiter returns a Limiter enforcing p and the policies added with
+// AndPolicy. p is named "default" if its Name is empty.
+func NewLimiter(p Policy, opts ...Option) (*Limiter, error) {
 	c := config{policies: []Policy{p}}
 	for _, o := range opts {
 		o(&c)
 	}
 	if c.policies[0].Name == "" {
 		c.policies[0].Name = "default"
-	}
-	if c.name != "" {
-		c.policies[0].Name = c.name
 	}
 	for i, p := range c.policies {
 		if err := p.validate(); err != nil {
@@ -89,13 +86,13 @@ func New(p Policy, opts ...Option) (*Limiter, error) {
 	}
 	for _, k := range l.keys {
 		if k == nil {
-			return nil, fmt.Errorf("%w: nil KeyFunc", ErrInvalidOption)
+			return nil, fmt.Errorf("%w: nil KeyFunc", ErrInvalidConfig)
 		}
 	}
 	if c.limitCounter != nil {
 		if len(l.policies) > 1 {
 			return nil, fmt.Errorf("%w: an httprate.LimitCounter holds one window, so it serves one policy; "+
-				"use a Counter, or mount one limiter per policy", ErrInvalidOption)
+				"use a Counter, or mount one limiter per policy", ErrInvalidConfig)
 		}
 		l.counter = newLimitCounter(c.limitCounter, l.policies[0])
 	}
@@ -113,9 +110,6 @@ func New(p Policy, opts ...Option) (*Limiter, error) {
 	}
 	return l, nil
 }
-
-// Policies returns the limiter's policies, the first one first.
-func (l *Limiter) Policies() []Policy { return append([]Policy(nil), l.policies...) }
 
 // Handler is the limiter as a middleware.
 func (l *Limiter) Handler(next http.Handler) http.Handler {
@@ -165,7 +159,7 @@ func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
 		var err error
 		key, err = k(key, r)
 		if err == nil && len(key) < start {
-			err = fmt.Errorf("%w: a KeyFunc dropped the bytes before it", ErrInvalidOption)
+			err = fmt.Errorf("%w: a KeyFunc dropped the bytes before it", ErrInvalidConfig)
 		}
 		if err != nil {
 			sc.key = key[:0]

@@ -20,7 +20,7 @@ import (
 
 func TestLimitServesQuotaThenAnswersQuotaExceeded(t *testing.T) {
 	lc, _ := fakeCounter(t0.Add(42 * time.Second))
-	h := router(Limit(3, time.Minute, Name("burst"), WithCounter(lc)))
+	h := router(limitNamed("burst", 3, time.Minute, CountIn(lc)))
 
 	for i, wantR := range []int64{2, 1, 0} {
 		w := do(h, "/items/1", "192.0.2.1:1000")
@@ -90,8 +90,8 @@ func TestRetryAfterIsTheTimeUntilEnoughQuotaReturns(t *testing.T) {
 				start = time.Unix(1_699_999_200, 0) // an hour starts
 			}
 			lc, clk := fakeCounter(start)
-			h := router(Limit(tt.quota, tt.window, WithCounter(lc), WithCost(func(*http.Request) int { return tt.cost })))
-			one := router(Limit(tt.quota, tt.window, WithCounter(lc))) // same counter and policy, cost 1
+			h := router(Limit(tt.quota, tt.window, CountIn(lc), Cost(func(*http.Request) int { return tt.cost })))
+			one := router(Limit(tt.quota, tt.window, CountIn(lc))) // same counter and policy, cost 1
 			for range tt.prevUse {
 				do(one, "/other", "192.0.2.1:1")
 			}
@@ -124,8 +124,8 @@ func TestRetryAfterIsTheTimeUntilEnoughQuotaReturns(t *testing.T) {
 
 func TestSeveralPoliciesAreEnforcedTogether(t *testing.T) {
 	lc, clk := fakeCounter(t0)
-	h := router(Limit(2, time.Second, Name("burst"), WithCounter(lc),
-		WithPolicy(Policy{Name: "daily", Quota: 3, Window: 24 * time.Hour})))
+	h := router(limitNamed("burst", 2, time.Second, CountIn(lc),
+		AndPolicy(Policy{Name: "daily", Quota: 3, Window: 24 * time.Hour})))
 
 	w := do(h, "/other", "192.0.2.1:1")
 	if got := w.Header().Get("RateLimit-Policy"); got != `"burst";q=2;w=1, "daily";q=3;w=86400` {
@@ -168,7 +168,7 @@ func TestSeveralPoliciesAreEnforcedTogether(t *testing.T) {
 // Limiters stacked on one route each add their members to the fields.
 func TestStackedLimitersAddToTheFields(t *testing.T) {
 	h := router(func(next http.Handler) http.Handler {
-		return Limit(5, time.Second, Name("a"))(Limit(9, time.Hour, Name("b"))(next))
+		return limitNamed("a", 5, time.Second)(limitNamed("b", 9, time.Hour)(next))
 	})
 	w := do(h, "/other", "192.0.2.1:1")
 	if got := w.Header().Values("RateLimit-Policy"); !reflect.DeepEqual(got, []string{`"a";q=5;w=1`, `"b";q=9;w=3600`}) {
@@ -181,8 +181,8 @@ func TestStackedLimitersAddToTheFields(t *testing.T) {
 
 func TestLegacyHeadersDescribeTheTightestPolicy(t *testing.T) {
 	lc, _ := fakeCounter(t0)
-	h := router(Limit(10, time.Minute, WithCounter(lc), LegacyHeaders(),
-		WithPolicy(Policy{Name: "small", Quota: 2, Window: time.Hour})))
+	h := router(Limit(10, time.Minute, CountIn(lc), LegacyHeaders(),
+		AndPolicy(Policy{Name: "small", Quota: 2, Window: time.Hour})))
 	w := do(h, "/other", "192.0.2.1:1")
 	hd := w.Header()
 	if hd.Get("X-RateLimit-Limit") != "2" || hd.Get("X-RateLimit-Remaining") != "1" || hd.Get("X-RateLimit-Reset") == "" {
@@ -205,7 +205,7 @@ func TestCostTakesSeveralUnits(t *testing.T) {
 		}
 		return 1
 	}
-	h := router(Limit(5, time.Minute, WithCost(cost)))
+	h := router(Limit(5, time.Minute, Cost(cost)))
 	if f := fields(t, do(h, "/other?bulk=1", "")); f["default"][0] != 1 {
 		t.Errorf("after a bulk request r=%d, want 1", f["default"][0])
 	}
@@ -217,7 +217,7 @@ func TestCostTakesSeveralUnits(t *testing.T) {
 	}
 
 	// A huge cost on a key already counted must not wrap around.
-	huge := router(Limit(3, time.Minute, WithCost(func(r *http.Request) int {
+	huge := router(Limit(3, time.Minute, Cost(func(r *http.Request) int {
 		if r.URL.Query().Get("huge") != "" {
 			return math.MaxInt
 		}
@@ -228,7 +228,7 @@ func TestCostTakesSeveralUnits(t *testing.T) {
 		t.Errorf("a huge cost: %d %q, want 429 with the quota untouched", w.Code, w.Header().Get("RateLimit"))
 	}
 
-	w := do(router(Limit(3, time.Minute, WithCost(func(*http.Request) int { return 4 }))), "/other", "")
+	w := do(router(Limit(3, time.Minute, Cost(func(*http.Request) int { return 4 }))), "/other", "")
 	if w.Code != http.StatusTooManyRequests || !strings.Contains(body(t, w)["detail"].(string), "cannot be served") {
 		t.Errorf("cost over the quota: %d %s", w.Code, w.Body)
 	}
@@ -236,8 +236,8 @@ func TestCostTakesSeveralUnits(t *testing.T) {
 
 func TestConcurrentRequestsNeverOvershoot(t *testing.T) {
 	counters := map[string]Option{
-		"local":                 WithCounter(NewLocalCounter()),
-		"httprate LimitCounter": WithLimitCounter(httprate.NewLocalLimitCounter(time.Hour)),
+		"local":                 CountIn(NewLocalCounter()),
+		"httprate LimitCounter": CountInLimitCounter(httprate.NewLocalLimitCounter(time.Hour)),
 	}
 	for name, opt := range counters {
 		t.Run(name, func(t *testing.T) {
@@ -279,21 +279,21 @@ func TestFailuresFailClosedOrOpenAndNeverLeak(t *testing.T) {
 		wantStatus int
 	}{
 		{"key error fails closed", []Option{KeyBy(badKey)}, http.StatusServiceUnavailable},
-		{"counter error fails closed", []Option{WithCounter(failingCounter{})}, http.StatusServiceUnavailable},
+		{"counter error fails closed", []Option{CountIn(failingCounter{})}, http.StatusServiceUnavailable},
 		{"key error fails open", []Option{KeyBy(badKey), FailOpen()}, http.StatusOK},
-		{"counter error fails open", []Option{WithCounter(failingCounter{}), FailOpen()}, http.StatusOK},
+		{"counter error fails open", []Option{CountIn(failingCounter{}), FailOpen()}, http.StatusOK},
 		{"no route pattern before routing", []Option{KeyBy(ByRoute)}, http.StatusServiceUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var logs bytes.Buffer
-			opts := append(tt.opts, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
-			l, err := New(Policy{Quota: 10, Window: time.Minute}, opts...)
+			opts := append(tt.opts, Logger(slog.New(slog.NewTextHandler(&logs, nil))))
+			l, err := NewLimiter(Policy{Quota: 10, Window: time.Minute}, opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
 			quiet := &problem.Writer{Logger: slog.New(slog.DiscardHandler)}
-			h := quiet.Middleware(l.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })))
+			h := quiet.Handler(l.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })))
 			w := do(h, "/x", "")
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d, want %d", w.Code, tt.wantStatus)
@@ -334,15 +334,15 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 		{"name not ASCII", Policy{Name: "débit", Quota: 1, Window: time.Second}, nil, ErrInvalidPolicy},
 		{"name too long", Policy{Name: strings.Repeat("x", 65), Quota: 1, Window: time.Second}, nil, ErrInvalidPolicy},
 		{"duplicate names", Policy{Name: "a", Quota: 1, Window: time.Second},
-			[]Option{WithPolicy(Policy{Name: "a", Quota: 2, Window: time.Hour})}, ErrInvalidPolicy},
+			[]Option{AndPolicy(Policy{Name: "a", Quota: 2, Window: time.Hour})}, ErrInvalidPolicy},
 		{"httprate counter with two policies", Policy{Quota: 1, Window: time.Second},
-			[]Option{WithLimitCounter(httprate.NewLocalLimitCounter(time.Second)),
-				WithPolicy(Policy{Name: "b", Quota: 2, Window: time.Hour})}, ErrInvalidOption},
-		{"nil key", Policy{Quota: 1, Window: time.Second}, []Option{KeyBy(nil)}, ErrInvalidOption},
+			[]Option{CountInLimitCounter(httprate.NewLocalLimitCounter(time.Second)),
+				AndPolicy(Policy{Name: "b", Quota: 2, Window: time.Hour})}, ErrInvalidConfig},
+		{"nil key", Policy{Quota: 1, Window: time.Second}, []Option{KeyBy(nil)}, ErrInvalidConfig},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := New(tt.p, tt.opts...); !errors.Is(err, tt.want) {
+			if _, err := NewLimiter(tt.p, tt.opts...); !errors.Is(err, tt.want) {
 				t.Errorf("err %v, want %v", err, tt.want)
 			}
 		})
@@ -357,7 +357,7 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 
 // A policy name needing escapes renders as a valid sf-string.
 func TestPolicyNamesAreEscaped(t *testing.T) {
-	h := router(Limit(1, time.Minute, Name(`a "b" \c`)))
+	h := router(limitNamed(`a "b" \c`, 1, time.Minute))
 	w := do(h, "/other", "")
 	if got := w.Header().Get("RateLimit-Policy"); got != `"a \"b\" \\c";q=1;w=60` {
 		t.Errorf("RateLimit-Policy %q", got)
@@ -376,7 +376,7 @@ func (refusingCounter) Take(_ context.Context, _ string, _ int, _ []Policy, usag
 }
 
 func TestRefusalAlwaysHasRetryAfterAndPolicies(t *testing.T) {
-	w := do(router(Limit(10, time.Minute, Name("p"), WithCounter(refusingCounter{}))), "/other", "")
+	w := do(router(limitNamed("p", 10, time.Minute, CountIn(refusingCounter{}))), "/other", "")
 	if w.Code != http.StatusTooManyRequests || retryAfter(t, w) < 1 {
 		t.Fatalf("%d Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}

@@ -11,7 +11,6 @@ import (
 type Option func(*config)
 
 type config struct {
-	name         string
 	policies     []Policy
 	keys         []KeyFunc
 	cost         func(*http.Request) int
@@ -22,15 +21,10 @@ type config struct {
 	logger       *slog.Logger
 }
 
-// Name names the policy given to Limit or New; the default is "default".
-func Name(name string) Option {
-	return func(c *config) { c.name = name }
-}
-
-// WithPolicy adds a policy enforced together with the first, e.g. a daily
+// AndPolicy adds a policy enforced together with the first, e.g. a daily
 // quota beside a burst limit. A request is served only if every policy
 // allows it, and then counts against all of them.
-func WithPolicy(p Policy) Option {
+func AndPolicy(p Policy) Option {
 	return func(c *config) { c.policies = append(c.policies, p) }
 }
 
@@ -41,26 +35,26 @@ func KeyBy(parts ...KeyFunc) Option {
 	return func(c *config) { c.keys = parts }
 }
 
-// WithCost sets how many units a request takes, e.g. more for a bulk
+// Cost sets how many units a request takes, e.g. more for a bulk
 // endpoint; the default is 1. A negative cost counts as 0: such a request
 // takes nothing, and is refused only while its key is over a quota.
-func WithCost(cost func(r *http.Request) int) Option {
+func Cost(cost func(r *http.Request) int) Option {
 	return func(c *config) { c.cost = cost }
 }
 
-// WithCounter sets where counts are kept, e.g. the redis subpackage's
+// CountIn sets where counts are kept, e.g. the redis subpackage's
 // Counter so a quota holds across replicas. The default is a LocalCounter
 // of the limiter's own.
-func WithCounter(counter Counter) Option {
+func CountIn(counter Counter) Option {
 	return func(c *config) { c.counter, c.limitCounter = counter, nil }
 }
 
-// WithLimitCounter keeps counts in any httprate.LimitCounter. Such a
+// CountInLimitCounter keeps counts in any httprate.LimitCounter. Such a
 // counter holds a single window, so the limiter may have only one policy,
 // and it has no atomic check-and-increment: within this process a per-key
 // lock makes it exact, but replicas sharing it can overshoot the quota
 // under concurrent load. Prefer a Counter for shared counts.
-func WithLimitCounter(counter httprate.LimitCounter) Option {
+func CountInLimitCounter(counter httprate.LimitCounter) Option {
 	return func(c *config) { c.limitCounter, c.counter = counter, nil }
 }
 
@@ -81,9 +75,9 @@ func FailOpen() Option {
 	return func(c *config) { c.failOpen = true }
 }
 
-// WithLogger sets the logger of key and counter failures; the default is
+// Logger sets the logger of key and counter failures; the default is
 // slog.Default(). Failures are logged at most once a second per limiter,
 // with the number left out.
-func WithLogger(l *slog.Logger) Option {
+func Logger(l *slog.Logger) Option {
 	return func(c *config) { c.logger = l }
 }

@@ -49,7 +49,7 @@ func server(tb testing.TB) *httptest.Server {
 	r := chi.NewRouter()
 	r.Get("/bare", ok)
 	r.Group(func(r chi.Router) {
-		r.Use(pw.Middleware, middleware.Recoverer, middleware.RequestID,
+		r.Use(pw.Handler, middleware.Recoverer, middleware.RequestID,
 			auth.Authenticate(auth.Bearer(jwt)),
 			ratelimit.Limit(1_000_000_000, time.Minute),
 			middleware.Negotiate("application/json"))

@@ -352,7 +352,7 @@ func (l *logBuffer) String() string {
 func withLogger(h http.Handler) (http.Handler, *logBuffer) {
 	l := &logBuffer{}
 	pw := &problem.Writer{Logger: slog.New(slog.NewTextHandler(l, nil))}
-	return pw.Middleware(h), l
+	return pw.Handler(h), l
 }
 
 // eventually polls cond for up to two seconds.

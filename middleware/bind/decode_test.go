@@ -267,7 +267,7 @@ func TestDecodeJSONValidateMethod(t *testing.T) {
 func TestDecodeJSONNonPointerIsAServerError(t *testing.T) {
 	r := testkit.Request("POST", "/", `{}`, "Content-Type: application/json")
 	p := problemOf(DecodeJSON(httptest.NewRecorder(), r, semCloud{}))
-	if p == nil || p.Status != 500 || p.Cause() == nil {
+	if p == nil || p.Status != 500 || p.Unwrap() == nil {
 		t.Fatalf("got %v", p)
 	}
 }
@@ -281,7 +281,7 @@ func TestDecodeJSONReadError(t *testing.T) {
 	r.Header.Set("Content-Type", "application/json")
 	var v semCloud
 	p := problemOf(DecodeJSON(httptest.NewRecorder(), r, &v))
-	if p == nil || p.Status != 400 || !errors.Is(p.Cause(), io.ErrClosedPipe) {
+	if p == nil || p.Status != 400 || !errors.Is(p.Unwrap(), io.ErrClosedPipe) {
 		t.Fatalf("got %v", p)
 	}
 }

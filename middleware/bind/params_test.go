@@ -82,7 +82,7 @@ func TestPathParamUnknownNameIsAServerError(t *testing.T) {
 		_, err = PathParam[int](r, "cloudId")
 	})
 	testkit.Serve(r, testkit.Request("GET", "/cloud/1", ""))
-	if p := problemOf(err); p == nil || p.Status != 500 || !errors.Is(p.Cause(), ErrNoPathParam) {
+	if p := problemOf(err); p == nil || p.Status != 500 || !errors.Is(p.Unwrap(), ErrNoPathParam) {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/chiguard/chiguard/middleware/bind"
 	"github.com/chiguard/chiguard/problem"
 	"github.com/chiguard/chiguard/ratelimit"
-	ratelimitredis "github.com/chiguard/chiguard/ratelimit/redis"
+	"github.com/chiguard/chiguard/ratelimit/rediscount"
 	"github.com/go-chi/chi/v5"
 	"github.com/redis/go-redis/v9"
 )
@@ -88,24 +88,28 @@ func New(cfg Config) (*API, error) {
 	}
 
 	limit := func(name string, rate Rate, keys ...ratelimit.KeyFunc) func(http.Handler) http.Handler {
-		opts := []ratelimit.Option{ratelimit.Name(name), ratelimit.WithLogger(logger)}
+		opts := []ratelimit.Option{ratelimit.Logger(logger)}
 		if counter != nil {
-			opts = append(opts, ratelimit.WithCounter(counter))
+			opts = append(opts, ratelimit.CountIn(counter))
 		}
 		if len(keys) > 0 {
 			opts = append(opts, ratelimit.KeyBy(keys...))
 		}
-		return ratelimit.Limit(rate.N, rate.Window, opts...)
+		l, err := ratelimit.NewLimiter(ratelimit.Policy{Name: name, Quota: rate.N, Window: rate.Window}, opts...)
+		if err != nil {
+			panic(err) // the flags were validated when parsed
+		}
+		return l.Handler
 	}
 
 	s := &server{store: newStore(), maintenance: a.Maintenance, retryAfter: cfg.MaintenanceRetryAfter}
 	r := chi.NewRouter()
-	r.Use(pw.Middleware, middleware.Recoverer, middleware.RequestID, a.Maintenance.Middleware, middleware.HeadAsGet)
+	r.Use(pw.Handler, middleware.Recoverer, middleware.RequestID, a.Maintenance.Handler, middleware.HeadAsGet)
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 
 	r.Get("/healthz", s.health)
-	docs := a.Catalog.Handler()
+	docs := a.Catalog.DocsHandler()
 	r.Handle("/problems", docs)
 	r.Handle("/problems/*", docs)
 
@@ -183,7 +187,7 @@ func (a *API) counter(cfg Config, logger *slog.Logger) (ratelimit.Counter, error
 	}
 	client := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, ContextTimeoutEnabled: true})
 	a.closers = append(a.closers, func() { client.Close() })
-	c, err := ratelimitredis.New(client, ratelimitredis.Options{Logger: logger})
+	c, err := rediscount.NewCounter(client, rediscount.Config{Logger: logger})
 	if err != nil {
 		return nil, err
 	}

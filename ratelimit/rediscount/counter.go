@@ -1,4 +1,4 @@
-package redis
+package rediscount
 
 import (
 	"context"
@@ -17,13 +17,13 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// Options configure a Counter. The zero value is ready.
+// Config configures a Counter. The zero value is ready.
 //
 // Set ContextTimeoutEnabled on the go-redis client: it then bounds each
 // call by Timeout on the socket itself. Without it the counter still
 // answers within Timeout, but by abandoning the call to a goroutine that
 // lives until the client's own read timeout.
-type Options struct {
+type Config struct {
 	// Prefix starts every key; the default is "chiguard:ratelimit:". It
 	// must not hold '{' or '}', which would move the hash tag.
 	Prefix string
@@ -52,32 +52,32 @@ type Options struct {
 type State int32
 
 const (
-	// Closed: counting in Redis.
-	Closed State = iota
-	// Open: Redis failed; counting in the fallback, probing Redis.
-	Open
-	// HalfOpen: Redis answered a probe; the next request tries it while
+	// StateRedis: counting in Redis.
+	StateRedis State = iota
+	// StateFallback: Redis failed; counting in the fallback, probing Redis.
+	StateFallback
+	// StateTrial: Redis answered a probe; the next request tries it while
 	// the others still use the fallback.
-	HalfOpen
+	StateTrial
 )
 
 func (s State) String() string {
 	switch s {
-	case Closed:
+	case StateRedis:
 		return "closed"
-	case Open:
+	case StateFallback:
 		return "open"
-	case HalfOpen:
+	case StateTrial:
 		return "half-open"
 	}
 	return "State(" + strconv.Itoa(int(s)) + ")"
 }
 
-// ErrInvalidOptions is returned by New for options it cannot use.
-var ErrInvalidOptions = errors.New("ratelimit/redis: invalid options")
+// ErrInvalidConfig is returned by NewCounter for a Config it cannot use.
+var ErrInvalidConfig = errors.New("rediscount: invalid config")
 
 // errReply is a script reply of the wrong shape.
-var errReply = errors.New("ratelimit/redis: unexpected script reply")
+var errReply = errors.New("rediscount: unexpected script reply")
 
 // Counter is a ratelimit.Counter in Redis, with a local fallback. It is
 // safe for concurrent use. Close it when done: while Redis is unavailable
@@ -106,9 +106,9 @@ type Counter struct {
 
 // New returns a Counter on client: a single node, Sentinel (failover) or
 // Cluster client. It does not contact Redis; the first request does.
-func New(client goredis.UniversalClient, opts Options) (*Counter, error) {
+func NewCounter(client goredis.UniversalClient, opts Config) (*Counter, error) {
 	if client == nil {
-		return nil, fmt.Errorf("%w: nil client", ErrInvalidOptions)
+		return nil, fmt.Errorf("%w: nil client", ErrInvalidConfig)
 	}
 	c := &Counter{
 		client:    client,
@@ -122,10 +122,10 @@ func New(client goredis.UniversalClient, opts Options) (*Counter, error) {
 		done:      make(chan struct{}),
 	}
 	if strings.ContainsAny(c.prefix, "{}") {
-		return nil, fmt.Errorf("%w: prefix %q holds a brace, which would break the hash tag", ErrInvalidOptions, c.prefix)
+		return nil, fmt.Errorf("%w: prefix %q holds a brace, which would break the hash tag", ErrInvalidConfig, c.prefix)
 	}
 	if c.timeout < 0 || c.threshold < 0 || c.interval < 0 {
-		return nil, fmt.Errorf("%w: negative timeout, threshold or interval", ErrInvalidOptions)
+		return nil, fmt.Errorf("%w: negative timeout, threshold or interval", ErrInvalidConfig)
 	}
 	if c.fallback == nil {
 		c.fallback = ratelimit.NewLocalCounter()
@@ -153,9 +153,9 @@ func (c *Counter) State() State { return State(c.state.Load()) }
 // the fallback.
 func (c *Counter) Take(ctx context.Context, key string, cost int, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
 	switch c.State() {
-	case Open:
+	case StateFallback:
 		return c.fallback.Take(ctx, key, cost, policies, usage)
-	case HalfOpen:
+	case StateTrial:
 		if !c.trial.CompareAndSwap(false, true) {
 			return c.fallback.Take(ctx, key, cost, policies, usage)
 		}
@@ -270,14 +270,14 @@ func (c *Counter) keys(key string, policies []ratelimit.Policy) []string {
 
 func (c *Counter) succeeded() {
 	c.failures.Store(0)
-	if c.State() != Closed {
-		c.switchTo(Closed, nil)
+	if c.State() != StateRedis {
+		c.switchTo(StateRedis, nil)
 	}
 }
 
 func (c *Counter) failed(err error) {
-	if c.State() == HalfOpen || c.failures.Add(1) >= c.threshold {
-		c.switchTo(Open, err)
+	if c.State() == StateTrial || c.failures.Add(1) >= c.threshold {
+		c.switchTo(StateFallback, err)
 	}
 }
 
@@ -291,15 +291,15 @@ func (c *Counter) switchTo(to State, err error) {
 	}
 	c.state.Store(int32(to))
 	switch to {
-	case Open:
+	case StateFallback:
 		if !c.closed {
 			c.probes.Add(1)
 			go c.probe()
 		}
-		c.logger.Warn("ratelimit/redis: Redis unavailable, counting locally", "error", err)
-	case Closed:
+		c.logger.Warn("rediscount: Redis unavailable, counting locally", "error", err)
+	case StateRedis:
 		c.failures.Store(0)
-		c.logger.Info("ratelimit/redis: Redis answers again, counting in Redis")
+		c.logger.Info("rediscount: Redis answers again, counting in Redis")
 	}
 	if c.onChange != nil {
 		c.onChange(from, to)
@@ -322,7 +322,7 @@ func (c *Counter) probe() {
 		_, err := bounded(ctx, c.ctxBound, func(ctx context.Context) (string, error) { return c.client.Ping(ctx).Result() })
 		cancel()
 		if err == nil {
-			c.switchTo(HalfOpen, nil)
+			c.switchTo(StateTrial, nil)
 			return
 		}
 	}

@@ -4,19 +4,19 @@
 // never link one.
 //
 //	rdb := goredis.NewUniversalClient(&goredis.UniversalOptions{Addrs: addrs})
-//	counter, err := redis.New(rdb, redis.Options{})
+//	counter, err := redis.New(rdb, rediscount.Config{})
 //	...
 //	defer counter.Close()
-//	r.With(ratelimit.Limit(100, time.Minute, ratelimit.WithCounter(counter))).Get("/search", search)
+//	r.With(ratelimit.Limit(100, time.Minute, ratelimit.CountIn(counter))).Get("/search", search)
 //
 // Each request costs one round trip: a Lua script, sent with EVALSHA (and
 // loaded once), checks and takes the quota of all the limiter's policies
 // atomically on Redis' clock and sets the keys' expiry. A request's keys
 // share a hash tag, so a Redis Cluster keeps them in one slot.
 //
-// When Redis fails or does not answer within Options.Timeout, the counter
+// When Redis fails or does not answer within Config.Timeout, the counter
 // serves from a local fallback counter (each replica then counts alone),
 // probes Redis in the background and switches back once it answers: a
 // circuit breaker with a half-open state. No request waits for a dead Redis
 // longer than the timeout.
-package redis
+package rediscount

@@ -1,4 +1,4 @@
-package redis
+package rediscount
 
 import (
 	"context"
@@ -24,7 +24,7 @@ var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 func TestTakeCountsInRedisInOneRoundTrip(t *testing.T) {
 	s := redistest.Start(t)
 	c, rt := client(t, s)
-	rc := newCounter(t, c, Options{Timeout: time.Second})
+	rc := newCounter(t, c, Config{Timeout: time.Second})
 	policies := []ratelimit.Policy{
 		{Name: "burst", Quota: 3, Window: time.Minute},
 		{Name: "daily", Quota: 4, Window: 24 * time.Hour},
@@ -77,9 +77,9 @@ func TestTwoServersSharingRedisEnforceOneLimitExactly(t *testing.T) {
 	var counters [2]*Counter
 	for i := range servers {
 		c, _ := client(t, s)
-		counters[i] = newCounter(t, c, Options{Timeout: 5 * time.Second}) // a loaded test machine must not trip the fallback
-		servers[i] = httptest.NewServer(handler(ratelimit.Limit(quota, time.Hour, ratelimit.Name("shared"),
-			ratelimit.WithCounter(counters[i]))))
+		counters[i] = newCounter(t, c, Config{Timeout: 5 * time.Second}) // a loaded test machine must not trip the fallback
+		servers[i] = httptest.NewServer(handler(limit(t, ratelimit.Policy{Name: "shared", Quota: quota, Window: time.Hour},
+			ratelimit.CountIn(counters[i]))))
 		t.Cleanup(servers[i].Close)
 	}
 	awayFromWindowEdge(time.Hour, 30*time.Second)
@@ -112,7 +112,7 @@ func TestTwoServersSharingRedisEnforceOneLimitExactly(t *testing.T) {
 		t.Errorf("served %d, limited %d, other %d; want %d, %d, 0", ok.Load(), limited.Load(), other.Load(), quota, workers*each-quota)
 	}
 	for i, rc := range counters {
-		if rc.State() != Closed {
+		if rc.State() != StateRedis {
 			t.Errorf("server %d fell back to local counts", i)
 		}
 	}
@@ -157,9 +157,9 @@ func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
 	c, _ := client(t, s)
 	tr := newTransitions()
 	const timeout = 200 * time.Millisecond
-	rc := newCounter(t, c, Options{Timeout: timeout, FailureThreshold: 2, ProbeInterval: 50 * time.Millisecond,
+	rc := newCounter(t, c, Config{Timeout: timeout, FailureThreshold: 2, ProbeInterval: 50 * time.Millisecond,
 		OnStateChange: tr.record})
-	h := handler(ratelimit.Limit(1_000_000, time.Hour, ratelimit.WithCounter(rc)))
+	h := handler(ratelimit.Limit(1_000_000, time.Hour, ratelimit.CountIn(rc)))
 
 	stop := make(chan struct{})
 	var served, failed atomic.Int64
@@ -188,7 +188,7 @@ func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
 
 	time.Sleep(100 * time.Millisecond)
 	s.Kill()
-	tr.waitFor(t, Open, 5*time.Second)
+	tr.waitFor(t, StateFallback, 5*time.Second)
 	n := served.Load()
 	time.Sleep(100 * time.Millisecond)
 	if served.Load() == n {
@@ -196,8 +196,8 @@ func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
 	}
 
 	s.Restart()
-	tr.waitFor(t, Closed, 10*time.Second)
-	if rc.State() != Closed {
+	tr.waitFor(t, StateRedis, 10*time.Second)
+	if rc.State() != StateRedis {
 		t.Errorf("state %v after recovery", rc.State())
 	}
 	keys, _ := s.Do("DBSIZE")
@@ -234,12 +234,12 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 			t.Cleanup(func() { c.Close() })
 			tr := newTransitions()
 			const timeout = 100 * time.Millisecond
-			rc := newCounter(t, c, Options{Timeout: timeout, FailureThreshold: 3, ProbeInterval: 50 * time.Millisecond,
+			rc := newCounter(t, c, Config{Timeout: timeout, FailureThreshold: 3, ProbeInterval: 50 * time.Millisecond,
 				OnStateChange: tr.record})
 			if rc.ctxBound != ctxTimeouts {
 				t.Fatalf("ctxBound %v", rc.ctxBound)
 			}
-			h := handler(ratelimit.Limit(1000, time.Hour, ratelimit.WithCounter(rc)))
+			h := handler(ratelimit.Limit(1000, time.Hour, ratelimit.CountIn(rc)))
 			if w := get(h); w.Code != http.StatusOK {
 				t.Fatalf("warm-up: %d", w.Code)
 			}
@@ -260,12 +260,12 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 					t.Errorf("request %d waited %v with the breaker open", i, d)
 				}
 			}
-			if rc.State() == Closed {
+			if rc.State() == StateRedis {
 				t.Fatal("breaker still closed after 3 timeouts")
 			}
 			s.Resume()
-			tr.waitFor(t, HalfOpen, 10*time.Second)
-			if w := get(h); w.Code != http.StatusOK || rc.State() != Closed {
+			tr.waitFor(t, StateTrial, 10*time.Second)
+			if w := get(h); w.Code != http.StatusOK || rc.State() != StateRedis {
 				t.Errorf("trial request: %d, state %v; want 200 and closed", w.Code, rc.State())
 			}
 		})
@@ -277,12 +277,12 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 func TestExpiredRequestSkipsRedis(t *testing.T) {
 	s := redistest.Start(t)
 	c, rt := client(t, s)
-	rc := newCounter(t, c, Options{FailureThreshold: 1})
+	rc := newCounter(t, c, Config{FailureThreshold: 1})
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	usage := make([]ratelimit.Usage, 1)
 	taken, err := rc.Take(ctx, "k", 1, []ratelimit.Policy{{Name: "p", Quota: 1, Window: time.Minute}}, usage)
-	if !taken || err != nil || rt.n.Load() != 0 || rc.State() != Closed {
+	if !taken || err != nil || rt.n.Load() != 0 || rc.State() != StateRedis {
 		t.Errorf("taken=%v err=%v round trips %d state %v; want taken locally, no round trip, closed",
 			taken, err, rt.n.Load(), rc.State())
 	}
@@ -293,11 +293,11 @@ func TestExpiredRequestSkipsRedis(t *testing.T) {
 func TestCloseStopsTheProbe(t *testing.T) {
 	s := redistest.Start(t)
 	c, rt := client(t, s)
-	rc := newCounter(t, c, Options{Timeout: 50 * time.Millisecond, FailureThreshold: 1, ProbeInterval: 10 * time.Millisecond})
+	rc := newCounter(t, c, Config{Timeout: 50 * time.Millisecond, FailureThreshold: 1, ProbeInterval: 10 * time.Millisecond})
 	s.Kill()
 	usage := make([]ratelimit.Usage, 1)
 	rc.Take(context.Background(), "k", 1, []ratelimit.Policy{{Name: "p", Quota: 5, Window: time.Minute}}, usage)
-	if rc.State() != Open {
+	if rc.State() != StateFallback {
 		t.Fatalf("state %v, want open", rc.State())
 	}
 	time.Sleep(50 * time.Millisecond)
@@ -320,8 +320,8 @@ func TestCloseStopsTheProbe(t *testing.T) {
 func TestRetryAfterHoldsWithRedisCounts(t *testing.T) {
 	s := redistest.Start(t)
 	c, _ := client(t, s)
-	rc := newCounter(t, c, Options{Timeout: 2 * time.Second})
-	h := handler(ratelimit.Limit(2, 2*time.Second, ratelimit.WithCounter(rc)))
+	rc := newCounter(t, c, Config{Timeout: 2 * time.Second})
+	h := handler(ratelimit.Limit(2, 2*time.Second, ratelimit.CountIn(rc)))
 	awayFromWindowEdge(2*time.Second, 1500*time.Millisecond)
 	get(h)
 	get(h)
@@ -342,15 +342,15 @@ func TestRetryAfterHoldsWithRedisCounts(t *testing.T) {
 func TestNewRejectsBadOptions(t *testing.T) {
 	c := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1"})
 	defer c.Close()
-	for name, opts := range map[string]Options{
+	for name, opts := range map[string]Config{
 		"brace in prefix":  {Prefix: "rl:{x}:"},
 		"negative timeout": {Timeout: -time.Second},
 	} {
-		if _, err := New(c, opts); !errors.Is(err, ErrInvalidOptions) {
-			t.Errorf("%s: %v, want ErrInvalidOptions", name, err)
+		if _, err := NewCounter(c, opts); !errors.Is(err, ErrInvalidConfig) {
+			t.Errorf("%s: %v, want ErrInvalidConfig", name, err)
 		}
 	}
-	if _, err := New(nil, Options{}); !errors.Is(err, ErrInvalidOptions) {
+	if _, err := NewCounter(nil, Config{}); !errors.Is(err, ErrInvalidConfig) {
 		t.Errorf("nil client: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package redis
+package rediscount
 
 import (
 	"context"
@@ -82,11 +82,11 @@ func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 	s := redistest.StartCluster(t)
 	c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: []string{s.Addr}, ContextTimeoutEnabled: true})
 	t.Cleanup(func() { c.Close() })
-	rc := newCounter(t, c, Options{Timeout: 5 * time.Second, FailureThreshold: 1})
+	rc := newCounter(t, c, Config{Timeout: 5 * time.Second, FailureThreshold: 1})
 	usage := make([]ratelimit.Usage, len(clusterPolicies))
 	for i := 1; i <= 3; i++ {
 		taken, err := rc.Take(context.Background(), "user:alice", 1, clusterPolicies, usage)
-		if err != nil || !taken || rc.State() != Closed {
+		if err != nil || !taken || rc.State() != StateRedis {
 			t.Fatalf("take %d: %v %v, state %v", i, taken, err, rc.State())
 		}
 		if usage[1].Current != int64(i) {

@@ -1,4 +1,4 @@
-package redis
+package rediscount
 
 import (
 	"net/http"
@@ -31,10 +31,10 @@ func BenchmarkRedis(b *testing.B) {
 	b.Cleanup(func() { c.Close() })
 	rt := &roundTrips{}
 	c.AddHook(rt)
-	rc := newCounter(b, c, Options{Timeout: time.Second})
+	rc := newCounter(b, c, Config{Timeout: time.Second})
 	h := chi.NewRouter()
-	h.With(ratelimit.Limit(ratelimit.MaxQuota, time.Hour, ratelimit.Name("burst"), ratelimit.WithCounter(rc),
-		ratelimit.WithPolicy(ratelimit.Policy{Name: "daily", Quota: ratelimit.MaxQuota, Window: 24 * time.Hour}))).
+	h.With(limit(b, ratelimit.Policy{Name: "burst", Quota: ratelimit.MaxQuota, Window: time.Hour}, ratelimit.CountIn(rc),
+		ratelimit.AndPolicy(ratelimit.Policy{Name: "daily", Quota: ratelimit.MaxQuota, Window: 24 * time.Hour}))).
 		Get("/items/{id}", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	reqs := make([]*http.Request, 1000)
 	for i := range reqs {
@@ -45,7 +45,7 @@ func BenchmarkRedis(b *testing.B) {
 
 	report := func(b *testing.B, before int64) {
 		b.ReportMetric(float64(rt.n.Load()-before)/float64(b.N), "roundtrips/op")
-		if rc.State() != Closed {
+		if rc.State() != StateRedis {
 			b.Fatal("fell back to local counts")
 		}
 	}

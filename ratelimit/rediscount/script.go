@@ -1,4 +1,4 @@
-package redis
+package rediscount
 
 import goredis "github.com/redis/go-redis/v9"
 

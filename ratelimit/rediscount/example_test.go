@@ -1,4 +1,4 @@
-package redis_test
+package rediscount_test
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/ratelimit"
-	"github.com/chiguard/chiguard/ratelimit/redis"
+	"github.com/chiguard/chiguard/ratelimit/rediscount"
 	goredis "github.com/redis/go-redis/v9"
 )
 
@@ -21,10 +21,10 @@ func Example() {
 		ContextTimeoutEnabled: true, // lets Timeout bound each call on the socket
 	})
 	defer rdb.Close()
-	counter, err := redis.New(rdb, redis.Options{
+	counter, err := rediscount.NewCounter(rdb, rediscount.Config{
 		Timeout:          50 * time.Millisecond,
 		FailureThreshold: 1,
-		OnStateChange:    func(from, to redis.State) { fmt.Println("counter:", from, "->", to) },
+		OnStateChange:    func(from, to rediscount.State) { fmt.Println("counter:", from, "->", to) },
 		Logger:           slog.New(slog.DiscardHandler),
 	})
 	if err != nil {
@@ -32,7 +32,7 @@ func Example() {
 	}
 	defer counter.Close()
 
-	h := ratelimit.Limit(2, time.Minute, ratelimit.WithCounter(counter))(
+	h := ratelimit.Limit(2, time.Minute, ratelimit.CountIn(counter))(
 		http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	for range 3 {
 		w := httptest.NewRecorder()

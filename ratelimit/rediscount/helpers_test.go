@@ -1,4 +1,4 @@
-package redis
+package rediscount
 
 import (
 	"context"
@@ -70,12 +70,12 @@ func client(t testing.TB, s *redistest.Server) (*goredis.Client, *roundTrips) {
 }
 
 // newCounter returns a Counter closed at the end of the test.
-func newCounter(t testing.TB, c goredis.UniversalClient, opts Options) *Counter {
+func newCounter(t testing.TB, c goredis.UniversalClient, opts Config) *Counter {
 	t.Helper()
 	if opts.Logger == nil {
 		opts.Logger = discard
 	}
-	rc, err := New(c, opts)
+	rc, err := NewCounter(c, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func newCounter(t testing.TB, c goredis.UniversalClient, opts Options) *Counter 
 // handler is an API with one limited route, "/", answering 200 "ok".
 func handler(mw func(http.Handler) http.Handler) http.Handler {
 	quiet := &problem.Writer{Logger: discard}
-	return quiet.Middleware(mw(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })))
+	return quiet.Handler(mw(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })))
 }
 
 func get(h http.Handler) *httptest.ResponseRecorder {
@@ -104,3 +104,13 @@ func awayFromWindowEdge(w, margin time.Duration) {
 }
 
 var _ ratelimit.Counter = (*Counter)(nil)
+
+// limit is the middleware of a limiter enforcing p.
+func limit(tb testing.TB, p ratelimit.Policy, opts ...ratelimit.Option) func(http.Handler) http.Handler {
+	tb.Helper()
+	l, err := ratelimit.NewLimiter(p, opts...)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return l.Handler
+}

@@ -1,4 +1,4 @@
-package redis
+package rediscount
 
 import (
 	"context"
@@ -23,7 +23,7 @@ func fitsModel(q, w, e, c, p, cost int64) bool {
 func TestScriptDecidesLikeTheGoModel(t *testing.T) {
 	s := redistest.Start(t)
 	c, _ := client(t, s)
-	rc := newCounter(t, c, Options{Timeout: 5 * time.Second, FailureThreshold: 1})
+	rc := newCounter(t, c, Config{Timeout: 5 * time.Second, FailureThreshold: 1})
 	rng := rand.New(rand.NewPCG(3, 4))
 	ctx := context.Background()
 	windows := []time.Duration{time.Millisecond, 7 * time.Millisecond, time.Second, 61 * time.Second, ratelimit.MaxWindow}
@@ -48,7 +48,7 @@ func TestScriptDecidesLikeTheGoModel(t *testing.T) {
 		cost := 1 + rng.Int64N(3)
 		usage := make([]ratelimit.Usage, 1)
 		taken, err := rc.Take(ctx, key, int(cost), []ratelimit.Policy{p}, usage)
-		if err != nil || rc.State() != Closed {
+		if err != nil || rc.State() != StateRedis {
 			t.Fatalf("case %d: %v, state %v", i, err, rc.State())
 		}
 		u := usage[0]
