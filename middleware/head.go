@@ -24,7 +24,9 @@ func HeadAsGet(next http.Handler) http.Handler {
 					path = routingPath(r)
 				}
 				var m routeMatcher
-				if !m.serves(rctx.Routes, http.MethodHead, path, 0) && m.serves(rctx.Routes, http.MethodGet, path, 0) {
+				head, _ := m.serves(rctx.Routes, http.MethodHead, path, 0)
+				get, _ := m.serves(rctx.Routes, http.MethodGet, path, 0)
+				if !head && get {
 					rctx.RouteMethod = http.MethodGet
 					rctx.RoutePath = path
 				}

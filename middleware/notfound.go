@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/chiguard/chiguard/internal/conceal"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -27,8 +28,9 @@ var notFoundProblem = problem.NotFound("")
 // chi passes it on to subrouters like NotFound.
 //
 // When no method is served at the path (chi also calls this handler for a
-// method it does not know, whatever the path), it answers 404 instead: a
-// 405 with an empty Allow would tell the client the resource exists.
+// method it does not know, whatever the path), or only concealed ones (see
+// auth.Conceal), it answers 404 instead: a 405 with an empty Allow would
+// tell the client the resource exists.
 func MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	allowed := AllowedMethods(r)
 	if len(allowed) == 0 {
@@ -50,7 +52,8 @@ var routedMethods = []string{
 
 // AllowedMethods returns the methods the request's chi router serves at the
 // request's path, walking mounted subrouters (chi does not expose the list
-// it found while routing). HEAD is included when GET is served, since
+// it found while routing). Methods whose route auth.Conceal guards are left
+// out: a client must not learn of them from an Allow header. HEAD is included when GET is served, since
 // HeadAsGet (or chi's GetHead) routes HEAD to GET handlers; it is left out
 // when the request itself is a HEAD that reached a 405, which shows that
 // neither is in use. The result is nil outside a chi router.
@@ -60,7 +63,7 @@ func AllowedMethods(r *http.Request) []string {
 		return nil
 	}
 	path := routingPath(r)
-	var m routeMatcher
+	m := routeMatcher{conceal: true}
 	allowed := m.methods(rctx.Routes, path, r.Method)
 	if len(allowed) == 0 && rctx.RoutePath != "" && rctx.RoutePath != path {
 		// A middleware such as StripSlashes rewrote the routing path.
@@ -84,14 +87,18 @@ func routingPath(r *http.Request) string {
 // works around chi's Match, which reports every method as served at the
 // exact path of a subrouter made with Route or Mount: chi registers a stub
 // there that, when routing, goes on to the subrouter's "/" route.
-type routeMatcher struct{}
+// With conceal set, it also tells whether auth.Conceal guards a route.
+type routeMatcher struct{ conceal bool }
 
 func (m routeMatcher) methods(routes chi.Routes, path, method string) []string {
 	var allowed []string
 	get := false
 	for _, rm := range routedMethods {
+		served, hidden := m.serves(routes, rm, path, 0)
 		switch {
-		case m.serves(routes, rm, path, 0):
+		case served && hidden:
+			continue
+		case served:
 			get = get || rm == http.MethodGet
 		case rm == http.MethodHead && get && method != http.MethodHead:
 		default:
@@ -102,33 +109,99 @@ func (m routeMatcher) methods(routes chi.Routes, path, method string) []string {
 	return allowed
 }
 
-// serves reports whether routes has a handler for method at path.
-func (m routeMatcher) serves(routes chi.Routes, method, path string, depth int) bool {
+// serves reports whether routes has a handler for method at path, and
+// whether auth.Conceal guards that handler.
+func (m routeMatcher) serves(routes chi.Routes, method, path string, depth int) (served, hidden bool) {
 	tctx := chi.NewRouteContext()
 	if depth > 8 || routes.Find(tctx, method, path) == "" {
-		return false
+		return false, false
 	}
 	// Find recorded the pattern it matched at each router level; a stub
 	// is the last one, P or P/, next to a mount P/*.
 	pats := tctx.RoutePatterns
 	last := pats[len(pats)-1]
 	if strings.HasSuffix(last, "*") {
-		return true
+		return true, m.conceal && concealedAt(routes, method, pats)
 	}
 	mount := strings.TrimSuffix(last, "/") + "/*"
 	probe := chi.NewRouteContext()
 	routes.Find(probe, method, strings.TrimSuffix(path, "/")+"/\x00")
 	if len(probe.RoutePatterns) < len(pats) || probe.RoutePatterns[len(pats)-1] != mount {
-		return true // a real route
+		return true, m.conceal && concealedAt(routes, method, pats) // a real route
 	}
+	above := append(pats[:len(pats)-1:len(pats)-1], mount)
 	level := routes
-	for _, p := range append(pats[:len(pats)-1:len(pats)-1], mount) {
+	for _, p := range above {
 		if level = mountedAt(level, p); level == nil {
-			return true // a shape we do not know: trust Find
+			return true, false // a shape we do not know: trust Find
 		}
 	}
-	return m.serves(level, method, "/", depth+1)
+	served, hidden = m.serves(level, method, "/", depth+1)
+	return served, hidden || m.conceal && concealedAt(routes, method, above)
 }
+
+// concealedAt reports whether auth.Conceal is among the middlewares that
+// routes runs for method on the route Find reached through pats, one
+// pattern per router level: the routers' own (Use), those of an inline
+// group or With, and those of the mounts on the way.
+func concealedAt(routes chi.Routes, method string, pats []string) bool {
+	mx, cacheable := routes.(*chi.Mux)
+	var key concealKey
+	if cacheable {
+		key = concealKey{weak.Make(mx), method, strings.Join(pats, "\x00")}
+		if v, ok := concealedRoutes.Load(key); ok {
+			return v.(bool)
+		}
+	}
+	hidden := false
+	level := routes
+	for i, p := range pats {
+		if conceal.In(level.Middlewares()) {
+			hidden = true
+			break
+		}
+		var found *chi.Route
+		for _, rt := range level.Routes() {
+			if rt.Pattern == p {
+				found = &rt
+				break
+			}
+		}
+		if found == nil {
+			break
+		}
+		h := found.Handlers[method]
+		if h == nil {
+			h = found.Handlers["*"]
+		}
+		if ch, ok := h.(*chi.ChainHandler); ok && conceal.In(ch.Middlewares) {
+			hidden = true
+			break
+		}
+		if i == len(pats)-1 || found.SubRoutes == nil {
+			break
+		}
+		level = found.SubRoutes
+	}
+	if cacheable {
+		if _, loaded := concealedRoutes.LoadOrStore(key, hidden); !loaded {
+			runtime.AddCleanup(mx, func(k concealKey) { concealedRoutes.Delete(k) }, key)
+		}
+	}
+	return hidden
+}
+
+type concealKey struct {
+	mux      weak.Pointer[chi.Mux]
+	method   string
+	patterns string
+}
+
+// concealedRoutes caches concealedAt, which lists every route of each
+// router level it passes. Its keys are the router's own patterns, never a
+// client's path, so it holds at most one entry per route and method of
+// each live router.
+var concealedRoutes sync.Map // concealKey -> bool
 
 type mountKey struct {
 	mux     weak.Pointer[chi.Mux]

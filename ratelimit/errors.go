@@ -15,6 +15,8 @@ var (
 	// ErrNoPrincipal: ByPrincipal found no authenticated principal.
 	ErrNoPrincipal = errors.New("ratelimit: no authenticated principal")
 	// ErrNoRoute: ByRoute found no chi route pattern; mount the limiter on
-	// a route (r.With) or in a group (r.Group), not before routing.
+	// a route (r.With) or in a group (r.Group), not before routing. The
+	// limiter answers it with a logged 500, even with FailOpen: it is a
+	// mistake in the router, which retries would not fix.
 	ErrNoRoute = errors.New("ratelimit: no route pattern")
 )

@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -205,8 +206,19 @@ func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
 var unavailable = problem.ServiceUnavailable("The rate limiter cannot check this request now; retry in a few seconds.").
 	WithHeader("Retry-After", "5")
 
-// fail applies the failure mode to err.
+// misplaced is the answer to a limiter mounted where it cannot work: a
+// 500, never a 503 that would have clients retry a permanent mistake.
+var misplaced = problem.InternalServerError("")
+
+// fail applies the failure mode to err. A limiter keyed by route but
+// mounted before routing is a configuration error that FailOpen does not
+// hide: it would never limit anything.
 func (l *Limiter) fail(w http.ResponseWriter, r *http.Request, err error) bool {
+	if errors.Is(err, ErrNoRoute) {
+		problem.Write(w, r, misplaced.WithCause(fmt.Errorf("%w: the limiter keys by route (ByRoute) but runs before chi chose one: "+
+			"mount it with r.With or inside r.Group/r.Route, not with r.Use on the root router", err)))
+		return false
+	}
 	if l.failOpen {
 		l.log(r, "ratelimit: serving without a limit", err)
 		return true

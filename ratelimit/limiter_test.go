@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/problem"
+	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/httprate"
 )
 
@@ -282,7 +283,6 @@ func TestFailuresFailClosedOrOpenAndNeverLeak(t *testing.T) {
 		{"counter error fails closed", []Option{CountIn(failingCounter{})}, http.StatusServiceUnavailable},
 		{"key error fails open", []Option{KeyBy(badKey), FailOpen()}, http.StatusOK},
 		{"counter error fails open", []Option{CountIn(failingCounter{}), FailOpen()}, http.StatusOK},
-		{"no route pattern before routing", []Option{KeyBy(ByRoute)}, http.StatusServiceUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -382,5 +382,32 @@ func TestRefusalAlwaysHasRetryAfterAndPolicies(t *testing.T) {
 	}
 	if v := body(t, w)["violated-policies"]; !reflect.DeepEqual(v, []any{"p"}) {
 		t.Errorf("violated-policies %v", v)
+	}
+}
+
+// A limiter keyed by route but mounted before routing can never work: it is
+// a 500 whose logged cause names the fix, not a 503 that has clients retry,
+// and FailOpen does not hide it.
+func TestLimiterBeforeRoutingIsAConfigurationError(t *testing.T) {
+	for _, opts := range [][]Option{{KeyBy(ByRoute)}, {KeyBy(ByRoute), FailOpen()}} {
+		l, err := NewLimiter(Policy{Quota: 10, Window: time.Minute}, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logs bytes.Buffer
+		pw := &problem.Writer{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		r := chi.NewRouter()
+		r.Use(pw.Handler, l.Handler)
+		r.Get("/x", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok")) })
+		w := do(r, "/x", "")
+		if b := body(t, w); w.Code != http.StatusInternalServerError || b["status"] != 500.0 {
+			t.Fatalf("status %d, body %s; want a 500 problem", w.Code, w.Body)
+		}
+		if w.Header().Get("Retry-After") != "" {
+			t.Errorf("Retry-After %q invites retries of a configuration error", w.Header().Get("Retry-After"))
+		}
+		if !strings.Contains(logs.String(), "r.With or inside r.Group") {
+			t.Errorf("the log does not say how to fix it: %s", logs.String())
+		}
 	}
 }

@@ -202,12 +202,12 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 		values := r.Header["Authorization"]
 		switch {
 		case len(values) > 1:
-			problem.Write(w, r, a.multiple)
+			a.write(w, r, a.multiple)
 			return
 		case a.queryParam != "":
 			token, n := authQueryValue(r.URL.RawQuery, a.queryParam)
 			if n > 1 || n == 1 && len(values) == 1 {
-				problem.Write(w, r, a.multiple)
+				a.write(w, r, a.multiple)
 				return
 			}
 			if n == 1 {
@@ -217,7 +217,7 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 		if len(values) == 1 {
 			name, c, ok := splitAuthorization(values[0])
 			if si = a.scheme(name); !ok || si < 0 {
-				problem.Write(w, r, a.unsupported)
+				a.write(w, r, a.unsupported)
 				return
 			}
 			credentials = c
@@ -227,11 +227,11 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), anonymousKey{}, a)))
 				return
 			}
-			problem.Write(w, r, a.missing)
+			a.write(w, r, a.missing)
 			return
 		}
 		if !validToken68(credentials) {
-			problem.Write(w, r, a.refusals[si][tokenErrorIndex(ErrTokenMalformed)])
+			a.write(w, r, a.refusals[si][tokenErrorIndex(ErrTokenMalformed)])
 			return
 		}
 		p, err := a.schemes[si].v.Verify(r.Context(), credentials)
@@ -261,7 +261,7 @@ func (a *authenticator) scheme(name string) int {
 // refuse answers a verifier's failure.
 func (a *authenticator) refuse(w http.ResponseWriter, r *http.Request, si int, err error) {
 	if i := tokenErrorIndex(err); i >= 0 {
-		problem.Write(w, r, a.refusals[si][i])
+		a.write(w, r, a.refusals[si][i])
 		return
 	}
 	if errors.Is(err, ErrVerifierUnavailable) || errors.Is(err, context.DeadlineExceeded) {
@@ -269,13 +269,27 @@ func (a *authenticator) refuse(w http.ResponseWriter, r *http.Request, si int, e
 		return
 	}
 	if p, ok := errors.AsType[*problem.Problem](err); ok && p != nil {
-		problem.Write(w, r, p)
+		if p.Status < 500 {
+			a.write(w, r, p)
+		} else {
+			problem.Write(w, r, p)
+		}
 		return
 	}
 	if err == nil {
 		err = fmt.Errorf("auth: the %s verifier returned neither a principal nor an error", a.schemes[si].name)
 	}
 	problem.Write(w, r, problem.InternalServerError("").WithCause(err))
+}
+
+// write sends a refusal of the request's credentials, or the 404 of a
+// concealed route.
+func (a *authenticator) write(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
+	if concealed(r.Context()) {
+		notVisible(w, r)
+		return
+	}
+	problem.Write(w, r, p)
 }
 
 // anonymousKey marks a request AllowAnonymous let through; its value is the

@@ -5,42 +5,51 @@ import (
 	"errors"
 	"net/http"
 
+	"github.com/chiguard/chiguard/internal/conceal"
 	"github.com/chiguard/chiguard/problem"
 )
 
-// Conceal makes the authorization failures of a route indistinguishable
-// from a missing resource: RequireScopes, RequireAnyScope, RequireUser,
-// RequireApp and Deny after it answer with the very 404 that NotFound
-// writes (same body, same headers: no WWW-Authenticate) instead of a 403.
-// Use it on routes whose existence a caller without access must not learn,
-// e.g. r.With(auth.Conceal, auth.RequireScopes("admin")).
-// Anonymous requests (see AllowAnonymous) get the 404 too on such routes:
-// a 401 would tell them the resource exists.
+// Conceal makes the refusals of a route indistinguishable from a missing
+// resource: the answer is the very 404 that middleware.NotFound writes for
+// a path no route serves (same body, same headers) instead of a 401, 400 or
+// 403. Use it on routes whose existence a caller without access must not
+// learn, first on the route or group, ahead of Authenticate:
 //
-// Conceal hides what happens after it, not what the router did before:
-//   - without AllowAnonymous, Authenticate answers requests without valid
-//     credentials with a 401 before any route is chosen;
-//   - a limiter mounted for the whole group sets its RateLimit fields on
-//     the 404 too (a real 404 for an unknown path never reached it), so
-//     mount limits per route, after Conceal, on concealed routes;
-//   - the router's 405 lists the methods the route serves: route every
-//     method to the concealed handler (r.With(...).Handle) to hide them.
+//	r.With(auth.Conceal, auth.Authenticate(auth.Bearer(jwt)), auth.RequireScopes("admin")).
+//		Put("/admin/maintenance", setMaintenance)
 //
-// The demo API conceals its clouds in the handler instead (one 404 for a
-// missing and a hidden cloud), where the route is public and only the
-// resource is hidden.
+// After it, Authenticate answers missing, malformed and invalid credentials
+// with the 404, and RequireScopes, RequireAnyScope, RequireUser, RequireApp,
+// RequireAuthenticated and Deny answer with the 404 too. Headers that the
+// middlewares after Conceal set (RateLimit fields, Vary) are taken back from
+// the 404, which then carries only what a real 404 does. The router's 405
+// leaves concealed routes out of Allow, and answers 404 when only concealed
+// routes serve the path (see middleware.MethodNotAllowed).
+//
+// What Conceal cannot hide: a 503 when the verifier's infrastructure fails
+// (a 404 would tell a legitimate client its resource is gone), a 429 from a
+// limiter, and anything that runs before it.
 func Conceal(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), concealKey{}, true)))
+		c := &concealment{header: w.Header().Clone()}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), concealKey{}, c)))
 	})
 }
 
+func init() { conceal.Mark(Conceal) }
+
 type concealKey struct{}
+
+// concealment is what Conceal records: the response header as the
+// middlewares before it left it, which is what a real 404 carries.
+type concealment struct {
+	header http.Header
+}
 
 // concealed reports whether Conceal is in effect for the request.
 func concealed(ctx context.Context) bool {
-	c, _ := ctx.Value(concealKey{}).(bool)
-	return c
+	_, ok := ctx.Value(concealKey{}).(*concealment)
+	return ok
 }
 
 // Deny writes an authorization failure decided by a handler, such as a
@@ -60,6 +69,17 @@ func Deny(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
 // a missing one. The auth package does not import middleware, to keep the
 // layering one-way; the root contract test compares the two answers.
 func notVisible(w http.ResponseWriter, r *http.Request) {
+	if c, ok := r.Context().Value(concealKey{}).(*concealment); ok {
+		h := w.Header()
+		for k := range h {
+			if _, kept := c.header[k]; !kept {
+				delete(h, k)
+			}
+		}
+		for k, v := range c.header {
+			h[k] = v
+		}
+	}
 	problem.Write(w, r, notFoundProblem)
 }
 
@@ -68,7 +88,7 @@ var notFoundProblem = problem.NotFound("")
 // errNoAuthenticate is the cause of the 500 an authorization middleware
 // answers when no Authenticate ran before it: a routing mistake that must
 // not let requests through.
-var errNoAuthenticate = errors.New("auth: authorization check on a route without Authenticate")
+var errNoAuthenticate = errors.New("auth: authorization check (RequireScopes, RequireUser, RequireApp, RequireAuthenticated) on a route without Authenticate before it: add auth.Authenticate to the route or its group, ahead of the check")
 
 // requirePrincipal returns the request's principal. When there is none it
 // answers the request and returns nil: Authenticate's 401 for an anonymous
