@@ -8,15 +8,81 @@
 //
 //   - package problem renders every failure as an RFC 9457 problem through
 //     one shared writer, and keeps the catalog of problem types from which
-//     the error-codes page, an OpenAPI fragment and the type docs are
+//     the error-codes page, an OpenAPI document and the type docs are
 //     generated;
-//   - package middleware holds chi middlewares that refuse requests the way
-//     the page says: authentication (401), scopes and user/app checks (403,
-//     or 404 to conceal), negotiation (406), validation (400/413/415),
-//     panic recovery (500), conditional requests (304/412), maintenance
-//     (502/503), and 404/405 handlers;
+//   - package middleware holds the general middlewares: panic recovery
+//     (500), request IDs, maintenance (502/503), negotiation (406), 404/405
+//     handlers, conditional requests (304/412), upstream failures (502/504);
+//   - package middleware/auth authenticates (401, RFC 6750 challenges),
+//     throttles credential guessing (429) and authorizes (403, or a
+//     concealed 404);
+//   - package middleware/bind decodes and validates request input (400,
+//     413, 415);
 //   - package ratelimit holds per-route rate limits with IETF RateLimit
-//     headers and 429 problems, on httprate counters or Redis.
+//     headers and 429 problems, counted locally or, with
+//     ratelimit/rediscount, in Redis across replicas.
 //
 // This package holds no code; examples/server is a runnable demo API.
+//
+// # The order of the middlewares
+//
+// This is the one recommended order. The README's quick start, the demo in
+// examples/server/api and the Examples use exactly this order.
+//
+//	r := chi.NewRouter()
+//	r.Use(
+//		pw.Handler,              // 1. the API's problem writer
+//		middleware.Recoverer,    // 2. 500 and an alert for a panic
+//		middleware.RequestID,    // 3. one ID per request
+//		maintenance.Handler,     // 4. 502/503 while the API is down
+//		throttle.Handler,        // 5. 429 for clients that fail credentials
+//		middleware.HeadAsGet,    // 6. HEAD wherever GET is routed
+//	)
+//	r.NotFound(middleware.NotFound)                 // 7. 404
+//	r.MethodNotAllowed(middleware.MethodNotAllowed) //    405
+//	r.Group(func(r chi.Router) {
+//		r.Use(
+//			auth.Authenticate(auth.Bearer(jwt), auth.Throttle(throttle)), // 8. 401
+//			ratelimit.Limit(600, time.Minute),                            // 9. 429
+//		)
+//		r.With(
+//			auth.RequireScopes("cloud:read"),         // 10. 403
+//			middleware.Negotiate("application/json"), // 11. 406
+//			bind.ValidatePath[int64]("id"),           // 12. 400
+//			middleware.Conditional,                   // 13. 304, 412
+//		).Get("/cloud/{id}", problem.HandlerFunc(getCloud))
+//	})
+//
+// Why this order, step by step:
+//
+//  1. The problem writer comes first, so that every refusal after it, the
+//     Recoverer's 500 included, uses the API's catalog, logger and alert
+//     hook. Before it, problem.DefaultWriter answers. A panic that reaches
+//     the writer is logged with the fix: Recoverer belongs after it.
+//  2. Recoverer catches a panic anywhere after it.
+//  3. RequestID gives every log line, alert and "instance" member the ID.
+//  4. Maintenance refuses before any credential is checked or quota spent.
+//  5. The failure throttle runs before routing, so a client that guesses
+//     credentials is slowed on every path, and it refuses without running a
+//     verifier. It learns of failures from Authenticate, later in the chain.
+//  6. HeadAsGet needs the router's routes, and must run before chi picks a
+//     handler.
+//  7. Routing: an unknown path is a 404 before any credentials are asked
+//     for, which is also what lets Conceal make a hidden route look like an
+//     unknown one.
+//  8. Authentication runs per group, after routing, so that public routes
+//     (health checks, the error docs) need none.
+//  9. Rate limits follow authentication, so they are counted by principal
+//     (anonymous callers, with AllowAnonymous, by client IP). A limiter
+//     keyed by route must be mounted after routing too.
+//  10. Authorization comes before negotiation and input, so a caller
+//     without access learns nothing of the formats or bodies a route takes.
+//  11. Negotiate refuses an unacceptable Accept before the body is read.
+//  12. Input is decoded and validated only for callers who may send it.
+//  13. Conditional sits closest to the handler, the only one that knows the
+//     resource.
+//
+// A route whose existence must stay hidden puts auth.Conceal first, ahead
+// of Authenticate, on the route or its group: every refusal after it is then
+// the very 404 of an unknown path, headers included.
 package chiguard
