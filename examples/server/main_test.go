@@ -39,10 +39,24 @@ func TestMintPrintsOneVerifiableToken(t *testing.T) {
 }
 
 func TestFlagErrorsAreReported(t *testing.T) {
-	for _, args := range [][]string{{"-rate-limit", "ten/1m"}, {"-log-format", "xml"}, {"extra"}, {"mint", "-ttl", "-1h"},
-		{"-maintenance-retry-after", "-5s"}} {
-		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
-			t.Errorf("%q: no error", args)
+	tests := []struct {
+		args []string
+		want string // a part of the message that names the mistake
+	}{
+		{[]string{"-rate-limit", "ten/1m"}, "the quota must be a positive integer"},
+		{[]string{"-log-format", "xml"}, `-log-format must be text or json, not "xml"`},
+		{[]string{"extra"}, `unexpected argument "extra"`},
+		{[]string{"mint", "-ttl", "-1h"}, "-ttl must be positive"},
+		{[]string{"-maintenance-retry-after", "-5s"}, "-maintenance-retry-after must not be negative"},
+	}
+	for _, tt := range tests {
+		// A regression that ignored the mistake would start serving: the
+		// context is already cancelled, so run returns at once.
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		err := run(ctx, tt.args, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q: error %v, want one saying %q", tt.args, err, tt.want)
 		}
 	}
 	t.Setenv("CHIGUARD_MAINTENANCE", "maybe")
