@@ -187,7 +187,7 @@ func (a *API) counter(cfg Config, logger *slog.Logger) (ratelimit.Counter, error
 	}
 	client := redis.NewClient(&redis.Options{Addr: cfg.RedisAddr, ContextTimeoutEnabled: true})
 	a.closers = append(a.closers, func() { client.Close() })
-	c, err := rediscount.NewCounter(client, rediscount.Config{Logger: logger})
+	c, err := rediscount.NewCounter(client, rediscount.Config{Logger: logger, Timeout: cfg.RedisTimeout})
 	if err != nil {
 		return nil, err
 	}

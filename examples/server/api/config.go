@@ -28,6 +28,9 @@ type Config struct {
 	// RedisAddr, if set, keeps rate limit counts in Redis so that several
 	// instances share them.
 	RedisAddr string
+	// RedisTimeout bounds each Redis call before the counter falls back to
+	// counting locally; zero means rediscount's default.
+	RedisTimeout time.Duration
 	// Maintenance starts the API in maintenance, answering 502.
 	Maintenance bool
 	// MaintenanceRetryAfter is the Retry-After sent during maintenance.
