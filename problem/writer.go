@@ -61,17 +61,30 @@ var DefaultWriter = &Writer{}
 type writerKey struct{}
 
 // Middleware makes pw the writer that Write, and so every chiguard
-// middleware after it, uses for this request.
+// middleware after it, uses for this request. Install it first: it also
+// watches the request body, so that a refusal sent before the body was
+// read closes the connection rather than wait for the rest of the body,
+// and one sent after keeps the connection open.
 func (pw *Writer) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, pw)))
+		if !hasBody(r) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, pw)))
+			return
+		}
+		b := &watchedBody{ReadCloser: r.Body, pw: pw}
+		r = r.WithContext(context.WithValue(r.Context(), writerKey{}, b))
+		r.Body = b // on the copy: the server keeps its own reference
+		next.ServeHTTP(w, r)
 	})
 }
 
 // WriterFrom returns the writer installed in ctx, or DefaultWriter.
 func WriterFrom(ctx context.Context) *Writer {
-	if pw, ok := ctx.Value(writerKey{}).(*Writer); ok {
-		return pw
+	switch v := ctx.Value(writerKey{}).(type) {
+	case *Writer:
+		return v
+	case *watchedBody:
+		return v.pw
 	}
 	return DefaultWriter
 }
@@ -90,6 +103,7 @@ var (
 	hdrProblemXML  = []string{"application/problem+xml"}
 	hdrXML         = []string{"application/xml"}
 	hdrNoStore     = []string{"no-store"}
+	hdrClose       = []string{"close"}
 
 	jsonOffers = []accept.MediaType{
 		accept.MustParseMediaType("application/problem+json"),
@@ -188,7 +202,9 @@ func validStatus(s int) int {
 // Write renders p as the response to r: it negotiates the format, sets
 // Content-Type, Vary, Cache-Control and p's headers, writes the status and
 // (except for HEAD) the body, then logs and alerts. If the response has
-// already started, it writes nothing and logs instead.
+// already started, it writes nothing and logs instead. On HTTP/1 it adds
+// "Connection: close" when the request body may be unread (see
+// Middleware), so that the answer is not held back until it is.
 func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	if p == nil {
 		p = &Problem{}
@@ -218,6 +234,9 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	offer := pw.negotiate(r)
 	h["Content-Type"] = offerHeaders[offer]
 	h["Cache-Control"] = hdrNoStore
+	if bodyUnread(r) {
+		h["Connection"] = hdrClose
+	}
 	accept.Vary(h)
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
