@@ -54,10 +54,22 @@ func TestRequestIDGeneratesDistinctIDs(t *testing.T) {
 }
 
 func TestRequestIDReachesProblems(t *testing.T) {
-	h := RequestID(http.HandlerFunc(NotFound))
-	rec := semServe(h, semRequest("GET", "/", "", "X-Request-Id: req-42"))
-	p := semProblem(t, rec, http.StatusNotFound)
-	if p["instance"] != "req-42" {
-		t.Fatalf("instance = %v, want req-42", p["instance"])
+	tests := []struct{ id, instance string }{
+		{"req-42", "req-42"},
+		{"host.example.com/AbCdEfGhIj-000042", "host.example.com%2FAbCdEfGhIj-000042"},
+		{"//evil.example/phish", "%2F%2Fevil.example%2Fphish"},
+		{"https://evil.example", "https%3A%2F%2Fevil.example"},
+	}
+	for _, tt := range tests {
+		for name, h := range map[string]http.Handler{
+			"chiguard": RequestID(http.HandlerFunc(NotFound)),
+			"chi":      chimw.RequestID(http.HandlerFunc(NotFound)),
+		} {
+			rec := semServe(h, semRequest("GET", "/", "", "X-Request-Id: "+tt.id))
+			p := semProblem(t, rec, http.StatusNotFound)
+			if p["instance"] != tt.instance {
+				t.Errorf("%s RequestID, id %q: instance = %v, want %s", name, tt.id, p["instance"], tt.instance)
+			}
+		}
 	}
 }

@@ -45,8 +45,10 @@ type Writer struct {
 	// Nil means the ID chi's (or chiguard's) RequestID middleware stored.
 	RequestID func(*http.Request) string
 	// Instance returns the "instance" member of a problem that has none.
-	// Nil means the request ID, percent-encoded as a relative URI
-	// reference; return "" to omit the member.
+	// Nil means the request ID percent-encoded as one relative path
+	// segment, '/' and ':' included, so that a client's ID never names
+	// another host, a scheme or another path; an ID of "." or ".." gives
+	// no member. Return "" to omit the member.
 	Instance func(r *http.Request, requestID string) string
 
 	alertsOnce sync.Once
@@ -124,6 +126,7 @@ type resolved struct {
 	typeBase, typeS string // the type URI is typeBase+typeS
 	title           string
 	instance        string
+	idInstance      bool // instance is the request ID, encoded as it is appended
 	requestID       string
 }
 
@@ -184,8 +187,8 @@ func (pw *Writer) resolve(r *http.Request, p *Problem, res *resolved) {
 	if res.instance == "" {
 		if pw.Instance != nil {
 			res.instance = pw.Instance(r, res.requestID)
-		} else {
-			res.instance = uriReference(res.requestID)
+		} else if res.requestID != "" && !isDotSegment(res.requestID) {
+			res.instance, res.idInstance = res.requestID, true
 		}
 	}
 }
@@ -286,7 +289,11 @@ func (pw *Writer) appendJSON(b []byte, r *http.Request, res *resolved) []byte {
 		b = append(b, `,"detail":`...)
 		b = appendQuoted(b, p.Detail)
 	}
-	if res.instance != "" {
+	if res.idInstance {
+		b = append(b, `,"instance":"`...)
+		b = appendPercentEncoded(b, res.instance, segmentSafe) // nothing left to escape for JSON
+		b = append(b, '"')
+	} else if res.instance != "" {
 		b = append(b, `,"instance":`...)
 		b = appendQuoted(b, res.instance)
 	}
@@ -374,10 +381,6 @@ func statusOf(w http.ResponseWriter) (started, tracked bool) {
 	return false, tracked
 }
 
-// uriReference turns a request ID into a relative URI reference: the bytes
-// a path segment may hold, and '/', stay; others are percent-encoded.
-func uriReference(id string) string { return percentEncode(id, pathSafe) }
-
 // percentEncode escapes the bytes of s that safe rejects as %XX; s itself
 // is returned, without allocating, when none needs it.
 func percentEncode(s string, safe func(byte) bool) string {
@@ -390,8 +393,11 @@ func percentEncode(s string, safe func(byte) bool) string {
 	if n == 0 {
 		return s
 	}
+	return string(appendPercentEncoded(make([]byte, 0, len(s)+2*n), s, safe))
+}
+
+func appendPercentEncoded(b []byte, s string, safe func(byte) bool) []byte {
 	const hex = "0123456789ABCDEF"
-	b := make([]byte, 0, len(s)+2*n)
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; safe(c) {
 			b = append(b, c)
@@ -399,14 +405,21 @@ func percentEncode(s string, safe func(byte) bool) string {
 			b = append(b, '%', hex[c>>4], hex[c&15])
 		}
 	}
-	return string(b)
+	return b
 }
 
-// pathSafe reports RFC 3986 unreserved characters, sub-delims, '@' and '/'.
-// ':' is escaped so the reference never reads as a scheme.
-func pathSafe(c byte) bool {
-	return c != '%' && c != ':' && c != '?' && c != '#' && fragmentSafe(c)
+// segmentSafe reports the bytes a request ID keeps as they are in
+// "instance": RFC 3986 unreserved characters, sub-delims and '@'. Not '/',
+// so that the ID stays one segment, nor ':', so that it never reads as a
+// scheme; nor '&', the one left that JSON would escape.
+func segmentSafe(c byte) bool {
+	return c != '/' && c != ':' && c != '?' && c != '&' && fragmentSafe(c)
 }
+
+// isDotSegment reports the segments that mean "this" or "parent" path
+// (RFC 3986 §5.2.4). Percent-encoding their dots would not help: "%2E" is
+// the same URI as ".", and browsers resolve it as a dot segment.
+func isDotSegment(s string) bool { return s == "." || s == ".." }
 
 var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
