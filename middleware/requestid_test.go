@@ -12,6 +12,7 @@ func TestRequestIDKeepsValidIncomingID(t *testing.T) {
 	for _, id := range []string{
 		"abc", "0b9e3c1e-4f1a-4c59-9a43-0f6b1e2d3c4b", "01ARZ3NDEKTSV4RRFFQ69G5FAV",
 		"host.example.com/AbCdEfGhIj-000042", "dGVzdA==", "a:b@c~d_e+f", strings.Repeat("x", 128),
+		"...", "a..b", ".a/b.", "//evil.example/phish",
 	} {
 		var seen string
 		h := RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -25,7 +26,8 @@ func TestRequestIDKeepsValidIncomingID(t *testing.T) {
 }
 
 func TestRequestIDReplacesInvalidOrMissingID(t *testing.T) {
-	for _, id := range []string{"", strings.Repeat("x", 129), "has space", `q"uote`, "a,b", "tab\there", "é", "x\x00y"} {
+	for _, id := range []string{"", strings.Repeat("x", 129), "has space", `q"uote`, "a,b", "tab\there", "é", "x\x00y",
+		".", "..", "../x", "a/../b", "a/./b", "a/..", "./a", `a\b`} {
 		var seen string
 		h := RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			seen = chimw.GetReqID(r.Context())
