@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"net/http"
+	"strings"
 
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
@@ -34,10 +35,12 @@ func RequestID(next http.Handler) http.Handler {
 }
 
 // ValidRequestID reports whether id may be kept as a request ID: 1 to 128
-// characters among ASCII letters, digits and - . _ ~ : / + = @. The set
-// covers UUIDs, ULIDs, base64 and chi's "host/prefix-000001" IDs, and keeps
-// out spaces, quotes, commas and controls, which would corrupt log lines or
-// headers downstream.
+// characters among ASCII letters, digits and - . _ ~ : / + = @, with no
+// "." or ".." between slashes. The set covers UUIDs, ULIDs, base64 and
+// chi's "host/prefix-000001" IDs, and keeps out spaces, quotes, commas and
+// controls, which would corrupt log lines or headers downstream. No ID
+// generator makes dot segments, and they would climb out of any path the
+// ID is joined into (an Instance function, a log file or object name).
 func ValidRequestID(id string) bool {
 	if len(id) == 0 || len(id) > maxRequestIDLen {
 		return false
@@ -48,6 +51,11 @@ func ValidRequestID(id string) bool {
 		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
 		case c == '-', c == '.', c == '_', c == '~', c == ':', c == '/', c == '+', c == '=', c == '@':
 		default:
+			return false
+		}
+	}
+	for seg := range strings.SplitSeq(id, "/") {
+		if seg == "." || seg == ".." {
 			return false
 		}
 	}

@@ -13,6 +13,7 @@ func TestRequestIDKeepsValidIncomingID(t *testing.T) {
 	for _, id := range []string{
 		"abc", "0b9e3c1e-4f1a-4c59-9a43-0f6b1e2d3c4b", "01ARZ3NDEKTSV4RRFFQ69G5FAV",
 		"host.example.com/AbCdEfGhIj-000042", "dGVzdA==", "a:b@c~d_e+f", strings.Repeat("x", 128),
+		"...", "a..b", ".a/b.", "//evil.example/phish",
 	} {
 		var seen string
 		h := RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -26,7 +27,8 @@ func TestRequestIDKeepsValidIncomingID(t *testing.T) {
 }
 
 func TestRequestIDReplacesInvalidOrMissingID(t *testing.T) {
-	for _, id := range []string{"", strings.Repeat("x", 129), "has space", `q"uote`, "a,b", "tab\there", "é", "x\x00y"} {
+	for _, id := range []string{"", strings.Repeat("x", 129), "has space", `q"uote`, "a,b", "tab\there", "é", "x\x00y",
+		".", "..", "../x", "a/../b", "a/./b", "a/..", "./a", `a\b`} {
 		var seen string
 		h := RequestID(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			seen = chimw.GetReqID(r.Context())
@@ -55,10 +57,22 @@ func TestRequestIDGeneratesDistinctIDs(t *testing.T) {
 }
 
 func TestRequestIDReachesProblems(t *testing.T) {
-	h := RequestID(http.HandlerFunc(NotFound))
-	rec := testkit.Serve(h, testkit.Request("GET", "/", "", "X-Request-Id: req-42"))
-	p := testkit.Problem(t, rec, http.StatusNotFound)
-	if p["instance"] != "req-42" {
-		t.Fatalf("instance = %v, want req-42", p["instance"])
+	tests := []struct{ id, instance string }{
+		{"req-42", "req-42"},
+		{"host.example.com/AbCdEfGhIj-000042", "host.example.com%2FAbCdEfGhIj-000042"},
+		{"//evil.example/phish", "%2F%2Fevil.example%2Fphish"},
+		{"https://evil.example", "https%3A%2F%2Fevil.example"},
+	}
+	for _, tt := range tests {
+		for name, h := range map[string]http.Handler{
+			"chiguard": RequestID(http.HandlerFunc(NotFound)),
+			"chi":      chimw.RequestID(http.HandlerFunc(NotFound)),
+		} {
+			rec := testkit.Serve(h, testkit.Request("GET", "/", "", "X-Request-Id: "+tt.id))
+			p := testkit.Problem(t, rec, http.StatusNotFound)
+			if p["instance"] != tt.instance {
+				t.Errorf("%s RequestID, id %q: instance = %v, want %s", name, tt.id, p["instance"], tt.instance)
+			}
+		}
 	}
 }

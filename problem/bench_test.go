@@ -1,13 +1,17 @@
 package problem_test
 
 import (
+	"context"
 	"encoding/json"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/chiguard/chiguard/problem"
+	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
 // discard is a ResponseWriter that keeps one header map and drops the
@@ -62,6 +66,11 @@ func BenchmarkWrite(b *testing.B) {
 	}
 	run("chiguard/basic", func() { pw.Write(w, r, basic) })
 	run("chiguard/extensions", func() { pw.Write(w, r, extended) })
+	// instance from a chi-style request ID, on a POST whose body is unread
+	post := httptest.NewRequest(http.MethodPost, "/cloud", strings.NewReader(`{"name":"x"}`))
+	post = post.WithContext(context.WithValue(post.Context(), chimw.RequestIDKey, "host/AbC-000001"))
+	refused := problem.Unauthorized("")
+	run("chiguard/request-id", func() { pw.Write(w, post, refused) })
 	run("stdlib/encoder", func() {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(stdBasic.Status)
@@ -82,4 +91,29 @@ func BenchmarkWrite(b *testing.B) {
 		w.WriteHeader(stdBasic.Status)
 		w.Write(body)
 	})
+}
+
+// BenchmarkMiddleware measures what installing a writer costs a request
+// that is refused, with and without a body.
+func BenchmarkMiddleware(b *testing.B) {
+	pw := &problem.Writer{}
+	refused := problem.Unauthorized("")
+	h := pw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		problem.Write(w, r, refused)
+	}))
+	w := &discard{h: http.Header{}}
+	body := strings.NewReader(`{"name":"x"}`)
+	for _, r := range []*http.Request{
+		httptest.NewRequest(http.MethodGet, "/cloud", nil),
+		httptest.NewRequest(http.MethodPost, "/cloud", body),
+	} {
+		b.Run(r.Method, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				body.Seek(0, io.SeekStart)
+				h.ServeHTTP(w, r)
+			}
+		})
+	}
 }

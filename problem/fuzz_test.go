@@ -20,6 +20,8 @@ func FuzzWrite(f *testing.F) {
 	f.Add("<script>&\u2028\u2029", "\x00\x1f\x7f", "\xff\xfe", "a b:c?d#e%", "x\r\nSet-Cookie: a=b")
 	f.Add("\"\\/\b\f\n\r\t", "é漢字🙂", "\xed\xa0\x80", "\n", "\x00")
 	f.Add("", "", "", "", "")
+	f.Add("", "", "", "//evil.example/phish", "")
+	f.Add("", "", "", "..", "")
 	f.Fuzz(func(t *testing.T, detail, title, ext, requestID, header string) {
 		pw := &problem.Writer{RequestID: func(*http.Request) string { return requestID }}
 		p := (&problem.Problem{Status: 422, Title: title, Detail: detail}).
@@ -52,13 +54,19 @@ func FuzzWrite(f *testing.F) {
 		if title != "" && got.Title != roundTrip(title) {
 			t.Fatalf("title %q, want %q", got.Title, roundTrip(title))
 		}
-		if requestID != "" {
-			if _, err := url.Parse(got.Instance); err != nil {
+		if requestID != "" && requestID != "." && requestID != ".." {
+			u, err := url.Parse(got.Instance)
+			if err != nil {
 				t.Fatalf("instance %q is not a URI reference: %v", got.Instance, err)
+			}
+			if u.Scheme != "" || u.Host != "" || strings.ContainsAny(got.Instance, "/?#") {
+				t.Fatalf("instance %q is not one relative path segment", got.Instance)
 			}
 			if back, err := url.PathUnescape(got.Instance); err != nil || back != requestID {
 				t.Fatalf("instance %q does not unescape to the request ID %q", got.Instance, requestID)
 			}
+		} else if got.Instance != "" {
+			t.Fatalf("request ID %q gave instance %q", requestID, got.Instance)
 		}
 		for k, vs := range w.Header() {
 			for _, v := range vs {

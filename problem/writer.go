@@ -45,8 +45,10 @@ type Writer struct {
 	// Nil means the ID chi's (or chiguard's) RequestID middleware stored.
 	RequestID func(*http.Request) string
 	// Instance returns the "instance" member of a problem that has none.
-	// Nil means the request ID, percent-encoded as a relative URI
-	// reference; return "" to omit the member.
+	// Nil means the request ID percent-encoded as one relative path
+	// segment, '/' and ':' included, so that a client's ID never names
+	// another host, a scheme or another path; an ID of "." or ".." gives
+	// no member. Return "" to omit the member.
 	Instance func(r *http.Request, requestID string) string
 
 	alertsOnce sync.Once
@@ -60,18 +62,31 @@ var DefaultWriter = &Writer{}
 
 type writerKey struct{}
 
-// Middleware makes pw the writer that Write, and so every chiguard
-// middleware after it, uses for this request.
+// Handler makes pw the writer that Write, and so every chiguard
+// middleware after it, uses for this request. Install it first: it also
+// watches the request body, so that a refusal sent before the body was
+// read closes the connection rather than wait for the rest of the body,
+// and one sent after keeps the connection open.
 func (pw *Writer) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, pw)))
+		if !hasBody(r) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, pw)))
+			return
+		}
+		b := &watchedBody{ReadCloser: r.Body, pw: pw}
+		r = r.WithContext(context.WithValue(r.Context(), writerKey{}, b))
+		r.Body = b // on the copy: the server keeps its own reference
+		next.ServeHTTP(w, r)
 	})
 }
 
 // WriterFrom returns the writer installed in ctx, or DefaultWriter.
 func WriterFrom(ctx context.Context) *Writer {
-	if pw, ok := ctx.Value(writerKey{}).(*Writer); ok {
-		return pw
+	switch v := ctx.Value(writerKey{}).(type) {
+	case *Writer:
+		return v
+	case *watchedBody:
+		return v.pw
 	}
 	return DefaultWriter
 }
@@ -90,6 +105,7 @@ var (
 	hdrProblemXML  = []string{"application/problem+xml"}
 	hdrXML         = []string{"application/xml"}
 	hdrNoStore     = []string{"no-store"}
+	hdrClose       = []string{"close"}
 
 	jsonOffers = []accept.MediaType{
 		accept.MustParseMediaType("application/problem+json"),
@@ -110,6 +126,7 @@ type resolved struct {
 	typeBase, typeS string // the type URI is typeBase+typeS
 	title           string
 	instance        string
+	idInstance      bool // instance is the request ID, encoded as it is appended
 	requestID       string
 }
 
@@ -170,8 +187,8 @@ func (pw *Writer) resolve(r *http.Request, p *Problem, res *resolved) {
 	if res.instance == "" {
 		if pw.Instance != nil {
 			res.instance = pw.Instance(r, res.requestID)
-		} else {
-			res.instance = uriReference(res.requestID)
+		} else if res.requestID != "" && !isDotSegment(res.requestID) {
+			res.instance, res.idInstance = res.requestID, true
 		}
 	}
 }
@@ -188,7 +205,9 @@ func validStatus(s int) int {
 // Write renders p as the response to r: it negotiates the format, sets
 // Content-Type, Vary, Cache-Control and p's headers, writes the status and
 // (except for HEAD) the body, then logs and alerts. If the response has
-// already started, it writes nothing and logs instead.
+// already started, it writes nothing and logs instead. On HTTP/1 it adds
+// "Connection: close" when the request body may be unread (see
+// Middleware), so that the answer is not held back until it is.
 func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	if p == nil {
 		p = &Problem{}
@@ -218,6 +237,9 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	offer := pw.negotiate(r)
 	h["Content-Type"] = offerHeaders[offer]
 	h["Cache-Control"] = hdrNoStore
+	if bodyUnread(r) {
+		h["Connection"] = hdrClose
+	}
 	accept.Vary(h)
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
@@ -267,7 +289,11 @@ func (pw *Writer) appendJSON(b []byte, r *http.Request, res *resolved) []byte {
 		b = append(b, `,"detail":`...)
 		b = appendQuoted(b, p.Detail)
 	}
-	if res.instance != "" {
+	if res.idInstance {
+		b = append(b, `,"instance":"`...)
+		b = appendPercentEncoded(b, res.instance, segmentSafe) // nothing left to escape for JSON
+		b = append(b, '"')
+	} else if res.instance != "" {
 		b = append(b, `,"instance":`...)
 		b = appendQuoted(b, res.instance)
 	}
@@ -355,10 +381,6 @@ func statusOf(w http.ResponseWriter) (started, tracked bool) {
 	return false, tracked
 }
 
-// uriReference turns a request ID into a relative URI reference: the bytes
-// a path segment may hold, and '/', stay; others are percent-encoded.
-func uriReference(id string) string { return percentEncode(id, pathSafe) }
-
 // percentEncode escapes the bytes of s that safe rejects as %XX; s itself
 // is returned, without allocating, when none needs it.
 func percentEncode(s string, safe func(byte) bool) string {
@@ -371,8 +393,11 @@ func percentEncode(s string, safe func(byte) bool) string {
 	if n == 0 {
 		return s
 	}
+	return string(appendPercentEncoded(make([]byte, 0, len(s)+2*n), s, safe))
+}
+
+func appendPercentEncoded(b []byte, s string, safe func(byte) bool) []byte {
 	const hex = "0123456789ABCDEF"
-	b := make([]byte, 0, len(s)+2*n)
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; safe(c) {
 			b = append(b, c)
@@ -380,14 +405,21 @@ func percentEncode(s string, safe func(byte) bool) string {
 			b = append(b, '%', hex[c>>4], hex[c&15])
 		}
 	}
-	return string(b)
+	return b
 }
 
-// pathSafe reports RFC 3986 unreserved characters, sub-delims, '@' and '/'.
-// ':' is escaped so the reference never reads as a scheme.
-func pathSafe(c byte) bool {
-	return c != '%' && c != ':' && c != '?' && c != '#' && fragmentSafe(c)
+// segmentSafe reports the bytes a request ID keeps as they are in
+// "instance": RFC 3986 unreserved characters, sub-delims and '@'. Not '/',
+// so that the ID stays one segment, nor ':', so that it never reads as a
+// scheme; nor '&', the one left that JSON would escape.
+func segmentSafe(c byte) bool {
+	return c != '/' && c != ':' && c != '?' && c != '&' && fragmentSafe(c)
 }
+
+// isDotSegment reports the segments that mean "this" or "parent" path
+// (RFC 3986 §5.2.4). Percent-encoding their dots would not help: "%2E" is
+// the same URI as ".", and browsers resolve it as a dot segment.
+func isDotSegment(s string) bool { return s == "." || s == ".." }
 
 var buffers = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 

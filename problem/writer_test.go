@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -207,7 +208,7 @@ func TestInstanceComesFromTheRequestID(t *testing.T) {
 		p    *problem.Problem
 		want any
 	}{
-		{"chi request id", &problem.Writer{}, "host/AbC-000001", problem.NotFound(""), "host/AbC-000001"},
+		{"chi request id", &problem.Writer{}, "host/AbC-000001", problem.NotFound(""), "host%2FAbC-000001"},
 		{"escaped to a URI reference", &problem.Writer{}, "a b:c?d#e%", problem.NotFound(""), "a%20b%3Ac%3Fd%23e%25"},
 		{"no id, no instance", &problem.Writer{}, "", problem.NotFound(""), nil},
 		{"explicit instance wins", &problem.Writer{}, "id1", &problem.Problem{Status: 404, Instance: "/clouds/1"}, "/clouds/1"},
@@ -228,6 +229,69 @@ func TestInstanceComesFromTheRequestID(t *testing.T) {
 			json.Unmarshal(w.Body.Bytes(), &body)
 			if body["instance"] != tt.want {
 				t.Fatalf("instance %v, want %v", body["instance"], tt.want)
+			}
+		})
+	}
+}
+
+func TestInstanceFromARequestIDIsOneRelativeSegment(t *testing.T) {
+	tests := []struct {
+		id   string
+		want string // "" for no instance
+	}{
+		{"//evil.example/phish", "%2F%2Fevil.example%2Fphish"},
+		{"https://evil.example", "https%3A%2F%2Fevil.example"},
+		{"javascript:alert(1)", "javascript%3Aalert(1)"},
+		{"/abs", "%2Fabs"},
+		{"../x", "..%2Fx"},
+		{"a/b", "a%2Fb"},
+		{"%2F%2F", "%252F%252F"},
+		{`\\evil.example`, "%5C%5Cevil.example"},
+		{"a?b#c&d", "a%3Fb%23c%26d"},
+		{".", ""},
+		{"..", ""},
+		{"...", "..."},
+		{"0b9e3c1e-4f1a-4c59-9a43-0f6b1e2d3c4b", "0b9e3c1e-4f1a-4c59-9a43-0f6b1e2d3c4b"},
+		{"01ARZ3NDEKTSV4RRFFQ69G5FAV", "01ARZ3NDEKTSV4RRFFQ69G5FAV"},
+		{"host.example.com/AbCdEfGhIj-000042", "host.example.com%2FAbCdEfGhIj-000042"},
+		{"dGVzdA==", "dGVzdA=="},
+		{"a@b~c_d+e", "a@b~c_d+e"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			pw := &problem.Writer{XML: true, RequestID: func(*http.Request) string { return tt.id }}
+			for _, accept := range []string{"application/problem+json", "application/problem+xml"} {
+				w := httptest.NewRecorder()
+				r := httptest.NewRequest("GET", "/", nil)
+				r.Header.Set("Accept", accept)
+				pw.Write(w, r, problem.NotFound(""))
+				var got struct {
+					Instance string `json:"instance" xml:"instance"`
+				}
+				if accept == "application/problem+xml" {
+					xml.Unmarshal(w.Body.Bytes(), &got)
+				} else {
+					json.Unmarshal(w.Body.Bytes(), &got)
+				}
+				if got.Instance != tt.want {
+					t.Fatalf("%s: instance %q, want %q", accept, got.Instance, tt.want)
+				}
+			}
+			if tt.want == "" {
+				return
+			}
+			u, err := url.Parse(tt.want)
+			if err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" ||
+				strings.HasPrefix(tt.want, "/") || strings.Contains(u.EscapedPath(), "/") ||
+				u.RawQuery != "" || u.Fragment != "" {
+				t.Fatalf("instance %q is not one relative path segment: %#v, %v", tt.want, u, err)
+			}
+			if back, _ := url.PathUnescape(tt.want); back != tt.id {
+				t.Fatalf("instance %q reads back as %q", tt.want, back)
+			}
+			base, _ := url.Parse("https://api.example/clouds/42")
+			if got := base.ResolveReference(u); got.Host != "api.example" || !strings.HasPrefix(got.Path, "/clouds/") {
+				t.Fatalf("instance %q resolves to %s", tt.want, got)
 			}
 		})
 	}

@@ -1,0 +1,60 @@
+// Package rawhttp is an HTTP/1.1 test client that writes requests byte for
+// byte, so that tests can send what net/http's client never would: a body
+// shorter than its Content-Length, and then silence.
+package rawhttp
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+)
+
+// Conn is a connection to a test server. Every read and write on it fails
+// once the deadline given to Dial has passed, so a test that waits for an
+// answer that never comes fails in bounded time instead of hanging.
+type Conn struct {
+	tb testing.TB
+	c  net.Conn
+	r  *bufio.Reader
+}
+
+// Dial connects to addr (host:port) with a deadline of timeout from now,
+// and closes the connection when the test ends.
+func Dial(tb testing.TB, addr string, timeout time.Duration) *Conn {
+	tb.Helper()
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { c.Close() })
+	if err := c.SetDeadline(time.Now().Add(timeout)); err != nil {
+		tb.Fatal(err)
+	}
+	return &Conn{tb: tb, c: c, r: bufio.NewReader(c)}
+}
+
+// Send writes raw as is.
+func (c *Conn) Send(raw string) {
+	c.tb.Helper()
+	if _, err := io.WriteString(c.c, raw); err != nil {
+		c.tb.Fatalf("rawhttp: send: %v", err)
+	}
+}
+
+// Response reads the next response and its whole body.
+func (c *Conn) Response() (*http.Response, []byte) {
+	c.tb.Helper()
+	resp, err := http.ReadResponse(c.r, nil)
+	if err != nil {
+		c.tb.Fatalf("rawhttp: no response: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		c.tb.Fatalf("rawhttp: response body: %v", err)
+	}
+	return resp, body
+}
