@@ -61,6 +61,9 @@ func TestRefusalWithTheBodyUnreadArrivesAtOnce(t *testing.T) {
 			if !resp.Close {
 				t.Errorf("Connection = %q, want close: the rest of the body is still on the wire", resp.Header.Get("Connection"))
 			}
+			if !c.Closed() {
+				t.Error("the server still holds the connection, draining a body that will not come")
+			}
 		})
 	}
 }

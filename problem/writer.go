@@ -239,6 +239,11 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	h["Cache-Control"] = hdrNoStore
 	if bodyUnread(r) {
 		h["Connection"] = hdrClose
+		// After the response, net/http still drains up to 256 KiB of the
+		// body before closing: against a client that stalls, that holds
+		// the connection's goroutine until ReadTimeout. Nothing reads the
+		// body of a refused request, so end those reads at once.
+		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
 	}
 	accept.Vary(h)
 	w.WriteHeader(res.status)

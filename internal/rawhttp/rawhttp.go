@@ -58,3 +58,15 @@ func (c *Conn) Response() (*http.Response, []byte) {
 	}
 	return resp, body
 }
+
+// Closed reports whether the server closed the connection: the next read
+// ends with EOF (or a reset) before the deadline. A server that still waits
+// for the rest of a request body keeps it open until the deadline.
+func (c *Conn) Closed() bool {
+	c.tb.Helper()
+	_, err := c.r.ReadByte()
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		return false
+	}
+	return err != nil
+}
