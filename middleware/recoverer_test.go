@@ -203,3 +203,26 @@ func TestPanicErrorAlertKeyNamesTheSite(t *testing.T) {
 		t.Fatalf("keys %q and %q", key1, key2)
 	}
 }
+
+// Recoverer installed before the problem writer still answers the panic,
+// and the writer logs what to change.
+func TestRecovererBeforeTheWriterIsReported(t *testing.T) {
+	var logs bytes.Buffer
+	pw := &problem.Writer{Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+	quiet := problem.DefaultWriter.Logger
+	problem.DefaultWriter.Logger = slog.New(slog.DiscardHandler)
+	t.Cleanup(func() { problem.DefaultWriter.Logger = quiet })
+	h := Recoverer(pw.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })))
+	rec := testkit.Serve(h, testkit.Request("GET", "/", ""))
+	testkit.Problem(t, rec, http.StatusInternalServerError)
+	if !strings.Contains(logs.String(), "install middleware.Recoverer after it") {
+		t.Errorf("the writer did not report the order: %q", logs.String())
+	}
+
+	logs.Reset()
+	testkit.Serve(pw.Handler(Recoverer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") }))),
+		testkit.Request("GET", "/", ""))
+	if strings.Contains(logs.String(), "install middleware.Recoverer") {
+		t.Errorf("reported a misorder in the recommended order: %q", logs.String())
+	}
+}

@@ -57,7 +57,7 @@ type Writer struct {
 
 // DefaultWriter is the documented default that Write uses for requests
 // without a writer installed by Writer.Handler. Configure it at start-up
-// or, to keep configuration local, install your own Writer with Middleware.
+// or, to keep configuration local, install your own Writer with Handler.
 var DefaultWriter = &Writer{}
 
 type writerKey struct{}
@@ -67,8 +67,14 @@ type writerKey struct{}
 // watches the request body, so that a refusal sent before the body was
 // read closes the connection rather than wait for the rest of the body,
 // and one sent after keeps the connection open.
+//
+// A panic that reaches Handler shows that no Recoverer runs after it: the
+// panic is logged with that fix, then goes on up the chain, to a Recoverer
+// installed before Handler (which answers it without this writer's catalog
+// and alert hook) or to net/http.
 func (pw *Writer) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer pw.misplacedRecoverer(r)
 		if !hasBody(r) {
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, pw)))
 			return
@@ -78,6 +84,21 @@ func (pw *Writer) Handler(next http.Handler) http.Handler {
 		r.Body = b // on the copy: the server keeps its own reference
 		next.ServeHTTP(w, r)
 	})
+}
+
+// misplacedRecoverer, deferred by Handler, logs a panic passing through.
+func (pw *Writer) misplacedRecoverer(r *http.Request) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v != http.ErrAbortHandler {
+		pw.logger().LogAttrs(r.Context(), slog.LevelError,
+			"problem: a panic reached the problem writer's Handler: install middleware.Recoverer after it, "+
+				"so that panics are answered and alerted through this writer",
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("panic", v))
+	}
+	panic(v)
 }
 
 // WriterFrom returns the writer installed in ctx, or DefaultWriter.
