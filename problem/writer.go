@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -149,6 +150,7 @@ type resolved struct {
 	instance        string
 	idInstance      bool // instance is the request ID, encoded as it is appended
 	requestID       string
+	unregistered    bool // p.Type is a slug the catalog does not hold
 }
 
 func (pw *Writer) resolve(r *http.Request, p *Problem, res *resolved) {
@@ -170,6 +172,7 @@ func (pw *Writer) resolve(r *http.Request, p *Problem, res *resolved) {
 	case isSlug(p.Type):
 		i, ok = s.bySlug[p.Type]
 		res.typeBase = cat.base
+		res.unregistered = !ok
 	default:
 		i, ok = s.byURI[p.Type]
 	}
@@ -280,6 +283,13 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 			w.Write(*buf)
 		}
 		putBuffer(buf)
+	}
+	if res.unregistered {
+		// A mistake in the code, not the request: its type URI documents
+		// nothing, and without a Status the answer is a 500.
+		pw.logger().LogAttrs(r.Context(), slog.LevelError,
+			"problem: type "+strconv.Quote(p.Type)+" is not in the writer's catalog: register it with Catalog.Register, "+
+				"so that its status, title and documentation are known", pw.attrs(r, &res)...)
 	}
 	if res.status >= 500 && !p.deliberate {
 		pw.logger().LogAttrs(r.Context(), slog.LevelError, "problem", pw.attrs(r, &res)...)

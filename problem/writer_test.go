@@ -505,3 +505,26 @@ func TestAlertBudgetAndKeys(t *testing.T) {
 		}
 	})
 }
+
+// A slug the catalog does not hold is a mistake in the code: the problem
+// keeps the status it was given, and the log says what to change.
+func TestUnregisteredTypeIsReported(t *testing.T) {
+	for _, tt := range []struct {
+		p      *problem.Problem
+		status int
+	}{
+		{&problem.Problem{Type: "edit-conflict", Status: 409, Detail: "x"}, 409},
+		{&problem.Problem{Type: "edit-conflict", Detail: "x"}, 500},
+	} {
+		var logs bytes.Buffer
+		pw := &problem.Writer{Catalog: problem.NewCatalog("/p/"), Logger: slog.New(slog.NewTextHandler(&logs, nil))}
+		rec := httptest.NewRecorder()
+		pw.Write(rec, httptest.NewRequest("GET", "/", nil), tt.p)
+		if rec.Code != tt.status {
+			t.Errorf("status %d, want %d", rec.Code, tt.status)
+		}
+		if !strings.Contains(logs.String(), `type \"edit-conflict\" is not in the writer's catalog: register it`) {
+			t.Errorf("log %q does not name the fix", logs.String())
+		}
+	}
+}
