@@ -76,16 +76,26 @@ type Validatable interface {
 	Validate() error
 }
 
-var (
-	errUnsupportedJSON = problem.UnsupportedMediaType("The request body must be JSON, sent with Content-Type: application/json.").
-				WithHeader("Accept", "application/json").With("acceptable", []string{"application/json"})
-	errEncodedJSON = problem.UnsupportedMediaType("The request body must not have a Content-Encoding.").
-			WithHeader("Accept-Encoding", "identity")
-	errEmptyBody = problem.BadRequest("The request body is empty: send a JSON value.")
-)
+// The problems Decode returns are built on each call: a caller may change
+// the one it gets, and that must not reach another request's answer.
+
+func unsupportedJSON() *problem.Problem {
+	return problem.UnsupportedMediaType("The request body must be JSON, sent with Content-Type: application/json.").
+		WithHeader("Accept", "application/json").With("acceptable", []string{"application/json"})
+}
+
+func encodedJSON() *problem.Problem {
+	return problem.UnsupportedMediaType("The request body must not have a Content-Encoding.").
+		WithHeader("Accept-Encoding", "identity")
+}
+
+func emptyBody() *problem.Problem {
+	return problem.BadRequest("The request body is empty: send a JSON value.")
+}
 
 // Decode decodes the request body into v, a non-nil pointer. The error, if
-// any, is a *problem.Problem (see JSONDecoder for which).
+// any, is a *problem.Problem (see JSONDecoder for which), new on every call:
+// the caller may change it.
 func (d *JSONDecoder) Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	limit := d.MaxBytes
 	if limit <= 0 {
@@ -93,13 +103,13 @@ func (d *JSONDecoder) Decode(w http.ResponseWriter, r *http.Request, v any) erro
 	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" && r.ContentLength == 0 {
-		return errEmptyBody
+		return emptyBody()
 	}
 	if !isJSONContentType(ct) {
-		return errUnsupportedJSON
+		return unsupportedJSON()
 	}
 	if ce := r.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
-		return errEncodedJSON
+		return encodedJSON()
 	}
 	if r.ContentLength > limit {
 		return tooLarge(limit)
@@ -114,7 +124,7 @@ func (d *JSONDecoder) Decode(w http.ResponseWriter, r *http.Request, v any) erro
 // decode does the work of Decode once the body is read.
 func (d *JSONDecoder) decode(data []byte, v any) error {
 	if len(bytes.TrimLeft(data, " \t\r\n")) == 0 {
-		return errEmptyBody
+		return emptyBody()
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if !d.AllowUnknownFields {

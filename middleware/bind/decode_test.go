@@ -355,3 +355,67 @@ func semFieldErrorsList(p map[string]any) []any {
 	l, _ := p["errors"].([]any)
 	return l
 }
+
+// TestDecodeJSONProblemsAreTheCallers changes every part of a returned
+// problem a caller can reach, then decodes again: the second answer must be
+// as the first was.
+func TestDecodeJSONProblemsAreTheCallers(t *testing.T) {
+	tests := []struct {
+		name    string
+		headers []string
+		body    string
+	}{
+		{"empty body", []string{"Content-Type: application/json"}, ""},
+		{"blank body", []string{"Content-Type: application/json"}, " "},
+		{"no content type", nil, ""},
+		{"not JSON", []string{"Content-Type: text/plain"}, "x"},
+		{"encoded", []string{"Content-Type: application/json", "Content-Encoding: gzip"}, "x"},
+		{"too large", []string{"Content-Type: application/json"}, strings.Repeat(" ", 100)},
+		{"syntax error", []string{"Content-Type: application/json"}, "{"},
+		{"field errors", []string{"Content-Type: application/json"}, `{"name":1}`},
+	}
+	d := &JSONDecoder{MaxBytes: 64}
+	decode := func(body string, headers []string) *problem.Problem {
+		r := testkit.Request("POST", "/", body, headers...)
+		var v semCloud
+		p := problemOf(d.Decode(httptest.NewRecorder(), r, &v))
+		if p == nil {
+			t.Fatalf("%q: no problem", body)
+		}
+		return p
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			first := decode(tt.body, tt.headers)
+			want := first.Error()
+			wantHeader := first.Header().Clone()
+			acceptable, _ := first.Extension("acceptable")
+
+			first.Detail = "changed"
+			first.Status = 599
+			for k := range first.Header() {
+				first.Header().Set(k, "changed")
+			}
+			if l, ok := acceptable.([]string); ok && len(l) > 0 {
+				l[0] = "changed"
+			}
+			if errs, ok := first.Extension("errors"); ok && len(errs.([]problem.FieldError)) > 0 {
+				errs.([]problem.FieldError)[0].Detail = "changed"
+			}
+
+			second := decode(tt.body, tt.headers)
+			if second == first {
+				t.Fatal("the same *Problem was returned twice")
+			}
+			if got := second.Error(); got != want {
+				t.Errorf("second problem %q, want %q", got, want)
+			}
+			if !reflect.DeepEqual(second.Header(), wantHeader) {
+				t.Errorf("second header %v, want %v", second.Header(), wantHeader)
+			}
+			if a, _ := second.Extension("acceptable"); a != nil && a.([]string)[0] != "application/json" {
+				t.Errorf("acceptable = %v", a)
+			}
+		})
+	}
+}
