@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -157,6 +158,7 @@ func (d *JSONDecoder) validate(v any) error {
 	if vd == nil {
 		vd = defaultValidator()
 	}
+	v = innermostPointer(v)
 	if errs := validateTags(vd, v); len(errs) > 0 {
 		return invalidBody(errs)
 	}
@@ -169,6 +171,20 @@ func (d *JSONDecoder) validate(v any) error {
 		}
 	}
 	return nil
+}
+
+// innermostPointer follows v, a pointer, through pointers to pointers, so
+// that decoding into &p where p is a *T validates the T: validator and the
+// Validatable check look through one pointer only.
+func innermostPointer(v any) any {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Pointer && !rv.Elem().IsNil() {
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() {
+		return v
+	}
+	return rv.Interface()
 }
 
 // isJSONContentType accepts application/json and application/*+json, with

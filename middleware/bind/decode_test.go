@@ -262,6 +262,12 @@ func TestDecodeJSONValidateMethod(t *testing.T) {
 			t.Errorf("%s: got %v", tt.body, p)
 		}
 	}
+	// Decoding into a pointer to a pointer still calls Validate.
+	var pv *semRange
+	r := testkit.Request("POST", "/", `{"from":3,"to":2}`, "Content-Type: application/json")
+	if p := problemOf(DecodeJSON(httptest.NewRecorder(), r, &pv)); p == nil || p.Detail != "The range is empty." {
+		t.Errorf("into **semRange: got %v", p)
+	}
 }
 
 func TestDecodeJSONNonPointerIsAServerError(t *testing.T) {
@@ -415,6 +421,57 @@ func TestDecodeJSONProblemsAreTheCallers(t *testing.T) {
 			}
 			if a, _ := second.Extension("acceptable"); a != nil && a.([]string)[0] != "application/json" {
 				t.Errorf("acceptable = %v", a)
+			}
+		})
+	}
+}
+
+type semPage[T any] struct {
+	Items []T `json:"items" validate:"required,dive"`
+}
+
+type semNamed struct {
+	A string `json:"a" validate:"required"`
+}
+
+// TestDecodeJSONPointsIntoAnyStruct checks pointers whatever the target
+// type's name: validator starts its namespaces with it, and anonymous
+// structs have none while generic ones have a dotted one.
+func TestDecodeJSONPointsIntoAnyStruct(t *testing.T) {
+	decode := func(t *testing.T, v any, body string) map[string]string {
+		t.Helper()
+		r := testkit.Request("POST", "/", body, "Content-Type: application/json")
+		rec := httptest.NewRecorder()
+		problem.Write(rec, r, problemOf(DecodeJSON(httptest.NewRecorder(), r, v)))
+		return testkit.FieldErrors(t, testkit.Problem(t, rec, http.StatusBadRequest))
+	}
+	var anon struct {
+		A string `json:"a" validate:"required"`
+	}
+	var nested struct {
+		Owner struct {
+			Email string `json:"email" validate:"required"`
+		} `json:"owner"`
+	}
+	tests := []struct {
+		name string
+		v    any
+		body string
+		want map[string]string
+	}{
+		{"named struct", &semNamed{}, `{}`, map[string]string{"#/a": "is required"}},
+		{"anonymous struct", &anon, `{}`, map[string]string{"#/a": "is required"}},
+		{"anonymous nested in anonymous", &nested, `{"owner":{}}`, map[string]string{"#/owner/email": "is required"}},
+		{"pointer to pointer to anonymous", func() any { p := &anon; return &p }(), `{}`, map[string]string{"#/a": "is required"}},
+		{"generic struct", &semPage[semOwner]{}, `{"items":[{"email":"a@b.c"},{}]}`, map[string]string{"#/items/1/email": "is required"}},
+		{"generic of anonymous", &semPage[struct {
+			B int `json:"b" validate:"min=1"`
+		}]{}, `{"items":[{"b":0}]}`, map[string]string{"#/items/0/b": "must be at least 1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := decode(t, tt.v, tt.body); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("errors = %v, want %v", got, tt.want)
 			}
 		})
 	}
