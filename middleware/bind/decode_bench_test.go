@@ -3,6 +3,7 @@ package bind
 import (
 	"bytes"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -50,6 +51,18 @@ func benchMembers(open, member, end string) string {
 	return b.String()
 }
 
+// benchMapKeys is a document whose map has distinct keys, each written with
+// escapes, up to about benchSize.
+func benchMapKeys() string {
+	var b strings.Builder
+	b.WriteString(`{"name":"n","meta":{"\u0061\u00620":0`)
+	for i := 1; b.Len() < benchSize-20; i++ {
+		b.WriteString(`,"\u0061\u0062` + strconv.Itoa(i) + `":1`)
+	}
+	b.WriteString("}}")
+	return b.String()
+}
+
 // benchDeep is a document whose tree nests as deep as encoding/json allows,
 // each node named with key and a value long enough to make about benchSize.
 func benchDeep(key string) string {
@@ -83,6 +96,7 @@ func BenchmarkDecodeJSONHostile(b *testing.B) {
 		{"case-variants", strict, benchItems(`{"KIND":"a","Price":1.5,"tAgS":["x","y"]}`), false},
 		{"case-variants-allowed", allow, benchItems(`{"kind":"a","KIND":"b","Price":1.5,"tAgS":["x","y"]}`), true},
 		{"escaped-names", strict, benchItems(`{"\u006bind":"a","pric\u0065":1.5,"\u0074ags":["x","y"]}`), true},
+		{"escaped-map-keys", strict, benchMapKeys(), true},
 		{"type-error-at-end", strict, strings.TrimSuffix(benchItems(`{"kind":"a","price":1.5,"tags":["x","y"]}`), "]}") + `,{"price":"1.5"}]}`, false},
 		{"repeated-fields", strict, benchMembers(`"items":[{`, `"kind":"a"`, "}]"), false},
 		{"repeated-fields-allowed", allow, benchMembers(`"items":[{`, `"kind":"a"`, "}]"), false},

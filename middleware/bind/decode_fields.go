@@ -110,7 +110,8 @@ func leafDetail(ti *typeInfo, raw []byte) string {
 	switch t.Kind() {
 	case reflect.Interface:
 	case reflect.String:
-		if raw[0] != '"' && (t != numberType || raw[0] == 't' || raw[0] == 'f') {
+		number := t == numberType && raw[0] != 't' && raw[0] != 'f' // json.Number takes numbers too
+		if raw[0] != '"' && !number {
 			return kindDetail(t)
 		}
 	case reflect.Bool:
@@ -139,7 +140,7 @@ func leafDetail(ti *typeInfo, raw []byte) string {
 // quotedDetail is leafDetail for the string raw given to a field tagged
 // `json:",string"`: the value is inside the quotes.
 func quotedDetail(ti *typeInfo, raw []byte) string {
-	inner := unquote(raw)
+	inner := unquote(raw[1 : len(raw)-1])
 	switch {
 	case string(inner) == "null":
 		return ""

@@ -327,6 +327,7 @@ func FuzzDecodeJSON(f *testing.F) {
 		if w.document(nil); w.bad == json.Valid([]byte(body)) {
 			t.Fatalf("walker says bad=%v, json.Valid says %v, for %q", w.bad, json.Valid([]byte(body)), body)
 		}
+		semUnquoteAgrees(t, body)
 		for _, d := range decoders {
 			r := testkit.Request("POST", "/", body)
 			r.Header.Set("Content-Type", contentType)
@@ -354,6 +355,33 @@ func FuzzDecodeJSON(f *testing.F) {
 			}
 		}
 	})
+}
+
+// semUnquoteAgrees fails t if s, quoted, is a JSON string that unquote
+// reads other than encoding/json.
+func semUnquoteAgrees(t *testing.T, s string) {
+	t.Helper()
+	q := []byte(`"` + s + `"`)
+	w := walker{data: q}
+	if w.str(); w.bad || w.pos != len(q) {
+		return
+	}
+	var want string
+	if err := json.Unmarshal(q, &want); err != nil {
+		t.Fatalf("walker takes %s, encoding/json says %v", q, err)
+	}
+	if got := string(unquote(q[1 : len(q)-1])); got != want {
+		t.Fatalf("unquote(%s) = %q, encoding/json reads %q", q, got, want)
+	}
+}
+
+func TestUnquoteAgreesWithEncodingJSON(t *testing.T) {
+	for _, s := range []string{
+		``, `plain`, `\"\\\/\b\f\n\r\t`, `\u00e9\u00C9\uFFFF\u0000`, `\ud83d\ude00`, `\ud83d`, `\ude00`,
+		`\ud83dx`, `\ud83d\u0041`, `\ud83d\ud83d\ude00`, `\ud83d\n`, "\xff", "a\xed\xa0\x80b", "é\xc3", "\xf0\x9f\x98\x80",
+	} {
+		semUnquoteAgrees(t, s)
+	}
 }
 
 // semOnlyExactNames fails t if a field of v is set other than from a

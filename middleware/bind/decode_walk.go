@@ -1,9 +1,9 @@
 package bind
 
 import (
-	"encoding/json"
 	"reflect"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/chiguard/chiguard/problem"
@@ -149,7 +149,7 @@ func (w *walker) object(ti *typeInfo) {
 		tok := pathToken{name: w.data[start+1 : end], escaped: escaped || (high && !utf8.Valid(w.data[start+1:end]))}
 		name := tok.name
 		if tok.escaped {
-			name = unquote(w.data[start : end+1])
+			name = unquote(tok.name)
 		}
 		w.skipSpace()
 		if w.peek() != ':' {
@@ -339,7 +339,7 @@ func (w *walker) fail(detail string) {
 		case t.isIndex:
 			tokens[i] = strconv.Itoa(t.index)
 		case t.escaped:
-			tokens[i] = string(unquote(append(append([]byte{'"'}, t.name...), '"')))
+			tokens[i] = string(unquote(t.name))
 		default:
 			tokens[i] = string(t.name)
 		}
@@ -464,14 +464,57 @@ func (w *walker) digits() bool {
 	return w.pos > start
 }
 
-// unquote decodes a JSON string the way encoding/json does, invalid UTF-8
-// and lone surrogates becoming U+FFFD.
-func unquote(quoted []byte) []byte {
-	var s string
-	if json.Unmarshal(quoted, &s) != nil {
-		return nil
+// unquote decodes s, the inside of a well-formed JSON string, the way
+// encoding/json does: invalid UTF-8 and lone surrogates become U+FFFD.
+func unquote(s []byte) []byte {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c == '\\' && s[i+1] == 'u':
+			r := hex4(s[i+2 : i+6])
+			i += 6
+			if utf16.IsSurrogate(r) {
+				next := rune(-1)
+				if i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
+					next = hex4(s[i+2 : i+6])
+				}
+				if r = utf16.DecodeRune(r, next); r != utf8.RuneError {
+					i += 6
+				}
+			}
+			b = utf8.AppendRune(b, r)
+		case c == '\\':
+			b = append(b, unescaped[s[i+1]])
+			i += 2
+		case c < utf8.RuneSelf:
+			b = append(b, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(s[i:])
+			b = utf8.AppendRune(b, r)
+			i += size
+		}
 	}
-	return []byte(s)
+	return b
+}
+
+// unescaped maps the character after a backslash to what it stands for.
+var unescaped = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
+
+func hex4(h []byte) rune {
+	var r rune
+	for _, c := range h {
+		switch {
+		case c <= '9':
+			c -= '0'
+		case c <= 'F':
+			c -= 'A' - 10
+		default:
+			c -= 'a' - 10
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
 
 // fieldSet records which fields of a struct an object has set.
