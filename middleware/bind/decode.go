@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,8 +34,23 @@ const DefaultMaxBodyBytes = 1 << 20
 //     value, saying where (byte offset, line and column); and for field
 //     errors, all listed in the problem's "errors" with the JSON Pointer of
 //     each field: a value of the wrong type, a member the target does not
-//     have (unless AllowUnknownFields), and a failed `validate` struct tag,
-//     such as a missing required field; at most 100 are listed.
+//     have (unless AllowUnknownFields), a member repeated in its object,
+//     and a failed `validate` struct tag, such as a missing required field;
+//     at most 100 are listed.
+//
+// A member sets a field only when its name is the field's JSON name
+// exactly, as the API's contract spells it (the json tag's name, else the
+// Go name): "NAME", "Name" or "ſize" are unknown members, where
+// encoding/json on its own would store them into "name" or "size". Escapes
+// count as what they stand for ("n\u0061me" is "name"). Keys of objects
+// decoded into maps are data, taken as sent. A member name may appear only
+// once in each object decoded into a struct, a map or an any: which
+// of two values would count is a guess that parsers make differently
+// (encoding/json keeps the last, and merges repeated objects), so the
+// repeat is a field error, even with AllowUnknownFields. Values of types
+// with their own UnmarshalJSON or UnmarshalText are handed to them as
+// sent. These checks read the body once before it is decoded, in time
+// linear in its size.
 //
 // Constraints are declared with go-playground/validator/v10 struct tags:
 // they sit next to the json tags they constrain, are the ecosystem's common
@@ -49,8 +65,9 @@ const DefaultMaxBodyBytes = 1 << 20
 type JSONDecoder struct {
 	// MaxBytes bounds the body; zero means DefaultMaxBodyBytes.
 	MaxBytes int64
-	// AllowUnknownFields accepts object members the target struct does not
-	// have. By default they are field errors, so typos do not go unseen.
+	// AllowUnknownFields accepts and ignores object members the target
+	// struct does not have, case variants of its fields' names included. By
+	// default they are field errors, so typos do not go unseen.
 	AllowUnknownFields bool
 	// Validator checks the `validate` struct tags. Nil means a shared
 	// validator.New(validator.WithRequiredStructEnabled()).
@@ -76,16 +93,26 @@ type Validatable interface {
 	Validate() error
 }
 
-var (
-	errUnsupportedJSON = problem.UnsupportedMediaType("The request body must be JSON, sent with Content-Type: application/json.").
-				WithHeader("Accept", "application/json").With("acceptable", []string{"application/json"})
-	errEncodedJSON = problem.UnsupportedMediaType("The request body must not have a Content-Encoding.").
-			WithHeader("Accept-Encoding", "identity")
-	errEmptyBody = problem.BadRequest("The request body is empty: send a JSON value.")
-)
+// The problems Decode returns are built on each call: a caller may change
+// the one it gets, and that must not reach another request's answer.
+
+func unsupportedJSON() *problem.Problem {
+	return problem.UnsupportedMediaType("The request body must be JSON, sent with Content-Type: application/json.").
+		WithHeader("Accept", "application/json").With("acceptable", []string{"application/json"})
+}
+
+func encodedJSON() *problem.Problem {
+	return problem.UnsupportedMediaType("The request body must not have a Content-Encoding.").
+		WithHeader("Accept-Encoding", "identity")
+}
+
+func emptyBody() *problem.Problem {
+	return problem.BadRequest("The request body is empty: send a JSON value.")
+}
 
 // Decode decodes the request body into v, a non-nil pointer. The error, if
-// any, is a *problem.Problem (see JSONDecoder for which).
+// any, is a *problem.Problem (see JSONDecoder for which), new on every call:
+// the caller may change it.
 func (d *JSONDecoder) Decode(w http.ResponseWriter, r *http.Request, v any) error {
 	limit := d.MaxBytes
 	if limit <= 0 {
@@ -93,13 +120,13 @@ func (d *JSONDecoder) Decode(w http.ResponseWriter, r *http.Request, v any) erro
 	}
 	ct := r.Header.Get("Content-Type")
 	if ct == "" && r.ContentLength == 0 {
-		return errEmptyBody
+		return emptyBody()
 	}
 	if !isJSONContentType(ct) {
-		return errUnsupportedJSON
+		return unsupportedJSON()
 	}
 	if ce := r.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
-		return errEncodedJSON
+		return encodedJSON()
 	}
 	if r.ContentLength > limit {
 		return tooLarge(limit)
@@ -111,35 +138,75 @@ func (d *JSONDecoder) Decode(w http.ResponseWriter, r *http.Request, v any) erro
 	return d.decode(data, v)
 }
 
-// decode does the work of Decode once the body is read.
+// decode does the work of Decode once the body is read; data is its own,
+// and may be changed.
 func (d *JSONDecoder) decode(data []byte, v any) error {
 	if len(bytes.TrimLeft(data, " \t\r\n")) == 0 {
-		return errEmptyBody
+		return emptyBody()
+	}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return problem.InternalServerError("").WithCause(&json.InvalidUnmarshalError{Type: reflect.TypeOf(v)})
+	}
+	strict := !d.AllowUnknownFields
+	t := targetType(rv)
+	w := walker{data: data, strict: strict}
+	w.document(t)
+	switch {
+	case w.bad:
+		return notJSON(data, w.pos)
+	case w.refused:
+		return fieldProblem(data, t, nil, strict)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	if !d.AllowUnknownFields {
+	if strict {
 		dec.DisallowUnknownFields()
 	}
-	err := dec.Decode(v)
+	if err := dec.Decode(v); err != nil {
+		return fieldProblem(data, t, err, strict)
+	}
+	return d.validate(v)
+}
+
+// targetType is the type encoding/json decodes into through rv, a non-nil
+// pointer: like encoding/json, it looks into a non-nil interface that
+// holds a non-nil pointer.
+func targetType(rv reflect.Value) reflect.Type {
+	for {
+		switch rv.Kind() {
+		case reflect.Pointer:
+			if rv.IsNil() {
+				return rv.Type()
+			}
+		case reflect.Interface:
+			if rv.IsNil() || rv.Elem().Kind() != reflect.Pointer || rv.Elem().IsNil() {
+				return rv.Type()
+			}
+		default:
+			return rv.Type()
+		}
+		rv = rv.Elem()
+	}
+}
+
+// notJSON is the 400 for a body the walker found not to be JSON, at
+// offset pos or before; encoding/json says where and why, in its words.
+func notJSON(data []byte, pos int) *problem.Problem {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var raw json.RawMessage
+	err := dec.Decode(&raw)
 	var syn *json.SyntaxError
-	var inv *json.InvalidUnmarshalError
 	switch {
 	case errors.As(err, &syn):
 		return syntaxProblem(data, syn.Offset, syn.Error())
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return syntaxProblem(data, int64(len(data))+1, "unexpected end of JSON input")
-	case errors.As(err, &inv):
-		return problem.InternalServerError("").WithCause(err)
-	}
-	if off := dec.InputOffset(); err == nil || isFieldError(err) {
-		if i := skipJSONSpace(data, off); i < len(data) {
+	case err == nil:
+		if i := skipJSONSpace(data, dec.InputOffset()); i < len(data) {
 			return syntaxProblem(data, int64(i)+1, "unexpected data after the JSON value")
 		}
 	}
-	if err != nil {
-		return fieldProblem(data, v, err, !d.AllowUnknownFields)
-	}
-	return d.validate(v)
+	return syntaxProblem(data, int64(pos)+1, "invalid character")
 }
 
 func (d *JSONDecoder) validate(v any) error {
@@ -147,6 +214,7 @@ func (d *JSONDecoder) validate(v any) error {
 	if vd == nil {
 		vd = defaultValidator()
 	}
+	v = innermostPointer(v)
 	if errs := validateTags(vd, v); len(errs) > 0 {
 		return invalidBody(errs)
 	}
@@ -159,6 +227,20 @@ func (d *JSONDecoder) validate(v any) error {
 		}
 	}
 	return nil
+}
+
+// innermostPointer follows v, a pointer, through pointers to pointers, so
+// that decoding into &p where p is a *T validates the T: validator and the
+// Validatable check look through one pointer only.
+func innermostPointer(v any) any {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Pointer && !rv.Elem().IsNil() {
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() {
+		return v
+	}
+	return rv.Interface()
 }
 
 // isJSONContentType accepts application/json and application/*+json, with

@@ -1,7 +1,6 @@
 package bind
 
 import (
-	"bytes"
 	"encoding"
 	"encoding/base64"
 	"encoding/json"
@@ -11,17 +10,20 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/chiguard/chiguard/problem"
 )
 
 // encoding/json stops at its first type error or unknown member and names
 // it with a dotted path that leaves out array indices. To list every bad
-// field with an exact JSON Pointer, a body that failed to decode is walked
-// again here, next to the target's type, with the rules encoding/json
-// applies. This runs only for bodies already refused; if the walk finds
-// nothing, encoding/json's own error is reported.
+// field with an exact JSON Pointer, a refused body is walked again (see
+// walker) in report mode, next to the target's type, with the rules
+// encoding/json applies. If the walk finds nothing, encoding/json's own
+// error is reported.
 
 // isFieldError reports decoding errors that are about one field of a
 // well-formed body.
@@ -30,14 +32,16 @@ func isFieldError(err error) bool {
 	return errors.As(err, &te) || strings.HasPrefix(err.Error(), "json: unknown field ")
 }
 
-// fieldProblem is the 400 for a well-formed body that does not fit v.
-func fieldProblem(data []byte, v any, err error, strict bool) *problem.Problem {
-	if !isFieldError(err) {
-		// An UnmarshalJSON method refused a value; the walk finds where.
+// fieldProblem is the 400 for a body of JSON that does not fit t; err is
+// encoding/json's error, if it got that far.
+func fieldProblem(data []byte, t reflect.Type, err error, strict bool) *problem.Problem {
+	if err != nil && !isFieldError(err) {
+		// An UnmarshalJSON method or a `json:",string"` field refused a
+		// value; the walk finds where.
 		err = nil
 	}
-	w := shapeWalker{strict: strict}
-	w.walk(data, reflect.TypeOf(v), nil)
+	w := walker{data: data, strict: strict, report: true}
+	w.document(t)
 	if len(w.errs) == 0 {
 		w.errs = append(w.errs, fallbackFieldError(err))
 	}
@@ -64,185 +68,91 @@ func fallbackFieldError(err error) problem.FieldError {
 	return problem.BodyError("is not a valid value")
 }
 
-const detailUnknown = "is not a known field"
+const (
+	detailUnknown  = "is not a known field"
+	detailRepeated = "appears more than once"
+	detailQuoted   = "must be sent as a string" // `json:",string"`
+)
 
-// The walk stops at maxFieldErrors errors and does not look deeper than
-// maxWalkDepth levels, so a hostile body (a long array of wrong values, a
-// deeply nested recursive type) costs neither a huge problem nor time
-// quadratic in its size.
+// The walk stops at maxFieldErrors errors and locates none deeper than
+// maxWalkDepth reference tokens, so that a hostile body (a long array of
+// wrong values, a deeply nested recursive type) makes neither a huge
+// problem nor huge pointers.
 const (
 	maxFieldErrors = 100
 	maxWalkDepth   = 64
 )
 
-type shapeWalker struct {
-	strict bool
-	errs   []problem.FieldError
-}
-
 var (
 	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 	timeType        = reflect.TypeFor[time.Time]()
+	numberType      = reflect.TypeFor[json.Number]()
 )
 
-func (w *shapeWalker) fail(path []string, detail string) {
-	if len(w.errs) < maxFieldErrors {
-		w.errs = append(w.errs, problem.BodyError(detail, path...))
-	}
-}
-
-// walk checks the JSON value raw against type t at path.
-func (w *shapeWalker) walk(raw []byte, t reflect.Type, path []string) {
-	if len(w.errs) >= maxFieldErrors || len(path) > maxWalkDepth {
-		return
-	}
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" {
-		return // null leaves any Go value as it is
-	}
-	for t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	pt := reflect.PointerTo(t)
-	if pt.Implements(jsonUnmarshaler) || (raw[0] == '"' && pt.Implements(textUnmarshaler)) {
-		if json.Unmarshal(raw, reflect.New(t).Interface()) != nil {
-			detail := "is not a valid value"
-			if t == timeType {
-				detail = "must be a date and time in RFC 3339 format"
-			}
-			w.fail(path, detail)
+// leafDetail says what is wrong with raw, a JSON value other than null, as
+// a value of ti: one that decodes itself, or one that is not an object or
+// array; "" when nothing is.
+func leafDetail(ti *typeInfo, raw []byte) string {
+	t := ti.t
+	if ti.self {
+		if ti.textOnly && raw[0] != '"' {
+			return "must be a string"
 		}
-		return
+		if json.Unmarshal(raw, reflect.New(t).Interface()) != nil {
+			if t == timeType {
+				return "must be a date and time in RFC 3339 format"
+			}
+			return "is not a valid value"
+		}
+		return ""
 	}
 	switch t.Kind() {
 	case reflect.Interface:
-	case reflect.Struct:
-		w.object(raw, t, path)
-	case reflect.Map:
-		w.mapObject(raw, t, path)
-	case reflect.Slice:
-		if raw[0] == '"' && t.Elem().Kind() == reflect.Uint8 {
-			var s string
-			if json.Unmarshal(raw, &s) != nil || base64Invalid(s) {
-				w.fail(path, "must be a base64 string")
-			}
-			return
-		}
-		w.array(raw, t, path)
-	case reflect.Array:
-		w.array(raw, t, path)
 	case reflect.String:
-		if raw[0] != '"' {
-			w.fail(path, kindDetail(t))
+		number := t == numberType && raw[0] != 't' && raw[0] != 'f' // json.Number takes numbers too
+		if raw[0] != '"' && !number {
+			return kindDetail(t)
 		}
 	case reflect.Bool:
 		if raw[0] != 't' && raw[0] != 'f' {
-			w.fail(path, kindDetail(t))
+			return kindDetail(t)
 		}
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
 		reflect.Float32, reflect.Float64:
-		if d := numberDetail(string(raw), t); d != "" {
-			w.fail(path, d)
+		return numberDetail(string(raw), t)
+	case reflect.Slice:
+		if raw[0] == '"' && t.Elem().Kind() == reflect.Uint8 {
+			var s string
+			if json.Unmarshal(raw, &s) != nil || base64Invalid(s) {
+				return "must be a base64 string"
+			}
+			return ""
 		}
+		return kindDetail(t)
+	default:
+		return kindDetail(t)
 	}
+	return ""
+}
+
+// quotedDetail is leafDetail for the string raw given to a field tagged
+// `json:",string"`: the value is inside the quotes.
+func quotedDetail(ti *typeInfo, raw []byte) string {
+	inner := unquote(raw[1 : len(raw)-1])
+	switch {
+	case string(inner) == "null":
+		return ""
+	case len(inner) == 0:
+		return kindDetail(ti.t)
+	}
+	return leafDetail(ti, inner)
 }
 
 func base64Invalid(s string) bool {
 	_, err := base64.StdEncoding.DecodeString(s)
 	return err != nil
-}
-
-// members calls fn for each member of the JSON object raw, in order.
-func members(raw []byte, fn func(key string, value []byte)) bool {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return false
-	}
-	for dec.More() {
-		tok, err := dec.Token()
-		key, ok := tok.(string)
-		if err != nil || !ok {
-			return true
-		}
-		var value json.RawMessage
-		if dec.Decode(&value) != nil {
-			return true
-		}
-		fn(key, value)
-	}
-	return true
-}
-
-// elements calls fn for each element of the JSON array raw, in order.
-func elements(raw []byte, fn func(i int, value []byte)) bool {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
-		return false
-	}
-	for i := 0; dec.More(); i++ {
-		var value json.RawMessage
-		if dec.Decode(&value) != nil {
-			return true
-		}
-		fn(i, value)
-	}
-	return true
-}
-
-func (w *shapeWalker) object(raw []byte, t reflect.Type, path []string) {
-	fields := jsonFieldsOf(t)
-	ok := members(raw, func(key string, value []byte) {
-		sub := append(path[:len(path):len(path)], key)
-		f := fields.lookup(key)
-		switch {
-		case f == nil:
-			if w.strict {
-				w.fail(sub, detailUnknown)
-			}
-		case f.quoted && value[0] == '"':
-			// `json:",string"`: the value is inside the quotes.
-			var s string
-			if json.Unmarshal(value, &s) == nil {
-				w.walk([]byte(s), f.typ, sub)
-			}
-		default:
-			w.walk(value, f.typ, sub)
-		}
-	})
-	if !ok {
-		w.fail(path, "must be an object")
-	}
-}
-
-func (w *shapeWalker) mapObject(raw []byte, t reflect.Type, path []string) {
-	kt := t.Key()
-	ok := members(raw, func(key string, value []byte) {
-		sub := append(path[:len(path):len(path)], key)
-		if !reflect.PointerTo(kt).Implements(textUnmarshaler) && kt.Kind() != reflect.String {
-			if d := numberDetail(key, kt); d != "" {
-				w.fail(sub, "is a key that "+d)
-				return
-			}
-		}
-		w.walk(value, t.Elem(), sub)
-	})
-	if !ok {
-		w.fail(path, "must be an object")
-	}
-}
-
-func (w *shapeWalker) array(raw []byte, t reflect.Type, path []string) {
-	ok := elements(raw, func(i int, value []byte) {
-		if t.Kind() == reflect.Array && i >= t.Len() {
-			return // encoding/json drops the extra elements
-		}
-		w.walk(value, t.Elem(), append(path[:len(path):len(path)], strconv.Itoa(i)))
-	})
-	if !ok {
-		w.fail(path, "must be an array")
-	}
 }
 
 // numberDetail says what is wrong with the JSON number s for kind t, or "".
@@ -301,45 +211,121 @@ func kindDetail(t reflect.Type) string {
 	return "is not a valid value"
 }
 
+// typeInfo is what the walker needs of a type, built once per type.
+type typeInfo struct {
+	t        reflect.Type // pointers removed
+	kind     infoKind
+	self     bool // has UnmarshalJSON, or UnmarshalText
+	textOnly bool // has UnmarshalText only, which takes strings only
+	numKeys  bool // a map whose keys are numbers
+	fields   jsonFields
+	byName   map[string]int // for structs with many fields
+	subs     []atomic.Pointer[typeInfo]
+}
+
+type infoKind uint8
+
+const (
+	kindScalar infoKind = iota
+	kindStruct
+	kindMap
+	kindList   // slice or array
+	kindAny    // empty interface: encoding/json makes maps, slices and scalars
+	kindOpaque // a non-empty interface: encoding/json refuses what it cannot fill
+)
+
+var typeInfos sync.Map // reflect.Type (no pointer) -> *typeInfo
+
+func infoOf(t reflect.Type) *typeInfo {
+	t = derefType(t)
+	if ti, ok := typeInfos.Load(t); ok {
+		return ti.(*typeInfo)
+	}
+	ti := &typeInfo{t: t}
+	switch pt := reflect.PointerTo(t); {
+	case pt.Implements(jsonUnmarshaler):
+		ti.self = true
+	case pt.Implements(textUnmarshaler):
+		ti.self, ti.textOnly = true, true
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		ti.kind, ti.fields = kindStruct, jsonFieldsOf(t)
+		ti.subs = make([]atomic.Pointer[typeInfo], len(ti.fields))
+		if len(ti.fields) > 8 {
+			ti.byName = make(map[string]int, len(ti.fields))
+			for i, f := range ti.fields {
+				ti.byName[f.name] = i
+			}
+		}
+	case reflect.Map:
+		kt := t.Key()
+		ti.kind, ti.subs = kindMap, make([]atomic.Pointer[typeInfo], 1)
+		ti.numKeys = kt.Kind() != reflect.String && !reflect.PointerTo(kt).Implements(textUnmarshaler)
+	case reflect.Slice, reflect.Array:
+		ti.kind, ti.subs = kindList, make([]atomic.Pointer[typeInfo], 1)
+	case reflect.Interface:
+		ti.kind = kindOpaque
+		if t.NumMethod() == 0 {
+			ti.kind = kindAny
+		}
+	}
+	actual, _ := typeInfos.LoadOrStore(t, ti)
+	return actual.(*typeInfo)
+}
+
+// sub is the typeInfo of field i of a struct, or of the elements of a map,
+// slice or array (i is 0); resolved on first use, since types can be
+// recursive.
+func (ti *typeInfo) sub(i int) *typeInfo {
+	if s := ti.subs[i].Load(); s != nil {
+		return s
+	}
+	var t reflect.Type
+	if ti.kind == kindStruct {
+		t = ti.fields[i].typ
+	} else {
+		t = ti.t.Elem()
+	}
+	s := infoOf(t)
+	ti.subs[i].Store(s)
+	return s
+}
+
+// field is the index of the field whose JSON name is name, exactly; -1
+// when there is none.
+func (ti *typeInfo) field(name []byte) int {
+	if ti.byName != nil {
+		if i, ok := ti.byName[string(name)]; ok {
+			return i
+		}
+		return -1
+	}
+	for i := range ti.fields {
+		if ti.fields[i].name == string(name) {
+			return i
+		}
+	}
+	return -1
+}
+
 // jsonField is a struct field as encoding/json sees it.
 type jsonField struct {
 	name   string
 	typ    reflect.Type
-	quoted bool // `json:",string"`
+	quoted bool // `json:",string"` on a scalar
 	tagged bool
 	depth  int
-	goName string // for mapping validator namespaces
 	index  []int
 }
 
 type jsonFields []jsonField
-
-// lookup finds the field for an object key the way encoding/json does:
-// the exact name first, then a case-insensitive match.
-func (fs jsonFields) lookup(key string) *jsonField {
-	for i := range fs {
-		if fs[i].name == key {
-			return &fs[i]
-		}
-	}
-	for i := range fs {
-		if strings.EqualFold(fs[i].name, key) {
-			return &fs[i]
-		}
-	}
-	return nil
-}
-
-var jsonFieldCache sync.Map // reflect.Type -> jsonFields
 
 // jsonFieldsOf lists the fields encoding/json decodes into for struct t:
 // exported fields not tagged "-", with the fields of untagged embedded
 // structs promoted; of several fields with one name, the shallowest wins,
 // then the only tagged one, else none.
 func jsonFieldsOf(t reflect.Type) jsonFields {
-	if fs, ok := jsonFieldCache.Load(t); ok {
-		return fs.(jsonFields)
-	}
 	var all []jsonField
 	collectFields(t, nil, 0, map[reflect.Type]bool{}, &all)
 	byName := map[string][]int{}
@@ -356,7 +342,6 @@ func jsonFieldsOf(t reflect.Type) jsonFields {
 			fs = append(fs, f)
 		}
 	}
-	jsonFieldCache.Store(t, fs)
 	return fs
 }
 
@@ -410,6 +395,9 @@ func collectFields(t reflect.Type, index []int, depth int, visiting map[reflect.
 			continue
 		}
 		name, opts, _ := strings.Cut(tag, ",")
+		if !validTagName(name) {
+			name = ""
+		}
 		idx := append(index[:len(index):len(index)], i)
 		tagged := name != ""
 		if !tagged && sf.Anonymous && ft.Kind() == reflect.Struct {
@@ -421,9 +409,46 @@ func collectFields(t reflect.Type, index []int, depth int, visiting map[reflect.
 		}
 		quoted := false
 		for o := range strings.SplitSeq(opts, ",") {
-			quoted = quoted || o == "string"
+			quoted = quoted || (o == "string" && quotable(sf.Type))
 		}
 		*out = append(*out, jsonField{name: name, typ: sf.Type, quoted: quoted, tagged: tagged,
-			depth: depth, goName: sf.Name, index: idx})
+			depth: depth, index: idx})
 	}
+}
+
+// validTagName reports the names encoding/json takes from a json tag:
+// letters, digits, spaces, and ASCII punctuation but quotes, backslash and
+// comma. It uses the Go name instead of any other.
+func validTagName(name string) bool {
+	if name == "" {
+		return false
+	}
+	for _, c := range name {
+		switch {
+		case unicode.IsLetter(c), unicode.IsDigit(c), c == ' ':
+		case c < utf8.RuneSelf && (unicode.IsPunct(c) || unicode.IsSymbol(c)):
+			if strings.ContainsRune("\"'`,\\", c) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// quotable reports the types `json:",string"` applies to: scalars, or an
+// unnamed pointer to one; encoding/json ignores the option on others.
+func quotable(t reflect.Type) bool {
+	if t.Name() == "" && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Bool, reflect.String,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
 }

@@ -1,11 +1,14 @@
 package bind
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -195,6 +198,7 @@ func TestDecodeJSONListsEveryFieldError(t *testing.T) {
 		{"bad time", `{"name":"n","at":"yesterday"}`, map[string]string{"#/at": "must be a date and time in RFC 3339 format"}, ""},
 		{"bad base64", `{"name":"n","blob":"***"}`, map[string]string{"#/blob": "must be a base64 string"}, ""},
 		{"string option", `{"name":"n","quote":"x"}`, map[string]string{"#/quote": "must be an integer"}, ""},
+		{"string option, unquoted", `{"name":"n","quote":12}`, map[string]string{"#/quote": "must be sent as a string"}, ""},
 		{"embedded field", `{"name":"n","id":"x"}`, map[string]string{"#/id": "must be an integer"}, ""},
 		{"root is not an object", `[1,2]`, map[string]string{"#": "must be an object"}, ""},
 		{"float range", `{"name":"n","items":[{"kind":"a","price":1e300}]}`, map[string]string{"#/items/0/price": "must be a number within the range of a 32-bit float"}, ""},
@@ -262,6 +266,12 @@ func TestDecodeJSONValidateMethod(t *testing.T) {
 			t.Errorf("%s: got %v", tt.body, p)
 		}
 	}
+	// Decoding into a pointer to a pointer still calls Validate.
+	var pv *semRange
+	r := testkit.Request("POST", "/", `{"from":3,"to":2}`, "Content-Type: application/json")
+	if p := problemOf(DecodeJSON(httptest.NewRecorder(), r, &pv)); p == nil || p.Detail != "The range is empty." {
+		t.Errorf("into **semRange: got %v", p)
+	}
 }
 
 func TestDecodeJSONNonPointerIsAServerError(t *testing.T) {
@@ -289,42 +299,148 @@ func TestDecodeJSONReadError(t *testing.T) {
 // FuzzDecodeJSON checks that any body gets a clean answer: nil only for
 // a single valid JSON value that fits, otherwise a 400, 413 or 415 problem
 // whose field errors are well-formed JSON Pointers; never a panic or a 500.
+// With unknown fields refused or allowed, no field is ever set but from a
+// member of exactly its name, and the walker agrees with encoding/json on
+// what is JSON.
 func FuzzDecodeJSON(f *testing.F) {
 	for _, s := range []string{
 		`{"name":"n"}`, `{}`, `null`, `[1,2]`, `{"name":1,"tags":[1,2],"owner":{"x":1}}`,
 		`{"name":"n"} x`, `{"name":`, "", `{"meta":{"a":"b"},"sizes":{"1":"x","y":"z"}}`,
 		`{"at":"nope","blob":"!!","quote":"q","id":"i","items":[{"price":"p"}]}`,
 		`{"name":"n","NAME":"m"}`, "\xff\xfe", `{"name":"\ud800"}`, `[[[[[[[[[[]]]]]]]]]]`,
+		`{"NAME":"x"}`, `{"name":"","Name":"x"}`, `{"Name":"x","name":"n"}`, `{"\u004eame":"x"}`,
+		`{"name":"n","ſize":1,"ID":2,"Quote":"3"}`, `{"name":"n","owner":{"EMAIL":"a@b.c"}}`,
+		`{"name":"n","items":[{"kind":"a"},{"KIND":"b","Price":1}]}`, `{"name":"n","meta":{"A":1,"a":2}}`,
+		`{"name":"a","name":"b"}`, `{"name":"n","owner":{"email":"a@b.c"},"owner":{}}`,
+		`{"name":"n","raw":{"k":[{"x":1,"x":2}]}}`, `{"name":"n\u0000","n\u0061me":"x"}`,
+		`{"name":"n","size":1e2,"quote":"-0"}`, `{"name":"n","tags":["ab",]}`, `{"name":"n",}`,
+		`{"name" "n"}`, `{"name":"\x"}`, `{"name":"\u12"}`, `{"name":-}`, `{"name":01}`, `{"name":tru}`,
+		`1`, `-0`, `1.`, `1.5e+`, `-01`, `"\t"`, "\"\t\"", `[1 2]`, `{"a":1 "b":2}`, `{,}`, `{"a"}`, ` nulll`,
+		`{"name" : "n" , "tags" : [ "ab" , "cd" ] , "raw" : { "x" : [ true , false , null , 1E-2 ] } }`,
 	} {
 		f.Add(s, "application/json")
 	}
 	f.Add(`{"name":"n"}`, "text/plain")
-	d := &JSONDecoder{MaxBytes: 4096}
+	decoders := []*JSONDecoder{{MaxBytes: 4096}, {MaxBytes: 4096, AllowUnknownFields: true}}
 	f.Fuzz(func(t *testing.T, body, contentType string) {
-		r := testkit.Request("POST", "/", body)
-		r.Header.Set("Content-Type", contentType)
-		var v semCloud
-		err := d.Decode(httptest.NewRecorder(), r, &v)
-		if err == nil {
-			return
+		w := walker{data: []byte(body)}
+		if w.document(nil); w.bad == json.Valid([]byte(body)) {
+			t.Fatalf("walker says bad=%v, json.Valid says %v, for %q", w.bad, json.Valid([]byte(body)), body)
 		}
-		p := problemOf(err)
-		if p == nil {
-			t.Fatalf("error %v is not a problem", err)
-		}
-		switch p.Status {
-		case 400, 413, 415:
-		default:
-			t.Fatalf("status %d for %q: %v", p.Status, body, p)
-		}
-		if errs, ok := p.Extension("errors"); ok {
-			for _, fe := range errs.([]problem.FieldError) {
-				if !strings.HasPrefix(fe.Pointer, "#") || fe.Detail == "" {
-					t.Fatalf("bad field error %+v", fe)
+		semUnquoteAgrees(t, body)
+		for _, d := range decoders {
+			r := testkit.Request("POST", "/", body)
+			r.Header.Set("Content-Type", contentType)
+			var v semCloud
+			err := d.Decode(httptest.NewRecorder(), r, &v)
+			semOnlyExactNames(t, body, &v)
+			if err == nil {
+				continue
+			}
+			p := problemOf(err)
+			if p == nil {
+				t.Fatalf("error %v is not a problem", err)
+			}
+			switch p.Status {
+			case 400, 413, 415:
+			default:
+				t.Fatalf("status %d for %q: %v", p.Status, body, p)
+			}
+			if errs, ok := p.Extension("errors"); ok {
+				for _, fe := range errs.([]problem.FieldError) {
+					if !strings.HasPrefix(fe.Pointer, "#") || fe.Detail == "" {
+						t.Fatalf("bad field error %+v", fe)
+					}
 				}
 			}
 		}
 	})
+}
+
+// semUnquoteAgrees fails t if s, quoted, is a JSON string that unquote
+// reads other than encoding/json.
+func semUnquoteAgrees(t *testing.T, s string) {
+	t.Helper()
+	q := []byte(`"` + s + `"`)
+	w := walker{data: q}
+	if w.str(); w.bad || w.pos != len(q) {
+		return
+	}
+	var want string
+	if err := json.Unmarshal(q, &want); err != nil {
+		t.Fatalf("walker takes %s, encoding/json says %v", q, err)
+	}
+	if got := string(unquote(q[1 : len(q)-1])); got != want {
+		t.Fatalf("unquote(%s) = %q, encoding/json reads %q", q, got, want)
+	}
+}
+
+func TestUnquoteAgreesWithEncodingJSON(t *testing.T) {
+	for _, s := range []string{
+		``, `plain`, `\"\\\/\b\f\n\r\t`, `\u00e9\u00C9\uFFFF\u0000`, `\ud83d\ude00`, `\ud83d`, `\ude00`,
+		`\ud83dx`, `\ud83d\u0041`, `\ud83d\ud83d\ude00`, `\ud83d\n`, "\xff", "a\xed\xa0\x80b", "é\xc3", "\xf0\x9f\x98\x80",
+	} {
+		semUnquoteAgrees(t, s)
+	}
+}
+
+// semOnlyExactNames fails t if a field of v is set other than from a
+// member of exactly the field's JSON name.
+func semOnlyExactNames(t *testing.T, body string, v any) {
+	t.Helper()
+	var doc json.RawMessage
+	if json.Unmarshal([]byte(body), &doc) != nil {
+		if !reflect.ValueOf(v).Elem().IsZero() {
+			t.Fatalf("%q is not JSON, yet decoded as %+v", body, v)
+		}
+		return
+	}
+	semExactAt(t, body, reflect.ValueOf(v), doc, false, "#")
+}
+
+// semExactAt checks rv, decoded from raw: each set field of a struct has a
+// member of its name, and a value that is not a struct or a list is what
+// raw decodes to on its own.
+func semExactAt(t *testing.T, body string, rv reflect.Value, raw json.RawMessage, quoted bool, at string) {
+	t.Helper()
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return
+		}
+		rv = rv.Elem()
+	}
+	ti := infoOf(rv.Type())
+	switch {
+	case !ti.self && rv.Kind() == reflect.Struct:
+		var m map[string]json.RawMessage
+		_ = json.Unmarshal(raw, &m)
+		for _, f := range ti.fields {
+			fv, err := rv.FieldByIndexErr(f.index)
+			if err != nil || fv.IsZero() {
+				continue
+			}
+			sub, ok := m[f.name]
+			if !ok {
+				t.Fatalf("%s/%s is %v, but %q has no member %q there", at, f.name, fv, body, f.name)
+			}
+			semExactAt(t, body, fv, sub, f.quoted, at+"/"+f.name)
+		}
+	case !ti.self && ti.kind == kindList && !(rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8):
+		var l []json.RawMessage
+		_ = json.Unmarshal(raw, &l)
+		for i := 0; i < rv.Len() && i < len(l); i++ {
+			semExactAt(t, body, rv.Index(i), l[i], false, at+"/"+strconv.Itoa(i))
+		}
+	default:
+		var s string
+		if quoted && json.Unmarshal(raw, &s) == nil {
+			raw = json.RawMessage(s)
+		}
+		alone := reflect.New(rv.Type())
+		if json.Unmarshal(raw, alone.Interface()) == nil && !reflect.DeepEqual(alone.Elem().Interface(), rv.Interface()) {
+			t.Fatalf("%s is %v, but its member %s in %q decodes to %v", at, rv, raw, body, alone.Elem())
+		}
+	}
 }
 
 func TestDecodeJSONHostileBodiesStaySmall(t *testing.T) {
@@ -354,4 +470,302 @@ func TestDecodeJSONHostileBodiesStaySmall(t *testing.T) {
 func semFieldErrorsList(p map[string]any) []any {
 	l, _ := p["errors"].([]any)
 	return l
+}
+
+// TestDecodeJSONProblemsAreTheCallers changes every part of a returned
+// problem a caller can reach, then decodes again: the second answer must be
+// as the first was.
+func TestDecodeJSONProblemsAreTheCallers(t *testing.T) {
+	tests := []struct {
+		name    string
+		headers []string
+		body    string
+	}{
+		{"empty body", []string{"Content-Type: application/json"}, ""},
+		{"blank body", []string{"Content-Type: application/json"}, " "},
+		{"no content type", nil, ""},
+		{"not JSON", []string{"Content-Type: text/plain"}, "x"},
+		{"encoded", []string{"Content-Type: application/json", "Content-Encoding: gzip"}, "x"},
+		{"too large", []string{"Content-Type: application/json"}, strings.Repeat(" ", 100)},
+		{"syntax error", []string{"Content-Type: application/json"}, "{"},
+		{"field errors", []string{"Content-Type: application/json"}, `{"name":1}`},
+	}
+	d := &JSONDecoder{MaxBytes: 64}
+	decode := func(body string, headers []string) *problem.Problem {
+		r := testkit.Request("POST", "/", body, headers...)
+		var v semCloud
+		p := problemOf(d.Decode(httptest.NewRecorder(), r, &v))
+		if p == nil {
+			t.Fatalf("%q: no problem", body)
+		}
+		return p
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			first := decode(tt.body, tt.headers)
+			want := first.Error()
+			wantHeader := first.Header().Clone()
+			acceptable, _ := first.Extension("acceptable")
+
+			first.Detail = "changed"
+			first.Status = 599
+			for k := range first.Header() {
+				first.Header().Set(k, "changed")
+			}
+			if l, ok := acceptable.([]string); ok && len(l) > 0 {
+				l[0] = "changed"
+			}
+			if errs, ok := first.Extension("errors"); ok && len(errs.([]problem.FieldError)) > 0 {
+				errs.([]problem.FieldError)[0].Detail = "changed"
+			}
+
+			second := decode(tt.body, tt.headers)
+			if second == first {
+				t.Fatal("the same *Problem was returned twice")
+			}
+			if got := second.Error(); got != want {
+				t.Errorf("second problem %q, want %q", got, want)
+			}
+			if !reflect.DeepEqual(second.Header(), wantHeader) {
+				t.Errorf("second header %v, want %v", second.Header(), wantHeader)
+			}
+			if a, _ := second.Extension("acceptable"); a != nil && a.([]string)[0] != "application/json" {
+				t.Errorf("acceptable = %v", a)
+			}
+		})
+	}
+}
+
+type semPage[T any] struct {
+	Items []T `json:"items" validate:"required,dive"`
+}
+
+type semNamed struct {
+	A string `json:"a" validate:"required"`
+}
+
+// TestDecodeJSONPointsIntoAnyStruct checks pointers whatever the target
+// type's name: validator starts its namespaces with it, and anonymous
+// structs have none while generic ones have a dotted one.
+func TestDecodeJSONPointsIntoAnyStruct(t *testing.T) {
+	decode := func(t *testing.T, v any, body string) map[string]string {
+		t.Helper()
+		r := testkit.Request("POST", "/", body, "Content-Type: application/json")
+		rec := httptest.NewRecorder()
+		problem.Write(rec, r, problemOf(DecodeJSON(httptest.NewRecorder(), r, v)))
+		return testkit.FieldErrors(t, testkit.Problem(t, rec, http.StatusBadRequest))
+	}
+	var anon struct {
+		A string `json:"a" validate:"required"`
+	}
+	var nested struct {
+		Owner struct {
+			Email string `json:"email" validate:"required"`
+		} `json:"owner"`
+	}
+	tests := []struct {
+		name string
+		v    any
+		body string
+		want map[string]string
+	}{
+		{"named struct", &semNamed{}, `{}`, map[string]string{"#/a": "is required"}},
+		{"anonymous struct", &anon, `{}`, map[string]string{"#/a": "is required"}},
+		{"anonymous nested in anonymous", &nested, `{"owner":{}}`, map[string]string{"#/owner/email": "is required"}},
+		{"pointer to pointer to anonymous", func() any { p := &anon; return &p }(), `{}`, map[string]string{"#/a": "is required"}},
+		{"generic struct", &semPage[semOwner]{}, `{"items":[{"email":"a@b.c"},{}]}`, map[string]string{"#/items/1/email": "is required"}},
+		{"generic of anonymous", &semPage[struct {
+			B int `json:"b" validate:"min=1"`
+		}]{}, `{"items":[{"b":0}]}`, map[string]string{"#/items/0/b": "must be at least 1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := decode(t, tt.v, tt.body); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("errors = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+// SemEmbedded is exported: encoding/json cannot allocate an embedded
+// pointer to an unexported struct.
+type SemEmbedded struct {
+	Deep string `json:"deep"`
+}
+
+type semShapes struct {
+	Plain string
+	Dash  int                 `json:"-,"`
+	ByKey map[string]semOwner `json:"byKey"`
+	Anon  struct {
+		Inner string `json:"inner"`
+	} `json:"anon"`
+	List []struct {
+		V int `json:"v"`
+	} `json:"list"`
+	Arr [1]semOwner     `json:"arr"`
+	Any any             `json:"any"`
+	Raw json.RawMessage `json:"raw"`
+	*SemEmbedded
+}
+
+func TestDecodeJSONMatchesNamesExactly(t *testing.T) {
+	unknown := func(ptrs ...string) map[string]string {
+		m := map[string]string{}
+		for _, p := range ptrs {
+			m[p] = "is not a known field"
+		}
+		return m
+	}
+	repeated := func(ptr string) map[string]string { return map[string]string{ptr: "appears more than once"} }
+	tests := []struct {
+		name, body string
+		v          any
+		want       map[string]string // nil: accepted
+	}{
+		{"upper case", `{"NAME":"x"}`, &semCloud{}, unknown("#/NAME")},
+		{"variant next to the field", `{"name":"","Name":"x"}`, &semCloud{}, unknown("#/Name")},
+		{"variant before the field", `{"Name":"x","name":"n"}`, &semCloud{}, unknown("#/Name")},
+		{"escaped variant", `{"\u004eAME":"x","name":"n"}`, &semCloud{}, unknown("#/NAME")},
+		{"escaped exact name", `{"n\u0061me":"x"}`, &semCloud{}, nil},
+		{"Unicode folding", `{"name":"n","ſize":1,"items":[{"\u212aind":"a"}]}`, &semCloud{},
+			unknown("#/%C5%BFize", "#/items/0/%E2%84%AAind")},
+		{"nested struct", `{"name":"n","owner":{"Email":"a@b.c"}}`, &semCloud{}, unknown("#/owner/Email")},
+		{"slice of structs", `{"name":"n","items":[{"kind":"a"},{"KIND":"b"}]}`, &semCloud{}, unknown("#/items/1/KIND")},
+		{"embedded struct", `{"name":"n","ID":1}`, &semCloud{}, unknown("#/ID")},
+		{"string option", `{"name":"n","Quote":"1"}`, &semCloud{}, unknown("#/Quote")},
+		{"ignored field", `{"name":"n","extra":{}}`, &semCloud{}, unknown("#/extra")},
+		{"map keys are data", `{"name":"n","meta":{"A":1,"a":2}}`, &semCloud{}, nil},
+		{"untagged field", `{"plain":"x","Plain":"y"}`, &semShapes{}, unknown("#/plain")},
+		{"field named -", `{"-":1,"Dash":2}`, &semShapes{}, unknown("#/Dash")},
+		{"map of structs", `{"byKey":{"A":{"email":"x"},"a":{"EMAIL":"y"}}}`, &semShapes{}, unknown("#/byKey/a/EMAIL")},
+		{"anonymous struct", `{"anon":{"Inner":"x"}}`, &semShapes{}, unknown("#/anon/Inner")},
+		{"slice of anonymous structs", `{"list":[{"v":1},{"V":1}]}`, &semShapes{}, unknown("#/list/1/V")},
+		{"array of structs", `{"arr":[{"Email":"x"}]}`, &semShapes{}, unknown("#/arr/0/Email")},
+		{"array drops extra elements", `{"arr":[{"email":"x"},{"Email":"x"},{"EMAIL":"x"}]}`, &semShapes{}, nil},
+		{"embedded pointer", `{"deep":"x","Deep":"y"}`, &semShapes{}, unknown("#/Deep")},
+		{"any keeps its keys", `{"any":{"A":1,"a":{"B":2,"b":3}}}`, &semShapes{}, nil},
+		{"RawMessage is as sent", `{"raw":{"X":1,"X":2}}`, &semShapes{}, nil},
+		{"anonymous target", `{"A":"x"}`, &struct {
+			A string `json:"a"`
+		}{}, unknown("#/A")},
+		{"repeated member", `{"name":"a","name":"b"}`, &semCloud{}, repeated("#/name")},
+		{"repeated, once escaped", `{"name":"a","n\u0061me":"b"}`, &semCloud{}, repeated("#/name")},
+		{"repeated object", `{"name":"n","owner":{"email":"a@b.c"},"owner":{"email":"c@d.e"}}`, &semCloud{}, repeated("#/owner")},
+		{"repeated embedded field", `{"name":"n","id":1,"id":2}`, &semCloud{}, repeated("#/id")},
+		{"repeated map key", `{"name":"n","meta":{"a":1,"b":2,"a":3}}`, &semCloud{}, repeated("#/meta/a")},
+		{"repeated in any", `{"name":"n","raw":{"x":[{"k":1,"k":2}]}}`, &semCloud{}, repeated("#/raw/x/0/k")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := testkit.Request("POST", "/", tt.body, "Content-Type: application/json")
+			err := DecodeJSON(httptest.NewRecorder(), r, tt.v)
+			if tt.want == nil {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				return
+			}
+			rec := httptest.NewRecorder()
+			problem.Write(rec, r, problemOf(err))
+			if got := testkit.FieldErrors(t, testkit.Problem(t, rec, http.StatusBadRequest)); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("errors = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDecodeJSONAllowUnknownFieldsIgnoresVariants(t *testing.T) {
+	d := &JSONDecoder{AllowUnknownFields: true}
+	tests := []struct {
+		name, body string
+		want       func(*semCloud) bool
+		errors     map[string]string
+	}{
+		{"after the field", `{"name":"n","NAME":"evil"}`, func(v *semCloud) bool { return v.Name == "n" }, nil},
+		{"before the field", `{"NAME":"evil","name":"n"}`, func(v *semCloud) bool { return v.Name == "n" }, nil},
+		{"nested", `{"name":"n","owner":{"email":"a@b.c","EMAIL":"evil@x.y"}}`,
+			func(v *semCloud) bool { return v.Owner.Email == "a@b.c" }, nil},
+		{"in a slice", `{"name":"n","items":[{"kind":"a","KIND":"b","Kind":"b"}]}`,
+			func(v *semCloud) bool { return v.Items[0].Kind == "a" }, nil},
+		{"Unicode folding", `{"name":"n","ſize":5}`, func(v *semCloud) bool { return v.Size == 0 }, nil},
+		{"only a variant", `{"NAME":"x"}`, nil, map[string]string{"#/name": "is required"}},
+		{"variant of the wrong type", `{"NAME":1,"name":2}`, nil, map[string]string{"#/name": "must be a string"}},
+		{"repeated member", `{"name":"n","name":"m"}`, nil, map[string]string{"#/name": "appears more than once"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, rec := semDecode(t, d, "application/json", tt.body)
+			if tt.errors != nil {
+				if got := testkit.FieldErrors(t, testkit.Problem(t, rec, 400)); !reflect.DeepEqual(got, tt.errors) {
+					t.Errorf("errors = %v, want %v", got, tt.errors)
+				}
+				return
+			}
+			if rec.Code != http.StatusOK || !tt.want(v) {
+				t.Errorf("status %d, decoded %+v: %s", rec.Code, v, rec.Body)
+			}
+		})
+	}
+}
+
+func TestDecodeJSONNestingLimit(t *testing.T) {
+	for _, tt := range []struct {
+		depth int
+		ok    bool
+	}{{10000, true}, {10001, false}} {
+		body := strings.Repeat("[", tt.depth) + strings.Repeat("]", tt.depth)
+		var v any
+		err := (&JSONDecoder{}).decode([]byte(body), &v)
+		if p := problemOf(err); (err == nil) != tt.ok || (!tt.ok && (p.Status != 400 || !strings.Contains(p.Detail, "depth"))) {
+			t.Errorf("depth %d: %v", tt.depth, err)
+		}
+	}
+}
+
+// TestJSONFieldsAgreeWithEncodingJSON checks the field table the walker
+// matches names against: encoding/json's encoder uses the same rules as its
+// decoder, so a value it writes has exactly the table's names.
+func TestJSONFieldsAgreeWithEncodingJSON(t *testing.T) {
+	type conflictA struct {
+		X int
+		Y int `json:"y"`
+	}
+	type conflictB struct {
+		X      int
+		Quote  int `json:"a'b"`
+		Spaced int `json:"a b"`
+		Dup    int `json:"dup"`
+	}
+	type conflicts struct {
+		conflictA
+		conflictB
+		Dup  int       `json:"dup"`
+		Tag  conflictA `json:"tag"`
+		skip int
+	}
+	for _, v := range []any{semShapes{SemEmbedded: &SemEmbedded{}}, conflicts{}, semItem{}} {
+		t.Run(reflect.TypeOf(v).String(), func(t *testing.T) {
+			b, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			var want, got []string
+			for k := range m {
+				want = append(want, k)
+			}
+			for _, f := range jsonFieldsOf(reflect.TypeOf(v)) {
+				got = append(got, f.name)
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("fields %q, encoding/json writes %q", got, want)
+			}
+		})
+	}
 }

@@ -40,7 +40,11 @@ func validateTags(vd *validator.Validate, v any) []problem.FieldError {
 // place, using the json names ("owner", "tags", "2", "name") and leaving
 // out untagged embedded structs, whose fields JSON promotes.
 func namespaceTokens(root reflect.Type, ns string) []string {
-	_, ns, _ = strings.Cut(ns, ".") // the root type's name
+	// validator starts with the root type's name: anonymous structs have
+	// none, and generic ones spell theirs with dots.
+	if name := root.Name(); name != "" {
+		ns = strings.TrimPrefix(ns, name+".")
+	}
 	var tokens []string
 	cur := root
 	for ns != "" {

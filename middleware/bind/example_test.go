@@ -1,6 +1,7 @@
 package bind_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -34,4 +35,29 @@ func ExampleDecodeJSON() {
 	// 200 created demo
 	// 400 {"type":"/problems/bad-request","title":"Bad Request","status":400,"detail":"The request body has invalid fields.","errors":[{"detail":"must be an integer","pointer":"#/size"},{"detail":"is not a known field","pointer":"#/color"}]}
 	// 400 {"type":"/problems/bad-request","title":"Bad Request","status":400,"detail":"The request body is not valid JSON: invalid character '}' looking for beginning of object key string, at line 1, column 16 (byte 16).","line":1,"column":16,"offset":16}
+}
+
+// A member whose name differs from the field's only in case is not the
+// field: the API's contract spells it "name".
+func ExampleDecodeJSON_exactNames() {
+	var in struct {
+		Name string `json:"name" validate:"required"`
+	}
+	for _, body := range []string{`{"name":"prod"}`, `{"NAME":"prod"}`, `{"name":"a","name":"b"}`} {
+		r := httptest.NewRequest("POST", "/cloud", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		var p *problem.Problem
+		if !errors.As(bind.DecodeJSON(httptest.NewRecorder(), r, &in), &p) {
+			fmt.Printf("%s: name is %q\n", body, in.Name)
+			continue
+		}
+		errs, _ := p.Extension("errors")
+		for _, fe := range errs.([]problem.FieldError) {
+			fmt.Printf("%s: %d, %s %s\n", body, p.Status, fe.Pointer, fe.Detail)
+		}
+	}
+	// Output:
+	// {"name":"prod"}: name is "prod"
+	// {"NAME":"prod"}: 400, #/NAME is not a known field
+	// {"name":"a","name":"b"}: 400, #/name appears more than once
 }

@@ -191,3 +191,33 @@ func TestPathParamWithServeMux(t *testing.T) {
 		t.Fatalf("got %d, %v", got, err)
 	}
 }
+
+func TestParamProblemsAreTheCallers(t *testing.T) {
+	calls := map[string]func() error{
+		"QueryParam": func() error {
+			_, err := QueryParam(testkit.Request("GET", "/?n=x", ""), "n", 0)
+			return err
+		},
+		"PathParam undeclared": func() error {
+			_, err := PathParam[int](testkit.Request("GET", "/", ""), "n")
+			return err
+		},
+	}
+	for name, call := range calls {
+		t.Run(name, func(t *testing.T) {
+			first, _ := errors.AsType[*problem.Problem](call())
+			want := first.Error()
+			first.Detail = "changed"
+			if errs, ok := first.Extension("errors"); ok {
+				errs.([]problem.FieldError)[0].Detail = "changed"
+			}
+			second, _ := errors.AsType[*problem.Problem](call())
+			if second == first || second.Error() != want {
+				t.Errorf("second problem %q, want %q", second.Error(), want)
+			}
+			if errs, ok := second.Extension("errors"); ok && errs.([]problem.FieldError)[0].Detail == "changed" {
+				t.Error("field errors are shared")
+			}
+		})
+	}
+}
