@@ -453,17 +453,17 @@ func TestDecodeJSONHostileBodiesStaySmall(t *testing.T) {
 	if !strings.Contains(p["detail"].(string), "the first 100") {
 		t.Errorf("detail = %v", p["detail"])
 	}
-	// A recursive type nested thousands deep is not walked thousands deep.
+	// A recursive type nested thousands deep gets one short error, listed
+	// at a shallow ancestor; its cost is BenchmarkDecodeJSONHostile's.
 	type node struct {
 		Name     string `json:"name"`
 		Children []node `json:"children"`
 	}
 	deep := strings.Repeat(`{"children":[`, 4000) + `{"name":1}` + strings.Repeat(`]}`, 4000)
 	var n node
-	start := time.Now()
 	err := (&JSONDecoder{}).decode([]byte(deep), &n)
-	if p := problemOf(err); p == nil || p.Status != 400 || time.Since(start) > 2*time.Second {
-		t.Fatalf("got %v after %v", err, time.Since(start))
+	if p := problemOf(err); p == nil || p.Status != 400 || len(p.Error()) > 4<<10 {
+		t.Fatalf("got %v", err)
 	}
 }
 
