@@ -40,7 +40,7 @@ func TestMintPrintsOneVerifiableToken(t *testing.T) {
 
 func TestFlagErrorsAreReported(t *testing.T) {
 	for _, args := range [][]string{{"-rate-limit", "ten/1m"}, {"-log-format", "xml"}, {"extra"}, {"mint", "-ttl", "-1h"},
-		{"-maintenance-retry-after", "-5s"}} {
+		{"-maintenance-retry-after", "-5s"}, {"-auth-failure-limit", "0/1m"}} {
 		if err := run(context.Background(), args, io.Discard, io.Discard); err == nil {
 			t.Errorf("%q: no error", args)
 		}
