@@ -16,7 +16,8 @@
 //     panic recovery (500), conditional requests (304/412), maintenance
 //     (502/503), and 404/405 handlers;
 //   - package ratelimit holds per-route rate limits with IETF RateLimit
-//     headers and 429 problems, on httprate counters or Redis.
+//     headers and 429 problems, on httprate counters or Redis, and the
+//     throttle of failed credentials that Authenticate takes as an option.
 //
 // This package holds no code; examples/server is a runnable demo API.
 package chiguard

@@ -8,7 +8,9 @@
 //   - TranslateErrors: errors written by code that does not know chiguard
 //     (chi's own middlewares, http.Error) become problems.
 //   - Maintenance: a switch that answers 503, or 502, while on.
-//   - Authenticate: credentials are checked (401).
+//   - Authenticate: credentials are checked (401); with
+//     ratelimit.LimitFailures, a client whose credentials keep failing gets
+//     a 429 and its credentials are no longer checked.
 //   - Negotiate: the response format is chosen from Accept (406).
 //   - NotFound and MethodNotAllowed: chi's 404 and 405, with a correct
 //     Allow header; HeadAsGet makes HEAD work wherever GET does.
@@ -31,7 +33,11 @@
 // Recoverer is first so that a panic anywhere is caught; RequestID comes
 // next so that every log line and problem carries the ID. Maintenance
 // answers before credentials are checked or rate limits spent. Rate limits
-// follow authentication, to key them by principal. Negotiate refuses an
+// follow authentication, to key them by principal. That leaves credential
+// guessing to Authenticate itself, which refuses a guess before any limiter
+// sees it: give every Authenticate the throttle of failed credentials,
+// ratelimit.LimitFailures, which counts failures by client IP and answers
+// 429 before the verifier runs. Negotiate refuses an
 // unacceptable Accept before routing, so it is installed with r.Use or per
 // route group; NotFound and MethodNotAllowed are the router's own handlers.
 // Validation and Conditional sit with the routes they protect, closest to
