@@ -107,10 +107,7 @@ func (f *FailureLimiter) Allow(w http.ResponseWriter, r *http.Request) (auth.Att
 		return f.fail(w, r, fmt.Errorf("ratelimit: key: %w", err))
 	}
 	usage := f.l.usage(sc)
-	// Counting must not depend on the client keeping its connection open:
-	// rediscount's Counter counts locally for a cancelled request, and a
-	// client that half-closes its connection still reads the answer.
-	ctx := context.WithoutCancel(r.Context())
+	ctx := f.counting(r)
 	h := maphash.Bytes(f.seed, key)
 	sh := &f.shards[h>>(64-gateShardBits)]
 	g := sh.acquire(h)
@@ -137,6 +134,18 @@ func (f *FailureLimiter) Allow(w http.ResponseWriter, r *http.Request) (auth.Att
 		f.l.refuse(w, r, usage, 1, retry)
 		return nil, false
 	}
+}
+
+// counting is the context of r's counter calls. Counting must not depend
+// on the client keeping its connection open: rediscount's Counter counts
+// locally for a cancelled request, and a client that half-closes its
+// connection cancels its requests yet still reads the answers. A
+// LocalCounter ignores the context: no need to allocate one.
+func (f *FailureLimiter) counting(r *http.Request) context.Context {
+	if f.l.local != nil {
+		return r.Context()
+	}
+	return context.WithoutCancel(r.Context())
 }
 
 // fail applies the failure mode: with FailOpen the check runs, uncounted.
@@ -192,7 +201,7 @@ func (f *FailureLimiter) attempt(w http.ResponseWriter, r *http.Request, key []b
 func (a *attempt) Done(failed bool) {
 	f := a.f
 	if failed {
-		taken, err := f.l.take(context.WithoutCancel(a.r.Context()), a.key, 1, a.usage)
+		taken, err := f.l.take(f.counting(a.r), a.key, 1, a.usage)
 		if err != nil {
 			f.l.log(a.r, "ratelimit: a failed credential check was not counted", err)
 		} else {
