@@ -30,10 +30,12 @@ import (
 //
 // Concurrent guesses do not overshoot within a process: a client may have
 // no more checks in progress than it has failures left, and its further
-// requests wait for one to end (or for their context to end). A burst of
-// parallel guesses runs exactly the quota's worth, and a client that fails
-// nothing is never refused, only delayed while more of its checks than the
-// quota are in progress at once.
+// requests wait for one to end. A burst of parallel guesses runs exactly
+// the quota's worth, and a client that fails nothing is never refused,
+// only delayed while it has more checks in progress than failures left.
+// Only failures are stored: a client that never fails costs the counter
+// nothing, and the gates of a client last only while it has checks
+// starting or in progress.
 //
 // With a shared Counter (CountIn with the rediscount subpackage's Counter)
 // failures count across replicas, but checks in progress are known per
@@ -71,7 +73,7 @@ func NewFailureLimiter(p Policy, opts ...Option) (*FailureLimiter, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.exceeded = "Too many failed authentication attempts from your address: credentials it sends are not checked for now."
+	l.exceeded = "Too many failed authentication attempts from your network address: credentials from it are not checked for now."
 	f := &FailureLimiter{l: l, seed: maphash.MakeSeed()}
 	for i := range f.shards {
 		f.shards[i].gates = map[uint64]*gate{}
@@ -98,7 +100,8 @@ func LimitFailures(quota int, window time.Duration, opts ...Option) auth.Option 
 
 // Allow implements auth.Throttle: it refuses r, with a 429, if r's client
 // has no failure left, and otherwise lets its check start once the checks
-// the client has in progress cannot exceed what is left.
+// the client has in progress cannot exceed what is left. A request whose
+// context ends while it waits gets the 429 too, with Retry-After: 1.
 func (f *FailureLimiter) Allow(w http.ResponseWriter, r *http.Request) (auth.Attempt, bool) {
 	sc := scratchPool.Get().(*scratch)
 	defer putScratch(sc)
@@ -170,8 +173,8 @@ func (l *Limiter) remaining(usage []Usage) int64 {
 	return left
 }
 
-// attempt is a check in progress; pooled, as every authenticated request
-// makes one.
+// attempt is a check in progress; pooled, as every request that carries
+// credentials makes one.
 type attempt struct {
 	f     *FailureLimiter
 	h     uint64
