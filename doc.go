@@ -20,7 +20,8 @@
 //     413, 415);
 //   - package ratelimit holds per-route rate limits with IETF RateLimit
 //     headers and 429 problems, counted locally or, with
-//     ratelimit/rediscount, in Redis across replicas.
+//     ratelimit/rediscount, in Redis across replicas, and the throttle of
+//     failed credentials that Authenticate takes as an option.
 //
 // This package holds no code; examples/server is a runnable demo API.
 //
@@ -31,25 +32,25 @@
 //
 //	r := chi.NewRouter()
 //	r.Use(
-//		pw.Handler,              // 1. the API's problem writer
-//		middleware.Recoverer,    // 2. 500 and an alert for a panic
-//		middleware.RequestID,    // 3. one ID per request
-//		maintenance.Handler,     // 4. 502/503 while the API is down
-//		throttle.Handler,        // 5. 429 for clients that fail credentials
-//		middleware.HeadAsGet,    // 6. HEAD wherever GET is routed
+//		pw.Handler,           // 1. the API's problem writer
+//		middleware.Recoverer, // 2. 500 and an alert for a panic
+//		middleware.RequestID, // 3. one ID per request
+//		maintenance.Handler,  // 4. 502/503 while the API is down
+//		middleware.HeadAsGet, // 5. HEAD wherever GET is routed
 //	)
-//	r.NotFound(middleware.NotFound)                 // 7. 404
+//	r.NotFound(middleware.NotFound)                 // 6. 404
 //	r.MethodNotAllowed(middleware.MethodNotAllowed) //    405
 //	r.Group(func(r chi.Router) {
 //		r.Use(
-//			auth.Authenticate(auth.Bearer(jwt), auth.Throttle(throttle)), // 8. 401
-//			ratelimit.Limit(600, time.Minute),                            // 9. 429
+//			auth.Authenticate(auth.Bearer(jwt),        // 7. 401
+//				ratelimit.LimitFailures(20, time.Minute)), //    429 for guessing
+//			ratelimit.Limit(600, time.Minute), // 8. 429
 //		)
 //		r.With(
-//			auth.RequireScopes("cloud:read"),         // 10. 403
-//			middleware.Negotiate("application/json"), // 11. 406
-//			bind.ValidatePath[int64]("id"),           // 12. 400
-//			middleware.Conditional,                   // 13. 304, 412
+//			auth.RequireScopes("cloud:read"),         // 9. 403
+//			middleware.Negotiate("application/json"), // 10. 406
+//			bind.ValidatePath[int64]("id"),           // 11. 400
+//			middleware.Conditional,                   // 12. 304, 412
 //		).Get("/cloud/{id}", problem.HandlerFunc(getCloud))
 //	})
 //
@@ -62,24 +63,26 @@
 //  2. Recoverer catches a panic anywhere after it.
 //  3. RequestID gives every log line, alert and "instance" member the ID.
 //  4. Maintenance refuses before any credential is checked or quota spent.
-//  5. The failure throttle runs before routing, so a client that guesses
-//     credentials is slowed on every path, and it refuses without running a
-//     verifier. It learns of failures from Authenticate, later in the chain.
-//  6. HeadAsGet needs the router's routes, and must run before chi picks a
+//  5. HeadAsGet needs the router's routes, and must run before chi picks a
 //     handler.
-//  7. Routing: an unknown path is a 404 before any credentials are asked
+//  6. Routing: an unknown path is a 404 before any credentials are asked
 //     for, which is also what lets Conceal make a hidden route look like an
 //     unknown one.
-//  8. Authentication runs per group, after routing, so that public routes
-//     (health checks, the error docs) need none.
-//  9. Rate limits follow authentication, so they are counted by principal
+//  7. Authentication runs per group, after routing, so that public routes
+//     (health checks, the error docs) need none. Its failure throttle
+//     (ratelimit.LimitFailures) is an option of Authenticate, not a
+//     middleware of its own: only Authenticate knows which requests carry
+//     credentials and how their check ended, and a throttled client's guess
+//     is refused before any verifier runs. Pass the same throttle to every
+//     Authenticate, so a client has one budget for the whole API.
+//  8. Rate limits follow authentication, so they are counted by principal
 //     (anonymous callers, with AllowAnonymous, by client IP). A limiter
 //     keyed by route must be mounted after routing too.
-//  10. Authorization comes before negotiation and input, so a caller
-//     without access learns nothing of the formats or bodies a route takes.
-//  11. Negotiate refuses an unacceptable Accept before the body is read.
-//  12. Input is decoded and validated only for callers who may send it.
-//  13. Conditional sits closest to the handler, the only one that knows the
+//  9. Authorization comes before negotiation and input, so a caller without
+//     access learns nothing of the formats or bodies a route takes.
+//  10. Negotiate refuses an unacceptable Accept before the body is read.
+//  11. Input is decoded and validated only for callers who may send it.
+//  12. Conditional sits closest to the handler, the only one that knows the
 //     resource.
 //
 // A route whose existence must stay hidden puts auth.Conceal first, ahead

@@ -21,8 +21,8 @@
 //
 // The order in which to install them, and why, is stated once, in the
 // documentation of package github.com/chiguard/chiguard. In short: the
-// problem writer's Handler, Recoverer, RequestID, Maintenance, the failure
-// throttle and HeadAsGet before routing; then per group or route
-// Authenticate, rate limits, the authorization checks, Negotiate, input,
+// problem writer's Handler, Recoverer, RequestID, Maintenance and HeadAsGet
+// before routing; then per group or route Authenticate (with its failure
+// throttle), rate limits, the authorization checks, Negotiate, input,
 // Conditional, and the handler.
 package middleware

@@ -32,4 +32,19 @@
 // If a key cannot be built or a counter fails, the limiter answers a 503
 // problem, or serves without a limit with FailOpen; the error is logged,
 // never sent.
+//
+// # Failed credentials
+//
+// A Limiter after authentication counts requests, not guesses: a client
+// trying API keys is refused by Authenticate before any limiter sees it.
+// LimitFailures is the Authenticate option that counts failed credential
+// checks per client IP (IPv6 clients by their /64) and, beyond its quota,
+// answers the same 429 problem without checking the credentials:
+//
+//	r.Use(auth.Authenticate(auth.Bearer(jwts), ratelimit.LimitFailures(20, time.Minute)))
+//
+// Successful checks spend nothing, and requests without credentials are
+// left to the Limiter. Concurrent guesses cannot overshoot the quota within
+// a process. NewFailureLimiter takes the Limiter's options, so CountIn
+// shares the failures across replicas through Redis; see FailureLimiter.
 package ratelimit

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"time"
 
+	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/chiguard/chiguard/problem"
 	"github.com/chiguard/chiguard/ratelimit"
 	"github.com/go-chi/chi/v5"
@@ -77,4 +79,44 @@ func Example_trustedProxies() {
 	// 198.51.100.7 200
 	// 198.51.100.7 429
 	// 203.0.113.9 200
+}
+
+// One option on Authenticate holds back credential guessing: after 2 wrong
+// API keys a client's credentials, even the right ones, get a 429 without
+// being checked. Requests without credentials, and other clients, are
+// unaffected.
+func ExampleLimitFailures() {
+	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "right-key", ClientID: "app"})
+	if err != nil {
+		panic(err)
+	}
+	r := chi.NewRouter()
+	r.Use(auth.Authenticate(auth.APIKey(keys), ratelimit.LimitFailures(2, time.Minute)))
+	r.Get("/cloud", func(http.ResponseWriter, *http.Request) {})
+
+	for _, req := range []struct{ client, key string }{
+		{"198.51.100.7", "guess-1"},
+		{"198.51.100.7", "guess-2"},
+		{"198.51.100.7", "guess-3"},
+		{"198.51.100.7", "right-key"},
+		{"198.51.100.7", ""},
+		{"203.0.113.9", "right-key"},
+	} {
+		rq := httptest.NewRequest(http.MethodGet, "/cloud", nil)
+		rq.RemoteAddr = req.client + ":5000"
+		if req.key != "" {
+			rq.Header.Set("Authorization", "ApiKey "+req.key)
+		}
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, rq)
+		line := fmt.Sprintf("%-12s %-9s %d %s", req.client, req.key, w.Code, w.Header().Get("RateLimit-Policy"))
+		fmt.Println(strings.TrimSpace(line))
+	}
+	// Output:
+	// 198.51.100.7 guess-1   401 "auth-failures";q=2;w=60
+	// 198.51.100.7 guess-2   401 "auth-failures";q=2;w=60
+	// 198.51.100.7 guess-3   429 "auth-failures";q=2;w=60
+	// 198.51.100.7 right-key 429 "auth-failures";q=2;w=60
+	// 198.51.100.7           401
+	// 203.0.113.9  right-key 200
 }

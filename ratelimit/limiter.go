@@ -1,6 +1,7 @@
 package ratelimit
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -27,6 +28,7 @@ type Limiter struct {
 	legacy   bool
 	failOpen bool
 	logger   *slog.Logger
+	exceeded string // the 429's detail, before "Retry after N seconds."
 
 	policyField []string // RateLimit-Policy, shared by every response: len == cap, so an append copies
 	itemPrefix  [][]byte // per policy: `"name";r=`
@@ -56,13 +58,21 @@ func Limit(quota int, window time.Duration, opts ...Option) func(http.Handler) h
 // NewLimiter returns a Limiter enforcing p and the policies added with
 // AndPolicy. p is named "default" if its Name is empty.
 func NewLimiter(p Policy, opts ...Option) (*Limiter, error) {
+	if p.Name == "" {
+		p.Name = "default"
+	}
+	return newLimiter(newConfig(p, opts))
+}
+
+func newConfig(p Policy, opts []Option) config {
 	c := config{policies: []Policy{p}}
 	for _, o := range opts {
 		o(&c)
 	}
-	if c.policies[0].Name == "" {
-		c.policies[0].Name = "default"
-	}
+	return c
+}
+
+func newLimiter(c config) (*Limiter, error) {
 	for i, p := range c.policies {
 		if err := p.validate(); err != nil {
 			return nil, err
@@ -81,6 +91,7 @@ func NewLimiter(p Policy, opts ...Option) (*Limiter, error) {
 		legacy:   c.legacy,
 		failOpen: c.failOpen,
 		logger:   c.logger,
+		exceeded: "The application's rate limit for the resource has been exceeded.",
 	}
 	if len(l.keys) == 0 {
 		l.keys = []KeyFunc{ByPrincipalOrIP}
@@ -154,6 +165,28 @@ func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
 	sc := scratchPool.Get().(*scratch)
 	defer putScratch(sc)
 
+	key, err := l.key(sc, r)
+	if err != nil {
+		return l.fail(w, r, fmt.Errorf("ratelimit: key: %w", err))
+	}
+	cost := 1
+	if l.cost != nil {
+		cost = clampCost(l.cost(r))
+	}
+	usage := l.usage(sc)
+	taken, err := l.take(r.Context(), key, cost, usage)
+	if err != nil {
+		return l.fail(w, r, fmt.Errorf("ratelimit: counter: %w", err))
+	}
+	retry := l.setFields(w.Header(), sc, usage, taken, int64(cost))
+	if !taken {
+		l.refuse(w, r, usage, int64(cost), retry)
+	}
+	return taken
+}
+
+// key builds r's key in sc.key and returns it.
+func (l *Limiter) key(sc *scratch, r *http.Request) ([]byte, error) {
 	key := sc.key[:0]
 	for _, k := range l.keys {
 		start := len(key)
@@ -164,7 +197,7 @@ func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
 		}
 		if err != nil {
 			sc.key = key[:0]
-			return l.fail(w, r, fmt.Errorf("ratelimit: key: %w", err))
+			return nil, err
 		}
 		// Each part ends with its length, which makes the joined key
 		// unambiguous; long parts are hashed so keys stay bounded.
@@ -175,30 +208,24 @@ func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
 		key = append(key, byte(len(key)-start))
 	}
 	sc.key = key
+	return key, nil
+}
 
-	cost := 1
-	if l.cost != nil {
-		cost = clampCost(l.cost(r))
-	}
+// usage returns sc's Usage slice, one per policy.
+func (l *Limiter) usage(sc *scratch) []Usage {
 	if cap(sc.usage) < len(l.policies) {
 		sc.usage = make([]Usage, len(l.policies))
 	}
-	usage := sc.usage[:len(l.policies)]
-	var taken bool
+	return sc.usage[:len(l.policies)]
+}
+
+// take is Counter.Take on the limiter's policies, without allocating when
+// the counter is a LocalCounter.
+func (l *Limiter) take(ctx context.Context, key []byte, cost int, usage []Usage) (bool, error) {
 	if l.local != nil {
-		taken = l.local.takeBytes(key, int64(cost), l.policies, usage)
-	} else {
-		var err error
-		taken, err = l.counter.Take(r.Context(), string(key), cost, l.policies, usage)
-		if err != nil {
-			return l.fail(w, r, fmt.Errorf("ratelimit: counter: %w", err))
-		}
+		return l.local.takeBytes(key, int64(cost), l.policies, usage), nil
 	}
-	retry := l.setFields(w.Header(), sc, usage, taken, int64(cost))
-	if !taken {
-		l.refuse(w, r, usage, int64(cost), retry)
-	}
-	return taken
+	return l.counter.Take(ctx, string(key), cost, l.policies, usage)
 }
 
 // unavailable is the fail-closed refusal; like every 503, it says when to
@@ -347,8 +374,7 @@ func (l *Limiter) refuse(w http.ResponseWriter, r *http.Request, usage []Usage, 
 	}
 	retry = max(retry, 1)
 	if detail == "" {
-		detail = "The application's rate limit for the resource has been exceeded. Retry after " +
-			strconv.FormatInt(retry, 10) + " seconds."
+		detail = l.exceeded + " Retry after " + strconv.FormatInt(retry, 10) + " seconds."
 	}
 	w.Header().Set("Retry-After", strconv.FormatInt(retry, 10))
 	problem.Write(w, r, (&problem.Problem{

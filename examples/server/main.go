@@ -42,7 +42,7 @@ func main() {
 // options are the command line of both the server and mint.
 type options struct {
 	addr, jwtSecret, jwksURL, issuer, audience string
-	rateLimit, exportLimit                     api.Rate
+	rateLimit, exportLimit, authFailureLimit   api.Rate
 	redis                                      string
 	maintenance                                bool
 	maintenanceRetryAfter                      time.Duration
@@ -61,7 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return mint(args[1:], stdout, stderr)
 	}
 	d := api.DefaultConfig()
-	o := options{rateLimit: d.RateLimit, exportLimit: d.ExportLimit}
+	o := options{rateLimit: d.RateLimit, exportLimit: d.ExportLimit, authFailureLimit: d.AuthFailureLimit}
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address")
@@ -69,7 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&o.jwksURL, "jwks-url", "", "verify RS256/ES256 tokens from this JWKS instead of the HS256 secret")
 	fs.Var(&o.rateLimit, "rate-limit", "default rate limit per principal, QUOTA/WINDOW")
 	fs.Var(&o.exportLimit, "export-limit", "rate limit of POST /cloud/{cloudPk}/export, QUOTA/WINDOW")
-	fs.StringVar(&o.redis, "redis", "", "Redis address for rate limits shared by several instances (empty: in memory)")
+	fs.Var(&o.authFailureLimit, "auth-failure-limit", "failed credential checks per client IP (IPv6: /64) before its credentials get 429 unchecked, QUOTA/WINDOW")
+	fs.StringVar(&o.redis, "redis", "", "Redis address for rate limits and failed credential counts shared by several instances (empty: in memory)")
 	fs.BoolVar(&o.maintenance, "maintenance", false, "start in maintenance (every API route answers 502)")
 	fs.DurationVar(&o.maintenanceRetryAfter, "maintenance-retry-after", d.MaintenanceRetryAfter, "Retry-After during maintenance")
 	fs.BoolVar(&o.debugRoutes, "debug-routes", false, "mount GET /debug/panic")
@@ -87,7 +88,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	cfg := d
 	cfg.JWTSecret, cfg.JWKSURL, cfg.Issuer, cfg.Audience = o.jwtSecret, o.jwksURL, o.issuer, o.audience
-	cfg.RateLimit, cfg.ExportLimit, cfg.RedisAddr = o.rateLimit, o.exportLimit, o.redis
+	cfg.RateLimit, cfg.ExportLimit, cfg.AuthFailureLimit, cfg.RedisAddr = o.rateLimit, o.exportLimit, o.authFailureLimit, o.redis
 	cfg.Maintenance, cfg.MaintenanceRetryAfter = o.maintenance, o.maintenanceRetryAfter
 	cfg.DebugRoutes, cfg.Logger = o.debugRoutes, logger
 	a, err := api.New(cfg)

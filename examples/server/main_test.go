@@ -48,6 +48,7 @@ func TestFlagErrorsAreReported(t *testing.T) {
 		{[]string{"extra"}, `unexpected argument "extra"`},
 		{[]string{"mint", "-ttl", "-1h"}, "-ttl must be positive"},
 		{[]string{"-maintenance-retry-after", "-5s"}, "-maintenance-retry-after must not be negative"},
+		{[]string{"-auth-failure-limit", "0/1m"}, "the quota must be a positive integer"},
 	}
 	for _, tt := range tests {
 		// A regression that ignored the mistake would start serving: the

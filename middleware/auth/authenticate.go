@@ -43,6 +43,9 @@ type authConfig struct {
 	realm      string
 	queryParam string
 	anonymous  bool
+
+	throttle    Throttle
+	throttleSet bool
 }
 
 type authScheme struct {
@@ -101,6 +104,12 @@ func AllowAnonymous() Option {
 //   - more than one credential: 400 with error="invalid_request";
 //   - the verifier's infrastructure failed: a logged 503, no challenge.
 //
+// Verifiers answer a wrong guess as fast as a right one: add
+// ThrottleFailures, usually as ratelimit.LimitFailures(20, time.Minute), so
+// that a client whose credentials keep failing gets a 429 for any
+// credentials it sends, unchecked, until its failures age out. Requests
+// without credentials are not affected.
+//
 // Authenticate panics on a configuration error: no scheme, a duplicate or
 // invalid scheme name, a realm with control characters, QueryToken without
 // a Bearer scheme.
@@ -123,6 +132,7 @@ type authenticator struct {
 	queryParam  string
 	queryScheme int // index of the Bearer scheme, for query tokens
 	anonymous   bool
+	throttle    Throttle
 
 	missing     *problem.Problem     // no credentials
 	unsupported *problem.Problem     // unknown scheme
@@ -138,7 +148,11 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 	if err := checkQuotable("realm", cfg.realm); err != nil {
 		return nil, err
 	}
-	a := &authenticator{schemes: cfg.schemes, queryParam: cfg.queryParam, queryScheme: -1, anonymous: cfg.anonymous}
+	if cfg.throttleSet && cfg.throttle == nil {
+		return nil, errNilThrottle
+	}
+	a := &authenticator{schemes: cfg.schemes, queryParam: cfg.queryParam, queryScheme: -1, anonymous: cfg.anonymous,
+		throttle: cfg.throttle}
 	names := make([]string, len(cfg.schemes))
 	plain := make([]string, len(cfg.schemes)) // challenges without error
 	for i, s := range cfg.schemes {
@@ -198,16 +212,23 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 
 func (a *authenticator) middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		at, ok := a.allow(w, r)
+		if !ok {
+			return
+		}
+		if at != nil {
+			defer done(&at, false) // a panicking verifier must not keep the attempt open
+		}
 		si, credentials := -1, ""
 		values := r.Header["Authorization"]
 		switch {
 		case len(values) > 1:
-			a.write(w, r, a.multiple)
+			reject(w, r, &at, a.multiple)
 			return
 		case a.queryParam != "":
 			token, n := authQueryValue(r.URL.RawQuery, a.queryParam)
 			if n > 1 || n == 1 && len(values) == 1 {
-				a.write(w, r, a.multiple)
+				reject(w, r, &at, a.multiple)
 				return
 			}
 			if n == 1 {
@@ -217,7 +238,7 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 		if len(values) == 1 {
 			name, c, ok := splitAuthorization(values[0])
 			if si = a.scheme(name); !ok || si < 0 {
-				a.write(w, r, a.unsupported)
+				reject(w, r, &at, a.unsupported)
 				return
 			}
 			credentials = c
@@ -227,18 +248,19 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 				next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), anonymousKey{}, a)))
 				return
 			}
-			a.write(w, r, a.missing)
+			writeRefusal(w, r, a.missing)
 			return
 		}
 		if !validToken68(credentials) {
-			a.write(w, r, a.refusals[si][tokenErrorIndex(ErrTokenMalformed)])
+			reject(w, r, &at, a.refusals[si][tokenErrorIndex(ErrTokenMalformed)])
 			return
 		}
 		p, err := a.schemes[si].v.Verify(r.Context(), credentials)
 		if err != nil || p == nil {
-			a.refuse(w, r, si, err)
+			a.refuse(w, r, &at, si, err)
 			return
 		}
+		done(&at, false)
 		if name := a.schemes[si].name; p.Scheme != name {
 			q := *p
 			q.Scheme = name
@@ -258,33 +280,36 @@ func (a *authenticator) scheme(name string) int {
 	return -1
 }
 
-// refuse answers a verifier's failure.
-func (a *authenticator) refuse(w http.ResponseWriter, r *http.Request, si int, err error) {
+// refuse answers a verifier's failure, and reports it to at.
+func (a *authenticator) refuse(w http.ResponseWriter, r *http.Request, at *Attempt, si int, err error) {
 	if i := tokenErrorIndex(err); i >= 0 {
-		a.write(w, r, a.refusals[si][i])
+		reject(w, r, at, a.refusals[si][i])
 		return
 	}
 	if errors.Is(err, ErrVerifierUnavailable) || errors.Is(err, context.DeadlineExceeded) {
+		done(at, false)
 		problem.Write(w, r, a.unavailable.WithCause(err))
 		return
 	}
 	if p, ok := errors.AsType[*problem.Problem](err); ok && p != nil {
+		done(at, p.Status == http.StatusUnauthorized)
 		if p.Status < 500 {
-			a.write(w, r, p)
+			writeRefusal(w, r, p)
 		} else {
 			problem.Write(w, r, p)
 		}
 		return
 	}
+	done(at, false)
 	if err == nil {
 		err = fmt.Errorf("auth: the %s verifier returned neither a principal nor an error", a.schemes[si].name)
 	}
 	problem.Write(w, r, problem.InternalServerError("").WithCause(err))
 }
 
-// write sends a refusal of the request's credentials, or the 404 of a
-// concealed route.
-func (a *authenticator) write(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
+// writeRefusal sends a refusal of the request's credentials, or the 404 of
+// a concealed route.
+func writeRefusal(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
 	if concealed(r.Context()) {
 		notVisible(w, r)
 		return

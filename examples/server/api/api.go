@@ -38,8 +38,9 @@ func (a *API) Close() {
 // New builds the demo API in the order chiguard recommends:
 //
 //	problem writer -> Recoverer (500) -> RequestID -> Maintenance (502)
-//	-> HeadAsGet -> routing (404/405) -> Authenticate (401) -> rate limit (429)
-//	-> Negotiate (406) -> scopes, user/app (401 if anonymous, 403)
+//	-> HeadAsGet -> routing (404/405)
+//	-> Authenticate (401; 429 unchecked once a client's credentials keep failing)
+//	-> rate limit (429) -> Negotiate (406) -> scopes, user/app (401 if anonymous, 403)
 //	-> body and path validation (400/413/415) -> Conditional (304) -> handler
 //
 // /healthz and the problem docs sit before authentication and limits.
@@ -102,6 +103,21 @@ func New(cfg Config) (*API, error) {
 		return l.Handler
 	}
 
+	authOpts := []auth.Option{auth.Bearer(verifier), auth.APIKey(keys), auth.Realm("chiguard-demo"), auth.AllowAnonymous()}
+	if cfg.AuthFailureLimit.N > 0 {
+		opts := []ratelimit.Option{ratelimit.Logger(logger)}
+		if counter != nil {
+			opts = append(opts, ratelimit.CountIn(counter))
+		}
+		failures, err := ratelimit.NewFailureLimiter(ratelimit.Policy{
+			Quota: cfg.AuthFailureLimit.N, Window: cfg.AuthFailureLimit.Window}, opts...)
+		if err != nil {
+			a.Close()
+			return nil, err
+		}
+		authOpts = append(authOpts, auth.ThrottleFailures(failures))
+	}
+
 	s := &server{store: newStore(), maintenance: a.Maintenance, retryAfter: cfg.MaintenanceRetryAfter}
 	r := chi.NewRouter()
 	r.Use(pw.Handler, middleware.Recoverer, middleware.RequestID, a.Maintenance.Handler, middleware.HeadAsGet)
@@ -117,8 +133,9 @@ func New(cfg Config) (*API, error) {
 		r.Use(
 			// Anonymous requests go on to the limiter, which counts them by
 			// client IP; every route then requires a principal (401).
-			auth.Authenticate(auth.Bearer(verifier), auth.APIKey(keys),
-				auth.Realm("chiguard-demo"), auth.AllowAnonymous()),
+			// Failed credentials are counted by client IP before the
+			// limiter could see them: guessing is throttled (429).
+			auth.Authenticate(authOpts...),
 			limit("default", cfg.RateLimit),
 			middleware.Negotiate("application/json"),
 		)

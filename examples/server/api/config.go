@@ -25,8 +25,12 @@ type Config struct {
 	RateLimit Rate
 	// ExportLimit is the "export" policy of POST /cloud/{cloudPk}/export.
 	ExportLimit Rate
-	// RedisAddr, if set, keeps rate limit counts in Redis so that several
-	// instances share them.
+	// AuthFailureLimit is the "auth-failures" policy: failed credential
+	// checks per client IP (IPv6 clients by /64). Beyond it, the client's
+	// credentials get a 429 without being checked. Zero turns it off.
+	AuthFailureLimit Rate
+	// RedisAddr, if set, keeps rate limit counts and failed credential
+	// counts in Redis so that several instances share them.
 	RedisAddr string
 	// RedisTimeout bounds each Redis call before the counter falls back to
 	// counting locally; zero means rediscount's default.
@@ -49,6 +53,7 @@ func DefaultConfig() Config {
 		Audience:              "chiguard-api",
 		RateLimit:             Rate{600, time.Minute},
 		ExportLimit:           Rate{10, time.Hour},
+		AuthFailureLimit:      Rate{20, time.Minute},
 		MaintenanceRetryAfter: 2 * time.Minute,
 	}
 }
