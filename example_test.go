@@ -14,8 +14,8 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
-// A chi router composed as chiguard recommends answers every refusal with
-// the status its documentation promises, as an RFC 9457 problem.
+// A chi router composed in the recommended order answers every refusal
+// with the status its documentation promises, as an RFC 9457 problem.
 func Example() {
 	secret := []byte("example-secret-of-at-least-32-bytes")
 	verifier, err := auth.NewJWT(auth.JWTConfig{Algorithms: []string{"HS256"}, Key: secret})
@@ -31,13 +31,13 @@ func Example() {
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Group(func(r chi.Router) {
-		r.Use(auth.Authenticate(auth.Bearer(verifier)),
-			ratelimit.Limit(3, time.Minute), // counts the 403 and 406 below too
-			middleware.Negotiate("application/json"))
-		r.With(auth.RequireScopes("cloud:read")).Get("/cloud", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprint(w, `[]`)
-		})
+		r.Use(auth.Authenticate(auth.Bearer(verifier), ratelimit.LimitFailures(20, time.Minute)),
+			ratelimit.Limit(3, time.Minute)) // counts the 403 and 406 below too
+		r.With(auth.RequireScopes("cloud:read"), middleware.Negotiate("application/json")).
+			Get("/cloud", func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				fmt.Fprint(w, `[]`)
+			})
 	})
 
 	token := func(scope string) string {

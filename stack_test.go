@@ -7,6 +7,7 @@ import (
 
 	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/middleware/auth"
+	"github.com/chiguard/chiguard/problem"
 	"github.com/chiguard/chiguard/ratelimit"
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
@@ -20,7 +21,8 @@ func bareRouter(h http.HandlerFunc) http.Handler {
 	return r
 }
 
-// fullStack is the README's recommended stack on a pass-through route.
+// fullStack is the recommended stack (see package chiguard) on a
+// pass-through route.
 func fullStack(tb testing.TB, secret string, h http.HandlerFunc) http.Handler {
 	jwt, err := auth.NewJWT(auth.JWTConfig{
 		Algorithms: []string{"HS256"}, Key: []byte(secret), Issuer: "chiguard-demo", Audience: "chiguard-api",
@@ -28,12 +30,14 @@ func fullStack(tb testing.TB, secret string, h http.HandlerFunc) http.Handler {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	pw := &problem.Writer{}
 	r := chi.NewRouter()
-	r.Use(middleware.Recoverer, middleware.RequestID,
-		auth.Authenticate(auth.Bearer(jwt)),
-		ratelimit.Limit(1_000_000_000, time.Minute),
-		middleware.Negotiate("application/json"))
-	r.With(auth.RequireScopes("cloud:read")).Get("/cloud", h)
+	r.Use(pw.Handler, middleware.Recoverer, middleware.RequestID)
+	r.Group(func(r chi.Router) {
+		r.Use(auth.Authenticate(auth.Bearer(jwt), ratelimit.LimitFailures(20, time.Minute)),
+			ratelimit.Limit(1_000_000_000, time.Minute))
+		r.With(auth.RequireScopes("cloud:read"), middleware.Negotiate("application/json")).Get("/cloud", h)
+	})
 	return r
 }
 

@@ -129,32 +129,33 @@ func New(cfg Config) (*API, error) {
 	r.Handle("/problems", docs)
 	r.Handle("/problems/*", docs)
 
+	// The recommended order (see package chiguard): authentication and the
+	// limiter per group, then per route the authorization check, the media
+	// type, the input, conditional requests.
+	json := middleware.Negotiate("application/json")
+	cloudPk := bind.ValidatePath[int64]("cloudPk")
 	r.Group(func(r chi.Router) {
 		r.Use(
 			// Anonymous requests go on to the limiter, which counts them by
 			// client IP; every route then requires a principal (401).
-			// Failed credentials are counted by client IP before the
-			// limiter could see them: guessing is throttled (429).
+			// Failed credentials are throttled by client IP (429) before
+			// a verifier runs.
 			auth.Authenticate(authOpts...),
 			limit("default", cfg.RateLimit),
-			middleware.Negotiate("application/json"),
 		)
-		r.With(auth.RequireScopes("user:read"), auth.RequireUser).Get("/user", s.user)
-		r.Route("/cloud", func(r chi.Router) {
-			r.With(auth.RequireScopes("cloud:read"), middleware.Conditional).Get("/", s.listClouds)
-			r.With(auth.RequireScopes("cloud:manage")).Post("/", s.createCloud)
-			r.Route("/{cloudPk}", func(r chi.Router) {
-				r.Use(bind.ValidatePath[int64]("cloudPk"))
-				r.With(auth.RequireScopes("cloud:read"), middleware.Conditional).Get("/", s.getCloud)
-				r.With(auth.RequireScopes("cloud:manage")).Delete("/", s.deleteCloud)
-				r.With(auth.RequireScopes("cloud:read"), middleware.Conditional).Get("/project", s.listProjects)
-				r.With(auth.RequireScopes("cloud:read"), limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute)).
-					Post("/export", s.startExport)
-				r.With(auth.RequireScopes("cloud:read"), bind.ValidatePath[int64]("exportId")).
-					Get("/export/{exportId}", s.getExport)
-			})
+		r.With(auth.RequireScopes("user:read"), auth.RequireUser, json).Get("/user", s.user)
+		r.With(auth.RequireScopes("cloud:read"), json, middleware.Conditional).Get("/cloud", s.listClouds)
+		r.With(auth.RequireScopes("cloud:manage"), json).Post("/cloud", s.createCloud)
+		r.Route("/cloud/{cloudPk}", func(r chi.Router) {
+			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional).Get("/", s.getCloud)
+			r.With(auth.RequireScopes("cloud:manage"), json, cloudPk).Delete("/", s.deleteCloud)
+			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional).Get("/project", s.listProjects)
+			r.With(auth.RequireScopes("cloud:read"), limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute),
+				json, cloudPk).Post("/export", s.startExport)
+			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, bind.ValidatePath[int64]("exportId")).
+				Get("/export/{exportId}", s.getExport)
 		})
-		r.With(auth.RequireScopes("admin:manage")).Put("/admin/maintenance", s.setMaintenance)
+		r.With(auth.RequireScopes("admin:manage"), json).Put("/admin/maintenance", s.setMaintenance)
 		if cfg.DebugRoutes {
 			r.With(auth.RequireAuthenticated).Get("/debug/panic", func(http.ResponseWriter, *http.Request) {
 				panic("debug route: deliberate panic")
