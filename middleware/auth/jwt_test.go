@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -325,4 +326,87 @@ func FuzzJWTVerifier(f *testing.F) {
 			t.Fatalf("%q: %v is not a credential error", token, err)
 		}
 	})
+}
+
+// rawToken signs payload, a claims JSON text, with HS256 and testSecret.
+func rawToken(t testing.TB, payload string) string {
+	t.Helper()
+	e := base64.RawURLEncoding.EncodeToString
+	s := e([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + e([]byte(payload))
+	sig, err := jwt.SigningMethodHS256.Sign(s, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s + "." + e(sig)
+}
+
+// shapedClaims returns valid claims as JSON text of exactly size bytes,
+// padded by a "pad" string. With depth 1 they are flat; with depth 2 they
+// hold a "groups" array of short strings (which is what makes real tokens
+// large); deeper, objects nest so that the claims are depth levels deep,
+// the outer object being the first. id makes the claims distinct.
+func shapedClaims(t testing.TB, depth, size int, id string) string {
+	t.Helper()
+	now := time.Now()
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"sub":"alice","iss":"https://issuer.test","aud":"api","iat":%d,"exp":%d,"scope":"cloud:read","jti":%q`,
+		now.Unix(), now.Add(time.Hour).Unix(), id)
+	switch {
+	case depth == 2:
+		b.WriteString(`,"groups":[`)
+		for i := 0; b.Len() < size*3/4; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"group-%04d"`, i)
+		}
+		b.WriteByte(']')
+	case depth > 2:
+		b.WriteString(`,"x":`)
+		b.WriteString(strings.Repeat(`{"":`, depth-2))
+		b.WriteString("{}")
+		b.WriteString(strings.Repeat("}", depth-2))
+	}
+	b.WriteString(`,"pad":"`)
+	if n := size - b.Len() - 2; n > 0 {
+		b.WriteString(strings.Repeat("a", n))
+	}
+	b.WriteString(`"}`)
+	if b.Len() != size {
+		t.Fatalf("claims of %d bytes, want %d", b.Len(), size)
+	}
+	return b.String()
+}
+
+// hostileClaimsSize makes tokens of just under MaxCredentialLength.
+const hostileClaimsSize = (MaxCredentialLength-81)*3/4 - 2
+
+// BenchmarkJWTClaimShape compares benign tokens (flat claims, a list of
+// groups) with one whose claims nest 2,000 objects deep, all of 16 KiB:
+// with a bad signature the hostile shape must cost no more than the benign
+// ones (claims are decoded only once the signature holds); with a good one,
+// its depth is refused before decoding.
+func BenchmarkJWTClaimShape(b *testing.B) {
+	v := hsVerifier(b, func(c *JWTConfig) { c.CacheSize = -1 })
+	for _, sig := range []string{"good", "bad"} {
+		for _, shape := range []struct {
+			name  string
+			depth int
+		}{{"flat", 1}, {"groups", 2}, {"nested", 2000}} {
+			token := rawToken(b, shapedClaims(b, shape.depth, hostileClaimsSize, "1"))
+			if len(token) > MaxCredentialLength || len(token) < MaxCredentialLength-8 {
+				b.Fatalf("token of %d bytes", len(token))
+			}
+			if sig == "bad" {
+				token = token[:len(token)-4] + "AAAA"
+			}
+			b.Run("sig="+sig+"/shape="+shape.name, func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(token)))
+				for b.Loop() {
+					v.Verify(context.Background(), token)
+				}
+			})
+		}
+	}
 }
