@@ -83,6 +83,8 @@ func TestIntrospectionVerdicts(t *testing.T) {
 	srv.set("future", map[string]any{"active": true, "sub": "alice", "nbf": time.Now().Add(time.Minute).Unix(), "aud": "api"})
 	srv.set("other-api", map[string]any{"active": true, "sub": "alice", "aud": "billing"})
 	srv.set("bad-exp", map[string]any{"active": true, "sub": "alice", "aud": "api", "exp": "soon"})
+	srv.set("nbsp-scope", map[string]any{"active": true, "sub": "alice", "aud": "api", "scope": "cloud:read\u00a0admin:manage"})
+	srv.set("tab-scope", map[string]any{"active": true, "sub": "alice", "aud": "api", "scope": "cloud:read\tadmin:manage"})
 	v := newTestIntrospection(t, srv, nil)
 
 	tests := []struct {
@@ -98,6 +100,8 @@ func TestIntrospectionVerdicts(t *testing.T) {
 		{"future", ErrTokenNotYetValid, 0, ""},
 		{"other-api", ErrTokenAudience, 0, ""},
 		{"bad-exp", ErrTokenClaims, 0, ""},
+		{"nbsp-scope", ErrTokenClaims, 0, ""},
+		{"tab-scope", ErrTokenClaims, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.token, func(t *testing.T) {

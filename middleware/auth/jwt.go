@@ -56,8 +56,10 @@ type JWTConfig struct {
 
 // JWT verifies JWT access tokens (RFC 7519, RFC 9068) and turns
 // their claims into principals: "sub", "client_id"/"clientId"/"azp",
-// "scope" (space-separated) or "scp" (array), "exp". Use it with Bearer.
-// It is safe for concurrent use.
+// "scope" (RFC 6749 scope-tokens separated by single spaces) or "scp" (such
+// a string, or an array of scope-tokens), "exp". A scope claim of any other
+// form (tabs, Unicode spaces, runs of spaces) makes the token invalid
+// (ErrTokenClaims). Use it with Bearer. It is safe for concurrent use.
 type JWT struct {
 	parser   *jwt.Parser
 	algs     []string

@@ -142,30 +142,12 @@ func principalFromClaims(claims map[string]any, classify func(map[string]any) Ki
 	if p.Subject == "" {
 		return nil, ErrTokenClaims
 	}
-	switch s := claims["scope"].(type) {
-	case nil:
-	case string:
-		p.Scopes = strings.Fields(s)
-	default:
-		return nil, ErrTokenClaims
+	scope, err := scopeClaim(claims)
+	if err != nil {
+		return nil, err
 	}
-	if p.Scopes == nil {
-		switch s := claims["scp"].(type) {
-		case nil:
-		case string:
-			p.Scopes = strings.Fields(s)
-		case []any:
-			p.Scopes = make([]string, 0, len(s))
-			for _, v := range s {
-				str, ok := v.(string)
-				if !ok {
-					return nil, ErrTokenClaims
-				}
-				p.Scopes = append(p.Scopes, str)
-			}
-		default:
-			return nil, ErrTokenClaims
-		}
+	if scope != "" {
+		p.Scopes = strings.Split(scope, " ")
 	}
 	switch exp := claims["exp"].(type) {
 	case nil:
@@ -183,6 +165,42 @@ func principalFromClaims(claims map[string]any, classify func(map[string]any) Ki
 		return nil, ErrTokenClaims
 	}
 	return p.Seal(), nil
+}
+
+// scopeClaim returns the scopes granted by claims, space-separated: the
+// "scope" claim, else the "scp" claim (a string, or an array of single
+// scope-tokens). A value that is not exactly RFC 6749 §3.3 scope-tokens
+// joined by single spaces fails with ErrTokenClaims: splitting it another
+// way (at tabs, Unicode spaces, runs of spaces) would grant scopes the
+// issuer never wrote as such. An empty string grants no scope.
+func scopeClaim(claims map[string]any) (string, error) {
+	name := "scope"
+	if claims[name] == nil {
+		name = "scp"
+	}
+	switch s := claims[name].(type) {
+	case nil:
+		return "", nil
+	case string:
+		if s != "" && !validScopeList(s) {
+			return "", ErrTokenClaims
+		}
+		return s, nil
+	case []any:
+		var b strings.Builder
+		for i, v := range s {
+			str, ok := v.(string)
+			if !ok || !validScope(str) {
+				return "", ErrTokenClaims
+			}
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(str)
+		}
+		return b.String(), nil
+	}
+	return "", ErrTokenClaims
 }
 
 // stringClaim returns a string claim; ok is false if it has another type.

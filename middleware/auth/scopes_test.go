@@ -78,7 +78,7 @@ func TestRequireScopesWithoutAuthenticate(t *testing.T) {
 }
 
 func TestRequireScopesPanicsOnBadScopes(t *testing.T) {
-	for _, scopes := range [][]string{nil, {""}, {"a b"}, {`a"`}, {"é"}} {
+	for _, scopes := range [][]string{nil, {""}, {"a b"}, {`a"`}, {"é"}, {"a\u00a0b"}, {"a\tb"}, {"a\u3000b"}, {"ok", " "}} {
 		func() {
 			defer func() {
 				if recover() == nil {
@@ -86,6 +86,14 @@ func TestRequireScopesPanicsOnBadScopes(t *testing.T) {
 				}
 			}()
 			RequireScopes(scopes...)
+		}()
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%q: no panic from RequireAnyScope", scopes)
+				}
+			}()
+			RequireAnyScope(scopes...)
 		}()
 	}
 }

@@ -1,0 +1,124 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// A scope claim that breaks RFC 6749 §3.3 (scope-tokens separated by
+// single spaces) is an invalid token, never another set of scopes: a
+// Unicode space must not split one granted scope into two.
+func TestScopeClaimGrammar(t *testing.T) {
+	v := hsVerifier(t, nil)
+	h := newRouter(Authenticate(Bearer(v)), func(r chi.Router) {
+		r.With(RequireScopes("admin:manage")).Get("/admin", whoami)
+	})
+	tests := []struct {
+		name   string
+		claims map[string]any
+		ok     bool // a valid token, which gets a 403 on /admin
+	}{
+		{"one scope", map[string]any{"scope": "cloud:read"}, true},
+		{"two scopes", map[string]any{"scope": "cloud:read cloud:write"}, true},
+		{"no scope", map[string]any{"scope": ""}, true},
+		{"scp array", map[string]any{"scope": nil, "scp": []string{"cloud:read", "x"}}, true},
+		{"scp string", map[string]any{"scope": nil, "scp": "cloud:read x"}, true},
+		{"empty scp array", map[string]any{"scope": nil, "scp": []string{}}, true},
+		{"NBSP", map[string]any{"scope": "cloud:read\u00a0admin:manage"}, false},
+		{"TAB", map[string]any{"scope": "cloud:read\tadmin:manage"}, false},
+		{"LF", map[string]any{"scope": "cloud:read\nadmin:manage"}, false},
+		{"CR", map[string]any{"scope": "cloud:read\radmin:manage"}, false},
+		{"FF", map[string]any{"scope": "cloud:read\fadmin:manage"}, false},
+		{"VT", map[string]any{"scope": "cloud:read\vadmin:manage"}, false},
+		{"NEL", map[string]any{"scope": "cloud:read\u0085admin:manage"}, false},
+		{"OGHAM SPACE MARK", map[string]any{"scope": "cloud:read\u1680admin:manage"}, false},
+		{"EM SPACE", map[string]any{"scope": "cloud:read\u2003admin:manage"}, false},
+		{"LINE SEPARATOR", map[string]any{"scope": "cloud:read\u2028admin:manage"}, false},
+		{"IDEOGRAPHIC SPACE", map[string]any{"scope": "cloud:read\u3000admin:manage"}, false},
+		{"double space", map[string]any{"scope": "cloud:read  admin:manage"}, false},
+		{"leading space", map[string]any{"scope": " cloud:read"}, false},
+		{"trailing space", map[string]any{"scope": "cloud:read "}, false},
+		{"only a space", map[string]any{"scope": " "}, false},
+		{"quote", map[string]any{"scope": `cloud:read"`}, false},
+		{"backslash", map[string]any{"scope": `cloud\read`}, false},
+		{"DEL", map[string]any{"scope": "cloud:read\x7f"}, false},
+		{"NUL", map[string]any{"scope": "cloud:read\x00admin:manage"}, false},
+		{"scp string with NBSP", map[string]any{"scope": nil, "scp": "cloud:read\u00a0admin:manage"}, false},
+		{"scp element holding two scopes", map[string]any{"scope": nil, "scp": []string{"cloud:read admin:manage"}}, false},
+		{"scp element with NBSP", map[string]any{"scope": nil, "scp": []string{"cloud:read\u00a0admin:manage"}}, false},
+		{"empty scp element", map[string]any{"scope": nil, "scp": []string{"cloud:read", ""}}, false},
+		{"scp element not a string", map[string]any{"scope": nil, "scp": []any{"cloud:read", 1}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			token := sign(t, jwt.SigningMethodHS256, testSecret, claims(tt.claims), nil)
+			p, err := v.Verify(context.Background(), token)
+			switch {
+			case tt.ok && err != nil:
+				t.Fatalf("Verify: %v", err)
+			case !tt.ok && !errors.Is(err, ErrTokenClaims):
+				t.Fatalf("Verify = %+v, %v; want ErrTokenClaims", p, err)
+			}
+			want := 401
+			if tt.ok {
+				want = 403
+			}
+			if rec := do(h, "/admin", "Bearer "+token); rec.Code != want {
+				t.Errorf("status %d, want %d", rec.Code, want)
+			}
+		})
+	}
+}
+
+// scopeGrammar is RFC 6749 §3.3 written independently of the parser.
+var scopeGrammar = regexp.MustCompile(`^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$`)
+
+// FuzzScopeClaim: whatever a "scope" claim or "scp" array holds, a granted
+// scope never contains a byte outside the scope-token grammar, a valid
+// claim grants exactly its scope-tokens, and an invalid one is
+// ErrTokenClaims.
+func FuzzScopeClaim(f *testing.F) {
+	for _, s := range []string{"", "a", "cloud:read cloud:write", "cloud:read\u00a0admin:manage", "a\tb", "a  b", " a", "a ",
+		"a\u3000b", "a\u2028b", "a\u0085b", "\xff", "a,b", "a,,b", `a"b`, `a\b`, "!#[]^~", "a\x7fb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		check := func(what string, claim any, want string, valid bool) {
+			t.Helper()
+			p, err := principalFromClaims(map[string]any{"sub": "a", what: claim}, nil, "Bearer")
+			if err != nil {
+				if valid || !errors.Is(err, ErrTokenClaims) {
+					t.Fatalf("%s %q: %v", what, claim, err)
+				}
+				return
+			}
+			if !valid {
+				t.Fatalf("%s %q granted %q", what, claim, p.Scopes)
+			}
+			for _, scope := range p.Scopes {
+				if !scopeGrammar.MatchString(scope) || strings.Contains(scope, " ") {
+					t.Fatalf("%s %q granted the scope %q", what, claim, scope)
+				}
+			}
+			if got := strings.Join(p.Scopes, " "); got != want {
+				t.Fatalf("%s %q granted %q, want %q", what, claim, got, want)
+			}
+		}
+		check("scope", s, s, s == "" || scopeGrammar.MatchString(s))
+		check("scp", s, s, s == "" || scopeGrammar.MatchString(s))
+		elems := strings.Split(s, ",")
+		array := make([]any, len(elems))
+		valid := true
+		for i, e := range elems {
+			array[i] = e
+			valid = valid && scopeGrammar.MatchString(e) && !strings.Contains(e, " ")
+		}
+		check("scp", array, strings.Join(elems, " "), valid)
+	})
+}
