@@ -2,14 +2,18 @@ package auth
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
-	// golang-jwt/jwt: small, widely used, no global mutable state we rely
-	// on, and jwt.WithValidMethods pins the accepted algorithms before any
-	// key is looked up, which rules out algorithm confusion and "none".
+	// golang-jwt/jwt: small and widely used. Its signing methods check the
+	// signatures and its Validator the registered claims; its Parser is not
+	// used, as it decodes the claims before the signature is checked (see
+	// JWT.verify).
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -59,17 +63,22 @@ type JWTConfig struct {
 // "scope" (RFC 6749 scope-tokens separated by single spaces) or "scp" (such
 // a string, or an array of scope-tokens), "exp". A scope claim of any other
 // form (tabs, Unicode spaces, runs of spaces) makes the token invalid
-// (ErrTokenClaims). Use it with Bearer. It is safe for concurrent use.
+// (ErrTokenClaims).
+//
+// Until a token's signature holds, only its header is decoded, and a
+// header of more than 4 KiB is malformed; a hostile token therefore costs
+// what any token of its size costs: one signature check. Use it with
+// Bearer. It is safe for concurrent use.
 type JWT struct {
-	parser   *jwt.Parser
-	algs     []string
-	key      any
-	keys     *keySet
-	jwks     *JWKS
-	leeway   time.Duration
-	classify func(map[string]any) Kind
-	cache    *tokenCache
-	now      func() time.Time
+	validator *jwt.Validator
+	algs      []string
+	key       any
+	keys      *keySet
+	jwks      *JWKS
+	leeway    time.Duration
+	classify  func(map[string]any) Kind
+	cache     *tokenCache
+	now       func() time.Time
 }
 
 // maxCacheLifetime caps how long a verified token is served from the cache,
@@ -139,7 +148,6 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 		}
 	}
 	opts := []jwt.ParserOption{
-		jwt.WithValidMethods(v.algs),
 		jwt.WithLeeway(cfg.Leeway),
 		jwt.WithTimeFunc(now),
 		jwt.WithIssuedAt(), // a token issued in the future (beyond leeway) is refused like nbf
@@ -153,19 +161,26 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 	if cfg.Audience != "" {
 		opts = append(opts, jwt.WithAudience(cfg.Audience))
 	}
-	v.parser = jwt.NewParser(opts...)
+	v.validator = jwt.NewValidator(opts...)
 	return v, nil
+}
+
+// signingMethods are the JWS algorithms a verifier may accept. They are
+// named here rather than looked up in golang-jwt's registry, which any
+// package may extend or override.
+var signingMethods = map[string]jwt.SigningMethod{
+	"HS256": jwt.SigningMethodHS256, "HS384": jwt.SigningMethodHS384, "HS512": jwt.SigningMethodHS512,
+	"RS256": jwt.SigningMethodRS256, "RS384": jwt.SigningMethodRS384, "RS512": jwt.SigningMethodRS512,
+	"PS256": jwt.SigningMethodPS256, "PS384": jwt.SigningMethodPS384, "PS512": jwt.SigningMethodPS512,
+	"ES256": jwt.SigningMethodES256, "ES384": jwt.SigningMethodES384, "ES512": jwt.SigningMethodES512,
+	"EdDSA": jwt.SigningMethodEdDSA,
 }
 
 // supportedAlgorithm reports whether alg is one of the JWS algorithms a
 // verifier may accept.
 func supportedAlgorithm(alg string) bool {
-	switch alg {
-	case "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-		"ES256", "ES384", "ES512", "EdDSA":
-		return true
-	}
-	return false
+	_, ok := signingMethods[alg]
+	return ok
 }
 
 // Verify checks token's signature and claims and returns its principal,
@@ -194,27 +209,87 @@ func (v *JWT) Verify(ctx context.Context, token string) (*Principal, error) {
 	return p, nil
 }
 
+// maxHeaderLength bounds the encoded JOSE header of a token: a header
+// names an algorithm and a key in a few dozen bytes, and it is decoded
+// before the signature is checked.
+const maxHeaderLength = 4 << 10
+
+// verify checks token in an order that makes every token cost about the
+// same until its signature holds: the header (small, bounded) names the
+// algorithm and the key, the signature is checked over the encoded
+// segments, and only then are the claims decoded. jwt.Parser decodes the
+// claims first, which let anyone make the server decode any JSON tree they
+// liked, so this glue replaces it; golang-jwt still does the cryptography
+// and validates the registered claims.
 func (v *JWT) verify(token string) (*Principal, error) {
-	claims := jwt.MapClaims{}
-	t, err := v.parser.ParseWithClaims(token, claims, v.keyFunc)
+	header, rest, ok1 := strings.Cut(token, ".")
+	payload, sig, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || strings.Contains(sig, ".") || len(header) > maxHeaderLength {
+		return nil, ErrTokenMalformed
+	}
+	alg, kid, err := v.header(header)
 	if err != nil {
-		return nil, v.classifyError(t, err)
+		return nil, err
+	}
+	signature, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil {
+		return nil, ErrTokenMalformed
+	}
+	key, err := v.lookup(kid, alg)
+	if err != nil {
+		return nil, err
+	}
+	if err := verifySignature(signingMethods[alg], token[:len(header)+1+len(payload)], signature, key); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTokenSignature, err)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return nil, ErrTokenMalformed
+	}
+	var claims jwt.MapClaims
+	if err := json.Unmarshal(raw, &claims); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTokenMalformed, err)
+	}
+	if err := v.validator.Validate(claims); err != nil {
+		return nil, validationError(err)
 	}
 	return principalFromClaims(claims, v.classify, "Bearer")
 }
 
-// keyFunc picks the key for a parsed, not yet verified token. The
-// algorithm was checked against the allowed list before.
-func (v *JWT) keyFunc(t *jwt.Token) (any, error) {
-	if _, ok := t.Header["crit"]; ok {
+// header decodes a token's JOSE header and returns its algorithm, checked
+// against the pinned list, and key ID.
+func (v *JWT) header(segment string) (alg, kid string, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(segment)
+	if err != nil {
+		return "", "", ErrTokenMalformed
+	}
+	// Raw values, matched by their exact names: encoding/json would match
+	// struct fields case-insensitively and take "ALG" for "alg".
+	var h map[string]json.RawMessage
+	if err := json.Unmarshal(b, &h); err != nil {
+		return "", "", ErrTokenMalformed
+	}
+	if json.Unmarshal(h["alg"], &alg) != nil || alg == "" {
+		return "", "", ErrTokenMalformed
+	}
+	if !slices.Contains(v.algs, alg) {
+		return "", "", ErrTokenAlgorithm // "none" above all
+	}
+	if _, ok := h["crit"]; ok {
 		// RFC 7515 §4.1.11: extensions we do not understand must fail.
-		return nil, ErrTokenMalformed
+		return "", "", ErrTokenMalformed
 	}
-	alg := t.Method.Alg()
-	kid, ok := t.Header["kid"].(string)
-	if !ok && t.Header["kid"] != nil {
-		return nil, ErrTokenMalformed
+	if raw, ok := h["kid"]; ok && string(raw) != "null" {
+		if json.Unmarshal(raw, &kid) != nil {
+			return "", "", ErrTokenMalformed
+		}
 	}
+	return alg, kid, nil
+}
+
+// lookup returns the key, or keys, that may verify a token of algorithm
+// alg naming kid.
+func (v *JWT) lookup(kid, alg string) (any, error) {
 	switch {
 	case v.key != nil:
 		if !keyFits(alg, v.key) {
@@ -228,25 +303,26 @@ func (v *JWT) keyFunc(t *jwt.Token) (any, error) {
 	}
 }
 
-// classifyError maps golang-jwt's errors onto this package's.
-func (v *JWT) classifyError(t *jwt.Token, err error) error {
-	switch {
-	case errors.Is(err, ErrVerifierUnavailable):
-		return err
-	case tokenErrorIndex(err) >= 0: // from keyFunc
-		return err
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		return fmt.Errorf("%w: %w", ErrTokenMalformed, err)
-	case t == nil:
-		return fmt.Errorf("%w: %w", ErrInvalidToken, err)
-	case t.Method == nil || !slices.Contains(v.algs, t.Method.Alg()):
-		// "alg" is missing, names no known method, or one not allowed.
-		if _, ok := t.Header["alg"].(string); !ok {
-			return fmt.Errorf("%w: %w", ErrTokenMalformed, err)
+// verifySignature checks sig over signed with key, or with any of a key
+// set's keys.
+func verifySignature(m jwt.SigningMethod, signed string, sig []byte, key any) error {
+	set, ok := key.(jwt.VerificationKeySet)
+	if !ok {
+		return m.Verify(signed, sig, key)
+	}
+	err := jwt.ErrTokenUnverifiable
+	for _, k := range set.Keys {
+		if err = m.Verify(signed, sig, k); err == nil {
+			return nil
 		}
-		return fmt.Errorf("%w: %w", ErrTokenAlgorithm, err)
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return fmt.Errorf("%w: %w", ErrTokenSignature, err)
+	}
+	return err
+}
+
+// validationError maps the errors of golang-jwt's Validator onto this
+// package's; when several claims fail, the first in this order wins.
+func validationError(err error) error {
+	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return fmt.Errorf("%w: %w", ErrTokenExpired, err)
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
@@ -255,8 +331,6 @@ func (v *JWT) classifyError(t *jwt.Token, err error) error {
 		return fmt.Errorf("%w: %w", ErrTokenIssuer, err)
 	case errors.Is(err, jwt.ErrTokenInvalidAudience):
 		return fmt.Errorf("%w: %w", ErrTokenAudience, err)
-	case errors.Is(err, jwt.ErrTokenInvalidClaims), errors.Is(err, jwt.ErrInvalidType):
-		return fmt.Errorf("%w: %w", ErrTokenClaims, err)
 	}
-	return fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	return fmt.Errorf("%w: %w", ErrTokenClaims, err)
 }

@@ -48,6 +48,10 @@ func TestJWTVerifierRefusals(t *testing.T) {
 		{"RS512 not in the pinned list", sign(t, jwt.SigningMethodRS512, rsaKey, claims(nil), nil), ErrTokenAlgorithm},
 		{"unknown alg", craft(t, `{"alg":"XX999","typ":"JWT"}`, `{"sub":"a"}`), ErrTokenAlgorithm},
 		{"missing alg", craft(t, `{"typ":"JWT"}`, `{"sub":"a"}`), ErrTokenMalformed},
+		{"alg named in upper case", craft(t, `{"ALG":"RS256"}`, `{"sub":"a"}`), ErrTokenMalformed},
+		{"alg not a string", craft(t, `{"alg":["RS256"]}`, `{"sub":"a"}`), ErrTokenMalformed},
+		{"header over 4 KiB", craft(t, `{"alg":"RS256","x":"`+strings.Repeat("x", 3<<10)+`"}`, `{"sub":"a"}`), ErrTokenMalformed},
+		{"null kid is no kid", sign(t, jwt.SigningMethodRS256, rsaKey, claims(nil), map[string]any{"kid": nil}), nil},
 		{"signed by another key", sign(t, jwt.SigningMethodRS256, testRSAKey(t, 1), claims(nil), nil), ErrTokenSignature},
 		{"payload altered", parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"root","exp":9999999999,"iss":"https://issuer.test","aud":"api"}`)) + "." + parts[2], ErrTokenSignature},
 		{"wrong issuer", rs(map[string]any{"iss": "https://evil.test"}), ErrTokenIssuer},
@@ -408,5 +412,34 @@ func BenchmarkJWTClaimShape(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// Until its signature holds, nothing of a token's claims is decoded: a
+// bad signature over claims that are not even JSON is a signature error,
+// and a 16 KiB tree of nested objects costs no more than flat claims.
+func TestJWTClaimsDecodedOnlyAfterSignature(t *testing.T) {
+	v := hsVerifier(t, func(c *JWTConfig) { c.CacheSize = -1 })
+	e := base64.RawURLEncoding.EncodeToString
+	header := e([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	for _, payload := range []string{"!!!", e([]byte("not JSON")), e([]byte(`[1,2]`))} {
+		if _, err := v.Verify(context.Background(), header+"."+payload+"."+e([]byte("bad signature"))); !errors.Is(err, ErrTokenSignature) {
+			t.Errorf("payload %q: %v, want ErrTokenSignature", payload, err)
+		}
+	}
+	badSig := func(depth int) string {
+		tok := rawToken(t, shapedClaims(t, depth, hostileClaimsSize, "1"))
+		return tok[:len(tok)-4] + "AAAA"
+	}
+	allocs := func(token string) float64 {
+		return testing.AllocsPerRun(10, func() {
+			if _, err := v.Verify(context.Background(), token); !errors.Is(err, ErrTokenSignature) {
+				t.Fatal(err)
+			}
+		})
+	}
+	flat, nested := allocs(badSig(1)), allocs(badSig(2000))
+	if nested > flat {
+		t.Errorf("a bad signature costs %v allocations on nested claims, %v on flat ones", nested, flat)
 	}
 }
