@@ -181,25 +181,13 @@ func (v *Introspection) introspect(ctx context.Context, token string, now time.T
 	} else if ok && now.Before(t) {
 		return nil, ErrTokenNotYetValid
 	}
+	if _, _, err := numericDate(claims, "iat"); err != nil {
+		return nil, err
+	}
 	if v.audience != "" && !hasAudience(claims["aud"], v.audience) {
 		return nil, ErrTokenAudience
 	}
 	return principalFromClaims(claims, v.classify, "Bearer")
-}
-
-// numericDate reads an RFC 7519 NumericDate claim.
-func numericDate(claims map[string]any, name string) (time.Time, bool, error) {
-	switch n := claims[name].(type) {
-	case nil:
-		return time.Time{}, false, nil
-	case json.Number:
-		f, err := n.Float64()
-		if err != nil {
-			return time.Time{}, false, ErrTokenClaims
-		}
-		return unixTime(f), true, nil
-	}
-	return time.Time{}, false, ErrTokenClaims
 }
 
 func hasAudience(aud any, want string) bool {

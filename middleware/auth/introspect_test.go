@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -83,6 +84,11 @@ func TestIntrospectionVerdicts(t *testing.T) {
 	srv.set("future", map[string]any{"active": true, "sub": "alice", "nbf": time.Now().Add(time.Minute).Unix(), "aud": "api"})
 	srv.set("other-api", map[string]any{"active": true, "sub": "alice", "aud": "billing"})
 	srv.set("bad-exp", map[string]any{"active": true, "sub": "alice", "aud": "api", "exp": "soon"})
+	srv.set("nbf-1e19", map[string]any{"active": true, "sub": "alice", "aud": "api", "nbf": 1e19})
+	srv.set("nbf-2^63", map[string]any{"active": true, "sub": "alice", "aud": "api", "nbf": math.Ldexp(1, 63)})
+	srv.set("exp-1e300", map[string]any{"active": true, "sub": "alice", "aud": "api", "exp": 1e300})
+	srv.set("iat-1e300", map[string]any{"active": true, "sub": "alice", "aud": "api", "iat": 1e300})
+	srv.set("exp-1e400", map[string]any{"active": true, "sub": "alice", "aud": "api", "exp": json.Number("1e400")})
 	srv.set("nbsp-scope", map[string]any{"active": true, "sub": "alice", "aud": "api", "scope": "cloud:read\u00a0admin:manage"})
 	srv.set("tab-scope", map[string]any{"active": true, "sub": "alice", "aud": "api", "scope": "cloud:read\tadmin:manage"})
 	v := newTestIntrospection(t, srv, nil)
@@ -100,6 +106,11 @@ func TestIntrospectionVerdicts(t *testing.T) {
 		{"future", ErrTokenNotYetValid, 0, ""},
 		{"other-api", ErrTokenAudience, 0, ""},
 		{"bad-exp", ErrTokenClaims, 0, ""},
+		{"nbf-1e19", ErrTokenMalformed, 0, ""},
+		{"nbf-2^63", ErrTokenMalformed, 0, ""},
+		{"exp-1e300", ErrTokenMalformed, 0, ""},
+		{"iat-1e300", ErrTokenMalformed, 0, ""},
+		{"exp-1e400", ErrTokenMalformed, 0, ""},
 		{"nbsp-scope", ErrTokenClaims, 0, ""},
 		{"tab-scope", ErrTokenClaims, 0, ""},
 	}

@@ -250,6 +250,13 @@ func (v *JWT) verify(token string) (*Principal, error) {
 	if err := json.Unmarshal(raw, &claims); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTokenMalformed, err)
 	}
+	// golang-jwt would convert an out-of-range date to an int64 that
+	// overflows: an nbf of 1e19 would be in the past.
+	for _, name := range [...]string{"exp", "nbf", "iat"} {
+		if _, _, err := numericDate(claims, name); err != nil {
+			return nil, err
+		}
+	}
 	if err := v.validator.Validate(claims); err != nil {
 		return nil, validationError(err)
 	}

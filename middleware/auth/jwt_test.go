@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -441,5 +442,46 @@ func TestJWTClaimsDecodedOnlyAfterSignature(t *testing.T) {
 	flat, nested := allocs(badSig(1)), allocs(badSig(2000))
 	if nested > flat {
 		t.Errorf("a bad signature costs %v allocations on nested claims, %v on flat ones", nested, flat)
+	}
+}
+
+// NumericDates that are not finite or lie outside years 0 to 9999 make a
+// token malformed, instead of overflowing into dates that pass.
+func TestJWTNumericDateRange(t *testing.T) {
+	v := hsVerifier(t, nil)
+	const year0, year9999 = -62167219200, 253402300799
+	tests := []struct {
+		name   string
+		claims map[string]any
+		want   error
+	}{
+		{"nbf 1e19", map[string]any{"nbf": 1e19}, ErrTokenMalformed},
+		{"nbf 2^63", map[string]any{"nbf": math.Ldexp(1, 63)}, ErrTokenMalformed},
+		{"nbf 1e300", map[string]any{"nbf": 1e300}, ErrTokenMalformed},
+		{"nbf -1e19", map[string]any{"nbf": -1e19}, ErrTokenMalformed},
+		{"nbf before year 0", map[string]any{"nbf": year0 - 1}, ErrTokenMalformed},
+		{"nbf in year 9999", map[string]any{"nbf": year9999}, ErrTokenNotYetValid},
+		{"nbf after year 9999", map[string]any{"nbf": year9999 + 1}, ErrTokenMalformed},
+		{"exp 1e19", map[string]any{"exp": 1e19}, ErrTokenMalformed},
+		{"exp 2^63", map[string]any{"exp": math.Ldexp(1, 63)}, ErrTokenMalformed},
+		{"exp -1e300", map[string]any{"exp": -1e300}, ErrTokenMalformed},
+		{"exp in year 9999", map[string]any{"exp": year9999}, nil},
+		{"iat 1e300", map[string]any{"iat": 1e300}, ErrTokenMalformed},
+		{"iat -1e19", map[string]any{"iat": -1e19}, ErrTokenMalformed},
+		{"iat in year 0", map[string]any{"iat": year0}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(tt.claims), nil))
+			if tt.want == nil && err != nil || tt.want != nil && (!errors.Is(err, tt.want) || tokenErrors[tokenErrorIndex(err)] != tt.want) {
+				t.Errorf("error %v, want %v", err, tt.want)
+			}
+		})
+	}
+	for _, exp := range []string{"1e400", "-1e400"} {
+		tok := rawToken(t, `{"sub":"alice","iss":"https://issuer.test","aud":"api","exp":`+exp+`}`)
+		if _, err := v.Verify(context.Background(), tok); !errors.Is(err, ErrTokenMalformed) {
+			t.Errorf("exp %s: %v", exp, err)
+		}
 	}
 }

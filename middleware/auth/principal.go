@@ -149,20 +149,12 @@ func principalFromClaims(claims map[string]any, classify func(map[string]any) Ki
 	if scope != "" {
 		p.Scopes = strings.Split(scope, " ")
 	}
-	switch exp := claims["exp"].(type) {
-	case nil:
-	case float64:
-		if exp != 0 { // 0 is no expiry, as golang-jwt reads it
-			p.Expiry = unixTime(exp)
-		}
-	case json.Number:
-		f, err := exp.Float64()
-		if err != nil {
-			return nil, ErrTokenClaims
-		}
-		p.Expiry = unixTime(f)
-	default:
-		return nil, ErrTokenClaims
+	exp, ok, err := numericDate(claims, "exp")
+	if err != nil {
+		return nil, err
+	}
+	if ok && claims["exp"] != any(float64(0)) { // 0 is no expiry, as golang-jwt reads it
+		p.Expiry = exp
 	}
 	return p.Seal(), nil
 }
@@ -214,11 +206,34 @@ func stringClaim(claims map[string]any, name string) (string, bool) {
 	return "", false
 }
 
-// unixTime converts a NumericDate, clamped to years 0..9999 so absurd
-// values neither overflow nor wrap around.
-func unixTime(sec float64) time.Time {
-	const lo, hi = -62135596800, 253402300799
-	sec = math.Max(lo, math.Min(hi, sec))
+// NumericDates are accepted from year 0 to year 9999: no issuer means a
+// date beyond, and converting one to an int64 of seconds could overflow
+// into a date that passes.
+const (
+	minNumericDate = -62167219200 // 0000-01-01T00:00:00Z
+	maxNumericDate = 253402300799 // 9999-12-31T23:59:59Z
+)
+
+// numericDate reads the RFC 7519 NumericDate claim name; ok is false if
+// it is absent. A value of another type is ErrTokenClaims, a number out of
+// range ErrTokenMalformed.
+func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err error) {
+	var sec float64
+	switch n := claims[name].(type) {
+	case nil:
+		return time.Time{}, false, nil
+	case float64:
+		sec = n
+	case json.Number:
+		if sec, err = n.Float64(); err != nil {
+			return time.Time{}, false, ErrTokenMalformed
+		}
+	default:
+		return time.Time{}, false, ErrTokenClaims
+	}
+	if !(sec >= minNumericDate && sec <= maxNumericDate) {
+		return time.Time{}, false, ErrTokenMalformed
+	}
 	whole, frac := math.Modf(sec)
-	return time.Unix(int64(whole), int64(frac*1e9))
+	return time.Unix(int64(whole), int64(frac*1e9)), true, nil
 }
