@@ -162,6 +162,9 @@ func (v *Introspection) introspect(ctx context.Context, token string, now time.T
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%w: introspection endpoint answered %s", ErrVerifierUnavailable, resp.Status)
 	}
+	if !withinDepth(body, MaxClaimDepth) {
+		return nil, ErrTokenClaims
+	}
 	var claims map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()

@@ -246,6 +246,9 @@ func (v *JWT) verify(token string) (*Principal, error) {
 	if err != nil {
 		return nil, ErrTokenMalformed
 	}
+	if !withinDepth(raw, MaxClaimDepth) {
+		return nil, ErrTokenClaims
+	}
 	var claims jwt.MapClaims
 	if err := json.Unmarshal(raw, &claims); err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrTokenMalformed, err)

@@ -97,6 +97,38 @@ func PrincipalFrom(ctx context.Context) (*Principal, bool) {
 	return p, ok && p != nil
 }
 
+// MaxClaimDepth is how deeply the claims of a token, or an introspection
+// response, may nest objects and arrays, the outer object counting as
+// one. Deeper claims are refused (ErrTokenClaims) before they are decoded:
+// real tokens nest 3 or 4 levels (Keycloak's resource_access), and a
+// deeper tree only makes decoding costly.
+const MaxClaimDepth = 16
+
+// withinDepth reports whether the JSON text data nests objects and arrays
+// at most max levels deep. It scans the bytes once, without decoding;
+// brackets in strings do not count. Invalid JSON may pass: the decoder
+// that runs next refuses it before building anything.
+func withinDepth(data []byte, max int) bool {
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			if depth++; depth > max {
+				return false
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return true
+}
+
 // DefaultClassify is the rule the JWT verifier uses, unless configured
 // otherwise, to tell app tokens from user tokens: a token is an app's when
 // it carries a "client_id" (RFC 8693, Keycloak) or "clientId" (older

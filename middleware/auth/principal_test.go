@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"regexp"
 	"strings"
@@ -121,4 +122,100 @@ func FuzzScopeClaim(f *testing.F) {
 		}
 		check("scp", array, strings.Join(elems, " "), valid)
 	})
+}
+
+// nested returns JSON of n nested arrays around an empty object.
+func nested(n int) string { return strings.Repeat("[", n-1) + "{}" + strings.Repeat("]", n-1) }
+
+func TestWithinDepth(t *testing.T) {
+	tests := []struct {
+		json  string
+		depth int // the actual depth
+	}{
+		{`1`, 0},
+		{`"[[["`, 0},
+		{`{}`, 1},
+		{`{"a":[1,{"b":[]}]}`, 4},
+		{`{"a":"[[[{{{"}`, 1},
+		{`{"a\"[[":"\\"}`, 1},
+		{`{"a":"\\\"[[[","b":[]}`, 2},
+		{`[[],[],[[]]]`, 3},
+		{nested(MaxClaimDepth), MaxClaimDepth},
+		{nested(2000), 2000},
+	}
+	for _, tt := range tests {
+		if !withinDepth([]byte(tt.json), tt.depth) {
+			t.Errorf("%.40s is not within its depth %d", tt.json, tt.depth)
+		}
+		if tt.depth > 0 && withinDepth([]byte(tt.json), tt.depth-1) {
+			t.Errorf("%.40s is within depth %d", tt.json, tt.depth-1)
+		}
+	}
+}
+
+// jsonDepth measures the depth of valid JSON by decoding it.
+func jsonDepth(v any) int {
+	d := 0
+	switch v := v.(type) {
+	case map[string]any:
+		for _, e := range v {
+			d = max(d, jsonDepth(e))
+		}
+		return d + 1
+	case []any:
+		for _, e := range v {
+			d = max(d, jsonDepth(e))
+		}
+		return d + 1
+	}
+	return 0
+}
+
+// FuzzWithinDepth: on valid JSON, the scan agrees with a decoder.
+func FuzzWithinDepth(f *testing.F) {
+	for _, s := range []string{`{}`, `{"a":[1,{"b":[]}]}`, `{"a\"[[":"\\"}`, `"\\\"["`, `[[],[[]]]`, nested(20)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var v any
+		if json.Unmarshal([]byte(s), &v) != nil {
+			return
+		}
+		d := jsonDepth(v)
+		if !withinDepth([]byte(s), d) || d > 0 && withinDepth([]byte(s), d-1) {
+			t.Fatalf("%q has depth %d", s, d)
+		}
+	})
+}
+
+// Claims nested deeper than MaxClaimDepth are refused, even under a good
+// signature, before they are decoded or kept.
+func TestJWTClaimDepth(t *testing.T) {
+	v := hsVerifier(t, nil)
+	for _, tt := range []struct {
+		depth int
+		want  error
+	}{{2, nil}, {MaxClaimDepth, nil}, {MaxClaimDepth + 1, ErrTokenClaims}, {2000, ErrTokenClaims}} {
+		token := rawToken(t, shapedClaims(t, tt.depth, hostileClaimsSize, "1"))
+		if _, err := v.Verify(context.Background(), token); tt.want == nil && err != nil || !errors.Is(err, tt.want) {
+			t.Errorf("depth %d: %v, want %v", tt.depth, err, tt.want)
+		}
+	}
+}
+
+func TestIntrospectionClaimDepth(t *testing.T) {
+	srv := newIntrospectionServer(t)
+	deep := map[string]any{} // MaxClaimDepth-1 levels
+	for range MaxClaimDepth - 2 {
+		deep = map[string]any{"x": deep}
+	}
+	srv.set("deep", map[string]any{"active": true, "sub": "alice", "aud": "api", "x": map[string]any{"x": deep}})
+	srv.set("ok", map[string]any{"active": true, "sub": "alice", "aud": "api", "x": deep})
+	v := newTestIntrospection(t, srv, nil)
+	if _, err := v.Verify(context.Background(), "deep"); !errors.Is(err, ErrTokenClaims) {
+		t.Errorf("a response %d levels deep: %v", MaxClaimDepth+1, err)
+	}
+	if _, err := v.Verify(context.Background(), "ok"); err != nil {
+		t.Errorf("a response %d levels deep: %v", MaxClaimDepth, err)
+	}
 }
