@@ -203,7 +203,7 @@ func TestAuthenticateVerifierFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := VerifierFunc(func(context.Context, string) (*Principal, error) { return nil, tt.err })
+			v := VerifierFunc(func(context.Context, string) (Principal, error) { return Principal{}, tt.err })
 			h, logs := withLogger(newRouter(Authenticate(Bearer(v)), nil))
 			rec := do(h, "/me", "Bearer token")
 			if rec.Code != tt.status {

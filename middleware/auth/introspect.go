@@ -112,7 +112,11 @@ func introspectionClassify(claims map[string]any) Kind {
 // Verify returns the principal of an active token, ErrTokenInactive (or
 // ErrTokenExpired, ErrTokenAudience...) for one the server does not vouch
 // for, or ErrVerifierUnavailable.
-func (v *Introspection) Verify(ctx context.Context, token string) (*Principal, error) {
+func (v *Introspection) Verify(ctx context.Context, token string) (Principal, error) {
+	return verifyCopy(ctx, v, token)
+}
+
+func (v *Introspection) verifyShared(ctx context.Context, token string) (*Principal, error) {
 	now := v.now()
 	if v.cache != nil {
 		if e, ok := v.cache.get(token, now); ok {
@@ -190,7 +194,7 @@ func (v *Introspection) introspect(ctx context.Context, token string, now time.T
 	if v.audience != "" && !hasAudience(claims["aud"], v.audience) {
 		return nil, ErrTokenAudience
 	}
-	return principalFromClaims(claims, v.classify, "Bearer")
+	return principalFromClaims(claims, string(body), v.classify, "Bearer")
 }
 
 func hasAudience(aud any, want string) bool {

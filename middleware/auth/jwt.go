@@ -187,7 +187,11 @@ func supportedAlgorithm(alg string) bool {
 // from the cache when the same token was verified before. Errors are the
 // credential errors of this package, or ErrVerifierUnavailable when the
 // JWKS could not be loaded.
-func (v *JWT) Verify(ctx context.Context, token string) (*Principal, error) {
+func (v *JWT) Verify(ctx context.Context, token string) (Principal, error) {
+	return verifyCopy(ctx, v, token)
+}
+
+func (v *JWT) verifyShared(_ context.Context, token string) (*Principal, error) {
 	if v.cache == nil {
 		return v.verify(token)
 	}
@@ -263,7 +267,9 @@ func (v *JWT) verify(token string) (*Principal, error) {
 	if err := v.validator.Validate(claims); err != nil {
 		return nil, validationError(err)
 	}
-	return principalFromClaims(claims, v.classify, "Bearer")
+	// The principal keeps the claims as JSON text, not the decoded tree: a
+	// string is immutable and costs its length.
+	return principalFromClaims(claims, string(raw), v.classify, "Bearer")
 }
 
 // header decodes a token's JOSE header and returns its algorithm, checked

@@ -3,8 +3,8 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
-	"slices"
 	"strings"
 	"time"
 )
@@ -20,6 +20,7 @@ const (
 	KindApp
 )
 
+// String returns "user", "app" or "unknown".
 func (k Kind) String() string {
 	switch k {
 	case KindUser:
@@ -30,71 +31,123 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
-// Principal is the authenticated caller of a request.
+// Principal is the authenticated caller of a request. It is a value made
+// of strings and numbers: PrincipalFrom and the verifiers hand out copies,
+// so what a caller does with one never reaches another request, although
+// verifiers cache principals across requests.
 type Principal struct {
 	// Subject identifies the caller: a user's "sub", an app's client id.
 	Subject string
 	// ClientID is the OAuth client the credentials were issued to, if any.
 	ClientID string
 	Kind     Kind
-	// Scopes granted to the credentials.
-	Scopes []string
+	// Scope lists the scopes granted to the credentials as OAuth writes
+	// them: RFC 6749 scope-tokens separated by single spaces, "" for none.
+	// Authenticate refuses a principal of a custom verifier whose Scope has
+	// another form, as it does such a token (ErrTokenClaims).
+	Scope string
 	// Expiry of the credentials; zero if they do not expire.
 	Expiry time.Time
 	// Scheme is the Authorization scheme used, e.g. "Bearer" or "ApiKey".
 	Scheme string
-	// Claims holds the raw token claims or introspection response, if any.
-	// Treat it as read-only: it may be shared between requests.
-	Claims map[string]any
 
-	key string // Key, computed once by Seal
+	key    string // Key, computed ahead by seal
+	claims string // JSON of the token's claims or the introspection response
 }
 
-// HasScope reports whether the principal was granted scope.
-func (p *Principal) HasScope(scope string) bool {
-	return p != nil && slices.Contains(p.Scopes, scope)
+// ErrNoClaims is Principal.Claims' error for a principal that has no
+// claims: one of an API key, or of a custom verifier.
+var ErrNoClaims = errors.New("auth: the principal carries no claims")
+
+// HasScope reports whether the principal was granted scope. It allocates
+// nothing.
+func (p Principal) HasScope(scope string) bool {
+	for s := p.Scope; s != ""; {
+		var token string
+		token, s, _ = strings.Cut(s, " ")
+		if token == scope {
+			return true
+		}
+	}
+	return false
+}
+
+// Scopes returns the scopes granted, in a new slice; nil for none.
+func (p Principal) Scopes() []string {
+	if p.Scope == "" {
+		return nil
+	}
+	return strings.Split(p.Scope, " ")
+}
+
+// Claims decodes the claims of the principal's token (the JWT payload, or
+// the introspection response) into v, as json.Unmarshal does, e.g. into a
+// struct of the claims a handler needs. Each call decodes afresh, so v is
+// the caller's own. For a principal without claims it returns ErrNoClaims.
+func (p Principal) Claims(v any) error {
+	if p.claims == "" {
+		return ErrNoClaims
+	}
+	return json.Unmarshal([]byte(p.claims), v)
 }
 
 // Key returns a stable identifier for keying limits and logs: "app:" or
-// "user:" followed by the client id or subject.
-func (p *Principal) Key() string {
-	if p.key != "" {
-		return p.key
+// "user:" followed by the client id or subject. It allocates nothing for
+// the principals of this package's verifiers.
+func (p Principal) Key() string {
+	prefix, id := p.keyParts()
+	if len(p.key) == len(prefix)+len(id) && strings.HasPrefix(p.key, prefix) && p.key[len(prefix):] == id {
+		return p.key // computed ahead, and the fields are still those it came from
 	}
-	return p.makeKey()
+	return prefix + id
 }
 
-// Seal computes the principal's Key once, so a principal shared between
-// requests (from a token cache) costs no allocation per request. Call it
-// before sharing p; do not modify p afterwards.
-func (p *Principal) Seal() *Principal {
-	p.key = p.makeKey()
-	return p
-}
-
-func (p *Principal) makeKey() string {
+func (p Principal) keyParts() (prefix, id string) {
 	if p.Kind == KindApp {
-		id := p.ClientID
-		if id == "" {
-			id = p.Subject
+		if p.ClientID != "" {
+			return "app:", p.ClientID
 		}
-		return "app:" + id
+		return "app:", p.Subject
 	}
-	return "user:" + p.Subject
+	return "user:", p.Subject
+}
+
+// seal computes p's Key ahead, for a principal a verifier shares between
+// requests; p must not change afterwards.
+func (p *Principal) seal() *Principal {
+	prefix, id := p.keyParts()
+	p.key = prefix + id
+	return p
 }
 
 type principalKey struct{}
 
-// WithPrincipal returns a copy of ctx carrying p. Authenticate calls it; tests
-// and custom authenticators may too.
-func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+// WithPrincipal returns a copy of ctx carrying p, for tests and custom
+// authentication middlewares. p is taken as is: its Scope is not checked.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return withPrincipal(ctx, &p)
+}
+
+// withPrincipal stores p itself: Authenticate stores the principals its
+// verifiers share, which PrincipalFrom copies out.
+func withPrincipal(ctx context.Context, p *Principal) context.Context {
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
-// PrincipalFrom returns the principal Authenticate stored in ctx.
-func PrincipalFrom(ctx context.Context) (*Principal, bool) {
-	p, ok := ctx.Value(principalKey{}).(*Principal)
-	return p, ok && p != nil
+// PrincipalFrom returns the principal Authenticate stored in ctx: a copy,
+// which costs no allocation.
+func PrincipalFrom(ctx context.Context) (Principal, bool) {
+	if p := principalIn(ctx); p != nil {
+		return *p, true
+	}
+	return Principal{}, false
+}
+
+// principalIn returns the principal stored in ctx, or nil; it must not
+// leave the package.
+func principalIn(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
 }
 
 // MaxClaimDepth is how deeply the claims of a token, or an introspection
@@ -149,13 +202,14 @@ func DefaultClassify(claims map[string]any) Kind {
 }
 
 // principalFromClaims builds the principal of a verified token or
-// introspection response. It fails with ErrTokenClaims when a claim has the
-// wrong type, or when nothing identifies the caller.
-func principalFromClaims(claims map[string]any, classify func(map[string]any) Kind, scheme string) (*Principal, error) {
+// introspection response from claims, decoded from the JSON text raw. It
+// fails with ErrTokenClaims when a claim has the wrong type, or when
+// nothing identifies the caller.
+func principalFromClaims(claims map[string]any, raw string, classify func(map[string]any) Kind, scheme string) (*Principal, error) {
 	if classify == nil {
 		classify = DefaultClassify
 	}
-	p := &Principal{Kind: classify(claims), Scheme: scheme, Claims: claims}
+	p := &Principal{Kind: classify(claims), Scheme: scheme, claims: raw}
 	var ok bool
 	if p.Subject, ok = stringClaim(claims, "sub"); !ok {
 		return nil, ErrTokenClaims
@@ -174,12 +228,9 @@ func principalFromClaims(claims map[string]any, classify func(map[string]any) Ki
 	if p.Subject == "" {
 		return nil, ErrTokenClaims
 	}
-	scope, err := scopeClaim(claims)
-	if err != nil {
+	var err error
+	if p.Scope, err = scopeClaim(claims); err != nil {
 		return nil, err
-	}
-	if scope != "" {
-		p.Scopes = strings.Split(scope, " ")
 	}
 	exp, ok, err := numericDate(claims, "exp")
 	if err != nil {
@@ -188,7 +239,7 @@ func principalFromClaims(claims map[string]any, classify func(map[string]any) Ki
 	if ok && claims["exp"] != any(float64(0)) { // 0 is no expiry, as golang-jwt reads it
 		p.Expiry = exp
 	}
-	return p.Seal(), nil
+	return p.seal(), nil
 }
 
 // scopeClaim returns the scopes granted by claims, space-separated: the

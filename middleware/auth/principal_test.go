@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -92,7 +94,7 @@ func FuzzScopeClaim(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		check := func(what string, claim any, want string, valid bool) {
 			t.Helper()
-			p, err := principalFromClaims(map[string]any{"sub": "a", what: claim}, nil, "Bearer")
+			p, err := principalFromClaims(map[string]any{"sub": "a", what: claim}, "", nil, "Bearer")
 			if err != nil {
 				if valid || !errors.Is(err, ErrTokenClaims) {
 					t.Fatalf("%s %q: %v", what, claim, err)
@@ -100,14 +102,14 @@ func FuzzScopeClaim(f *testing.F) {
 				return
 			}
 			if !valid {
-				t.Fatalf("%s %q granted %q", what, claim, p.Scopes)
+				t.Fatalf("%s %q granted %q", what, claim, p.Scope)
 			}
-			for _, scope := range p.Scopes {
+			for _, scope := range p.Scopes() {
 				if !scopeGrammar.MatchString(scope) || strings.Contains(scope, " ") {
 					t.Fatalf("%s %q granted the scope %q", what, claim, scope)
 				}
 			}
-			if got := strings.Join(p.Scopes, " "); got != want {
+			if got := p.Scope; got != want || !slices.Equal(p.Scopes(), strings.Split(want, " ")) && want != "" {
 				t.Fatalf("%s %q granted %q, want %q", what, claim, got, want)
 			}
 		}
@@ -217,5 +219,171 @@ func TestIntrospectionClaimDepth(t *testing.T) {
 	}
 	if _, err := v.Verify(context.Background(), "ok"); err != nil {
 		t.Errorf("a response %d levels deep: %v", MaxClaimDepth, err)
+	}
+}
+
+// What a caller gets is its own: changing the principal a handler or
+// Verify got, its scopes or its decoded claims, changes nothing for the
+// next request with the same (cached) credentials.
+func TestPrincipalIsTheCallersOwn(t *testing.T) {
+	srv := newIntrospectionServer(t)
+	srv.set("opaque", map[string]any{"active": true, "sub": "alice", "aud": "api", "scope": "cloud:read", "groups": []string{"staff"}})
+	jwts := hsVerifier(t, nil)
+	introspection := newTestIntrospection(t, srv, nil)
+	token := sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"scope": "cloud:read", "groups": []string{"staff"}}), nil)
+	tests := []struct {
+		name        string
+		v           Verifier
+		credentials string
+		scheme      string
+		want        Principal
+	}{
+		{"JWT", jwts, token, "Bearer", Principal{Subject: "alice", Kind: KindUser, Scope: "cloud:read", Scheme: "Bearer"}},
+		{"introspection", introspection, "opaque", "Bearer", Principal{Subject: "alice", Kind: KindUser, Scope: "cloud:read", Scheme: "Bearer"}},
+		{"API key", testAPIKeys(t), "demo-app-key", "ApiKey", Principal{Subject: "demo-app", ClientID: "demo-app", Kind: KindApp, Scope: "cloud:read", Scheme: "ApiKey"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			same := func(p Principal) bool {
+				return p.Subject == tt.want.Subject && p.ClientID == tt.want.ClientID && p.Kind == tt.want.Kind &&
+					p.Scope == tt.want.Scope && p.Scheme == tt.want.Scheme && slices.Equal(p.Scopes(), []string{"cloud:read"})
+			}
+			tamper := func(p Principal) {
+				if s := p.Scopes(); len(s) > 0 {
+					s[0] = "admin:manage"
+				}
+				var c map[string]any
+				if p.Claims(&c) == nil {
+					c["sub"] = "mallory"
+					c["groups"].([]any)[0] = "root"
+				}
+				p.Subject, p.ClientID, p.Kind, p.Scope = "mallory", "mallory", KindApp, "admin:manage"
+				if p.Key() != "app:mallory" {
+					t.Errorf("Key of a changed principal: %s", p.Key())
+				}
+			}
+			for i := range 3 {
+				p, err := tt.v.Verify(context.Background(), tt.credentials)
+				if err != nil || !same(p) {
+					t.Fatalf("Verify %d = %+v, %v", i, p, err)
+				}
+				if c := (map[string]any{}); p.Claims(&c) == nil && (c["sub"] != "alice" || c["groups"].([]any)[0] != "staff") {
+					t.Fatalf("claims %v", c)
+				}
+				tamper(p)
+			}
+			var seen []Principal
+			h := newRouter(Authenticate(Scheme(tt.scheme, tt.v)), func(r chi.Router) {
+				r.With(RequireScopes("cloud:read")).Get("/tamper", func(w http.ResponseWriter, r *http.Request) {
+					p, _ := PrincipalFrom(r.Context())
+					seen = append(seen, p)
+					tamper(p)
+				})
+			})
+			for range 3 {
+				if rec := do(h, "/tamper", tt.scheme+" "+tt.credentials); rec.Code != 200 {
+					t.Fatalf("status %d", rec.Code)
+				}
+			}
+			for i, p := range seen {
+				if !same(p) {
+					t.Errorf("request %d saw %+v", i, p)
+				}
+			}
+		})
+	}
+}
+
+// A custom verifier builds principals as struct literals; Authenticate
+// checks their Scope by the same grammar as a token's and names the scheme.
+func TestAuthenticateChecksCustomPrincipals(t *testing.T) {
+	tests := []struct {
+		name   string
+		p      Principal
+		status int
+	}{
+		{"valid", Principal{Subject: "svc", Kind: KindApp, Scope: "cloud:read admin:manage"}, 200},
+		{"no scope", Principal{Subject: "svc", Kind: KindApp}, 403},
+		{"scope split by NBSP", Principal{Subject: "svc", Kind: KindApp, Scope: "cloud:read\u00a0admin:manage"}, 401},
+		{"scope split by TAB", Principal{Subject: "svc", Kind: KindApp, Scope: "cloud:read\tadmin:manage"}, 401},
+		{"double space", Principal{Subject: "svc", Kind: KindApp, Scope: "cloud:read  admin:manage"}, 401},
+		{"no subject", Principal{Kind: KindApp, Scope: "admin:manage"}, 500},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := VerifierFunc(func(context.Context, string) (Principal, error) { return tt.p, nil })
+			var got Principal
+			h, _ := withLogger(newRouter(Authenticate(Scheme("Token", v)), func(r chi.Router) {
+				r.With(RequireScopes("admin:manage")).Get("/admin", func(w http.ResponseWriter, r *http.Request) {
+					got, _ = PrincipalFrom(r.Context())
+				})
+			}))
+			if rec := do(h, "/admin", "Token x"); rec.Code != tt.status {
+				t.Fatalf("status %d, want %d", rec.Code, tt.status)
+			}
+			if tt.status == 200 && (got.Scheme != "Token" || got.Subject != "svc") {
+				t.Errorf("principal %+v", got)
+			}
+		})
+	}
+}
+
+func TestPrincipalFromAllocatesNothing(t *testing.T) {
+	ctx := withPrincipal(context.Background(), (&Principal{Subject: "alice", Kind: KindUser, Scope: "a b"}).seal())
+	if n := testing.AllocsPerRun(100, func() {
+		p, _ := PrincipalFrom(ctx)
+		if p.Key() != "user:alice" || !p.HasScope("b") {
+			t.Fatal(p)
+		}
+	}); n != 0 {
+		t.Errorf("%v allocations", n)
+	}
+	if p, ok := PrincipalFrom(context.Background()); ok || p != (Principal{}) {
+		t.Errorf("PrincipalFrom of an empty context: %+v, %v", p, ok)
+	}
+}
+
+func TestPrincipalClaims(t *testing.T) {
+	v := hsVerifier(t, nil)
+	p, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"tenant": "acme"}), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c struct {
+		Tenant string `json:"tenant"`
+		Sub    string `json:"sub"`
+	}
+	if err := p.Claims(&c); err != nil || c.Tenant != "acme" || c.Sub != "alice" {
+		t.Errorf("Claims = %+v, %v", c, err)
+	}
+	keys := testAPIKeys(t)
+	k, _ := keys.Verify(context.Background(), "demo-app-key")
+	if err := k.Claims(&c); !errors.Is(err, ErrNoClaims) {
+		t.Errorf("an API key's claims: %v", err)
+	}
+}
+
+// wrappedJWT adds a check of its own to a JWT's.
+type wrappedJWT struct{ *JWT }
+
+func (w wrappedJWT) Verify(ctx context.Context, token string) (Principal, error) {
+	p, err := w.JWT.Verify(ctx, token)
+	if err == nil && p.Subject != "alice" {
+		return Principal{}, ErrInvalidToken
+	}
+	return p, err
+}
+
+// A verifier that embeds one of this package's to wrap its Verify is
+// called through its own Verify.
+func TestAuthenticateCallsWrappingVerifiers(t *testing.T) {
+	h := newRouter(Authenticate(Bearer(wrappedJWT{hsVerifier(t, nil)})), nil)
+	alice := sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), nil)
+	bob := sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"sub": "bob"}), nil)
+	if rec := do(h, "/me", "Bearer "+alice); rec.Code != 200 {
+		t.Errorf("alice: %d", rec.Code)
+	}
+	if rec := do(h, "/me", "Bearer "+bob); rec.Code != 401 {
+		t.Errorf("bob, whom the wrapper refuses: %d", rec.Code)
 	}
 }

@@ -101,7 +101,7 @@ func TestRequireScopesPanicsOnBadScopes(t *testing.T) {
 // BenchmarkRequireScopes measures the scope check on its own: the same
 // route with and without it, the principal already in the context.
 func BenchmarkRequireScopes(b *testing.B) {
-	p := (&Principal{Subject: "alice", Kind: KindUser, Scopes: []string{"cloud:read", "cloud:write", "ifc:read", "ifc:write"}}).Seal()
+	p := Principal{Subject: "alice", Kind: KindUser, Scope: "cloud:read cloud:write ifc:read ifc:write"}
 	noContent := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	req = req.WithContext(WithPrincipal(req.Context(), p))
