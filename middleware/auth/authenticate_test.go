@@ -359,8 +359,8 @@ func BenchmarkAuthenticate(b *testing.B) {
 		return v
 	}
 	hsCached := verifier(JWTConfig{Algorithms: []string{"HS256"}, Key: testSecret})
-	hsUncached := verifier(JWTConfig{Algorithms: []string{"HS256"}, Key: testSecret, CacheSize: -1})
-	rsUncached := verifier(JWTConfig{Algorithms: []string{"RS256"}, Key: &rsKey.PublicKey, CacheSize: -1})
+	hsUncached := verifier(JWTConfig{Algorithms: []string{"HS256"}, Key: testSecret, CacheBytes: -1})
+	rsUncached := verifier(JWTConfig{Algorithms: []string{"RS256"}, Key: &rsKey.PublicKey, CacheBytes: -1})
 	ja := jwtauth.New("HS256", testSecret, nil)
 
 	b.Run("bare", func(b *testing.B) { benchRoute(b, router(), "") })

@@ -34,9 +34,11 @@ type IntrospectionConfig struct {
 	// the endpoint a client retrying a revoked token. Zero means 10 seconds;
 	// negative disables it.
 	NegativeTTL time.Duration
-	// CacheSize bounds the cache. Zero means DefaultTokenCacheSize;
-	// negative disables caching altogether.
-	CacheSize int
+	// CacheBytes bounds the memory of the cache of answers, active and
+	// inactive; each entry counts its token and its principal, the response
+	// included. Zero means DefaultCacheBytes; negative disables caching
+	// altogether.
+	CacheBytes int
 	// Classify tells app tokens from user tokens. Nil means: an app when
 	// the response names no "sub" or "username" but the client, or "sub"
 	// equals "client_id" (an introspection response names the client of
@@ -48,7 +50,10 @@ type IntrospectionConfig struct {
 // server (RFC 7662). Active results are cached until the token expires or
 // CacheTTL, inactive ones for NegativeTTL. An endpoint that cannot be
 // reached or answers badly yields ErrVerifierUnavailable, never a verdict
-// on the token. Use it with Bearer.
+// on the token. A response is read up to 1 MiB; one nested deeper than
+// MaxClaimDepth, or with dates outside years 0 to 9999, refuses the token.
+// The cache takes at most CacheBytes (DefaultCacheBytes by default), each
+// answer counting its token and its response. Use it with Bearer.
 type Introspection struct {
 	url         string
 	auth        string // Authorization header value
@@ -78,7 +83,7 @@ func NewIntrospection(cfg IntrospectionConfig) (*Introspection, error) {
 		ttl:      cfg.CacheTTL,
 		negTTL:   cfg.NegativeTTL,
 		classify: cfg.Classify,
-		cache:    newTokenCache(cfg.CacheSize),
+		cache:    newTokenCache(cfg.CacheBytes),
 		now:      time.Now,
 	}
 	if v.client == nil {

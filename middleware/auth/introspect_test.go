@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -206,5 +208,25 @@ func TestNewIntrospectionConfigErrors(t *testing.T) {
 		if _, err := NewIntrospection(cfg); err == nil {
 			t.Errorf("%+v: no error", cfg)
 		}
+	}
+}
+
+func TestIntrospectionCacheIsBoundedInBytes(t *testing.T) {
+	srv := newIntrospectionServer(t)
+	pad := strings.Repeat("p", 8<<10)
+	for i := range 200 {
+		srv.set(fmt.Sprint("t", i), map[string]any{"active": true, "sub": "alice", "aud": "api", "pad": pad})
+	}
+	const budget = 512 << 10 // 32 KiB a shard
+	v := newTestIntrospection(t, srv, func(c *IntrospectionConfig) { c.CacheBytes = budget })
+	for i := range 200 {
+		if _, err := v.Verify(context.Background(), fmt.Sprint("t", i)); err != nil {
+			t.Fatal(err)
+		}
+		v.Verify(context.Background(), fmt.Sprint("revoked", i, pad))
+	}
+	checkBytes(t, v.cache)
+	if n := v.cache.bytes(); n > budget || n < budget/2 {
+		t.Errorf("cache counts %d bytes, budget %d", n, budget)
 	}
 }

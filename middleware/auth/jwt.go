@@ -52,10 +52,11 @@ type JWTConfig struct {
 	// RFC 7518 §3.2 forbids because they can be brute-forced. Only for
 	// demos and tests whose published secret is short anyway.
 	AllowShortHMACKey bool
-	// CacheSize bounds the cache of verified tokens, which saves the
-	// signature check when a client sends the same token again. Zero means
-	// DefaultTokenCacheSize, negative disables the cache.
-	CacheSize int
+	// CacheBytes bounds the memory of the cache of verified tokens, which
+	// saves the signature check when a client sends the same token again.
+	// Each entry counts its token and its principal, claims included. Zero
+	// means DefaultCacheBytes, negative disables the cache.
+	CacheBytes int
 }
 
 // JWT verifies JWT access tokens (RFC 7519, RFC 9068) and turns
@@ -65,10 +66,17 @@ type JWTConfig struct {
 // form (tabs, Unicode spaces, runs of spaces) makes the token invalid
 // (ErrTokenClaims).
 //
-// Until a token's signature holds, only its header is decoded, and a
-// header of more than 4 KiB is malformed; a hostile token therefore costs
-// what any token of its size costs: one signature check. Use it with
-// Bearer. It is safe for concurrent use.
+// Limits, so that a hostile token costs what any token of its size costs:
+//   - Authenticate reads tokens of up to MaxCredentialLength (16 KiB);
+//   - until the signature holds, only the header is decoded, and a header
+//     of more than 4 KiB is malformed;
+//   - claims nested deeper than MaxClaimDepth are refused before decoding;
+//   - "exp", "nbf" and "iat" outside years 0 to 9999 make a token malformed;
+//   - the cache of verified tokens takes at most CacheBytes
+//     (DefaultCacheBytes, 32 MiB, by default), each token counting its
+//     length and its claims'.
+//
+// Use it with Bearer. It is safe for concurrent use.
 type JWT struct {
 	validator *jwt.Validator
 	algs      []string
@@ -116,7 +124,7 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 		jwks:     cfg.JWKS,
 		leeway:   cfg.Leeway,
 		classify: cfg.Classify,
-		cache:    newTokenCache(cfg.CacheSize),
+		cache:    newTokenCache(cfg.CacheBytes),
 		now:      now,
 	}
 	// Static keys must each be valid, and each algorithm needs a key, which

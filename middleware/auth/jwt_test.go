@@ -321,7 +321,7 @@ func FuzzJWTVerifier(f *testing.F) {
 		parts[0] + "." + e([]byte(`{"exp":[],"scope":{}}`)) + "." + parts[2]} {
 		f.Add(s)
 	}
-	v := hsVerifier(f, func(c *JWTConfig) { c.CacheSize = -1 })
+	v := hsVerifier(f, func(c *JWTConfig) { c.CacheBytes = -1 })
 	f.Fuzz(func(t *testing.T, token string) {
 		p, err := v.Verify(context.Background(), token)
 		if err == nil {
@@ -395,7 +395,7 @@ const hostileClaimsSize = (MaxCredentialLength-81)*3/4 - 2
 // ones (claims are decoded only once the signature holds); with a good one,
 // its depth is refused before decoding.
 func BenchmarkJWTClaimShape(b *testing.B) {
-	v := hsVerifier(b, func(c *JWTConfig) { c.CacheSize = -1 })
+	v := hsVerifier(b, func(c *JWTConfig) { c.CacheBytes = -1 })
 	for _, sig := range []string{"good", "bad"} {
 		for _, shape := range []struct {
 			name  string
@@ -423,7 +423,7 @@ func BenchmarkJWTClaimShape(b *testing.B) {
 // bad signature over claims that are not even JSON is a signature error,
 // and a 16 KiB tree of nested objects costs no more than flat claims.
 func TestJWTClaimsDecodedOnlyAfterSignature(t *testing.T) {
-	v := hsVerifier(t, func(c *JWTConfig) { c.CacheSize = -1 })
+	v := hsVerifier(t, func(c *JWTConfig) { c.CacheBytes = -1 })
 	e := base64.RawURLEncoding.EncodeToString
 	header := e([]byte(`{"alg":"HS256","typ":"JWT"}`))
 	for _, payload := range []string{"!!!", e([]byte("not JSON")), e([]byte(`[1,2]`))} {

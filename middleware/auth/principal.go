@@ -120,6 +120,11 @@ func (p *Principal) seal() *Principal {
 	return p
 }
 
+// size returns the bytes of p's strings, for the caches' budgets.
+func (p *Principal) size() int {
+	return len(p.Subject) + len(p.ClientID) + len(p.Scope) + len(p.Scheme) + len(p.key) + len(p.claims)
+}
+
 type principalKey struct{}
 
 // WithPrincipal returns a copy of ctx carrying p, for tests and custom
