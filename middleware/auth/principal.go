@@ -61,15 +61,25 @@ var ErrNoClaims = errors.New("auth: the principal carries no claims")
 
 // HasScope reports whether the principal was granted scope. It allocates
 // nothing.
-func (p Principal) HasScope(scope string) bool {
-	for s := p.Scope; s != ""; {
-		var token string
-		token, s, _ = strings.Cut(s, " ")
-		if token == scope {
+func (p Principal) HasScope(scope string) bool { return scopeListHas(p.Scope, scope) }
+
+// scopeListHas reports whether the space-separated list holds scope: an
+// occurrence of it between spaces or the ends.
+func scopeListHas(list, scope string) bool {
+	if scope == "" || strings.IndexByte(scope, ' ') >= 0 {
+		return false
+	}
+	for off := 0; ; {
+		i := strings.Index(list[off:], scope)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if end := i + len(scope); (i == 0 || list[i-1] == ' ') && (end == len(list) || list[end] == ' ') {
 			return true
 		}
+		off = i + 1
 	}
-	return false
 }
 
 // Scopes returns the scopes granted, in a new slice; nil for none.

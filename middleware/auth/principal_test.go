@@ -112,6 +112,13 @@ func FuzzScopeClaim(f *testing.F) {
 			if got := p.Scope; got != want || !slices.Equal(p.Scopes(), strings.Split(want, " ")) && want != "" {
 				t.Fatalf("%s %q granted %q, want %q", what, claim, got, want)
 			}
+			for _, scope := range p.Scopes() {
+				for _, q := range []string{scope, scope[1:], scope[:len(scope)-1], scope + " " + scope} {
+					if p.HasScope(q) != (q != "" && slices.Contains(p.Scopes(), q)) {
+						t.Fatalf("%q: HasScope(%q) = %v", p.Scope, q, p.HasScope(q))
+					}
+				}
+			}
 		}
 		check("scope", s, s, s == "" || scopeGrammar.MatchString(s))
 		check("scp", s, s, s == "" || scopeGrammar.MatchString(s))
@@ -124,6 +131,33 @@ func FuzzScopeClaim(f *testing.F) {
 		}
 		check("scp", array, strings.Join(elems, " "), valid)
 	})
+}
+
+func TestHasScope(t *testing.T) {
+	tests := []struct {
+		scope, want string
+		has         bool
+	}{
+		{"cloud:read cloud:write", "cloud:read", true},
+		{"cloud:read cloud:write", "cloud:write", true},
+		{"cloud:readx cloud:read", "cloud:read", true},
+		{"xcloud:read cloud:read", "cloud:read", true},
+		{"cloud:readx xcloud:read", "cloud:read", false},
+		{"cloud:read", "read", false},
+		{"cloud:read", "cloud", false},
+		{"aa a", "a", true},
+		{"aa ba ab", "a", false},
+		{"a", "a", true},
+		{"", "a", false},
+		{"a b", "a b", false},
+		{"a b", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		if got := (Principal{Scope: tt.scope}).HasScope(tt.want); got != tt.has {
+			t.Errorf("Principal{Scope: %q}.HasScope(%q) = %v", tt.scope, tt.want, got)
+		}
+	}
 }
 
 // nested returns JSON of n nested arrays around an empty object.
