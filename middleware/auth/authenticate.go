@@ -73,7 +73,7 @@ func verifyCopy(ctx context.Context, v sharedVerifier, credentials string) (Prin
 var errNoSubject = errors.New("returned a principal without a Subject and no error")
 
 // verify runs the verifier of scheme si. A custom verifier's principal is
-// checked, and copied to the heap once.
+// checked, and copied to the heap once, with its Key.
 func (a *authenticator) verify(ctx context.Context, si int, credentials string) (*Principal, error) {
 	s := a.schemes[si]
 	if s.shared != nil {
@@ -89,7 +89,7 @@ func (a *authenticator) verify(ctx context.Context, si int, credentials string) 
 		return nil, ErrTokenClaims
 	}
 	p.Scheme = s.name
-	return &p, nil
+	return p.seal(), nil
 }
 
 // Option configures Authenticate: the schemes it accepts and how it

@@ -140,7 +140,7 @@ type principalKey struct{}
 // WithPrincipal returns a copy of ctx carrying p, for tests and custom
 // authentication middlewares. p is taken as is: its Scope is not checked.
 func WithPrincipal(ctx context.Context, p Principal) context.Context {
-	return withPrincipal(ctx, &p)
+	return withPrincipal(ctx, p.seal())
 }
 
 // withPrincipal stores p itself: Authenticate stores the principals its
@@ -173,10 +173,10 @@ func principalIn(ctx context.Context) *Principal {
 const MaxClaimDepth = 16
 
 // withinDepth reports whether the JSON text data nests objects and arrays
-// at most max levels deep. It scans the bytes once, without decoding;
+// at most limit levels deep. It scans the bytes once, without decoding;
 // brackets in strings do not count. Invalid JSON may pass: the decoder
 // that runs next refuses it before building anything.
-func withinDepth(data []byte, max int) bool {
+func withinDepth(data []byte, limit int) bool {
 	depth := 0
 	for i := 0; i < len(data); i++ {
 		switch data[i] {
@@ -187,7 +187,7 @@ func withinDepth(data []byte, max int) bool {
 				}
 			}
 		case '{', '[':
-			if depth++; depth > max {
+			if depth++; depth > limit {
 				return false
 			}
 		case '}', ']':
