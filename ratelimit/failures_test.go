@@ -28,7 +28,7 @@ type keyVerifier struct {
 	hold    chan struct{}
 }
 
-func (v *keyVerifier) Verify(_ context.Context, key string) (*auth.Principal, error) {
+func (v *keyVerifier) Verify(_ context.Context, key string) (auth.Principal, error) {
 	v.calls.Add(1)
 	n := v.inside.Add(1)
 	defer v.inside.Add(-1)
@@ -40,11 +40,11 @@ func (v *keyVerifier) Verify(_ context.Context, key string) (*auth.Principal, er
 	}
 	switch key {
 	case "good":
-		return &auth.Principal{Subject: "app", ClientID: "app", Kind: auth.KindApp}, nil
+		return auth.Principal{Subject: "app", ClientID: "app", Kind: auth.KindApp}, nil
 	case "down":
-		return nil, fmt.Errorf("%w: key store unreachable", auth.ErrVerifierUnavailable)
+		return auth.Principal{}, fmt.Errorf("%w: key store unreachable", auth.ErrVerifierUnavailable)
 	}
-	return nil, auth.ErrUnknownAPIKey
+	return auth.Principal{}, auth.ErrUnknownAPIKey
 }
 
 // guarded is GET /items/{id} behind a quiet problem writer and Authenticate

@@ -12,7 +12,7 @@ import (
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
-func withPrincipal(p *auth.Principal) func(*http.Request) {
+func withPrincipal(p auth.Principal) func(*http.Request) {
 	return func(r *http.Request) { *r = *r.WithContext(auth.WithPrincipal(r.Context(), p)) }
 }
 
@@ -23,9 +23,9 @@ func withXFF(v string) func(*http.Request) {
 // Each case sends a request that uses the single unit of quota, then a
 // second request: the same bucket answers 429, another bucket 200.
 func TestKeysSeparateOrShareBuckets(t *testing.T) {
-	alice := (&auth.Principal{Subject: "alice", Kind: auth.KindUser}).Seal()
-	bob := &auth.Principal{Subject: "bob", Kind: auth.KindUser}
-	app := &auth.Principal{Subject: "svc", ClientID: "alice", Kind: auth.KindApp}
+	alice := auth.Principal{Subject: "alice", Kind: auth.KindUser}
+	bob := auth.Principal{Subject: "bob", Kind: auth.KindUser}
+	app := auth.Principal{Subject: "svc", ClientID: "alice", Kind: auth.KindApp}
 	type req struct {
 		path, remote string
 		mod          []func(*http.Request)

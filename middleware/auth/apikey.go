@@ -7,7 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"slices"
+	"strings"
 )
 
 // APIKeyApp maps one long-lived API key to the app it authenticates.
@@ -74,8 +74,8 @@ func NewAPIKeys(keys ...APIKeyApp) (*APIKeys, error) {
 			}
 		}
 		p := &Principal{Subject: k.ClientID, ClientID: k.ClientID, Kind: KindApp,
-			Scopes: slices.Clone(k.Scopes), Scheme: "ApiKey"}
-		v.entries = append(v.entries, apiKeyEntry{hash: h, p: p.Seal()})
+			Scope: strings.Join(k.Scopes, " "), Scheme: "ApiKey"}
+		v.entries = append(v.entries, apiKeyEntry{hash: h, p: p.seal()})
 	}
 	return v, nil
 }
@@ -89,7 +89,11 @@ func HashAPIKey(key string) string {
 
 // Verify returns the app principal of key, or ErrUnknownAPIKey. Its time
 // does not depend on which key, if any, matched.
-func (v *APIKeys) Verify(_ context.Context, key string) (*Principal, error) {
+func (v *APIKeys) Verify(ctx context.Context, key string) (Principal, error) {
+	return verifyCopy(ctx, v, key)
+}
+
+func (v *APIKeys) verifyShared(_ context.Context, key string) (*Principal, error) {
 	h := sha256String(key)
 	found := -1
 	for i := range v.entries {

@@ -29,7 +29,7 @@ func TestAPIKeys(t *testing.T) {
 	for _, tt := range tests {
 		p, err := keys.Verify(context.Background(), tt.key)
 		if tt.client == "" {
-			if !errors.Is(err, ErrUnknownAPIKey) || p != nil {
+			if !errors.Is(err, ErrUnknownAPIKey) || p != (Principal{}) {
 				t.Errorf("%.20q: %v %v", tt.key, p, err)
 			}
 			continue

@@ -137,7 +137,7 @@ func whoami(w http.ResponseWriter, r *http.Request) {
 	}
 	json.NewEncoder(w).Encode(map[string]any{
 		"subject": p.Subject, "client_id": p.ClientID, "kind": p.Kind.String(),
-		"scopes": p.Scopes, "scheme": p.Scheme, "key": p.Key(),
+		"scopes": p.Scopes(), "scheme": p.Scheme, "key": p.Key(),
 	})
 }
 

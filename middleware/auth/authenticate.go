@@ -6,30 +6,90 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/chiguard/chiguard/problem"
 )
 
 // Verifier checks the credentials of one Authorization scheme and returns
-// the principal they stand for. The principal may be shared between
-// requests (verifiers cache them): callers must not modify it.
+// the principal they stand for, which needs a Subject and whose Scope must
+// be scope-tokens separated by single spaces (a principal with another
+// Scope is refused as ErrTokenClaims).
 //
 // For credentials that do not authenticate, return ErrInvalidToken or one
 // of the more precise Err* credential errors (possibly wrapped): they are
 // answered with 401. Wrap ErrVerifierUnavailable when the verifier's own
 // infrastructure failed: that is a 503. A returned *problem.Problem is
-// written as is. Any other error is a bug, answered with a logged 500.
+// written as is. Any other error, or a principal without a Subject, is a
+// bug, answered with a logged 500.
 type Verifier interface {
-	Verify(ctx context.Context, credentials string) (*Principal, error)
+	Verify(ctx context.Context, credentials string) (Principal, error)
 }
 
 // VerifierFunc adapts a function to the Verifier interface.
-type VerifierFunc func(ctx context.Context, credentials string) (*Principal, error)
+type VerifierFunc func(ctx context.Context, credentials string) (Principal, error)
 
 // Verify calls f.
-func (f VerifierFunc) Verify(ctx context.Context, credentials string) (*Principal, error) {
+func (f VerifierFunc) Verify(ctx context.Context, credentials string) (Principal, error) {
 	return f(ctx, credentials)
+}
+
+// sharedVerifier is implemented by this package's verifiers: they return
+// the principal they cache, built by them and never modified, which
+// Authenticate stores in the request context as is (PrincipalFrom copies
+// it out), so a cached token costs no allocation.
+type sharedVerifier interface {
+	verifyShared(ctx context.Context, credentials string) (*Principal, error)
+}
+
+// shared returns v as a sharedVerifier if it is one of this package's
+// verifiers itself. Not by interface: a type embedding *JWT to wrap its
+// Verify would have verifyShared too, and its Verify would be bypassed.
+func shared(v Verifier) sharedVerifier {
+	switch v := v.(type) {
+	case *JWT:
+		return v
+	case *Introspection:
+		return v
+	case *APIKeys:
+		return v
+	}
+	return nil
+}
+
+// verifyCopy is the Verify method of a sharedVerifier: callers get their
+// own copy of the shared principal.
+func verifyCopy(ctx context.Context, v sharedVerifier, credentials string) (Principal, error) {
+	p, err := v.verifyShared(ctx, credentials)
+	if err != nil || p == nil {
+		return Principal{}, err
+	}
+	return *p, nil
+}
+
+// errNoSubject is the cause of the 500 for a custom verifier's principal
+// without a Subject.
+var errNoSubject = errors.New("returned a principal without a Subject and no error")
+
+// verify runs the verifier of scheme si. A custom verifier's principal is
+// checked, and copied to the heap once, with its Key.
+func (a *authenticator) verify(ctx context.Context, si int, credentials string) (*Principal, error) {
+	s := a.schemes[si]
+	if s.shared != nil {
+		return s.shared.verifyShared(ctx, credentials)
+	}
+	p, err := s.v.Verify(ctx, credentials)
+	switch {
+	case err != nil:
+		return nil, err
+	case p.Subject == "":
+		return nil, fmt.Errorf("auth: the %s verifier %w", s.name, errNoSubject)
+	case p.Scope != "" && !validScopeList(p.Scope):
+		return nil, ErrTokenClaims
+	}
+	p.Scheme = s.name
+	return p.seal(), nil
 }
 
 // Option configures Authenticate: the schemes it accepts and how it
@@ -49,14 +109,15 @@ type authConfig struct {
 }
 
 type authScheme struct {
-	name string
-	v    Verifier
+	name   string
+	v      Verifier
+	shared sharedVerifier // v, if it is one
 }
 
 // Scheme accepts `Authorization: <name> <credentials>` (name matched
 // case-insensitively) and checks the credentials with v.
 func Scheme(name string, v Verifier) Option {
-	return func(c *authConfig) { c.schemes = append(c.schemes, authScheme{name, v}) }
+	return func(c *authConfig) { c.schemes = append(c.schemes, authScheme{name: name, v: v}) }
 }
 
 // Bearer accepts OAuth 2.0 bearer tokens (RFC 6750): `Authorization:
@@ -151,7 +212,7 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 	if cfg.throttleSet && cfg.throttle == nil {
 		return nil, errNilThrottle
 	}
-	a := &authenticator{schemes: cfg.schemes, queryParam: cfg.queryParam, queryScheme: -1, anonymous: cfg.anonymous,
+	a := &authenticator{schemes: slices.Clone(cfg.schemes), queryParam: cfg.queryParam, queryScheme: -1, anonymous: cfg.anonymous,
 		throttle: cfg.throttle}
 	names := make([]string, len(cfg.schemes))
 	plain := make([]string, len(cfg.schemes)) // challenges without error
@@ -162,6 +223,7 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 		if s.v == nil {
 			return nil, fmt.Errorf("auth: scheme %s has no verifier", s.name)
 		}
+		a.schemes[i].shared = shared(s.v)
 		for _, prev := range names[:i] {
 			if strings.EqualFold(prev, s.name) {
 				return nil, fmt.Errorf("auth: authentication scheme %s configured twice", s.name)
@@ -255,7 +317,7 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 			reject(w, r, &at, a.refusals[si][tokenErrorIndex(ErrTokenMalformed)])
 			return
 		}
-		p, err := a.schemes[si].v.Verify(r.Context(), credentials)
+		p, err := a.verify(r.Context(), si, credentials)
 		if err != nil || p == nil {
 			a.refuse(w, r, &at, si, err)
 			return
@@ -266,7 +328,7 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 			q.Scheme = name
 			p = &q
 		}
-		next.ServeHTTP(w, r.WithContext(WithPrincipal(r.Context(), p)))
+		next.ServeHTTP(w, r.WithContext(withPrincipal(r.Context(), p)))
 	})
 }
 

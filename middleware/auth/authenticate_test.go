@@ -203,7 +203,7 @@ func TestAuthenticateVerifierFailures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v := VerifierFunc(func(context.Context, string) (*Principal, error) { return nil, tt.err })
+			v := VerifierFunc(func(context.Context, string) (Principal, error) { return Principal{}, tt.err })
 			h, logs := withLogger(newRouter(Authenticate(Bearer(v)), nil))
 			rec := do(h, "/me", "Bearer token")
 			if rec.Code != tt.status {
@@ -359,8 +359,8 @@ func BenchmarkAuthenticate(b *testing.B) {
 		return v
 	}
 	hsCached := verifier(JWTConfig{Algorithms: []string{"HS256"}, Key: testSecret})
-	hsUncached := verifier(JWTConfig{Algorithms: []string{"HS256"}, Key: testSecret, CacheSize: -1})
-	rsUncached := verifier(JWTConfig{Algorithms: []string{"RS256"}, Key: &rsKey.PublicKey, CacheSize: -1})
+	hsUncached := verifier(JWTConfig{Algorithms: []string{"HS256"}, Key: testSecret, CacheBytes: -1})
+	rsUncached := verifier(JWTConfig{Algorithms: []string{"RS256"}, Key: &rsKey.PublicKey, CacheBytes: -1})
 	ja := jwtauth.New("HS256", testSecret, nil)
 
 	b.Run("bare", func(b *testing.B) { benchRoute(b, router(), "") })

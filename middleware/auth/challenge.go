@@ -134,6 +134,21 @@ func validScope(s string) bool {
 	return true
 }
 
+// validScopeList reports whether s is an RFC 6749 §3.3 scope: one or more
+// scope-tokens, each separated by a single space (%x20).
+func validScopeList(s string) bool {
+	for {
+		token, rest, more := strings.Cut(s, " ")
+		if !validScope(token) {
+			return false
+		}
+		if !more {
+			return true
+		}
+		s = rest
+	}
+}
+
 // validSchemeName reports whether s is an RFC 9110 token, as an
 // auth-scheme must be.
 func validSchemeName(s string) bool {

@@ -94,7 +94,7 @@ var errNoAuthenticate = errors.New("auth: authorization check (RequireScopes, Re
 // answers the request and returns nil: Authenticate's 401 for an anonymous
 // request, the 404 on a concealed route, a 500 if Authenticate is missing.
 func requirePrincipal(w http.ResponseWriter, r *http.Request) *Principal {
-	if p, ok := PrincipalFrom(r.Context()); ok {
+	if p := principalIn(r.Context()); p != nil {
 		return p
 	}
 	switch a, anonymous := r.Context().Value(anonymousKey{}).(*authenticator); {

@@ -34,9 +34,11 @@ type IntrospectionConfig struct {
 	// the endpoint a client retrying a revoked token. Zero means 10 seconds;
 	// negative disables it.
 	NegativeTTL time.Duration
-	// CacheSize bounds the cache. Zero means DefaultTokenCacheSize;
-	// negative disables caching altogether.
-	CacheSize int
+	// CacheBytes bounds the memory of the cache of answers, active and
+	// inactive; each entry counts its token and its principal, the response
+	// included. Zero means DefaultCacheBytes; negative disables caching
+	// altogether.
+	CacheBytes int
 	// Classify tells app tokens from user tokens. Nil means: an app when
 	// the response names no "sub" or "username" but the client, or "sub"
 	// equals "client_id" (an introspection response names the client of
@@ -48,7 +50,10 @@ type IntrospectionConfig struct {
 // server (RFC 7662). Active results are cached until the token expires or
 // CacheTTL, inactive ones for NegativeTTL. An endpoint that cannot be
 // reached or answers badly yields ErrVerifierUnavailable, never a verdict
-// on the token. Use it with Bearer.
+// on the token. A response is read up to 1 MiB; one nested deeper than
+// MaxClaimDepth, or with dates outside years 0 to 9999, refuses the token.
+// The cache takes at most CacheBytes (DefaultCacheBytes by default), each
+// answer counting its token and its response. Use it with Bearer.
 type Introspection struct {
 	url         string
 	auth        string // Authorization header value
@@ -78,7 +83,7 @@ func NewIntrospection(cfg IntrospectionConfig) (*Introspection, error) {
 		ttl:      cfg.CacheTTL,
 		negTTL:   cfg.NegativeTTL,
 		classify: cfg.Classify,
-		cache:    newTokenCache(cfg.CacheSize),
+		cache:    newTokenCache(cfg.CacheBytes),
 		now:      time.Now,
 	}
 	if v.client == nil {
@@ -112,7 +117,11 @@ func introspectionClassify(claims map[string]any) Kind {
 // Verify returns the principal of an active token, ErrTokenInactive (or
 // ErrTokenExpired, ErrTokenAudience...) for one the server does not vouch
 // for, or ErrVerifierUnavailable.
-func (v *Introspection) Verify(ctx context.Context, token string) (*Principal, error) {
+func (v *Introspection) Verify(ctx context.Context, token string) (Principal, error) {
+	return verifyCopy(ctx, v, token)
+}
+
+func (v *Introspection) verifyShared(ctx context.Context, token string) (*Principal, error) {
 	now := v.now()
 	if v.cache != nil {
 		if e, ok := v.cache.get(token, now); ok {
@@ -162,6 +171,9 @@ func (v *Introspection) introspect(ctx context.Context, token string, now time.T
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%w: introspection endpoint answered %s", ErrVerifierUnavailable, resp.Status)
 	}
+	if !withinDepth(body, MaxClaimDepth) {
+		return nil, ErrTokenClaims
+	}
 	var claims map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
@@ -181,25 +193,13 @@ func (v *Introspection) introspect(ctx context.Context, token string, now time.T
 	} else if ok && now.Before(t) {
 		return nil, ErrTokenNotYetValid
 	}
+	if _, _, err := numericDate(claims, "iat"); err != nil {
+		return nil, err
+	}
 	if v.audience != "" && !hasAudience(claims["aud"], v.audience) {
 		return nil, ErrTokenAudience
 	}
-	return principalFromClaims(claims, v.classify, "Bearer")
-}
-
-// numericDate reads an RFC 7519 NumericDate claim.
-func numericDate(claims map[string]any, name string) (time.Time, bool, error) {
-	switch n := claims[name].(type) {
-	case nil:
-		return time.Time{}, false, nil
-	case json.Number:
-		f, err := n.Float64()
-		if err != nil {
-			return time.Time{}, false, ErrTokenClaims
-		}
-		return unixTime(f), true, nil
-	}
-	return time.Time{}, false, ErrTokenClaims
+	return principalFromClaims(claims, string(body), v.classify, "Bearer")
 }
 
 func hasAudience(aud any, want string) bool {

@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -83,6 +86,13 @@ func TestIntrospectionVerdicts(t *testing.T) {
 	srv.set("future", map[string]any{"active": true, "sub": "alice", "nbf": time.Now().Add(time.Minute).Unix(), "aud": "api"})
 	srv.set("other-api", map[string]any{"active": true, "sub": "alice", "aud": "billing"})
 	srv.set("bad-exp", map[string]any{"active": true, "sub": "alice", "aud": "api", "exp": "soon"})
+	srv.set("nbf-1e19", map[string]any{"active": true, "sub": "alice", "aud": "api", "nbf": 1e19})
+	srv.set("nbf-2^63", map[string]any{"active": true, "sub": "alice", "aud": "api", "nbf": math.Ldexp(1, 63)})
+	srv.set("exp-1e300", map[string]any{"active": true, "sub": "alice", "aud": "api", "exp": 1e300})
+	srv.set("iat-1e300", map[string]any{"active": true, "sub": "alice", "aud": "api", "iat": 1e300})
+	srv.set("exp-1e400", map[string]any{"active": true, "sub": "alice", "aud": "api", "exp": json.Number("1e400")})
+	srv.set("nbsp-scope", map[string]any{"active": true, "sub": "alice", "aud": "api", "scope": "cloud:read\u00a0admin:manage"})
+	srv.set("tab-scope", map[string]any{"active": true, "sub": "alice", "aud": "api", "scope": "cloud:read\tadmin:manage"})
 	v := newTestIntrospection(t, srv, nil)
 
 	tests := []struct {
@@ -98,6 +108,13 @@ func TestIntrospectionVerdicts(t *testing.T) {
 		{"future", ErrTokenNotYetValid, 0, ""},
 		{"other-api", ErrTokenAudience, 0, ""},
 		{"bad-exp", ErrTokenClaims, 0, ""},
+		{"nbf-1e19", ErrTokenMalformed, 0, ""},
+		{"nbf-2^63", ErrTokenMalformed, 0, ""},
+		{"exp-1e300", ErrTokenMalformed, 0, ""},
+		{"iat-1e300", ErrTokenMalformed, 0, ""},
+		{"exp-1e400", ErrTokenMalformed, 0, ""},
+		{"nbsp-scope", ErrTokenClaims, 0, ""},
+		{"tab-scope", ErrTokenClaims, 0, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.token, func(t *testing.T) {
@@ -191,5 +208,25 @@ func TestNewIntrospectionConfigErrors(t *testing.T) {
 		if _, err := NewIntrospection(cfg); err == nil {
 			t.Errorf("%+v: no error", cfg)
 		}
+	}
+}
+
+func TestIntrospectionCacheIsBoundedInBytes(t *testing.T) {
+	srv := newIntrospectionServer(t)
+	pad := strings.Repeat("p", 8<<10)
+	for i := range 200 {
+		srv.set(fmt.Sprint("t", i), map[string]any{"active": true, "sub": "alice", "aud": "api", "pad": pad})
+	}
+	const budget = 512 << 10 // 32 KiB a shard
+	v := newTestIntrospection(t, srv, func(c *IntrospectionConfig) { c.CacheBytes = budget })
+	for i := range 200 {
+		if _, err := v.Verify(context.Background(), fmt.Sprint("t", i)); err != nil {
+			t.Fatal(err)
+		}
+		v.Verify(context.Background(), fmt.Sprint("revoked", i, pad))
+	}
+	checkBytes(t, v.cache)
+	if n := v.cache.bytes(); n > budget || n < budget/2 {
+		t.Errorf("cache counts %d bytes, budget %d", n, budget)
 	}
 }

@@ -52,6 +52,10 @@ type JWKSConfig struct {
 // a first fetch succeeds, verification fails with ErrVerifierUnavailable
 // (a 503): the API's trouble, not the client's.
 //
+// A set is read from at most 1 MiB of JSON (a larger document is a failed
+// fetch), which bounds the keys kept: one set at a time, some 2 MiB at
+// most once parsed, whatever the key types.
+//
 // Keys are parsed here with crypto/* rather than with a JOSE library:
 // RSA, EC (P-256, P-384, P-521), OKP (Ed25519) and oct keys take a few
 // dozen lines on the standard library, which also validates the points;
@@ -199,11 +203,11 @@ func (j *JWKS) get(ctx context.Context) (*keySet, error) {
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4<<10))
 		return nil, fmt.Errorf("JWKS endpoint answered %s", resp.Status)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSLength+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(body) > 1<<20 {
+	if len(body) > maxJWKSLength {
 		return nil, errors.New("JWKS document larger than 1 MiB")
 	}
 	ks, skipped, err := parseJWKS(body)
@@ -212,6 +216,9 @@ func (j *JWKS) get(ctx context.Context) (*keySet, error) {
 	}
 	return ks, err
 }
+
+// maxJWKSLength bounds a fetched key set document, and so the keys kept.
+const maxJWKSLength = 1 << 20
 
 // lookup finds the key for a token's kid and alg. It never blocks on the
 // network.

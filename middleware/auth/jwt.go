@@ -2,14 +2,18 @@ package auth
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
-	// golang-jwt/jwt: small, widely used, no global mutable state we rely
-	// on, and jwt.WithValidMethods pins the accepted algorithms before any
-	// key is looked up, which rules out algorithm confusion and "none".
+	// golang-jwt/jwt: small and widely used. Its signing methods check the
+	// signatures and its Validator the registered claims; its Parser is not
+	// used, as it decodes the claims before the signature is checked (see
+	// JWT.verify).
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -48,26 +52,41 @@ type JWTConfig struct {
 	// RFC 7518 §3.2 forbids because they can be brute-forced. Only for
 	// demos and tests whose published secret is short anyway.
 	AllowShortHMACKey bool
-	// CacheSize bounds the cache of verified tokens, which saves the
-	// signature check when a client sends the same token again. Zero means
-	// DefaultTokenCacheSize, negative disables the cache.
-	CacheSize int
+	// CacheBytes bounds the memory of the cache of verified tokens, which
+	// saves the signature check when a client sends the same token again.
+	// Each entry counts its token and its principal, claims included. Zero
+	// means DefaultCacheBytes, negative disables the cache.
+	CacheBytes int
 }
 
 // JWT verifies JWT access tokens (RFC 7519, RFC 9068) and turns
 // their claims into principals: "sub", "client_id"/"clientId"/"azp",
-// "scope" (space-separated) or "scp" (array), "exp". Use it with Bearer.
-// It is safe for concurrent use.
+// "scope" (RFC 6749 scope-tokens separated by single spaces) or "scp" (such
+// a string, or an array of scope-tokens), "exp". A scope claim of any other
+// form (tabs, Unicode spaces, runs of spaces) makes the token invalid
+// (ErrTokenClaims).
+//
+// Limits, so that a hostile token costs what any token of its size costs:
+//   - Authenticate reads tokens of up to MaxCredentialLength (16 KiB);
+//   - until the signature holds, only the header is decoded, and a header
+//     of more than 4 KiB is malformed;
+//   - claims nested deeper than MaxClaimDepth are refused before decoding;
+//   - "exp", "nbf" and "iat" outside years 0 to 9999 make a token malformed;
+//   - the cache of verified tokens takes at most CacheBytes
+//     (DefaultCacheBytes, 32 MiB, by default), each token counting its
+//     length and its claims'.
+//
+// Use it with Bearer. It is safe for concurrent use.
 type JWT struct {
-	parser   *jwt.Parser
-	algs     []string
-	key      any
-	keys     *keySet
-	jwks     *JWKS
-	leeway   time.Duration
-	classify func(map[string]any) Kind
-	cache    *tokenCache
-	now      func() time.Time
+	validator *jwt.Validator
+	algs      []string
+	key       any
+	keys      *keySet
+	jwks      *JWKS
+	leeway    time.Duration
+	classify  func(map[string]any) Kind
+	cache     *tokenCache
+	now       func() time.Time
 }
 
 // maxCacheLifetime caps how long a verified token is served from the cache,
@@ -105,7 +124,7 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 		jwks:     cfg.JWKS,
 		leeway:   cfg.Leeway,
 		classify: cfg.Classify,
-		cache:    newTokenCache(cfg.CacheSize),
+		cache:    newTokenCache(cfg.CacheBytes),
 		now:      now,
 	}
 	// Static keys must each be valid, and each algorithm needs a key, which
@@ -137,7 +156,6 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 		}
 	}
 	opts := []jwt.ParserOption{
-		jwt.WithValidMethods(v.algs),
 		jwt.WithLeeway(cfg.Leeway),
 		jwt.WithTimeFunc(now),
 		jwt.WithIssuedAt(), // a token issued in the future (beyond leeway) is refused like nbf
@@ -151,26 +169,37 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 	if cfg.Audience != "" {
 		opts = append(opts, jwt.WithAudience(cfg.Audience))
 	}
-	v.parser = jwt.NewParser(opts...)
+	v.validator = jwt.NewValidator(opts...)
 	return v, nil
+}
+
+// signingMethods are the JWS algorithms a verifier may accept. They are
+// named here rather than looked up in golang-jwt's registry, which any
+// package may extend or override.
+var signingMethods = map[string]jwt.SigningMethod{
+	"HS256": jwt.SigningMethodHS256, "HS384": jwt.SigningMethodHS384, "HS512": jwt.SigningMethodHS512,
+	"RS256": jwt.SigningMethodRS256, "RS384": jwt.SigningMethodRS384, "RS512": jwt.SigningMethodRS512,
+	"PS256": jwt.SigningMethodPS256, "PS384": jwt.SigningMethodPS384, "PS512": jwt.SigningMethodPS512,
+	"ES256": jwt.SigningMethodES256, "ES384": jwt.SigningMethodES384, "ES512": jwt.SigningMethodES512,
+	"EdDSA": jwt.SigningMethodEdDSA,
 }
 
 // supportedAlgorithm reports whether alg is one of the JWS algorithms a
 // verifier may accept.
 func supportedAlgorithm(alg string) bool {
-	switch alg {
-	case "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
-		"ES256", "ES384", "ES512", "EdDSA":
-		return true
-	}
-	return false
+	_, ok := signingMethods[alg]
+	return ok
 }
 
 // Verify checks token's signature and claims and returns its principal,
 // from the cache when the same token was verified before. Errors are the
 // credential errors of this package, or ErrVerifierUnavailable when the
 // JWKS could not be loaded.
-func (v *JWT) Verify(ctx context.Context, token string) (*Principal, error) {
+func (v *JWT) Verify(ctx context.Context, token string) (Principal, error) {
+	return verifyCopy(ctx, v, token)
+}
+
+func (v *JWT) verifyShared(_ context.Context, token string) (*Principal, error) {
 	if v.cache == nil {
 		return v.verify(token)
 	}
@@ -192,27 +221,99 @@ func (v *JWT) Verify(ctx context.Context, token string) (*Principal, error) {
 	return p, nil
 }
 
+// maxHeaderLength bounds the encoded JOSE header of a token: a header
+// names an algorithm and a key in a few dozen bytes, and it is decoded
+// before the signature is checked.
+const maxHeaderLength = 4 << 10
+
+// verify checks token in an order that makes every token cost about the
+// same until its signature holds: the header (small, bounded) names the
+// algorithm and the key, the signature is checked over the encoded
+// segments, and only then are the claims decoded. jwt.Parser decodes the
+// claims first, which let anyone make the server decode any JSON tree they
+// liked, so this glue replaces it; golang-jwt still does the cryptography
+// and validates the registered claims.
 func (v *JWT) verify(token string) (*Principal, error) {
-	claims := jwt.MapClaims{}
-	t, err := v.parser.ParseWithClaims(token, claims, v.keyFunc)
-	if err != nil {
-		return nil, v.classifyError(t, err)
+	header, rest, ok1 := strings.Cut(token, ".")
+	payload, sig, ok2 := strings.Cut(rest, ".")
+	if !ok1 || !ok2 || strings.Contains(sig, ".") || len(header) > maxHeaderLength {
+		return nil, ErrTokenMalformed
 	}
-	return principalFromClaims(claims, v.classify, "Bearer")
+	alg, kid, err := v.header(header)
+	if err != nil {
+		return nil, err
+	}
+	signature, err := base64.RawURLEncoding.DecodeString(sig)
+	if err != nil {
+		return nil, ErrTokenMalformed
+	}
+	key, err := v.lookup(kid, alg)
+	if err != nil {
+		return nil, err
+	}
+	if err := verifySignature(signingMethods[alg], token[:len(header)+1+len(payload)], signature, key); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTokenSignature, err)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return nil, ErrTokenMalformed
+	}
+	if !withinDepth(raw, MaxClaimDepth) {
+		return nil, ErrTokenClaims
+	}
+	var claims jwt.MapClaims
+	if err := json.Unmarshal(raw, &claims); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTokenMalformed, err)
+	}
+	// golang-jwt would convert an out-of-range date to an int64 that
+	// overflows: an nbf of 1e19 would be in the past.
+	for _, name := range [...]string{"exp", "nbf", "iat"} {
+		if _, _, err := numericDate(claims, name); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.validator.Validate(claims); err != nil {
+		return nil, validationError(err)
+	}
+	// The principal keeps the claims as JSON text, not the decoded tree: a
+	// string is immutable and costs its length.
+	return principalFromClaims(claims, string(raw), v.classify, "Bearer")
 }
 
-// keyFunc picks the key for a parsed, not yet verified token. The
-// algorithm was checked against the allowed list before.
-func (v *JWT) keyFunc(t *jwt.Token) (any, error) {
-	if _, ok := t.Header["crit"]; ok {
+// header decodes a token's JOSE header and returns its algorithm, checked
+// against the pinned list, and key ID.
+func (v *JWT) header(segment string) (alg, kid string, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(segment)
+	if err != nil {
+		return "", "", ErrTokenMalformed
+	}
+	// Raw values, matched by their exact names: encoding/json would match
+	// struct fields case-insensitively and take "ALG" for "alg".
+	var h map[string]json.RawMessage
+	if err := json.Unmarshal(b, &h); err != nil {
+		return "", "", ErrTokenMalformed
+	}
+	if json.Unmarshal(h["alg"], &alg) != nil || alg == "" {
+		return "", "", ErrTokenMalformed
+	}
+	if !slices.Contains(v.algs, alg) {
+		return "", "", ErrTokenAlgorithm // "none" above all
+	}
+	if _, ok := h["crit"]; ok {
 		// RFC 7515 §4.1.11: extensions we do not understand must fail.
-		return nil, ErrTokenMalformed
+		return "", "", ErrTokenMalformed
 	}
-	alg := t.Method.Alg()
-	kid, ok := t.Header["kid"].(string)
-	if !ok && t.Header["kid"] != nil {
-		return nil, ErrTokenMalformed
+	if raw, ok := h["kid"]; ok && string(raw) != "null" {
+		if json.Unmarshal(raw, &kid) != nil {
+			return "", "", ErrTokenMalformed
+		}
 	}
+	return alg, kid, nil
+}
+
+// lookup returns the key, or keys, that may verify a token of algorithm
+// alg naming kid.
+func (v *JWT) lookup(kid, alg string) (any, error) {
 	switch {
 	case v.key != nil:
 		if !keyFits(alg, v.key) {
@@ -226,25 +327,26 @@ func (v *JWT) keyFunc(t *jwt.Token) (any, error) {
 	}
 }
 
-// classifyError maps golang-jwt's errors onto this package's.
-func (v *JWT) classifyError(t *jwt.Token, err error) error {
-	switch {
-	case errors.Is(err, ErrVerifierUnavailable):
-		return err
-	case tokenErrorIndex(err) >= 0: // from keyFunc
-		return err
-	case errors.Is(err, jwt.ErrTokenMalformed):
-		return fmt.Errorf("%w: %w", ErrTokenMalformed, err)
-	case t == nil:
-		return fmt.Errorf("%w: %w", ErrInvalidToken, err)
-	case t.Method == nil || !slices.Contains(v.algs, t.Method.Alg()):
-		// "alg" is missing, names no known method, or one not allowed.
-		if _, ok := t.Header["alg"].(string); !ok {
-			return fmt.Errorf("%w: %w", ErrTokenMalformed, err)
+// verifySignature checks sig over signed with key, or with any of a key
+// set's keys.
+func verifySignature(m jwt.SigningMethod, signed string, sig []byte, key any) error {
+	set, ok := key.(jwt.VerificationKeySet)
+	if !ok {
+		return m.Verify(signed, sig, key)
+	}
+	err := jwt.ErrTokenUnverifiable
+	for _, k := range set.Keys {
+		if err = m.Verify(signed, sig, k); err == nil {
+			return nil
 		}
-		return fmt.Errorf("%w: %w", ErrTokenAlgorithm, err)
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		return fmt.Errorf("%w: %w", ErrTokenSignature, err)
+	}
+	return err
+}
+
+// validationError maps the errors of golang-jwt's Validator onto this
+// package's; when several claims fail, the first in this order wins.
+func validationError(err error) error {
+	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return fmt.Errorf("%w: %w", ErrTokenExpired, err)
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
@@ -253,8 +355,6 @@ func (v *JWT) classifyError(t *jwt.Token, err error) error {
 		return fmt.Errorf("%w: %w", ErrTokenIssuer, err)
 	case errors.Is(err, jwt.ErrTokenInvalidAudience):
 		return fmt.Errorf("%w: %w", ErrTokenAudience, err)
-	case errors.Is(err, jwt.ErrTokenInvalidClaims), errors.Is(err, jwt.ErrInvalidType):
-		return fmt.Errorf("%w: %w", ErrTokenClaims, err)
 	}
-	return fmt.Errorf("%w: %w", ErrInvalidToken, err)
+	return fmt.Errorf("%w: %w", ErrTokenClaims, err)
 }

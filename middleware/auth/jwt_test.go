@@ -7,6 +7,9 @@ import (
 	"encoding/base64"
 	"encoding/pem"
 	"errors"
+	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +50,10 @@ func TestJWTVerifierRefusals(t *testing.T) {
 		{"RS512 not in the pinned list", sign(t, jwt.SigningMethodRS512, rsaKey, claims(nil), nil), ErrTokenAlgorithm},
 		{"unknown alg", craft(t, `{"alg":"XX999","typ":"JWT"}`, `{"sub":"a"}`), ErrTokenAlgorithm},
 		{"missing alg", craft(t, `{"typ":"JWT"}`, `{"sub":"a"}`), ErrTokenMalformed},
+		{"alg named in upper case", craft(t, `{"ALG":"RS256"}`, `{"sub":"a"}`), ErrTokenMalformed},
+		{"alg not a string", craft(t, `{"alg":["RS256"]}`, `{"sub":"a"}`), ErrTokenMalformed},
+		{"header over 4 KiB", craft(t, `{"alg":"RS256","x":"`+strings.Repeat("x", 3<<10)+`"}`, `{"sub":"a"}`), ErrTokenMalformed},
+		{"null kid is no kid", sign(t, jwt.SigningMethodRS256, rsaKey, claims(nil), map[string]any{"kid": nil}), nil},
 		{"signed by another key", sign(t, jwt.SigningMethodRS256, testRSAKey(t, 1), claims(nil), nil), ErrTokenSignature},
 		{"payload altered", parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"root","exp":9999999999,"iss":"https://issuer.test","aud":"api"}`)) + "." + parts[2], ErrTokenSignature},
 		{"wrong issuer", rs(map[string]any{"iss": "https://evil.test"}), ErrTokenIssuer},
@@ -65,7 +72,7 @@ func TestJWTVerifierRefusals(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := rsV.Verify(context.Background(), tt.token)
 			if tt.want == nil {
-				if err != nil || p == nil {
+				if err != nil || p.Subject == "" {
 					t.Fatalf("Verify: %v", err)
 				}
 				return
@@ -189,8 +196,10 @@ func TestJWTVerifierPrincipal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			var c struct{ Iss string }
 			if p.Kind != tt.kind || p.Subject != tt.subject || p.ClientID != tt.clientID ||
-				strings.Join(p.Scopes, " ") != strings.Join(tt.scopes, " ") || p.Scheme != "Bearer" || p.Claims["iss"] != "https://issuer.test" {
+				p.Scope != strings.Join(tt.scopes, " ") || !slices.Equal(p.Scopes(), tt.scopes) || p.Scheme != "Bearer" ||
+				p.Claims(&c) != nil || c.Iss != "https://issuer.test" {
 				t.Errorf("principal %+v", p)
 			}
 			if _, ok := tt.claims["exp"]; ok && !p.Expiry.Equal(exp) {
@@ -232,8 +241,8 @@ func TestJWTVerifierCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok := sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"exp": clock.Add(time.Minute).Unix()}), nil)
-	p1, err1 := v.Verify(context.Background(), tok)
-	p2, err2 := v.Verify(context.Background(), tok)
+	p1, err1 := v.verifyShared(context.Background(), tok)
+	p2, err2 := v.verifyShared(context.Background(), tok)
 	if err1 != nil || err2 != nil || p1 != p2 {
 		t.Fatalf("the second verification is not served from the cache: %p %p %v %v", p1, p2, err1, err2)
 	}
@@ -312,11 +321,11 @@ func FuzzJWTVerifier(f *testing.F) {
 		parts[0] + "." + e([]byte(`{"exp":[],"scope":{}}`)) + "." + parts[2]} {
 		f.Add(s)
 	}
-	v := hsVerifier(f, func(c *JWTConfig) { c.CacheSize = -1 })
+	v := hsVerifier(f, func(c *JWTConfig) { c.CacheBytes = -1 })
 	f.Fuzz(func(t *testing.T, token string) {
 		p, err := v.Verify(context.Background(), token)
 		if err == nil {
-			if p == nil || p.Subject == "" {
+			if p.Subject == "" || p.Scope != "" && !validScopeList(p.Scope) {
 				t.Fatalf("principal %+v for %q", p, token)
 			}
 			return
@@ -325,4 +334,157 @@ func FuzzJWTVerifier(f *testing.F) {
 			t.Fatalf("%q: %v is not a credential error", token, err)
 		}
 	})
+}
+
+// rawToken signs payload, a claims JSON text, with HS256 and testSecret.
+func rawToken(t testing.TB, payload string) string {
+	t.Helper()
+	e := base64.RawURLEncoding.EncodeToString
+	s := e([]byte(`{"alg":"HS256","typ":"JWT"}`)) + "." + e([]byte(payload))
+	sig, err := jwt.SigningMethodHS256.Sign(s, testSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s + "." + e(sig)
+}
+
+// shapedClaims returns valid claims as JSON text of exactly size bytes,
+// padded by a "pad" string. With depth 1 they are flat; with depth 2 they
+// hold a "groups" array of short strings (which is what makes real tokens
+// large); deeper, objects nest so that the claims are depth levels deep,
+// the outer object being the first. id makes the claims distinct.
+func shapedClaims(t testing.TB, depth, size int, id string) string {
+	t.Helper()
+	now := time.Now()
+	var b strings.Builder
+	fmt.Fprintf(&b, `{"sub":"alice","iss":"https://issuer.test","aud":"api","iat":%d,"exp":%d,"scope":"cloud:read","jti":%q`,
+		now.Unix(), now.Add(time.Hour).Unix(), id)
+	switch {
+	case depth == 2:
+		b.WriteString(`,"groups":[`)
+		for i := 0; b.Len() < size*3/4; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `"group-%04d"`, i)
+		}
+		b.WriteByte(']')
+	case depth > 2:
+		b.WriteString(`,"x":`)
+		b.WriteString(strings.Repeat(`{"":`, depth-2))
+		b.WriteString("{}")
+		b.WriteString(strings.Repeat("}", depth-2))
+	}
+	b.WriteString(`,"pad":"`)
+	if n := size - b.Len() - 2; n > 0 {
+		b.WriteString(strings.Repeat("a", n))
+	}
+	b.WriteString(`"}`)
+	if b.Len() != size {
+		t.Fatalf("claims of %d bytes, want %d", b.Len(), size)
+	}
+	return b.String()
+}
+
+// hostileClaimsSize makes tokens of just under MaxCredentialLength.
+const hostileClaimsSize = (MaxCredentialLength-81)*3/4 - 2
+
+// BenchmarkJWTClaimShape compares benign tokens (flat claims, a list of
+// groups) with one whose claims nest 2,000 objects deep, all of 16 KiB:
+// with a bad signature the hostile shape must cost no more than the benign
+// ones (claims are decoded only once the signature holds); with a good one,
+// its depth is refused before decoding.
+func BenchmarkJWTClaimShape(b *testing.B) {
+	v := hsVerifier(b, func(c *JWTConfig) { c.CacheBytes = -1 })
+	for _, sig := range []string{"good", "bad"} {
+		for _, shape := range []struct {
+			name  string
+			depth int
+		}{{"flat", 1}, {"groups", 2}, {"nested", 2000}} {
+			token := rawToken(b, shapedClaims(b, shape.depth, hostileClaimsSize, "1"))
+			if len(token) > MaxCredentialLength || len(token) < MaxCredentialLength-8 {
+				b.Fatalf("token of %d bytes", len(token))
+			}
+			if sig == "bad" {
+				token = token[:len(token)-4] + "AAAA"
+			}
+			b.Run("sig="+sig+"/shape="+shape.name, func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(token)))
+				for b.Loop() {
+					v.Verify(context.Background(), token)
+				}
+			})
+		}
+	}
+}
+
+// Until its signature holds, nothing of a token's claims is decoded: a
+// bad signature over claims that are not even JSON is a signature error,
+// and a 16 KiB tree of nested objects costs no more than flat claims.
+func TestJWTClaimsDecodedOnlyAfterSignature(t *testing.T) {
+	v := hsVerifier(t, func(c *JWTConfig) { c.CacheBytes = -1 })
+	e := base64.RawURLEncoding.EncodeToString
+	header := e([]byte(`{"alg":"HS256","typ":"JWT"}`))
+	for _, payload := range []string{"!!!", e([]byte("not JSON")), e([]byte(`[1,2]`))} {
+		if _, err := v.Verify(context.Background(), header+"."+payload+"."+e([]byte("bad signature"))); !errors.Is(err, ErrTokenSignature) {
+			t.Errorf("payload %q: %v, want ErrTokenSignature", payload, err)
+		}
+	}
+	badSig := func(depth int) string {
+		tok := rawToken(t, shapedClaims(t, depth, hostileClaimsSize, "1"))
+		return tok[:len(tok)-4] + "AAAA"
+	}
+	allocs := func(token string) float64 {
+		return testing.AllocsPerRun(10, func() {
+			if _, err := v.Verify(context.Background(), token); !errors.Is(err, ErrTokenSignature) {
+				t.Fatal(err)
+			}
+		})
+	}
+	flat, nested := allocs(badSig(1)), allocs(badSig(2000))
+	if nested > flat {
+		t.Errorf("a bad signature costs %v allocations on nested claims, %v on flat ones", nested, flat)
+	}
+}
+
+// NumericDates that are not finite or lie outside years 0 to 9999 make a
+// token malformed, instead of overflowing into dates that pass.
+func TestJWTNumericDateRange(t *testing.T) {
+	v := hsVerifier(t, nil)
+	const year0, year9999 = -62167219200, 253402300799
+	tests := []struct {
+		name   string
+		claims map[string]any
+		want   error
+	}{
+		{"nbf 1e19", map[string]any{"nbf": 1e19}, ErrTokenMalformed},
+		{"nbf 2^63", map[string]any{"nbf": math.Ldexp(1, 63)}, ErrTokenMalformed},
+		{"nbf 1e300", map[string]any{"nbf": 1e300}, ErrTokenMalformed},
+		{"nbf -1e19", map[string]any{"nbf": -1e19}, ErrTokenMalformed},
+		{"nbf before year 0", map[string]any{"nbf": year0 - 1}, ErrTokenMalformed},
+		{"nbf in year 9999", map[string]any{"nbf": year9999}, ErrTokenNotYetValid},
+		{"nbf after year 9999", map[string]any{"nbf": year9999 + 1}, ErrTokenMalformed},
+		{"exp 1e19", map[string]any{"exp": 1e19}, ErrTokenMalformed},
+		{"exp 2^63", map[string]any{"exp": math.Ldexp(1, 63)}, ErrTokenMalformed},
+		{"exp -1e300", map[string]any{"exp": -1e300}, ErrTokenMalformed},
+		{"exp in year 9999", map[string]any{"exp": year9999}, nil},
+		{"iat 1e300", map[string]any{"iat": 1e300}, ErrTokenMalformed},
+		{"iat -1e19", map[string]any{"iat": -1e19}, ErrTokenMalformed},
+		{"iat in year 0", map[string]any{"iat": year0}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(tt.claims), nil))
+			if tt.want == nil && err != nil || tt.want != nil && (!errors.Is(err, tt.want) || tokenErrors[tokenErrorIndex(err)] != tt.want) {
+				t.Errorf("error %v, want %v", err, tt.want)
+			}
+		})
+	}
+	for _, exp := range []string{"1e400", "-1e400"} {
+		tok := rawToken(t, `{"sub":"alice","iss":"https://issuer.test","aud":"api","exp":`+exp+`}`)
+		if _, err := v.Verify(context.Background(), tok); !errors.Is(err, ErrTokenMalformed) {
+			t.Errorf("exp %s: %v", exp, err)
+		}
+	}
 }

@@ -3,8 +3,8 @@ package auth
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"math"
-	"slices"
 	"strings"
 	"time"
 )
@@ -20,6 +20,7 @@ const (
 	KindApp
 )
 
+// String returns "user", "app" or "unknown".
 func (k Kind) String() string {
 	switch k {
 	case KindUser:
@@ -30,71 +31,170 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
-// Principal is the authenticated caller of a request.
+// Principal is the authenticated caller of a request. It is a value made
+// of strings and numbers: PrincipalFrom and the verifiers hand out copies,
+// so what a caller does with one never reaches another request, although
+// verifiers cache principals across requests.
 type Principal struct {
 	// Subject identifies the caller: a user's "sub", an app's client id.
 	Subject string
 	// ClientID is the OAuth client the credentials were issued to, if any.
 	ClientID string
 	Kind     Kind
-	// Scopes granted to the credentials.
-	Scopes []string
+	// Scope lists the scopes granted to the credentials as OAuth writes
+	// them: RFC 6749 scope-tokens separated by single spaces, "" for none.
+	// Authenticate refuses a principal of a custom verifier whose Scope has
+	// another form, as it does such a token (ErrTokenClaims).
+	Scope string
 	// Expiry of the credentials; zero if they do not expire.
 	Expiry time.Time
 	// Scheme is the Authorization scheme used, e.g. "Bearer" or "ApiKey".
 	Scheme string
-	// Claims holds the raw token claims or introspection response, if any.
-	// Treat it as read-only: it may be shared between requests.
-	Claims map[string]any
 
-	key string // Key, computed once by Seal
+	key    string // Key, computed ahead by seal
+	claims string // JSON of the token's claims or the introspection response
 }
 
-// HasScope reports whether the principal was granted scope.
-func (p *Principal) HasScope(scope string) bool {
-	return p != nil && slices.Contains(p.Scopes, scope)
+// ErrNoClaims is Principal.Claims' error for a principal that has no
+// claims: one of an API key, or of a custom verifier.
+var ErrNoClaims = errors.New("auth: the principal carries no claims")
+
+// HasScope reports whether the principal was granted scope. It allocates
+// nothing.
+func (p Principal) HasScope(scope string) bool { return scopeListHas(p.Scope, scope) }
+
+// scopeListHas reports whether the space-separated list holds scope: an
+// occurrence of it between spaces or the ends.
+func scopeListHas(list, scope string) bool {
+	if scope == "" || strings.IndexByte(scope, ' ') >= 0 {
+		return false
+	}
+	for off := 0; ; {
+		i := strings.Index(list[off:], scope)
+		if i < 0 {
+			return false
+		}
+		i += off
+		if end := i + len(scope); (i == 0 || list[i-1] == ' ') && (end == len(list) || list[end] == ' ') {
+			return true
+		}
+		off = i + 1
+	}
+}
+
+// Scopes returns the scopes granted, in a new slice; nil for none.
+func (p Principal) Scopes() []string {
+	if p.Scope == "" {
+		return nil
+	}
+	return strings.Split(p.Scope, " ")
+}
+
+// Claims decodes the claims of the principal's token (the JWT payload, or
+// the introspection response) into v, as json.Unmarshal does, e.g. into a
+// struct of the claims a handler needs. Each call decodes afresh, so v is
+// the caller's own. For a principal without claims it returns ErrNoClaims.
+func (p Principal) Claims(v any) error {
+	if p.claims == "" {
+		return ErrNoClaims
+	}
+	return json.Unmarshal([]byte(p.claims), v)
 }
 
 // Key returns a stable identifier for keying limits and logs: "app:" or
-// "user:" followed by the client id or subject.
-func (p *Principal) Key() string {
-	if p.key != "" {
-		return p.key
+// "user:" followed by the client id or subject. It allocates nothing for
+// the principals of this package's verifiers.
+func (p Principal) Key() string {
+	prefix, id := p.keyParts()
+	if len(p.key) == len(prefix)+len(id) && strings.HasPrefix(p.key, prefix) && p.key[len(prefix):] == id {
+		return p.key // computed ahead, and the fields are still those it came from
 	}
-	return p.makeKey()
+	return prefix + id
 }
 
-// Seal computes the principal's Key once, so a principal shared between
-// requests (from a token cache) costs no allocation per request. Call it
-// before sharing p; do not modify p afterwards.
-func (p *Principal) Seal() *Principal {
-	p.key = p.makeKey()
+func (p Principal) keyParts() (prefix, id string) {
+	if p.Kind == KindApp {
+		if p.ClientID != "" {
+			return "app:", p.ClientID
+		}
+		return "app:", p.Subject
+	}
+	return "user:", p.Subject
+}
+
+// seal computes p's Key ahead, for a principal a verifier shares between
+// requests; p must not change afterwards.
+func (p *Principal) seal() *Principal {
+	prefix, id := p.keyParts()
+	p.key = prefix + id
 	return p
 }
 
-func (p *Principal) makeKey() string {
-	if p.Kind == KindApp {
-		id := p.ClientID
-		if id == "" {
-			id = p.Subject
-		}
-		return "app:" + id
-	}
-	return "user:" + p.Subject
+// size returns the bytes of p's strings, for the caches' budgets.
+func (p *Principal) size() int {
+	return len(p.Subject) + len(p.ClientID) + len(p.Scope) + len(p.Scheme) + len(p.key) + len(p.claims)
 }
 
 type principalKey struct{}
 
-// WithPrincipal returns a copy of ctx carrying p. Authenticate calls it; tests
-// and custom authenticators may too.
-func WithPrincipal(ctx context.Context, p *Principal) context.Context {
+// WithPrincipal returns a copy of ctx carrying p, for tests and custom
+// authentication middlewares. p is taken as is: its Scope is not checked.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return withPrincipal(ctx, p.seal())
+}
+
+// withPrincipal stores p itself: Authenticate stores the principals its
+// verifiers share, which PrincipalFrom copies out.
+func withPrincipal(ctx context.Context, p *Principal) context.Context {
 	return context.WithValue(ctx, principalKey{}, p)
 }
 
-// PrincipalFrom returns the principal Authenticate stored in ctx.
-func PrincipalFrom(ctx context.Context) (*Principal, bool) {
-	p, ok := ctx.Value(principalKey{}).(*Principal)
-	return p, ok && p != nil
+// PrincipalFrom returns the principal Authenticate stored in ctx: a copy,
+// which costs no allocation.
+func PrincipalFrom(ctx context.Context) (Principal, bool) {
+	if p := principalIn(ctx); p != nil {
+		return *p, true
+	}
+	return Principal{}, false
+}
+
+// principalIn returns the principal stored in ctx, or nil; it must not
+// leave the package.
+func principalIn(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
+
+// MaxClaimDepth is how deeply the claims of a token, or an introspection
+// response, may nest objects and arrays, the outer object counting as
+// one. Deeper claims are refused (ErrTokenClaims) before they are decoded:
+// real tokens nest 3 or 4 levels (Keycloak's resource_access), and a
+// deeper tree only makes decoding costly.
+const MaxClaimDepth = 16
+
+// withinDepth reports whether the JSON text data nests objects and arrays
+// at most limit levels deep. It scans the bytes once, without decoding;
+// brackets in strings do not count. Invalid JSON may pass: the decoder
+// that runs next refuses it before building anything.
+func withinDepth(data []byte, limit int) bool {
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			for i++; i < len(data) && data[i] != '"'; i++ {
+				if data[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			if depth++; depth > limit {
+				return false
+			}
+		case '}', ']':
+			depth--
+		}
+	}
+	return true
 }
 
 // DefaultClassify is the rule the JWT verifier uses, unless configured
@@ -117,13 +217,14 @@ func DefaultClassify(claims map[string]any) Kind {
 }
 
 // principalFromClaims builds the principal of a verified token or
-// introspection response. It fails with ErrTokenClaims when a claim has the
-// wrong type, or when nothing identifies the caller.
-func principalFromClaims(claims map[string]any, classify func(map[string]any) Kind, scheme string) (*Principal, error) {
+// introspection response from claims, decoded from the JSON text raw. It
+// fails with ErrTokenClaims when a claim has the wrong type, or when
+// nothing identifies the caller.
+func principalFromClaims(claims map[string]any, raw string, classify func(map[string]any) Kind, scheme string) (*Principal, error) {
 	if classify == nil {
 		classify = DefaultClassify
 	}
-	p := &Principal{Kind: classify(claims), Scheme: scheme, Claims: claims}
+	p := &Principal{Kind: classify(claims), Scheme: scheme, claims: raw}
 	var ok bool
 	if p.Subject, ok = stringClaim(claims, "sub"); !ok {
 		return nil, ErrTokenClaims
@@ -142,47 +243,54 @@ func principalFromClaims(claims map[string]any, classify func(map[string]any) Ki
 	if p.Subject == "" {
 		return nil, ErrTokenClaims
 	}
-	switch s := claims["scope"].(type) {
+	var err error
+	if p.Scope, err = scopeClaim(claims); err != nil {
+		return nil, err
+	}
+	exp, ok, err := numericDate(claims, "exp")
+	if err != nil {
+		return nil, err
+	}
+	if ok && claims["exp"] != any(float64(0)) { // 0 is no expiry, as golang-jwt reads it
+		p.Expiry = exp
+	}
+	return p.seal(), nil
+}
+
+// scopeClaim returns the scopes granted by claims, space-separated: the
+// "scope" claim, else the "scp" claim (a string, or an array of single
+// scope-tokens). A value that is not exactly RFC 6749 §3.3 scope-tokens
+// joined by single spaces fails with ErrTokenClaims: splitting it another
+// way (at tabs, Unicode spaces, runs of spaces) would grant scopes the
+// issuer never wrote as such. An empty string grants no scope.
+func scopeClaim(claims map[string]any) (string, error) {
+	name := "scope"
+	if claims[name] == nil {
+		name = "scp"
+	}
+	switch s := claims[name].(type) {
 	case nil:
+		return "", nil
 	case string:
-		p.Scopes = strings.Fields(s)
-	default:
-		return nil, ErrTokenClaims
-	}
-	if p.Scopes == nil {
-		switch s := claims["scp"].(type) {
-		case nil:
-		case string:
-			p.Scopes = strings.Fields(s)
-		case []any:
-			p.Scopes = make([]string, 0, len(s))
-			for _, v := range s {
-				str, ok := v.(string)
-				if !ok {
-					return nil, ErrTokenClaims
-				}
-				p.Scopes = append(p.Scopes, str)
+		if s != "" && !validScopeList(s) {
+			return "", ErrTokenClaims
+		}
+		return s, nil
+	case []any:
+		var b strings.Builder
+		for i, v := range s {
+			str, ok := v.(string)
+			if !ok || !validScope(str) {
+				return "", ErrTokenClaims
 			}
-		default:
-			return nil, ErrTokenClaims
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(str)
 		}
+		return b.String(), nil
 	}
-	switch exp := claims["exp"].(type) {
-	case nil:
-	case float64:
-		if exp != 0 { // 0 is no expiry, as golang-jwt reads it
-			p.Expiry = unixTime(exp)
-		}
-	case json.Number:
-		f, err := exp.Float64()
-		if err != nil {
-			return nil, ErrTokenClaims
-		}
-		p.Expiry = unixTime(f)
-	default:
-		return nil, ErrTokenClaims
-	}
-	return p.Seal(), nil
+	return "", ErrTokenClaims
 }
 
 // stringClaim returns a string claim; ok is false if it has another type.
@@ -196,11 +304,34 @@ func stringClaim(claims map[string]any, name string) (string, bool) {
 	return "", false
 }
 
-// unixTime converts a NumericDate, clamped to years 0..9999 so absurd
-// values neither overflow nor wrap around.
-func unixTime(sec float64) time.Time {
-	const lo, hi = -62135596800, 253402300799
-	sec = math.Max(lo, math.Min(hi, sec))
+// NumericDates are accepted from year 0 to year 9999: no issuer means a
+// date beyond, and converting one to an int64 of seconds could overflow
+// into a date that passes.
+const (
+	minNumericDate = -62167219200 // 0000-01-01T00:00:00Z
+	maxNumericDate = 253402300799 // 9999-12-31T23:59:59Z
+)
+
+// numericDate reads the RFC 7519 NumericDate claim name; ok is false if
+// it is absent. A value of another type is ErrTokenClaims, a number out of
+// range ErrTokenMalformed.
+func numericDate(claims map[string]any, name string) (t time.Time, ok bool, err error) {
+	var sec float64
+	switch n := claims[name].(type) {
+	case nil:
+		return time.Time{}, false, nil
+	case float64:
+		sec = n
+	case json.Number:
+		if sec, err = n.Float64(); err != nil {
+			return time.Time{}, false, ErrTokenMalformed
+		}
+	default:
+		return time.Time{}, false, ErrTokenClaims
+	}
+	if !(sec >= minNumericDate && sec <= maxNumericDate) {
+		return time.Time{}, false, ErrTokenMalformed
+	}
 	whole, frac := math.Modf(sec)
-	return time.Unix(int64(whole), int64(frac*1e9))
+	return time.Unix(int64(whole), int64(frac*1e9)), true, nil
 }

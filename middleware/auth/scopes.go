@@ -59,7 +59,7 @@ func requireScopes(scopes []string, all bool) func(http.Handler) http.Handler {
 
 func (c *scopeCheck) granted(p *Principal) bool {
 	for _, s := range c.scopes {
-		if p.HasScope(s) != c.all {
+		if scopeListHas(p.Scope, s) != c.all {
 			return !c.all
 		}
 	}

@@ -37,23 +37,23 @@ func (f attemptFunc) Done(failed bool) { f(failed) }
 // the way their name says, and it counts its calls.
 type scriptedVerifier struct{ calls int }
 
-func (v *scriptedVerifier) Verify(_ context.Context, token string) (*Principal, error) {
+func (v *scriptedVerifier) Verify(_ context.Context, token string) (Principal, error) {
 	v.calls++
 	switch token {
 	case "good":
-		return &Principal{Subject: "alice", Kind: KindUser}, nil
+		return Principal{Subject: "alice", Kind: KindUser}, nil
 	case "down":
-		return nil, fmt.Errorf("%w: idp unreachable", ErrVerifierUnavailable)
+		return Principal{}, fmt.Errorf("%w: idp unreachable", ErrVerifierUnavailable)
 	case "bug":
-		return nil, errors.New("verifier bug")
+		return Principal{}, errors.New("verifier bug")
 	case "problem401":
-		return nil, &problem.Problem{Status: http.StatusUnauthorized, Title: "Account locked"}
+		return Principal{}, &problem.Problem{Status: http.StatusUnauthorized, Title: "Account locked"}
 	case "problem403":
-		return nil, &problem.Problem{Status: http.StatusForbidden, Title: "Account suspended"}
+		return Principal{}, &problem.Problem{Status: http.StatusForbidden, Title: "Account suspended"}
 	case "panic":
 		panic("verifier panics")
 	}
-	return nil, ErrInvalidToken
+	return Principal{}, ErrInvalidToken
 }
 
 func TestAuthenticateReportsEachCredentialCheckToTheThrottle(t *testing.T) {

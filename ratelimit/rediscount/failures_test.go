@@ -19,12 +19,12 @@ import (
 // counting its calls.
 type countingKeys struct{ calls atomic.Int64 }
 
-func (v *countingKeys) Verify(_ context.Context, key string) (*auth.Principal, error) {
+func (v *countingKeys) Verify(_ context.Context, key string) (auth.Principal, error) {
 	v.calls.Add(1)
 	if key == "good" {
-		return &auth.Principal{Subject: "app", ClientID: "app", Kind: auth.KindApp}, nil
+		return auth.Principal{Subject: "app", ClientID: "app", Kind: auth.KindApp}, nil
 	}
-	return nil, auth.ErrUnknownAPIKey
+	return auth.Principal{}, auth.ErrUnknownAPIKey
 }
 
 // replica is one instance of an API: Authenticate with API keys checked by

@@ -26,7 +26,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // caller returns the principal and, for a user, the subject whose clouds
 // it sees; apps see every cloud ("").
-func caller(r *http.Request) (*auth.Principal, string) {
+func caller(r *http.Request) (auth.Principal, string) {
 	p, _ := auth.PrincipalFrom(r.Context())
 	if p.Kind == auth.KindApp {
 		return p, ""
@@ -63,7 +63,7 @@ func (s *server) health(w http.ResponseWriter, r *http.Request) {
 
 func (s *server) user(w http.ResponseWriter, r *http.Request) {
 	p, _ := caller(r)
-	writeJSON(w, http.StatusOK, map[string]any{"sub": p.Subject, "scopes": p.Scopes})
+	writeJSON(w, http.StatusOK, map[string]any{"sub": p.Subject, "scopes": p.Scopes()})
 }
 
 func (s *server) listClouds(w http.ResponseWriter, r *http.Request) {
