@@ -91,7 +91,7 @@ func newLimiter(c config) (*Limiter, error) {
 		legacy:   c.legacy,
 		failOpen: c.failOpen,
 		logger:   c.logger,
-		exceeded: "The application's rate limit for the resource has been exceeded.",
+		exceeded: "You have exceeded the rate limit of this resource.",
 	}
 	if len(l.keys) == 0 {
 		l.keys = []KeyFunc{ByPrincipalOrIP}

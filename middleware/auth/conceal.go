@@ -97,11 +97,11 @@ func requirePrincipal(w http.ResponseWriter, r *http.Request) *Principal {
 	if p := principalIn(r.Context()); p != nil {
 		return p
 	}
-	switch a, anonymous := r.Context().Value(anonymousKey{}).(*authenticator); {
+	switch c := authIn(r.Context()); {
 	case concealed(r.Context()):
 		notVisible(w, r)
-	case anonymous:
-		problem.Write(w, r, a.missing)
+	case c != nil && c.a != nil:
+		problem.Write(w, r, c.a.missing)
 	default:
 		problem.Write(w, r, problem.InternalServerError("").WithCause(errNoAuthenticate))
 	}

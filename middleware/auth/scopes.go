@@ -78,10 +78,13 @@ func (c *scopeCheck) deny(w http.ResponseWriter, r *http.Request, p *Principal) 
 		}
 	}
 	var detail string
-	if c.all {
+	switch {
+	case len(c.scopes) == 1:
+		detail = "This resource requires the scope " + c.scopes[0] + ", which your credentials lack."
+	case c.all:
 		detail = "This resource requires the scopes " + strings.Join(c.scopes, ", ") +
 			"; your credentials lack " + strings.Join(missing, ", ") + "."
-	} else {
+	default:
 		detail = "This resource requires one of the scopes " + strings.Join(c.scopes, ", ") +
 			"; your credentials have none of them."
 	}
@@ -89,11 +92,20 @@ func (c *scopeCheck) deny(w http.ResponseWriter, r *http.Request, p *Principal) 
 	if !validSchemeName(scheme) {
 		scheme = "Bearer"
 	}
+	description := "The credentials lack a scope this resource requires"
+	if strings.EqualFold(scheme, "Bearer") {
+		description = "The access token lacks a scope this resource requires"
+	}
+	realm := ""
+	if a := authIn(r.Context()); a != nil && a.a != nil {
+		realm = a.a.realm
+	}
 	problem.Write(w, r, problem.Forbidden(detail).
 		With("required_scopes", c.scopes).
 		With("missing_scopes", missing).
 		WithHeader("WWW-Authenticate", challenge(scheme,
+			"realm", realm,
 			"error", errInsufficientScope,
-			"error_description", "The access token lacks the scope this resource requires",
+			"error_description", description,
 			"scope", c.list)))
 }
