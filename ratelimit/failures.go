@@ -50,7 +50,7 @@ type FailureLimiter struct {
 }
 
 // failurePolicy names a FailureLimiter's policy by default: a name apart
-// from the Limiter's "default", so both may share one Counter.
+// from any Limiter's, so both may share one Counter.
 const failurePolicy = "auth-failures"
 
 // NewFailureLimiter returns a FailureLimiter enforcing p (and the

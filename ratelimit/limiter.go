@@ -56,11 +56,11 @@ func Limit(quota int, window time.Duration, opts ...Option) func(http.Handler) h
 }
 
 // NewLimiter returns a Limiter enforcing p and the policies added with
-// AndPolicy. p is named "default" if its Name is empty.
+// AndPolicy. A policy with no Name is named after its quota and window,
+// such as "600-per-1m": two limits on one route then differ in the headers
+// and in a 429's violated-policies, and two limiters sharing a Counter do
+// not share counts unless their policies are the same.
 func NewLimiter(p Policy, opts ...Option) (*Limiter, error) {
-	if p.Name == "" {
-		p.Name = "default"
-	}
 	return newLimiter(newConfig(p, opts))
 }
 
@@ -69,7 +69,30 @@ func newConfig(p Policy, opts []Option) config {
 	for _, o := range opts {
 		o(&c)
 	}
+	for i := range c.policies {
+		if c.policies[i].Name == "" {
+			c.policies[i].Name = defaultName(c.policies[i])
+		}
+	}
 	return c
+}
+
+// defaultName names an unnamed policy by its quota and window, the window
+// in the largest unit that divides it: "600-per-1m", "10-per-1h",
+// "5-per-1500ms".
+func defaultName(p Policy) string {
+	ms := p.Window.Milliseconds()
+	unit := "ms"
+	for _, u := range []struct {
+		ms   int64
+		name string
+	}{{86_400_000, "d"}, {3_600_000, "h"}, {60_000, "m"}, {1000, "s"}} {
+		if ms > 0 && ms%u.ms == 0 {
+			ms, unit = ms/u.ms, u.name
+			break
+		}
+	}
+	return strconv.Itoa(p.Quota) + "-per-" + strconv.FormatInt(ms, 10) + unit
 }
 
 func newLimiter(c config) (*Limiter, error) {

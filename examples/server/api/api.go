@@ -1,10 +1,13 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/chiguard/chiguard/middleware"
@@ -81,7 +84,7 @@ func New(cfg Config) (*API, error) {
 	}
 
 	a.Maintenance = &middleware.Maintenance{
-		Status: http.StatusBadGateway,
+		Status: cmp.Or(cfg.MaintenanceStatus, http.StatusBadGateway),
 		Exempt: []string{"/healthz", "/problems", "/problems/*", "/admin/maintenance"},
 	}
 	if cfg.Maintenance {
@@ -124,6 +127,7 @@ func New(cfg Config) (*API, error) {
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 
+	r.Get("/", s.index)
 	r.Get("/healthz", s.health)
 	docs := a.Catalog.DocsHandler()
 	r.Handle("/problems", docs)
@@ -162,6 +166,19 @@ func New(cfg Config) (*API, error) {
 			})
 		}
 	})
+	if err := chi.Walk(r, func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if method != http.MethodHead {
+			if route = strings.TrimSuffix(route, "/*"); len(route) > 1 {
+				route = strings.TrimSuffix(route, "/") // chi routes /cloud/1 to the subrouter's "/"
+			}
+			s.routes = append(s.routes, method+" "+route)
+		}
+		return nil
+	}); err != nil {
+		a.Close()
+		return nil, err
+	}
+	slices.Sort(s.routes)
 	a.Handler = r
 	return a, nil
 }

@@ -16,6 +16,7 @@ type server struct {
 	store       *store
 	maintenance *middleware.Maintenance
 	retryAfter  time.Duration
+	routes      []string // "METHOD pattern", for the index
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -55,6 +56,16 @@ func (s *server) visibleCloud(w http.ResponseWriter, r *http.Request) (Cloud, bo
 		cloudNotFound(w, r, id)
 	}
 	return c, ok
+}
+
+// index answers GET / with what a newcomer looks for: the error docs and
+// the routes.
+func (s *server) index(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"name":   "chiguard demo API",
+		"docs":   "/problems",
+		"routes": s.routes,
+	})
 }
 
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
