@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/chiguard/chiguard/internal/accept"
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -44,7 +45,7 @@ func Negotiate(offers ...string) func(http.Handler) http.Handler {
 	refusal := problem.NotAcceptable("This resource is available as "+strings.Join(names, ", ")+".").
 		With("acceptable", names)
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			accept.Vary(w.Header())
 			i := accept.Negotiate(r.Header["Accept"], parsed)
 			if i < 0 {
@@ -52,7 +53,7 @@ func Negotiate(offers ...string) func(http.Handler) http.Handler {
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), negotiatedKey{}, values[i])))
-		})
+		}), describeNegotiate(names))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/internal/accept"
+	"github.com/chiguard/chiguard/internal/describe"
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
@@ -74,7 +75,7 @@ type writerKey struct{}
 // installed before Handler (which answers it without this writer's catalog
 // and alert hook) or to net/http.
 func (pw *Writer) Handler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer pw.misplacedRecoverer(r)
 		if !hasBody(r) {
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, pw)))
@@ -84,7 +85,7 @@ func (pw *Writer) Handler(next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), writerKey{}, b))
 		r.Body = b // on the copy: the server keeps its own reference
 		next.ServeHTTP(w, r)
-	})
+	}), pw.describe)
 }
 
 // misplacedRecoverer, deferred by Handler, logs a panic passing through.

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -148,11 +149,11 @@ func newLimiter(c config) (*Limiter, error) {
 
 // Handler is the limiter as a middleware.
 func (l *Limiter) Handler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if l.admit(w, r) {
 			next.ServeHTTP(w, r)
 		}
-	})
+	}), l.describe)
 }
 
 // scratch is one request's working memory, pooled.

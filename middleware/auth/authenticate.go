@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -278,7 +279,7 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 }
 
 func (a *authenticator) middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, ok := a.allow(w, r)
 		if !ok {
 			return
@@ -338,7 +339,7 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 			p = &q
 		}
 		next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), p: p, a: a}))
-	})
+	}), a.describe)
 }
 
 // credentialList reports whether the credentials of an Authorization field

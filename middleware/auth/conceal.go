@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/chiguard/chiguard/internal/conceal"
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -30,10 +31,10 @@ import (
 // (a 404 would tell a legitimate client its resource is gone), a 429 from a
 // limiter, and anything that runs before it.
 func Conceal(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := &concealment{header: w.Header().Clone()}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), concealKey{}, c)))
-	})
+	}), describeConceal)
 }
 
 func init() { conceal.Mark(Conceal) }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -43,7 +44,7 @@ func requireScopes(scopes []string, all bool) func(http.Handler) http.Handler {
 	}
 	c := &scopeCheck{scopes: slices.Clone(scopes), all: all, list: strings.Join(scopes, " ")}
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p := requirePrincipal(w, r)
 			if p == nil {
 				return
@@ -53,7 +54,7 @@ func requireScopes(scopes []string, all bool) func(http.Handler) http.Handler {
 				return
 			}
 			next.ServeHTTP(w, r)
-		})
+		}), c.describe)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -73,7 +74,7 @@ func QueryParam[T ParamType](r *http.Request, name string, def T) (T, error) {
 //	})
 func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var errs []problem.FieldError
 			var bad, raws []string
 			for _, name := range names {
@@ -95,7 +96,7 @@ func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler 
 				problem.Write(w, r, problem.BadRequest("The path parameters "+strings.Join(bad, ", ")+" are invalid.").
 					WithErrors(errs...))
 			}
-		})
+		}), describePath[T](names))
 	}
 }
 
