@@ -28,7 +28,7 @@ func describeTranslate() describe.Middleware {
 func describeConditional() describe.Middleware {
 	safe := []string{http.MethodGet, http.MethodHead}
 	return describe.Middleware{Name: "middleware.Conditional", Conditional: true, Responses: []describe.Response{
-		{Status: http.StatusNotModified, Detail: "If-None-Match or If-Modified-Since matched", Headers: []string{"Etag"}, Methods: safe},
+		{Status: http.StatusNotModified, Detail: "If-None-Match or If-Modified-Since matched", Headers: []string{"ETag"}, Methods: safe},
 		{Status: http.StatusPreconditionFailed, Type: problem.TypePreconditionFailed,
 			Detail: "If-Match or If-Unmodified-Since did not hold", Methods: safe},
 	}}

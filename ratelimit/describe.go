@@ -9,61 +9,42 @@ import (
 )
 
 func init() {
-	describe.DescribeThrottles(func(t any) *describe.Limit {
-		if f, ok := t.(*FailureLimiter); ok && f != nil {
-			d := f.l.describeLimit()
-			d.Failures = true
-			return d
+	describe.DescribeThrottles(func(t any) *describe.Middleware {
+		f, ok := t.(*FailureLimiter)
+		if !ok || f == nil {
+			return nil
 		}
-		return nil
+		d := f.l.describe()
+		d.Name, d.Headers, d.Limit.Failures = "ratelimit.LimitFailures", nil, true
+		d.Responses[0].Detail = "too many failed credential checks from the client's address"
+		return &d
 	})
 }
 
 func (l *Limiter) describe() describe.Middleware {
-	return describe.Middleware{Name: "ratelimit.Limit", Limit: l.describeLimit(),
-		Headers: l.headers(), Responses: l.responses()}
-}
-
-func (l *Limiter) describeLimit() *describe.Limit {
-	d := &describe.Limit{FailOpen: l.failOpen, Shared: l.local == nil, Legacy: l.legacy}
-	for _, p := range l.policies {
-		d.Policies = append(d.Policies, describe.Policy{Name: p.Name, Quota: p.Quota, Window: p.Window})
-	}
-	for _, k := range l.keys {
-		d.Keys = append(d.Keys, keyName(k))
-	}
-	return d
-}
-
-// headers are the fields the limiter sets on every response through it.
-func (l *Limiter) headers() []string {
-	h := []string{"Ratelimit-Policy", "Ratelimit"}
+	d := describe.Middleware{Name: "ratelimit.Limit",
+		Limit:   &describe.Limit{FailOpen: l.failOpen, Shared: l.local == nil, Legacy: l.legacy},
+		Headers: []string{"RateLimit-Policy", "RateLimit"}}
 	if l.legacy {
-		h = append(h, "X-Ratelimit-Limit", "X-Ratelimit-Remaining", "X-Ratelimit-Reset")
+		d.Headers = append(d.Headers, "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 	}
-	return h
-}
-
-// responses are the limiter's refusals: the 429, and the 503 of a key or
-// counter that can fail, unless it fails open.
-func (l *Limiter) responses() []describe.Response {
-	rs := []describe.Response{{Status: http.StatusTooManyRequests, Type: QuotaExceededURI, Title: quotaExceededTitle,
-		Headers: []string{"Retry-After"}, Detail: "a quota is spent"}}
-	if l.failOpen {
-		return rs
+	for _, p := range l.policies {
+		d.Limit.Policies = append(d.Limit.Policies, describe.Policy{Name: p.Name, Quota: p.Quota, Window: p.Window})
 	}
 	fails := l.local == nil
 	for _, k := range l.keys {
-		switch keyName(k) {
-		case "principal", "custom":
-			fails = true
-		}
+		name := keyName(k)
+		d.Limit.Keys = append(d.Limit.Keys, name)
+		fails = fails || name == "principal" || name == "custom"
 	}
-	if fails {
-		rs = append(rs, describe.Response{Status: http.StatusServiceUnavailable, Type: problem.TypeServiceUnavailable,
-			Headers: []string{"Retry-After"}, Detail: "the request cannot be keyed or counted now"})
+	d.Responses = []describe.Response{{Status: http.StatusTooManyRequests, Type: QuotaExceededURI, Title: quotaExceededTitle,
+		Headers: []string{"Retry-After", "RateLimit-Policy", "RateLimit"}, Detail: "a quota is spent"}}
+	if fails && !l.failOpen {
+		d.Responses = append(d.Responses, describe.Response{Status: http.StatusServiceUnavailable,
+			Type: problem.TypeServiceUnavailable, Headers: []string{"Retry-After"},
+			Detail: "the request cannot be keyed or counted now"})
 	}
-	return rs
+	return d
 }
 
 var (

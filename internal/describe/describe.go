@@ -90,6 +90,8 @@ type Response struct {
 	// Anonymous answers are given only to requests without credentials,
 	// behind an Authenticate that lets them through.
 	Anonymous bool
+	// Plain answers are not problems, such as chi's own 404 and 405.
+	Plain bool
 }
 
 // Writer describes a problem writer's Handler.
@@ -106,9 +108,9 @@ type Auth struct {
 	Anonymous bool
 	// Query is the query parameter that may carry a bearer token, or "".
 	Query string
-	// Throttle is the failure throttle, if it is chiguard's; an
+	// Throttle describes the failure throttle, if it is chiguard's; an
 	// OpaqueThrottle is one that is not, named by its type.
-	Throttle       *Limit
+	Throttle       *Middleware
 	OpaqueThrottle string
 }
 
@@ -173,13 +175,13 @@ type Maintenance struct {
 
 // throttles describes the throttles of failed credentials; package
 // ratelimit sets it at init, as package auth cannot import it.
-var throttles atomic.Pointer[func(any) *Limit]
+var throttles atomic.Pointer[func(any) *Middleware]
 
 // DescribeThrottles makes ThrottleOf use f. Package ratelimit calls it once.
-func DescribeThrottles(f func(throttle any) *Limit) { throttles.Store(&f) }
+func DescribeThrottles(f func(throttle any) *Middleware) { throttles.Store(&f) }
 
 // ThrottleOf describes t, or returns nil if no package knows it.
-func ThrottleOf(t any) *Limit {
+func ThrottleOf(t any) *Middleware {
 	if f := throttles.Load(); f != nil {
 		return (*f)(t)
 	}
