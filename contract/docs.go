@@ -1,0 +1,193 @@
+package contract
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/internal/accept"
+	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/problem"
+)
+
+// docRoute is a route as the docs page shows it.
+type docRoute struct {
+	Route
+	Needs   string
+	Params  []string
+	BodyDoc string
+}
+
+func (c *Contract) docRoutes() []docRoute {
+	var out []docRoute
+	for _, r := range c.Routes {
+		if r.Concealed {
+			continue
+		}
+		d := docRoute{Route: r, Needs: needs(r)}
+		if d.Needs == "" {
+			d.Needs = "No credentials."
+		}
+		for _, p := range r.Parameters {
+			t := "string"
+			if p.Type != nil {
+				t = p.Type.String()
+			}
+			d.Params = append(d.Params, p.Name+" ("+t+")")
+		}
+		if b := r.Body; b != nil {
+			d.BodyDoc = fmt.Sprintf("%s as %s, at most %d bytes.", b.Type, strings.Join(b.MediaTypes, ", "), b.MaxBytes)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// whens joins the causes of a response.
+func whens(r Response) string {
+	var ws []string
+	for _, c := range r.Causes {
+		w := c.Middleware
+		if c.When != "" {
+			w += ": " + c.When
+		}
+		ws = append(ws, w)
+	}
+	return strings.Join(ws, "; ")
+}
+
+// WriteMarkdown writes the routes page as Markdown: per route, what it
+// needs and every answer it can give. Concealed routes are left out.
+func (c *Contract) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("# Routes\n\nWhat each route needs, and every answer it can give. Each problem type links to its documentation.\n")
+	for _, r := range c.docRoutes() {
+		fmt.Fprintf(&b, "\n## %s %s\n\n%s\n", r.Method, mdCell(r.Pattern), mdCell(r.Needs))
+		if len(r.Params) > 0 {
+			fmt.Fprintf(&b, "\nPath parameters: %s.\n", mdCell(strings.Join(r.Params, ", ")))
+		}
+		if r.BodyDoc != "" {
+			fmt.Fprintf(&b, "\nBody: %s\n", mdCell(r.BodyDoc))
+		}
+		writeMarkdownAnswers(&b, r.Responses)
+	}
+	b.WriteString("\n## Any other path\n")
+	writeMarkdownAnswers(&b, c.Unrouted)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeMarkdownAnswers(b *strings.Builder, rs []Response) {
+	b.WriteString("\n| Status | Type | Title | When | Headers |\n| --- | --- | --- | --- | --- |\n")
+	for _, r := range rs {
+		typ := ""
+		if r.Type != "" {
+			typ = "`" + mdCell(r.Type) + "`"
+		}
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s |\n", r.Status, typ, mdCell(r.Title), mdCell(whens(r)),
+			mdCell(strings.Join(r.Headers, ", ")))
+	}
+}
+
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+var routesTemplate = template.Must(template.New("routes").Funcs(template.FuncMap{
+	"whens": whens, "join": strings.Join,
+}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Routes</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}</style>
+</head><body>
+<h1>Routes</h1>
+<p>What each route needs, and every answer it can give. Each problem type links to its documentation.</p>
+{{- define "answers"}}
+<table><tr><th>Status</th><th>Type</th><th>Title</th><th>When</th><th>Headers</th></tr>
+{{range .}}<tr><td>{{.Status}}</td><td>{{if .Type}}<a href="{{.Type}}"><code>{{.Type}}</code></a>{{end}}</td><td>{{.Title}}</td><td>{{whens .}}</td><td>{{join .Headers ", "}}</td></tr>
+{{end}}</table>
+{{- end}}
+{{range .Routes}}
+<h2><code>{{.Method}} {{.Pattern}}</code></h2>
+<p>{{.Needs}}</p>
+{{- if .Params}}
+<p><strong>Path parameters:</strong> {{join .Params ", "}}.</p>
+{{- end}}
+{{- if .BodyDoc}}
+<p><strong>Body:</strong> {{.BodyDoc}}</p>
+{{- end}}
+{{template "answers" .Responses}}
+{{end}}
+<h2>Any other path</h2>
+{{template "answers" .Unrouted}}
+</body></html>
+`))
+
+// WriteHTML writes the routes page as a standalone HTML document, in the
+// style of the catalog's error-codes page. Concealed routes are left out.
+func (c *Contract) WriteHTML(w io.Writer) error {
+	return routesTemplate.Execute(w, struct {
+		Routes   []docRoute
+		Unrouted []Response
+	}{c.docRoutes(), c.Unrouted})
+}
+
+// DocsHandler serves the routes page of router: HTML, or Markdown to
+// clients that prefer text/markdown. The contract is read on the first
+// request, when the router is complete:
+//
+//	r.Get("/routes", contract.DocsHandler(r).ServeHTTP)
+func DocsHandler(router chi.Routes) http.Handler {
+	pages := sync.OnceValues(func() ([2][]byte, error) {
+		c := Of(router)
+		var html, md strings.Builder
+		if err := c.WriteHTML(&html); err != nil {
+			return [2][]byte{}, err
+		}
+		if err := c.WriteMarkdown(&md); err != nil {
+			return [2][]byte{}, err
+		}
+		return [2][]byte{[]byte(html.String()), []byte(md.String())}, nil
+	})
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p, err := pages()
+		if err != nil {
+			problem.Write(w, r, problem.InternalServerError("").WithCause(err))
+			return
+		}
+		h := w.Header()
+		accept.Vary(h)
+		h.Set("Cache-Control", "public, max-age=3600")
+		i := accept.Negotiate(r.Header.Values("Accept"), docOffers)
+		switch i {
+		case 0:
+			h.Set("Content-Type", "text/html; charset=utf-8")
+		case 1:
+			h.Set("Content-Type", "text/markdown; charset=utf-8")
+		default:
+			problem.Write(w, r, problem.NotAcceptable("The routes page is available as text/html and text/markdown.").
+				With("acceptable", []string{"text/html", "text/markdown"}))
+			return
+		}
+		if r.Method != http.MethodHead {
+			w.Write(p[i])
+		}
+	}), describeDocs)
+}
+
+func describeDocs() describe.Middleware {
+	return describe.Middleware{Name: "contract.DocsHandler", Responses: []describe.Response{
+		{Status: http.StatusNotAcceptable, Type: problem.TypeNotAcceptable, Detail: "Accept names neither text/html nor text/markdown"},
+	}}
+}
+
+var docOffers = []accept.MediaType{
+	accept.MustParseMediaType("text/html"),
+	accept.MustParseMediaType("text/markdown"),
+}

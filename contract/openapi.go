@@ -1,0 +1,489 @@
+package contract
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// Info is what an OpenAPI document says of the API as a whole.
+type Info struct {
+	Title       string
+	Version     string
+	Description string
+	// Concealed includes the concealed routes, which a document for the
+	// public leaves out: listing them would tell what Conceal hides.
+	Concealed bool
+}
+
+// OpenAPI returns an OpenAPI 3.1 document of the router, as JSON: one
+// operation per route, with its security requirements, path parameters,
+// request body and every answer the contract knows, each problem answer
+// the catalog's response for its type with the route's headers added; and
+// the components: the catalog's (Catalog.OpenAPI), a security scheme per
+// Authorization scheme and the headers the answers carry. Routes served
+// for every method get an operation for each method OpenAPI names but
+// CONNECT; HEAD requests that HeadAsGet serves are not listed.
+func (c *Contract) OpenAPI(info Info) ([]byte, error) {
+	doc, err := c.document(info)
+	if err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(doc, "", "  ")
+}
+
+func (c *Contract) document(info Info) (map[string]any, error) {
+	catalog := c.Catalog
+	if catalog == nil {
+		catalog = defaultCatalog()
+	}
+	fragment, err := catalog.OpenAPI()
+	if err != nil {
+		return nil, err
+	}
+	var base struct {
+		Components map[string]any `json:"components"`
+	}
+	if err := json.Unmarshal(fragment, &base); err != nil {
+		return nil, fmt.Errorf("contract: the catalog's OpenAPI: %w", err)
+	}
+	components := base.Components
+	if components == nil {
+		components = map[string]any{}
+	}
+	g := &openapi{byType: problemResponses(components), schemes: map[string]any{}, headers: map[string]any{}, ids: map[string]bool{}}
+	paths := map[string]any{}
+	for _, r := range c.Routes {
+		if r.Concealed && !info.Concealed {
+			continue
+		}
+		path := openAPIPath(r.Pattern)
+		item, _ := paths[path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[path] = item
+		}
+		methods := []string{r.Method}
+		if r.Method == "*" {
+			methods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
+		}
+		for _, m := range methods {
+			if !slices.Contains(openAPIMethods, m) {
+				continue
+			}
+			item[strings.ToLower(m)] = g.operation(r, m)
+		}
+	}
+	if len(g.schemes) > 0 {
+		components["securitySchemes"] = g.schemes
+	}
+	if len(g.headers) > 0 {
+		components["headers"] = g.headers
+	}
+	i := map[string]any{"title": cmp.Or(info.Title, "API"), "version": cmp.Or(info.Version, "0")}
+	if info.Description != "" {
+		i["description"] = info.Description
+	}
+	return map[string]any{"openapi": "3.1.0", "info": i, "paths": paths, "components": components}, nil
+}
+
+var openAPIMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
+
+// openapi builds the operations of one document.
+type openapi struct {
+	byType  map[string]map[string]any // problem type URI -> the catalog's response
+	schemes map[string]any
+	headers map[string]any
+	ids     map[string]bool
+}
+
+// problemResponses indexes the catalog's responses by their type URI.
+func problemResponses(components map[string]any) map[string]map[string]any {
+	out := map[string]map[string]any{}
+	responses, _ := components["responses"].(map[string]any)
+	for _, v := range responses {
+		resp, _ := v.(map[string]any)
+		content, _ := resp["content"].(map[string]any)
+		media, _ := content["application/problem+json"].(map[string]any)
+		example, _ := media["example"].(map[string]any)
+		if uri, ok := example["type"].(string); ok {
+			out[uri] = resp
+		}
+	}
+	return out
+}
+
+// openAPIPath turns a chi pattern into an OpenAPI path template:
+// regexps leave the parameters, and a catch-all becomes {path}.
+func openAPIPath(pattern string) string {
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; c {
+		case '{':
+			end := closingBrace(pattern, i)
+			name, _, _ := strings.Cut(pattern[i+1:end], ":")
+			b.WriteString("{" + name + "}")
+			i = end
+		case '*':
+			b.WriteString("{" + catchAll + "}")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// catchAll names chi's "*" parameter in OpenAPI paths.
+const catchAll = "path"
+
+func (g *openapi) operation(r Route, method string) map[string]any {
+	id := operationID(method, openAPIPath(r.Pattern))
+	for base, n := id, 2; g.ids[id]; n++ {
+		id = base + "_" + strconv.Itoa(n)
+	}
+	g.ids[id] = true
+	op := map[string]any{"operationId": id}
+	if d := needs(r); d != "" {
+		op["description"] = d
+	}
+	if sec := g.security(r); sec != nil {
+		op["security"] = sec
+	}
+	var params []any
+	for _, p := range r.Parameters {
+		name, desc := p.Name, ""
+		if name == "*" {
+			name, desc = catchAll, "The rest of the path, which may hold '/'."
+		}
+		pm := map[string]any{"name": name, "in": "path", "required": true, "schema": json.RawMessage(p.Schema)}
+		if desc != "" {
+			pm["description"] = desc
+		}
+		params = append(params, pm)
+	}
+	if params != nil {
+		op["parameters"] = params
+	}
+	if b := r.Body; b != nil {
+		content := map[string]any{}
+		for _, mt := range b.MediaTypes {
+			content[mt] = map[string]any{"schema": json.RawMessage(b.Schema)}
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": content,
+			"description": "At most " + strconv.FormatInt(b.MaxBytes, 10) + " bytes."}
+	}
+	responses := map[string]any{}
+	for _, status := range statuses(r.Responses) {
+		var same []Response
+		for _, resp := range r.Responses {
+			if resp.Status == status {
+				same = append(same, resp)
+			}
+		}
+		responses[strconv.Itoa(status)] = g.response(r, same)
+	}
+	if len(responses) == 0 {
+		responses["default"] = map[string]any{"description": "The contract knows no answer of this route."}
+	}
+	op["responses"] = responses
+	return op
+}
+
+func statuses(rs []Response) []int {
+	var out []int
+	for _, r := range rs {
+		if !slices.Contains(out, r.Status) {
+			out = append(out, r.Status)
+		}
+	}
+	return out
+}
+
+// operationID is the method and the path's words: "get_cloud_cloudPk".
+func operationID(method, pattern string) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(method))
+	if method == "*" {
+		b.Reset()
+		b.WriteString("any")
+	}
+	sep := true
+	for _, c := range pattern {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			if sep {
+				b.WriteByte('_')
+			}
+			b.WriteRune(c)
+			sep = false
+		} else {
+			sep = true
+		}
+	}
+	return b.String()
+}
+
+// needs says in words what a route needs and counts.
+func needs(r Route) string {
+	var parts []string
+	if len(r.Security) > 0 {
+		who := "credentials"
+		switch r.Kind {
+		case "user":
+			who = "a user's credentials"
+		case "app":
+			who = "an app's credentials"
+		}
+		var schemes, alts []string
+		notes := map[string][]string{}
+		for _, s := range r.Security {
+			if !slices.Contains(schemes, s.Scheme) {
+				schemes = append(schemes, s.Scheme)
+			}
+			if s.Format != "" {
+				notes[s.Scheme] = uniq(append(notes[s.Scheme], s.Format))
+			}
+			if s.Query != "" {
+				notes[s.Scheme] = uniq(append(notes[s.Scheme], "also in the "+s.Query+" query parameter"))
+			}
+			switch len(s.Scopes) {
+			case 0:
+			case 1:
+				alts = append(alts, "the scope "+s.Scopes[0])
+			default:
+				alts = append(alts, "the scopes "+strings.Join(s.Scopes, " and "))
+			}
+		}
+		for i, name := range schemes {
+			if n := notes[name]; len(n) > 0 {
+				schemes[i] = name + " (" + strings.Join(n, "; ") + ")"
+			}
+		}
+		sentence := strings.Join(schemes, ", or ")
+		if alts = uniq(alts); len(alts) > 0 {
+			sentence += ", with " + strings.Join(alts, ", or ")
+		}
+		if r.Anonymous {
+			parts = append(parts, "Serves anonymous callers too; others send "+sentence+".")
+		} else {
+			parts = append(parts, "Needs "+who+": "+sentence+".")
+		}
+	}
+	if r.Concealed {
+		parts = append(parts, "Concealed: every refusal is the 404 of an unknown path.")
+	}
+	for _, l := range r.Limits {
+		what := "requests"
+		if l.Failures {
+			what = "failed credential checks"
+		}
+		parts = append(parts, fmt.Sprintf("Rate limit %q: %d %s per %s, counted by %s.", l.Policy, l.Quota, what,
+			shortDuration(l.Window), keyWords(l.Key)))
+	}
+	if len(r.Produces) > 0 {
+		parts = append(parts, "Answers in "+strings.Join(r.Produces, ", ")+".")
+	}
+	return strings.Join(parts, " ")
+}
+
+// shortDuration writes 1m for a minute, 1h30m for ninety.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// keyWords says what a limit counts by.
+func keyWords(key []string) string {
+	words := map[string]string{"principal-or-ip": "principal (client IP for anonymous callers)", "principal": "principal",
+		"ip": "client IP", "ip-prefix": "client network", "route": "route", "constant": "a constant", "custom": "a custom key"}
+	var out []string
+	for _, k := range key {
+		out = append(out, cmp.Or(words[k], k))
+	}
+	return strings.Join(out, " and ")
+}
+
+func (g *openapi) security(r Route) []any {
+	if len(r.Security) == 0 {
+		return nil
+	}
+	var out []any
+	for _, s := range r.Security {
+		name := s.Scheme
+		scheme := map[string]any{"type": "http", "scheme": s.Scheme}
+		switch {
+		case s.Query != "":
+			name += "Query"
+			scheme = map[string]any{"type": "apiKey", "in": "query", "name": s.Query,
+				"description": "The " + s.Scheme + " credentials in the " + s.Query + " query parameter (RFC 6750 §2.3)."}
+		case strings.EqualFold(s.Scheme, "Bearer"):
+			scheme["scheme"] = "bearer"
+			if s.Format != "" {
+				scheme["bearerFormat"] = s.Format
+			}
+		default:
+			scheme["description"] = "Send `Authorization: " + s.Scheme + " <credentials>`."
+		}
+		g.schemes[name] = scheme
+		scopes := s.Scopes
+		if scopes == nil {
+			scopes = []string{}
+		}
+		out = append(out, map[string]any{name: scopes})
+	}
+	if r.Anonymous {
+		out = append(out, map[string]any{})
+	}
+	return out
+}
+
+// response is the OpenAPI response of the answers of one status.
+func (g *openapi) response(r Route, same []Response) map[string]any {
+	var whens []string
+	for _, a := range same {
+		for _, c := range a.Causes {
+			if c.When != "" {
+				whens = append(whens, c.When)
+			}
+		}
+	}
+	when := ""
+	if whens = uniq(whens); len(whens) > 0 {
+		when = " Here: " + strings.Join(whens, "; ") + "."
+	}
+	var resp map[string]any
+	var problems []Response
+	for _, a := range same {
+		if a.Type != "" {
+			problems = append(problems, a)
+		}
+	}
+	switch {
+	case len(problems) == 1 && g.byType[problems[0].Type] != nil:
+		resp = deepCopy(g.byType[problems[0].Type])
+		resp["description"] = str(resp["description"]) + when
+	case len(problems) > 0:
+		var schemas []any
+		var titles []string
+		for _, p := range problems {
+			schemas = append(schemas, map[string]any{"allOf": []any{
+				map[string]any{"$ref": "#/components/schemas/Problem"},
+				map[string]any{"properties": map[string]any{"type": map[string]any{"const": p.Type},
+					"status": map[string]any{"const": p.Status}}},
+			}})
+			titles = append(titles, p.Title)
+		}
+		schema := schemas[0]
+		if len(schemas) > 1 {
+			schema = map[string]any{"oneOf": schemas}
+		}
+		resp = map[string]any{"description": strings.Join(uniq(titles), ", or ") + "." + when,
+			"content": map[string]any{"application/problem+json": map[string]any{"schema": schema}}}
+	default:
+		a := same[0]
+		resp = map[string]any{"description": strings.TrimSpace(cmp.Or(a.Description, a.Title+".") + when)}
+		if a.Schema != nil {
+			content := map[string]any{}
+			media := r.Produces
+			if len(media) == 0 {
+				media = []string{"application/json"}
+			}
+			for _, mt := range media {
+				content[mt] = map[string]any{"schema": a.Schema}
+			}
+			resp["content"] = content
+		}
+	}
+	headers, _ := resp["headers"].(map[string]any)
+	if headers == nil {
+		headers = map[string]any{}
+	}
+	for _, a := range same {
+		for _, h := range a.Headers {
+			if _, ok := headers[h]; !ok && !strings.EqualFold(h, "Content-Type") {
+				headers[h] = map[string]any{"$ref": "#/components/headers/" + g.header(h)}
+			}
+		}
+	}
+	if len(headers) > 0 {
+		resp["headers"] = headers
+	}
+	return resp
+}
+
+// headerDocs describe the headers chiguard's middlewares send.
+var headerDocs = map[string]struct {
+	description string
+	integer     bool
+}{
+	"WWW-Authenticate":      {description: "The authentication challenge, one per scheme (RFC 6750)."},
+	"Allow":                 {description: "The methods the path is served for."},
+	"Retry-After":           {description: "Seconds to wait before retrying.", integer: true},
+	"RateLimit-Policy":      {description: "The quota policies of the route: name, quota (q) and window in seconds (w), as draft-ietf-httpapi-ratelimit-headers defines them."},
+	"RateLimit":             {description: "Per policy, the quota left (r) and the seconds until more is available (t)."},
+	"X-RateLimit-Limit":     {description: "The quota of the policy closest to refusing.", integer: true},
+	"X-RateLimit-Remaining": {description: "The quota left of that policy.", integer: true},
+	"X-RateLimit-Reset":     {description: "When that policy's window ends, in Unix seconds.", integer: true},
+	"X-Request-Id":          {description: "The request's ID, also the problem's instance."},
+	"Vary":                  {description: "The request headers the answer depends on: Accept."},
+	"ETag":                  {description: "The entity tag of the representation."},
+	"Accept":                {description: "The media types the request body may have."},
+	"Accept-Encoding":       {description: "identity: the request body must not be encoded."},
+}
+
+// header returns the components key of header h, adding it.
+func (g *openapi) header(h string) string {
+	d, ok := headerDocs[h]
+	if !ok {
+		d.description = "Sent by " + h + "'s middleware."
+	}
+	schema := map[string]any{"type": "string"}
+	if d.integer {
+		schema = map[string]any{"type": "integer"}
+	}
+	g.headers[h] = map[string]any{"description": d.description, "schema": schema}
+	return h
+}
+
+func deepCopy(v map[string]any) map[string]any {
+	b, _ := json.Marshal(v)
+	var out map[string]any
+	json.Unmarshal(b, &out)
+	return out
+}
+
+// OpenAPIHandler serves the OpenAPI document of router as JSON. The
+// contract is read on the first request, when the router is complete, so
+// the route that serves the document is in it too:
+//
+//	r.Get("/openapi.json", contract.OpenAPIHandler(r, contract.Info{Title: "Cloud API", Version: "1.0"}).ServeHTTP)
+func OpenAPIHandler(router chi.Routes, info Info) http.Handler {
+	doc := sync.OnceValues(func() ([]byte, error) { return Of(router).OpenAPI(info) })
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, err := doc()
+		if err != nil {
+			problem.Write(w, r, problem.InternalServerError("").WithCause(err))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		if r.Method != http.MethodHead {
+			w.Write(b)
+		}
+	})
+}
