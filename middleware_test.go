@@ -13,8 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chiguard/chiguard/examples/server/api"
+	"github.com/go-chi/chi/v5"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/chiguard/chiguard/contract/contracttest"
+	"github.com/chiguard/chiguard/examples/server/api"
 )
 
 // The contract: every status of the seed error-codes page, produced by the
@@ -50,7 +53,14 @@ func mint(t testing.TB, tok api.Token) string {
 	return s
 }
 
+// newAPI serves the demo API through a recorder that fails t, when it
+// ends, for every answer the API gave that its contract does not list.
 func newAPI(t testing.TB, edit func(*api.Config)) *httptest.Server {
+	srv, _ := newObservedAPI(t, edit)
+	return srv
+}
+
+func newObservedAPI(t testing.TB, edit func(*api.Config)) (*httptest.Server, *contracttest.Recorder) {
 	t.Helper()
 	cfg := api.DefaultConfig()
 	cfg.DebugRoutes = true
@@ -62,9 +72,10 @@ func newAPI(t testing.TB, edit func(*api.Config)) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a)
+	rec := contracttest.Observe(t, a.Handler.(chi.Router))
+	srv := httptest.NewServer(rec)
 	t.Cleanup(func() { srv.Close(); a.Close() })
-	return srv
+	return srv, rec
 }
 
 type row struct {

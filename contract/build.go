@@ -60,10 +60,18 @@ func build(router chi.Routes) *Contract {
 		p := routePattern(b.w.pattern)
 		method := b.w.method
 		if b.w.any {
-			method = "*"
+			// A route served for every method is one route, unless its
+			// handler says which methods it serves.
+			if d, ok := describeHandler(b.w.handler); ok && len(d.Methods) > 0 {
+				if !slices.Contains(d.Methods, method) {
+					continue
+				}
+			} else {
+				method = "*"
+			}
 		}
 		if seen[method+" "+p] {
-			continue // the other methods of a route served for every method
+			continue
 		}
 		seen[method+" "+p] = true
 		// The router's 405 answers at the pattern when a method is not

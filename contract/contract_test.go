@@ -251,6 +251,7 @@ func TestOfRoutesForEveryMethodAndSubrouters(t *testing.T) {
 	pw := writer()
 	r := newRoot(pw)
 	r.Handle("/files/*", http.HandlerFunc(ok))
+	r.Handle("/routes", contract.DocsHandler(r))
 	r.Route("/cloud/{cloudPk:[0-9]+}", func(r chi.Router) {
 		r.Get("/", ok)
 		r.Get("/project", ok)
@@ -265,6 +266,18 @@ func TestOfRoutesForEveryMethodAndSubrouters(t *testing.T) {
 		t.Errorf("cloud parameters %+v", cloud.Parameters)
 	}
 	route(t, c, "GET", "/cloud/{cloudPk:[0-9]+}/project")
+	var routes []string
+	for _, rt := range c.Routes {
+		if rt.Pattern == "/routes" {
+			routes = append(routes, rt.Method)
+			if !rt.Answers(405, base+"method-not-allowed") || !rt.Answers(406, base+"not-acceptable") {
+				t.Errorf("the docs handler's own answers: %+v", rt.Responses)
+			}
+		}
+	}
+	if !slices.Equal(routes, []string{"GET", "HEAD"}) {
+		t.Errorf("a handler for every method that serves GET and HEAD: %v", routes)
+	}
 }
 
 func TestDeclareAddsTheHandlersAnswers(t *testing.T) {

@@ -156,6 +156,9 @@ func DocsHandler(router chi.Routes) http.Handler {
 		return [2][]byte{[]byte(html.String()), []byte(md.String())}, nil
 	})
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !readOnly(w, r) {
+			return
+		}
 		p, err := pages()
 		if err != nil {
 			problem.Write(w, r, problem.InternalServerError("").WithCause(err))
@@ -182,9 +185,26 @@ func DocsHandler(router chi.Routes) http.Handler {
 }
 
 func describeDocs() describe.Middleware {
-	return describe.Middleware{Name: "contract.DocsHandler", Responses: []describe.Response{
+	return describe.Middleware{Name: "contract.DocsHandler", Methods: readMethods, Responses: []describe.Response{
+		methodNotAllowed,
 		{Status: http.StatusNotAcceptable, Type: problem.TypeNotAcceptable, Detail: "Accept names neither text/html nor text/markdown"},
 	}}
+}
+
+var (
+	readMethods      = []string{http.MethodGet, http.MethodHead}
+	methodNotAllowed = describe.Response{Status: http.StatusMethodNotAllowed, Type: problem.TypeMethodNotAllowed,
+		Headers: []string{"Allow"}, Detail: "the method is neither GET nor HEAD"}
+)
+
+// readOnly answers requests other than GET and HEAD with a 405, and
+// reports whether r is one of those.
+func readOnly(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	problem.Write(w, r, problem.MethodNotAllowed("This document is read-only.").WithHeader("Allow", "GET, HEAD"))
+	return false
 }
 
 var docOffers = []accept.MediaType{

@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -442,6 +443,7 @@ var headerDocs = map[string]struct {
 	"X-Request-Id":          {description: "The request's ID, also the problem's instance."},
 	"Vary":                  {description: "The request headers the answer depends on: Accept."},
 	"ETag":                  {description: "The entity tag of the representation."},
+	"Location":              {description: "The URI of the resource the request created or started."},
 	"Accept":                {description: "The media types the request body may have."},
 	"Accept-Encoding":       {description: "identity: the request body must not be encoded."},
 }
@@ -474,7 +476,10 @@ func deepCopy(v map[string]any) map[string]any {
 //	r.Get("/openapi.json", contract.OpenAPIHandler(r, contract.Info{Title: "Cloud API", Version: "1.0"}).ServeHTTP)
 func OpenAPIHandler(router chi.Routes, info Info) http.Handler {
 	doc := sync.OnceValues(func() ([]byte, error) { return Of(router).OpenAPI(info) })
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !readOnly(w, r) {
+			return
+		}
 		b, err := doc()
 		if err != nil {
 			problem.Write(w, r, problem.InternalServerError("").WithCause(err))
@@ -485,5 +490,10 @@ func OpenAPIHandler(router chi.Routes, info Info) http.Handler {
 		if r.Method != http.MethodHead {
 			w.Write(b)
 		}
-	})
+	}), describeOpenAPI)
+}
+
+func describeOpenAPI() describe.Middleware {
+	return describe.Middleware{Name: "contract.OpenAPIHandler", Methods: readMethods,
+		Responses: []describe.Response{methodNotAllowed}}
 }

@@ -171,7 +171,8 @@ Try:
   # 400: a cloud ID that is not a number, as a problem pointing at the parameter
   curl -i '%[1]s/cloud/%%5Bobject%%20Object%%5D/project' -H "Authorization: ApiKey %[5]s"
 
-The error docs are at %[1]s/problems.
+The error docs are at %[1]s/problems, and what each route needs and answers
+at %[1]s/routes.
 `, base, cfg.JWKSURL, cfg.Issuer, cfg.Audience, api.DemoAPIKey)
 		return err
 	}
@@ -201,7 +202,8 @@ Try:
   # 400: a cloud ID that is not a number, as a problem pointing at the parameter
   curl -i '%[1]s/cloud/%%5Bobject%%20Object%%5D/project' -H "Authorization: ApiKey %[4]s"
 
-The error docs are at %[1]s/problems; go run ./examples/server -h lists the flags.
+The error docs are at %[1]s/problems, and what each route needs and answers
+at %[1]s/routes; go run ./examples/server -h lists the flags.
 `, base, user, app, api.DemoAPIKey)
 	return err
 }

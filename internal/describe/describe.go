@@ -68,6 +68,9 @@ type Middleware struct {
 	// Declared marks a declaration (contract.Declare): answers the handler
 	// gives, which no middleware enforces.
 	Declared bool
+	// Methods, for a handler, are the methods it serves when it is mounted
+	// for every method; it answers the others itself.
+	Methods []string
 }
 
 // Response is one answer a middleware can give.
