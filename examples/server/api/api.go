@@ -50,7 +50,7 @@ func New(cfg Config) (*API, error) {
 		logger = slog.Default()
 	}
 	a := &API{Catalog: problem.NewCatalog(problem.DefaultBase)}
-	a.Catalog.MustRegister(ratelimit.QuotaExceeded)
+	a.Catalog.MustRegister(problem.DefaultTypes()...)
 	pw := &problem.Writer{
 		Catalog: a.Catalog,
 		Logger:  logger,
