@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -43,14 +44,22 @@ func (a *API) Close() {
 //	-> rate limit (429) -> Negotiate (406) -> scopes, user/app (401 if anonymous, 403)
 //	-> body and path validation (400/413/415) -> Conditional (304) -> handler
 //
-// /healthz and the problem docs sit before authentication and limits.
+// /healthz, the problem docs and their OpenAPI document sit before
+// authentication and limits.
 func New(cfg Config) (*API, error) {
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
-	a := &API{Catalog: problem.NewCatalog(problem.DefaultBase)}
-	a.Catalog.MustRegister(problem.DefaultTypes()...)
+	catalog, err := NewCatalog()
+	if err != nil {
+		return nil, err
+	}
+	openapi, err := json.MarshalIndent(openAPI(catalog), "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	a := &API{Catalog: catalog}
 	pw := &problem.Writer{
 		Catalog: a.Catalog,
 		Logger:  logger,
@@ -82,7 +91,7 @@ func New(cfg Config) (*API, error) {
 
 	a.Maintenance = &middleware.Maintenance{
 		Status: http.StatusBadGateway,
-		Exempt: []string{"/healthz", "/problems", "/problems/*", "/admin/maintenance"},
+		Exempt: []string{"/healthz", "/problems", "/problems/*", "/openapi.json", "/admin/maintenance"},
 	}
 	if cfg.Maintenance {
 		a.Maintenance.Enable(cfg.MaintenanceRetryAfter)
@@ -128,6 +137,10 @@ func New(cfg Config) (*API, error) {
 	docs := a.Catalog.DocsHandler()
 	r.Handle("/problems", docs)
 	r.Handle("/problems/*", docs)
+	r.Get("/openapi.json", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(openapi)
+	})
 
 	// The recommended order (see package chiguard): authentication and the
 	// limiter per group, then per route the authorization check, the media
