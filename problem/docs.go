@@ -90,7 +90,7 @@ func (c *Catalog) DocsHandler() http.Handler {
 			if one != nil {
 				enc.Encode(one)
 			} else {
-				enc.Encode(jsonIndex{Success: d.Success, Types: d.Types})
+				enc.Encode(jsonIndex{Success: append([]SuccessStatus{}, d.Success...), Types: append([]typeDoc{}, d.Types...)})
 			}
 		}
 		h.Set("Cache-Control", "public, max-age=3600")

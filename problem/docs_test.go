@@ -243,3 +243,16 @@ func TestWriteHTMLAndMarkdownLinkUnderTheBase(t *testing.T) {
 		t.Errorf("static pages do not link under the base:\n%s\n%s", h.String(), md.String())
 	}
 }
+
+// The JSON index of an empty catalog is still one a client can range over.
+func TestDocsJSONOfAnEmptyCatalog(t *testing.T) {
+	c := problem.NewCatalog("/problems/")
+	w := get(docsRouter(c), "GET", "/problems", "application/json")
+	var index struct {
+		Success []any `json:"success"`
+		Types   []any `json:"types"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &index); w.Code != 200 || err != nil || index.Success == nil || index.Types == nil {
+		t.Fatalf("%d %v %s", w.Code, err, w.Body)
+	}
+}

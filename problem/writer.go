@@ -27,7 +27,8 @@ type Writer struct {
 	// (status, type, and the cause's AlertKey or text) within AlertInterval
 	// are folded into one; at most MaxAlerts are sent per AlertInterval
 	// over all kinds; and alerts are dropped (and logged) while
-	// MaxAlertsInFlight hooks are running.
+	// MaxAlertsInFlight hooks are running. DefaultTypes promise no alert:
+	// an API that sets one says so in its catalog (Catalog.Replace).
 	Alert func(context.Context, Alert)
 	// AlertInterval is the deduplication window. Zero means one minute.
 	AlertInterval time.Duration
