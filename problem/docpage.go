@@ -15,7 +15,6 @@ import (
 
 // indexDoc is the error-codes page.
 type indexDoc struct {
-	Root    string // path of the index, ending in "/"; type pages are below it
 	Formats string // the media types problems are sent as, in words
 	Members []schemaRow
 	Headers []schemaRow
@@ -69,7 +68,7 @@ type example struct {
 // exampleRequestID stands for the request ID in examples.
 const exampleRequestID = "01JD6X2R4KQ9ZC5T8VBN3MHW7E"
 
-// examples renders every type's example once per catalog state, with a
+// renderExamples renders every type's example once per catalog state, with a
 // Writer that has this state as its catalog and logs and alerts nothing.
 func (s *catalogState) renderExamples(base string) []example {
 	s.examples.Do(func() {
@@ -155,7 +154,6 @@ func (c *Catalog) docs(root string, pw *Writer) indexDoc {
 			"or application/json or application/xml for a client that accepts only those"
 	}
 	d := indexDoc{
-		Root:    root,
 		Formats: formats,
 		Members: standardRows(nil),
 		Headers: []schemaRow{
