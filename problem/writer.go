@@ -27,7 +27,8 @@ type Writer struct {
 	// (status, type, and the cause's AlertKey or text) within AlertInterval
 	// are folded into one; at most MaxAlerts are sent per AlertInterval
 	// over all kinds; and alerts are dropped (and logged) while
-	// MaxAlertsInFlight hooks are running.
+	// MaxAlertsInFlight hooks are running. DefaultTypes promise no alert:
+	// an API that sets one says so in its catalog (Catalog.Replace).
 	Alert func(context.Context, Alert)
 	// AlertInterval is the deduplication window. Zero means one minute.
 	AlertInterval time.Duration
@@ -159,19 +160,22 @@ func (pw *Writer) resolve(r *http.Request, p *Problem, res *resolved) {
 		cat = DefaultCatalog
 	}
 	*res = resolved{p: p, status: p.Status, typeS: p.Type, title: p.Title}
-	s := cat.state.Load()
-	if s == nil {
-		s = &catalogState{}
+	s := cat.load()
+	var def *Type // the default type of p's constructor, if p still names it
+	if p.def > 0 && p.Type == defaultTypes[p.def-1].Slug {
+		def = &defaultTypes[p.def-1]
 	}
 	i, ok := -1, false
 	switch {
-	case p.def > 0 && p.def <= len(s.types) && s.types[p.def-1].Slug == p.Type:
-		i, ok = p.def-1, true // where NewCatalog put the constructor's type
+	case def != nil:
+		i = s.byDefault[p.def-1]
+		ok = i >= 0
+		res.unregistered = !ok
 	case p.Type == "":
 		i, ok = s.byStatus[validStatus(p.Status)]
 	case isSlug(p.Type):
 		i, ok = s.bySlug[p.Type]
-		res.typeBase = cat.base
+		res.typeBase = cat.Base()
 		res.unregistered = !ok
 	default:
 		i, ok = s.byURI[p.Type]
@@ -184,16 +188,25 @@ func (pw *Writer) resolve(r *http.Request, p *Problem, res *resolved) {
 				res.head = head
 			}
 		}
-		if t.Slug != "" {
-			res.typeBase, res.typeS = cat.base, t.Slug
-		} else {
+		if t.URI != "" {
 			res.typeBase, res.typeS = "", t.URI
+		} else {
+			res.typeBase, res.typeS = cat.Base(), t.Slug
 		}
 		if res.title == "" {
 			res.title = t.Title
 		}
-	} else if p.def > 0 && p.Type == defaultTypes[p.def-1].Slug && res.title == "" {
-		res.title = defaultTypes[p.def-1].Title // a catalog without the defaults
+	} else if def != nil {
+		// A catalog without the constructor's type: keep what the
+		// defaults say of it.
+		if def.URI != "" {
+			res.typeBase, res.typeS = "", def.URI
+		} else {
+			res.typeBase = cat.Base()
+		}
+		if res.title == "" {
+			res.title = def.Title
+		}
 	}
 	res.status = validStatus(res.status)
 	if res.typeS == "" {

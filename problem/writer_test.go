@@ -71,8 +71,7 @@ func TestBodyStatusAlwaysEqualsHTTPStatus(t *testing.T) {
 
 func TestWriteResolvesTypesAndTitles(t *testing.T) {
 	cat := problem.NewCatalog("https://api.example.com/problems")
-	cat.MustRegister(problem.Type{URI: "https://iana.org/assignments/http-problem-types#quota-exceeded",
-		Status: 429, Title: "Quota Exceeded", Description: "Too much."})
+	cat.MustRegister(problem.DefaultTypes()...)
 	cat.MustRegister(problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud Locked", Description: "Locked."})
 	pw := &problem.Writer{Catalog: cat}
 	tests := []struct {
@@ -84,7 +83,7 @@ func TestWriteResolvesTypesAndTitles(t *testing.T) {
 		{"default slug under the custom base", problem.Forbidden(""), "https://api.example.com/problems/forbidden", "Forbidden"},
 		{"registered slug", &problem.Problem{Type: "cloud-locked"}, "https://api.example.com/problems/cloud-locked", "Cloud Locked"},
 		{"registered absolute URI", &problem.Problem{Type: "https://iana.org/assignments/http-problem-types#quota-exceeded", Status: 429},
-			"https://iana.org/assignments/http-problem-types#quota-exceeded", "Quota Exceeded"},
+			"https://iana.org/assignments/http-problem-types#quota-exceeded", "Request cannot be satisfied as assigned quota has been exceeded"},
 		{"empty type takes the status's type", problem.New(404, ""), "https://api.example.com/problems/not-found", "Not Found"},
 		{"unknown status is about:blank", problem.New(418, ""), "about:blank", "I'm a teapot"},
 		{"explicit title wins", &problem.Problem{Type: "cloud-locked", Title: "Mine"}, "https://api.example.com/problems/cloud-locked", "Mine"},
@@ -435,6 +434,7 @@ func TestAlertHook(t *testing.T) {
 
 func TestWriterMiddlewareSelectsTheWriter(t *testing.T) {
 	cat := problem.NewCatalog("https://errors.example.com/")
+	cat.MustRegister(problem.DefaultTypes()...)
 	pw := &problem.Writer{Catalog: cat}
 	r := chi.NewRouter()
 	r.Use(pw.Handler)
