@@ -3,6 +3,8 @@ package accept
 import (
 	"strings"
 	"testing"
+
+	"github.com/chiguard/chiguard/internal/accept/accepttest"
 )
 
 // big returns a header of about 64 KB made of n copies of elem followed by
@@ -66,4 +68,37 @@ func TestNoAllocations(t *testing.T) {
 			}
 		}
 	}
+}
+
+// BenchmarkHostileAccept runs Negotiate on 1 MB headers of each shape of
+// package accepttest: a hostile shape should cost at most three times a
+// benign one of the same size. Compare the cpu-ns/op (or MB/s) of the
+// shapes.
+func BenchmarkHostileAccept(b *testing.B) {
+	jsonCSV := offers("application/json", "text/csv")
+	for _, s := range accepttest.Shapes {
+		h := s.Header(1 << 20)
+		want := -1
+		if s.Malformed {
+			want = 0
+		}
+		b.Run(s.Name, func(b *testing.B) {
+			b.SetBytes(int64(headerSize(h)))
+			b.ReportAllocs()
+			stop := accepttest.ReportCPU(b)
+			for b.Loop() {
+				if got := Negotiate(h, jsonCSV); got != want {
+					b.Fatalf("Negotiate = %d, want %d", got, want)
+				}
+			}
+			stop()
+		})
+	}
+}
+
+func headerSize(lines []string) (n int) {
+	for _, l := range lines {
+		n += len(l)
+	}
+	return n
 }
