@@ -57,6 +57,8 @@ func TestNoAllocations(t *testing.T) {
 		{`text/plain;format="flo\wed";charset=UTF-8;q=0.5;ext="x,y", */*;q=0`},
 		{"*/json, q=abc", `text/plain;a="`},
 		{big("application/x-thing;q=0.9", "application/xml;q=0.2")},
+		{"text/plain;a=1;B=2;c=3, */*;Long-Parameter-Name=1;other-long-name=2;q=0.5"},
+		{"text/plain;a=1;b=2;A=3, */*;Long-Parameter-Name=1;long-parameter-name=2"},
 	}
 	for _, h := range headers {
 		for _, o := range [][]MediaType{problemOffers, many} {
@@ -67,6 +69,27 @@ func TestNoAllocations(t *testing.T) {
 				t.Errorf("Quality(%.40q) allocates %v times", h, n)
 			}
 		}
+	}
+}
+
+// TestRepeatedNameCheckIsLinear counts the bytes that the check for
+// repeated parameter names reads a second time. Rescanning the earlier
+// parameters at each one, as it once did, reads a range of 32 parameters
+// about sixteen times over; now only a range with a repeat is read again,
+// once.
+func TestRepeatedNameCheckIsLinear(t *testing.T) {
+	jsonCSV := offers("application/json", "text/csv")
+	for _, s := range accepttest.Shapes {
+		t.Run(s.Name, func(t *testing.T) {
+			h := s.Header(64 << 10)
+			read := 0
+			testHookRescan = func(n int) { read += n }
+			t.Cleanup(func() { testHookRescan = nil })
+			Negotiate(h, jsonCSV)
+			if size := headerSize(h); read > size {
+				t.Errorf("read %d bytes again in a header of %d (%.1f times)", read, size, float64(read)/float64(size))
+			}
+		})
 	}
 }
 

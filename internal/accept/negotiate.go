@@ -83,7 +83,7 @@ func scan(accept []string, offers []MediaType, scores []score) (valid bool) {
 				continue
 			}
 			if end, ok = parseParams(elem, end, &r); !ok {
-				i += elementEnd(elem, 0)
+				i += elementEnd(elem, end)
 				continue
 			}
 			i += end
