@@ -143,7 +143,8 @@ func (c *Catalog) Handler() http.Handler {
 		h := w.Header()
 		accept.Vary(h)
 		h.Set("Cache-Control", "public, max-age=3600")
-		switch accept.Negotiate(r.Header.Values("Accept"), docOffers) {
+		i, choice := docOffers.Negotiate(r.Header.Values("Accept"))
+		switch i {
 		case 0:
 			h.Set("Content-Type", "text/html; charset=utf-8")
 			page := c.indexPage()
@@ -165,13 +166,14 @@ func (c *Catalog) Handler() http.Handler {
 				json.NewEncoder(w).Encode(v)
 			}
 		default:
-			Write(w, r, NotAcceptable("The problem docs are available as text/html and application/json.").
-				With("acceptable", []string{"text/html", "application/json"}))
+			pw := WriterFrom(r.Context())
+			pw.write(w, r, NotAcceptable("The problem docs are available as text/html and application/json.").
+				With("acceptable", []string{"text/html", "application/json"}), choice.For(pw.XML))
 		}
 	})
 }
 
-var docOffers = []accept.MediaType{
+var docOffers = accept.NewOffers(
 	accept.MustParseMediaType("text/html"),
 	accept.MustParseMediaType("application/json"),
-}
+)

@@ -69,6 +69,10 @@ func TestNoAllocations(t *testing.T) {
 				t.Errorf("Quality(%.40q) allocates %v times", h, n)
 			}
 		}
+		o := NewOffers(many...)
+		if n := testing.AllocsPerRun(20, func() { o.Negotiate(h) }); n != 0 {
+			t.Errorf("Offers.Negotiate(%.40q) allocates %v times", h, n)
+		}
 	}
 }
 

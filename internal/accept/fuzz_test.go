@@ -8,7 +8,7 @@ import (
 )
 
 // FuzzNegotiate checks that Negotiate never panics, stays in range and
-// agrees with Quality. The accept argument is split into field lines at
+// agrees with Quality, and that Offers.Negotiate agrees with it. The accept argument is split into field lines at
 // newlines; offers is a newline-separated list, invalid ones dropped.
 func FuzzNegotiate(f *testing.F) {
 	seeds := []struct{ accept, offers string }{
@@ -63,6 +63,11 @@ func FuzzNegotiate(f *testing.F) {
 		}
 		if got != bestAt {
 			t.Fatalf("Negotiate = %d, but the first offer with the highest Quality (%d) is %d", got, best, bestAt)
+		}
+		i, c := NewOffers(os...).Negotiate(lines)
+		json, xml := max(Negotiate(lines, ProblemTypes[:2]), 0), max(Negotiate(lines, ProblemTypes), 0)
+		if i != got || c.For(false) != json || c.For(true) != xml {
+			t.Fatalf("Offers.Negotiate = %d, %d, %d; want %d, %d, %d", i, c.For(false), c.For(true), got, json, xml)
 		}
 	})
 }

@@ -20,17 +20,30 @@ type score struct {
 // anything: the first offer wins. Otherwise the offer with the highest
 // non-zero weight wins and ties go to the earliest offer.
 func Negotiate(accept []string, offers []MediaType) int {
+	return negotiate(accept, offers, len(offers), nil)
+}
+
+// negotiate is Negotiate among offers[:n]. It leaves in tail the weights,
+// as Quality gives them, of the offers after n, which take part in the same
+// passes over accept but are never chosen.
+func negotiate(accept []string, offers []MediaType, n int, tail []int) int {
 	best, bestQ := -1, 0
 	for base := 0; base < len(offers); base += chunk {
 		group := offers[base:min(base+chunk, len(offers))]
 		var buf [chunk]score
 		scores := buf[:len(group)]
 		if !scan(accept, group, scores) {
-			return 0
+			for i := range tail {
+				tail[i] = 1000
+			}
+			return min(0, n-1)
 		}
 		for i, s := range scores {
-			if s.q > bestQ {
-				best, bestQ = base+i, s.q
+			switch j := base + i; {
+			case j >= n:
+				tail[j-n] = s.q
+			case s.q > bestQ:
+				best, bestQ = j, s.q
 			}
 		}
 	}

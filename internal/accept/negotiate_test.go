@@ -110,6 +110,33 @@ func TestNegotiateManyOffers(t *testing.T) {
 	}
 }
 
+func TestOffersNegotiate(t *testing.T) {
+	o := NewOffers(offers("text/csv", "text/html")...)
+	tests := []struct {
+		name      string
+		accept    []string
+		want      int
+		json, xml int // indexes into ProblemTypes
+	}{
+		{"no header", nil, 0, 0, 0},
+		{"malformed header", []string{"*/json"}, 0, 0, 0},
+		{"an offer", []string{"text/html, application/json"}, 1, 1, 1},
+		{"refused, json preferred", []string{"application/json"}, -1, 1, 1},
+		{"refused, xml preferred", []string{"application/xml, application/json;q=0.5"}, -1, 1, 3},
+		{"refused, problem+xml only", []string{"application/problem+xml"}, -1, 0, 2},
+		{"refused, nothing for a problem either", []string{"image/png"}, -1, 0, 0},
+		{"refused, problem+json excluded", []string{"application/*, application/problem+json;q=0"}, -1, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, c := o.Negotiate(tt.accept)
+			if got != tt.want || c.For(false) != tt.json || c.For(true) != tt.xml {
+				t.Errorf("Negotiate = %d, %d, %d; want %d, %d, %d", got, c.For(false), c.For(true), tt.want, tt.json, tt.xml)
+			}
+		})
+	}
+}
+
 // rfcExample is the Accept header of RFC 9110 §12.5.1's weight table.
 const rfcExample = "text/*;q=0.3, text/plain;q=0.7, text/plain;format=flowed, text/plain;format=fixed;q=0.4, */*;q=0.5"
 
