@@ -3,7 +3,8 @@ package accept
 // chunk is how many offers one pass over the header scores; their scores
 // live on the stack, so Negotiate never allocates. Longer offer lists take
 // one pass per chunk. It must not exceed the bits of a uint (see scan).
-const chunk = 8
+// Twelve makes room for eight offers and the four ProblemTypes of Offers.
+const chunk = 12
 
 // score is the most specific range seen so far for one offer.
 type score struct {
