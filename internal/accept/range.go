@@ -116,14 +116,13 @@ func parseParamList(s string, i int, r *mediaRange, names *nameSet) (end int, ok
 		if names != nil && !names.add(name, r.params) {
 			return i, false
 		}
-		end, ok := valueEnd(s, eq+1)
-		if !ok {
-			return eq + 1, false
-		}
 		if first < 0 {
 			first = i
 		}
-		r.params, i = s[first:end], end
+		if i, ok = valueEnd(s, eq+1); !ok {
+			return eq + 1, false
+		}
+		r.params = s[first:i]
 	}
 }
 
