@@ -2,11 +2,12 @@ package accept
 
 import (
 	"hash/maphash"
+	"math/bits"
 	"math/rand/v2"
 )
 
 // maxParams caps the parameters of one media range. No registered media
-// type comes close; the cap bounds the table of the duplicate-name check.
+// type comes close; the cap sizes the table of the repeated-name check.
 const maxParams = 32
 
 // mediaRange is one Accept element, parsed in two steps (parseType, then
@@ -174,45 +175,43 @@ func nextParam(seg string) (p rawParam, rest string, ok bool) {
 
 // nameSet holds the parameter names of one range, to refuse a repeated
 // one. Rescanning the earlier parameters for each name would make a range's
-// cost grow with the square of its parameters; the set compares
-// fingerprints instead, behind a Bloom filter, and rescans only when two
-// are equal: for names of up to eight bytes only when the names are.
+// cost grow with the square of its parameters; the set keeps fingerprints
+// in a small hash table instead, and rescans only when two are equal: for
+// names of up to eight bytes only when the names are.
 type nameSet struct {
-	bloom [4]uint64
-	fp    [maxParams]uint64
-	n     int
+	slot [2 * maxParams]uint8 // 0 is empty, else 1 + an index into fp
+	fp   [maxParams]uint64
+	n    uint8
 }
 
 // add records name and reports whether it is new. earlier is the
 // validated parameter list that holds the names added before.
 func (ns *nameSet) add(name, earlier string) bool {
-	f := fingerprint(name)
-	h := f * bloomSeed // multiply-shift: the top bits pick a bit of the filter
-	w, bit := h>>62, uint64(1)<<(h>>56&63)
-	if ns.bloom[w]&bit != 0 {
-		for _, g := range ns.fp[:ns.n] {
-			if g == f && hasParam(earlier, name) {
-				return false
-			}
+	var f uint64 // name folded to lower case: its bytes if eight or fewer, else their hash
+	if len(name) <= 8 {
+		for i := 0; i < len(name); i++ {
+			f = f<<8 | uint64(lower(name[i]))
+		}
+	} else {
+		f = hashName(name)
+	}
+	hi, lo := bits.Mul64(f^slotSeed[0], slotSeed[1]) // mixed with secrets: no client can aim at one slot
+	for i := (hi ^ lo) >> 58; ; i = (i + 1) % uint64(len(ns.slot)) {
+		if ns.slot[i] == 0 {
+			ns.fp[ns.n] = f
+			ns.n++
+			ns.slot[i] = ns.n
+			return true
+		}
+		if ns.fp[ns.slot[i]-1] == f && hasParam(earlier, name) {
+			return false
 		}
 	}
-	ns.bloom[w] |= bit
-	ns.fp[ns.n] = f
-	ns.n++
-	return true
 }
 
-// fingerprint returns name folded to lower case: its bytes, for a name of
-// up to eight, or else their hash, with a seed chosen at start-up so that
-// no client can pick long names that collide.
-func fingerprint(name string) uint64 {
-	if len(name) <= 8 {
-		var f uint64
-		for i := 0; i < len(name); i++ {
-			f |= uint64(lower(name[i])) << (8 * i)
-		}
-		return f
-	}
+// hashName hashes name folded to lower case, with a seed chosen at start-up
+// so that no client can pick long names that collide.
+func hashName(name string) uint64 {
 	var h maphash.Hash
 	h.SetSeed(nameSeed)
 	for i := 0; i < len(name); i++ {
@@ -222,8 +221,8 @@ func fingerprint(name string) uint64 {
 }
 
 var (
-	nameSeed  = maphash.MakeSeed()
-	bloomSeed = rand.Uint64() | 1
+	nameSeed = maphash.MakeSeed()
+	slotSeed = [2]uint64{rand.Uint64(), rand.Uint64()}
 )
 
 // testHookRescan, if set, is called with the length of every parameter
