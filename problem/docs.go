@@ -54,10 +54,11 @@ func (c *Catalog) DocsHandler() http.Handler {
 		}
 		h := w.Header()
 		accept.Vary(h)
-		offer := accept.Negotiate(r.Header.Values("Accept"), docOffers)
+		offer, choice := docOffers.Negotiate(r.Header.Values("Accept"))
 		if offer < 0 {
-			Write(w, r, NotAcceptable("The problem docs are available as "+strings.Join(docOfferNames, ", ")+".").
-				With("acceptable", docOfferNames))
+			pw := WriterFrom(r.Context())
+			pw.write(w, r, NotAcceptable("The problem docs are available as "+strings.Join(docOfferNames, ", ")+".").
+				With("acceptable", docOfferNames), choice.For(pw.XML))
 			return
 		}
 		d := c.docs(root, WriterFrom(r.Context()))
@@ -101,11 +102,11 @@ func (c *Catalog) DocsHandler() http.Handler {
 }
 
 var (
-	docOffers = []accept.MediaType{
+	docOffers = accept.NewOffers(
 		accept.MustParseMediaType("text/html"),
 		accept.MustParseMediaType("text/markdown"),
 		accept.MustParseMediaType("application/json"),
-	}
+	)
 	docOfferNames = []string{"text/html", "text/markdown", "application/json"}
 )
 

@@ -130,15 +130,9 @@ var (
 	hdrNoStore     = []string{"no-store"}
 	hdrClose       = []string{"close"}
 
-	jsonOffers = []accept.MediaType{
-		accept.MustParseMediaType("application/problem+json"),
-		accept.MustParseMediaType("application/json"),
-	}
-	allOffers = append(jsonOffers[:2:2],
-		accept.MustParseMediaType("application/problem+xml"),
-		accept.MustParseMediaType("application/xml"),
-	)
-	offerHeaders = [][]string{hdrProblemJSON, hdrJSON, hdrProblemXML, hdrXML}
+	jsonOffers   = accept.ProblemTypes[:2]
+	allOffers    = accept.ProblemTypes
+	offerHeaders = [][]string{hdrProblemJSON, hdrJSON, hdrProblemXML, hdrXML} // as accept.ProblemTypes
 )
 
 // resolved is a problem with every member the writer derives filled in.
@@ -246,6 +240,29 @@ func validStatus(s int) int {
 // "Connection: close" when the request body may be unread (see
 // Middleware), so that the answer is not held back until it is.
 func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
+	pw.write(w, r, p, -1)
+}
+
+// WriteAs is Write for a caller that has already read the request's Accept
+// header, as middleware.Negotiate has when it refuses one: p is sent as
+// mediaType, without reading Accept again. mediaType is one the writer
+// sends, written as Write would write it in Content-Type:
+// application/problem+json, application/json and, with XML,
+// application/problem+xml and application/xml. Any other is ignored, and
+// the format negotiated as by Write.
+func (pw *Writer) WriteAs(w http.ResponseWriter, r *http.Request, p *Problem, mediaType string) {
+	offer := -1
+	for i, h := range offerHeaders[:len(pw.offers())] {
+		if h[0] == mediaType {
+			offer = i
+		}
+	}
+	pw.write(w, r, p, offer)
+}
+
+// write is Write with the index of the media type in offerHeaders, or -1 to
+// negotiate it.
+func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offer int) {
 	if p == nil {
 		p = &Problem{}
 	}
@@ -271,7 +288,9 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	for k, v := range p.header {
 		h[k] = v[:len(v):len(v)] // an Add to the response must not write into p
 	}
-	offer := pw.negotiate(r)
+	if offer < 0 {
+		offer = pw.negotiate(r)
+	}
 	h["Content-Type"] = offerHeaders[offer]
 	h["Cache-Control"] = hdrNoStore
 	if bodyUnread(r) {
@@ -317,14 +336,18 @@ func (pw *Writer) negotiate(r *http.Request) int {
 	if len(a) == 0 {
 		return 0
 	}
-	offers := jsonOffers
-	if pw.XML {
-		offers = allOffers
-	}
-	if i := accept.Negotiate(a, offers); i > 0 {
+	if i := accept.Negotiate(a, pw.offers()); i > 0 {
 		return i
 	}
 	return 0 // an error is never an empty 406: problem+json is always allowed
+}
+
+// offers returns the media types pw sends, in its order of preference.
+func (pw *Writer) offers() []accept.MediaType {
+	if pw.XML {
+		return allOffers
+	}
+	return jsonOffers
 }
 
 func (pw *Writer) appendJSON(b []byte, r *http.Request, res *resolved) []byte {

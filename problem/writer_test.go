@@ -126,6 +126,34 @@ func TestWriteNegotiatesTheErrorFormat(t *testing.T) {
 	}
 }
 
+func TestWriteAsSkipsNegotiation(t *testing.T) {
+	tests := []struct {
+		mediaType string
+		xml       bool
+		want      string
+	}{
+		{"application/json", false, "application/json"},
+		{"application/problem+json", false, "application/problem+json"},
+		{"application/problem+xml", true, "application/problem+xml"},
+		{"application/xml", true, "application/xml"},
+		{"application/xml", false, "application/problem+json"}, // not sent: negotiated
+		{"text/html", true, "application/problem+json"},
+		{"Application/JSON", false, "application/problem+json"},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(http.MethodGet, "/cloud/1", nil)
+		r.Header.Set("Accept", "application/problem+json, application/*;q=0.1")
+		w := httptest.NewRecorder()
+		(&problem.Writer{XML: tt.xml}).WriteAs(w, r, problem.NotAcceptable(""), tt.mediaType)
+		if got := w.Header().Get("Content-Type"); got != tt.want || w.Code != http.StatusNotAcceptable {
+			t.Errorf("WriteAs %q (xml %v): %d, Content-Type %q, want 406, %q", tt.mediaType, tt.xml, w.Code, got, tt.want)
+		}
+		if got := w.Header().Get("Vary"); got != "Accept" {
+			t.Errorf("WriteAs %q: Vary %q, want Accept", tt.mediaType, got)
+		}
+	}
+}
+
 func TestWriteXMLFollowsAppendixB(t *testing.T) {
 	p := problem.BadRequest("a < b").With("balance", 30).
 		With("accounts", []string{"https://example.net/account/1", "https://example.net/account/2"})
