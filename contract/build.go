@@ -312,12 +312,17 @@ func (b *routeBuilder) resolveOne(d describe.Response, from string) Response {
 	case d.Type == "":
 		r.Type = "about:blank"
 		r.Title = cmp.Or(r.Title, http.StatusText(d.Status))
-	case isSlug(d.Type):
-		r.Type = cat.Base() + d.Type
-		b.unregistered(from, r.Type)
 	default:
+		// Written as the Writer writes a type its catalog lacks: a default
+		// type keeps its own URI and title.
 		r.Type = d.Type
-		b.unregistered(from, r.Type)
+		if isSlug(d.Type) {
+			r.Type = cat.Base() + d.Type
+		}
+		if t, ok := defaultType(d.Type); ok {
+			r.Type, r.Title = cat.URI(t), cmp.Or(r.Title, t.Title)
+		}
+		b.unregistered(from, r.Type, d.Type)
 	}
 	if r.Title == "" {
 		r.Title = http.StatusText(d.Status)
@@ -509,6 +514,16 @@ func uniq(s []string) []string {
 		}
 	}
 	return out
+}
+
+// defaultType finds a type of problem.DefaultTypes by slug or URI.
+func defaultType(slugOrURI string) (problem.Type, bool) {
+	for _, t := range problem.DefaultTypes() {
+		if t.Slug == slugOrURI || t.URI != "" && t.URI == slugOrURI {
+			return t, true
+		}
+	}
+	return problem.Type{}, false
 }
 
 func isSlug(s string) bool {

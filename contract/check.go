@@ -10,7 +10,6 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/chiguard/chiguard/middleware"
-	"github.com/chiguard/chiguard/ratelimit"
 )
 
 // CheckError is a middleware that cannot do its job where it is mounted.
@@ -88,10 +87,10 @@ func (b *routeBuilder) find(middleware, problem, fix string) {
 	b.found = append(b.found, finding{b.name, middleware, problem, fix})
 }
 
-func (b *routeBuilder) unregistered(from, uri string) {
+func (b *routeBuilder) unregistered(from, uri, name string) {
 	fix := "register it in the catalog with Catalog.Register"
-	if uri == ratelimit.QuotaExceededURI {
-		fix = "catalog.MustRegister(ratelimit.QuotaExceeded)"
+	if t, ok := defaultType(name); ok {
+		fix = "register problem.DefaultTypes() in the catalog, or your own " + t.Slug + " type"
 	}
 	b.find(from, "answers with the problem type "+uri+", which the problem writer's catalog does not hold, so the type documents nothing", fix)
 }

@@ -21,7 +21,7 @@ import (
 func ExampleOf() {
 	keys, _ := auth.NewAPIKeys(auth.APIKeyApp{Key: "demo-app-key", ClientID: "demo-app", Scopes: []string{"cloud:read"}})
 	catalog := problem.NewCatalog("https://api.example.com/problems/")
-	catalog.MustRegister(ratelimit.QuotaExceeded)
+	catalog.MustRegister(problem.DefaultTypes()...)
 	pw := &problem.Writer{Catalog: catalog}
 
 	r := chi.NewRouter()

@@ -27,101 +27,82 @@ type Info struct {
 	Concealed bool
 }
 
-// OpenAPI returns an OpenAPI 3.1 document of the router, as JSON: one
-// operation per route, with its security requirements, path parameters,
-// request body and every answer the contract knows, each problem answer
-// the catalog's response for its type with the route's headers added; and
-// the components: the catalog's (Catalog.OpenAPI), a security scheme per
-// Authorization scheme and the headers the answers carry. Routes served
-// for every method get an operation for each method OpenAPI names but
-// CONNECT; HEAD requests that HeadAsGet serves are not listed.
-func (c *Contract) OpenAPI(info Info) ([]byte, error) {
-	doc, err := c.document(info)
-	if err != nil {
-		return nil, err
-	}
-	return json.MarshalIndent(doc, "", "  ")
-}
-
-func (c *Contract) document(info Info) (map[string]any, error) {
+// OpenAPI returns the OpenAPI 3.1 document of the router, built on the
+// catalog's (problem.Catalog.OpenAPI, whose components are the problem
+// types): a path item per pattern, with an operation per route, its
+// security requirements, path parameters, request body and every answer
+// the contract knows, each problem answer the catalog's response for its
+// type with the route's headers added; a security scheme per
+// Authorization scheme. Routes served for every method get an operation
+// for each method OpenAPI names. HEAD, which a GET of the same path
+// covers, is listed only where there is no GET. The document is the caller's: add to it before marshalling
+// it with encoding/json.
+func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 	catalog := c.Catalog
 	if catalog == nil {
 		catalog = defaultCatalog()
 	}
-	fragment, err := catalog.OpenAPI()
-	if err != nil {
-		return nil, err
+	doc := catalog.OpenAPI()
+	doc.Info = problem.OpenAPIInfo{Title: cmp.Or(info.Title, "API"), Version: cmp.Or(info.Version, "1"), Description: info.Description}
+	if doc.Components.Headers == nil {
+		doc.Components.Headers = map[string]any{}
 	}
-	var base struct {
-		Components map[string]any `json:"components"`
-	}
-	if err := json.Unmarshal(fragment, &base); err != nil {
-		return nil, fmt.Errorf("contract: the catalog's OpenAPI: %w", err)
-	}
-	components := base.Components
-	if components == nil {
-		components = map[string]any{}
-	}
-	g := &openapi{byType: problemResponses(components), schemes: map[string]any{}, headers: map[string]any{}, ids: map[string]bool{}}
-	paths := map[string]any{}
+	g := &openapi{doc: doc, catalog: catalog, schemes: map[string]any{}, ids: map[string]bool{}}
 	for _, r := range c.Routes {
 		if r.Concealed && !info.Concealed {
 			continue
 		}
 		path := openAPIPath(r.Pattern)
-		item, _ := paths[path].(map[string]any)
+		item, _ := doc.Paths[path].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
-			paths[path] = item
+			doc.Paths[path] = item
 		}
 		methods := []string{r.Method}
 		if r.Method == "*" {
-			methods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
+			methods = openAPIMethods
 		}
 		for _, m := range methods {
-			if !slices.Contains(openAPIMethods, m) {
-				continue
+			if slices.Contains(openAPIMethods, m) && !(m == "HEAD" && servesGet(c.Routes, r.Pattern)) {
+				item[strings.ToLower(m)] = g.operation(r, m)
 			}
-			item[strings.ToLower(m)] = g.operation(r, m)
 		}
 	}
 	if len(g.schemes) > 0 {
-		components["securitySchemes"] = g.schemes
+		doc.Components.SecuritySchemes = g.schemes
 	}
-	if len(g.headers) > 0 {
-		components["headers"] = g.headers
-	}
-	i := map[string]any{"title": cmp.Or(info.Title, "API"), "version": cmp.Or(info.Version, "0")}
-	if info.Description != "" {
-		i["description"] = info.Description
-	}
-	return map[string]any{"openapi": "3.1.0", "info": i, "paths": paths, "components": components}, nil
+	return doc
+}
+
+// servesGet reports whether a route serves GET at pattern: its HEAD is
+// the GET without the body (RFC 9110 §9.3.2), and is not listed apart.
+func servesGet(routes []Route, pattern string) bool {
+	return slices.ContainsFunc(routes, func(r Route) bool { return r.Pattern == pattern && r.Method == "GET" })
 }
 
 var openAPIMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
 
 // openapi builds the operations of one document.
 type openapi struct {
-	byType  map[string]map[string]any // problem type URI -> the catalog's response
+	doc     *problem.OpenAPI
+	catalog *problem.Catalog
 	schemes map[string]any
-	headers map[string]any
 	ids     map[string]bool
 }
 
-// problemResponses indexes the catalog's responses by their type URI.
-func problemResponses(components map[string]any) map[string]map[string]any {
-	out := map[string]map[string]any{}
-	responses, _ := components["responses"].(map[string]any)
-	for _, v := range responses {
-		resp, _ := v.(map[string]any)
-		content, _ := resp["content"].(map[string]any)
-		media, _ := content["application/problem+json"].(map[string]any)
-		example, _ := media["example"].(map[string]any)
-		if uri, ok := example["type"].(string); ok {
-			out[uri] = resp
-		}
+// catalogResponse returns the catalog's response for the type uri, and
+// the name of its schema.
+func (g *openapi) catalogResponse(uri string) (resp map[string]any, schema string) {
+	t, ok := g.catalog.Lookup(uri)
+	if !ok {
+		return nil, ""
 	}
-	return out
+	resp, _ = g.doc.Components.Responses[t.Slug].(map[string]any)
+	content, _ := resp["content"].(map[string]any)
+	media, _ := content["application/problem+json"].(map[string]any)
+	ref, _ := media["schema"].(map[string]any)
+	schema, _ = ref["$ref"].(string)
+	return resp, schema
 }
 
 // openAPIPath turns a chi pattern into an OpenAPI path template:
@@ -374,19 +355,27 @@ func (g *openapi) response(r Route, same []Response) map[string]any {
 			problems = append(problems, a)
 		}
 	}
+	if len(problems) == 1 {
+		if base, _ := g.catalogResponse(problems[0].Type); base != nil {
+			resp = deepCopy(base)
+			resp["description"] = str(resp["description"]) + when
+		}
+	}
 	switch {
-	case len(problems) == 1 && g.byType[problems[0].Type] != nil:
-		resp = deepCopy(g.byType[problems[0].Type])
-		resp["description"] = str(resp["description"]) + when
+	case resp != nil:
 	case len(problems) > 0:
 		var schemas []any
 		var titles []string
 		for _, p := range problems {
-			schemas = append(schemas, map[string]any{"allOf": []any{
-				map[string]any{"$ref": "#/components/schemas/Problem"},
-				map[string]any{"properties": map[string]any{"type": map[string]any{"const": p.Type},
-					"status": map[string]any{"const": p.Status}}},
-			}})
+			if _, ref := g.catalogResponse(p.Type); ref != "" {
+				schemas = append(schemas, map[string]any{"$ref": ref})
+			} else {
+				schemas = append(schemas, map[string]any{"allOf": []any{
+					map[string]any{"$ref": "#/components/schemas/Problem"},
+					map[string]any{"properties": map[string]any{"type": map[string]any{"const": p.Type},
+						"status": map[string]any{"const": p.Status}}},
+				}})
+			}
 			titles = append(titles, p.Title)
 		}
 		schema := schemas[0]
@@ -416,7 +405,11 @@ func (g *openapi) response(r Route, same []Response) map[string]any {
 	}
 	for _, a := range same {
 		for _, h := range a.Headers {
-			if _, ok := headers[h]; !ok && !strings.EqualFold(h, "Content-Type") {
+			has := false
+			for k := range headers {
+				has = has || strings.EqualFold(k, h)
+			}
+			if !has {
 				headers[h] = map[string]any{"$ref": "#/components/headers/" + g.header(h)}
 			}
 		}
@@ -448,17 +441,21 @@ var headerDocs = map[string]struct {
 	"Accept-Encoding":       {description: "identity: the request body must not be encoded."},
 }
 
-// header returns the components key of header h, adding it.
+// header returns the components key of header h: the catalog's, if it
+// documents h once for all its types, else one added for it.
 func (g *openapi) header(h string) string {
+	if _, ok := g.doc.Components.Headers[h]; ok {
+		return h
+	}
 	d, ok := headerDocs[h]
 	if !ok {
-		d.description = "Sent by " + h + "'s middleware."
+		d.description = "A header of the route's answers."
 	}
 	schema := map[string]any{"type": "string"}
 	if d.integer {
-		schema = map[string]any{"type": "integer"}
+		schema = map[string]any{"type": "integer", "minimum": 0}
 	}
-	g.headers[h] = map[string]any{"description": d.description, "schema": schema}
+	g.doc.Components.Headers[h] = map[string]any{"description": d.description, "schema": schema}
 	return h
 }
 
@@ -475,7 +472,7 @@ func deepCopy(v map[string]any) map[string]any {
 //
 //	r.Get("/openapi.json", contract.OpenAPIHandler(r, contract.Info{Title: "Cloud API", Version: "1.0"}).ServeHTTP)
 func OpenAPIHandler(router chi.Routes, info Info) http.Handler {
-	doc := sync.OnceValues(func() ([]byte, error) { return Of(router).OpenAPI(info) })
+	doc := sync.OnceValues(func() ([]byte, error) { return json.MarshalIndent(Of(router).OpenAPI(info), "", "  ") })
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !readOnly(w, r) {
 			return

@@ -37,7 +37,7 @@ func (l *Limiter) describe() describe.Middleware {
 		d.Limit.Keys = append(d.Limit.Keys, name)
 		fails = fails || name == "principal" || name == "custom"
 	}
-	d.Responses = []describe.Response{{Status: http.StatusTooManyRequests, Type: QuotaExceededURI, Title: quotaExceededTitle,
+	d.Responses = []describe.Response{{Status: http.StatusTooManyRequests, Type: problem.TypeQuotaExceeded,
 		Headers: []string{"Retry-After", "RateLimit-Policy", "RateLimit"}, Detail: "a quota is spent"}}
 	if fails && !l.failOpen {
 		d.Responses = append(d.Responses, describe.Response{Status: http.StatusServiceUnavailable,

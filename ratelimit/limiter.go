@@ -46,7 +46,8 @@ type Limiter struct {
 //
 // Every response through it carries RateLimit-Policy and RateLimit
 // (draft-ietf-httpapi-ratelimit-headers); a 429 also Retry-After and a
-// problem of type QuotaExceededURI. It panics on a bad configuration; use
+// problem of the catalog's quota-exceeded type (problem.QuotaExceeded). It
+// panics on a bad configuration; use
 // NewLimiter to get the error instead.
 func Limit(quota int, window time.Duration, opts ...Option) func(http.Handler) http.Handler {
 	l, err := NewLimiter(Policy{Quota: quota, Window: window}, opts...)
@@ -115,7 +116,7 @@ func newLimiter(c config) (*Limiter, error) {
 		legacy:   c.legacy,
 		failOpen: c.failOpen,
 		logger:   c.logger,
-		exceeded: "You have exceeded the rate limit of this resource.",
+		exceeded: "The rate limit for this resource is exceeded.",
 	}
 	if len(l.keys) == 0 {
 		l.keys = []KeyFunc{ByPrincipalOrIP}
@@ -401,10 +402,5 @@ func (l *Limiter) refuse(w http.ResponseWriter, r *http.Request, usage []Usage, 
 		detail = l.exceeded + " Retry after " + strconv.FormatInt(retry, 10) + " seconds."
 	}
 	w.Header().Set("Retry-After", strconv.FormatInt(retry, 10))
-	problem.Write(w, r, (&problem.Problem{
-		Type:   QuotaExceededURI,
-		Title:  quotaExceededTitle,
-		Status: http.StatusTooManyRequests,
-		Detail: detail,
-	}).With("violated-policies", violated))
+	problem.Write(w, r, problem.QuotaExceeded(detail).With("violated-policies", violated))
 }

@@ -49,7 +49,8 @@ func TestLimitServesQuotaThenAnswersQuotaExceeded(t *testing.T) {
 		t.Errorf("Content-Type %q", ct)
 	}
 	b := body(t, w)
-	if b["type"] != QuotaExceededURI || b["title"] != quotaExceededTitle || b["status"] != 429.0 {
+	quota, _ := problem.DefaultCatalog.Lookup(problem.TypeQuotaExceeded)
+	if b["type"] != problem.QuotaExceededURI || b["title"] != quota.Title || b["status"] != 429.0 {
 		t.Errorf("problem %v", b)
 	}
 	if !reflect.DeepEqual(b["violated-policies"], []any{"burst"}) {
@@ -438,5 +439,23 @@ func TestUnnamedPoliciesAreNamedByQuotaAndWindow(t *testing.T) {
 		if got := defaultName(tt.p); got != tt.want {
 			t.Errorf("defaultName(%v) = %q, want %q", tt.p, got, tt.want)
 		}
+	}
+}
+
+// The 429 is the catalog's quota-exceeded type: an API that words it
+// otherwise, or gives it a local type URI, changes what the limiter sends.
+func TestRefusalIsTheCatalogsQuotaExceeded(t *testing.T) {
+	c := problem.NewCatalog("https://api.example.com/problems/")
+	c.MustRegister(problem.DefaultTypes()...)
+	q, _ := c.Lookup(problem.TypeQuotaExceeded)
+	q.Title, q.URI = "Slow Down", ""
+	if err := c.Replace(q); err != nil {
+		t.Fatal(err)
+	}
+	h := (&problem.Writer{Catalog: c}).Handler(router(limitNamed("burst", 1, time.Minute)))
+	do(h, "/other", "192.0.2.1:1")
+	b := body(t, do(h, "/other", "192.0.2.1:1"))
+	if b["type"] != "https://api.example.com/problems/quota-exceeded" || b["title"] != "Slow Down" {
+		t.Errorf("problem %v", b)
 	}
 }

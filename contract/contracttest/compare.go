@@ -22,7 +22,7 @@ import (
 // doc (3.0 or 3.1, as JSON) and the contract of router disagree:
 //
 //   - a route the router serves is missing from the document (concealed
-//     routes may be left out);
+//     routes may be left out, and a HEAD whose GET is there);
 //   - the document names an operation the router does not serve;
 //   - a route can answer a status its operation omits (a range such as
 //     "4XX" covers its statuses; "default" covers none);
@@ -98,6 +98,9 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 		}
 		if r.Method == "GET" && servesHead(r) {
 			covered["HEAD "+path] = true
+		}
+		if _, get := ops["GET "+path]; r.Method == "HEAD" && get {
+			found = true // a GET covers its HEAD
 		}
 		if !found && !r.Concealed {
 			diffs = append(diffs, diff{name, "+ " + name + ": served by the router, missing from the document"})

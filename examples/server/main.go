@@ -3,6 +3,7 @@
 //
 //	go run ./examples/server                 # serve on 127.0.0.1:8080
 //	go run ./examples/server mint -sub alice -scopes "cloud:read user:read"
+//	go run ./examples/server openapi         # the OpenAPI document of its errors
 //
 // Every flag can also be set from the environment: CHIGUARD_ and the flag
 // name in upper case with '-' as '_', e.g. CHIGUARD_RATE_LIMIT=100/1m.
@@ -11,6 +12,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -60,6 +62,9 @@ func tokenFlags(fs *flag.FlagSet, o *options, d api.Config) {
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "mint" {
 		return mint(args[1:], stdout, stderr)
+	}
+	if len(args) > 0 && args[0] == "openapi" {
+		return printOpenAPI(args[1:], stdout, stderr)
 	}
 	d := api.DefaultConfig()
 	o := options{rateLimit: d.RateLimit, exportLimit: d.ExportLimit, authFailureLimit: d.AuthFailureLimit}
@@ -243,6 +248,25 @@ Flags:
 		return err
 	}
 	_, err = fmt.Fprintln(stdout, tok)
+	return err
+}
+
+// printOpenAPI prints the document GET /openapi.json serves.
+func printOpenAPI(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("openapi", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	doc, err := api.OpenAPI()
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", b)
 	return err
 }
 

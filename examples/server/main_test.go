@@ -9,12 +9,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/examples/server/api"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -142,5 +144,26 @@ func TestAddressInUseSuggestsAnother(t *testing.T) {
 	err = run(context.Background(), []string{"-addr", ln.Addr().String()}, io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "choose another address with -addr") {
 		t.Fatalf("error %v, want a hint to use -addr", err)
+	}
+}
+
+// The openapi command prints the document the server serves.
+func TestOpenAPIPrintsTheServedDocument(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"openapi"}, &out, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	a, err := api.New(api.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	rec := httptest.NewRecorder()
+	a.ServeHTTP(rec, httptest.NewRequest("GET", "/openapi.json", nil))
+	if rec.Code != 200 || strings.TrimSpace(out.String()) != strings.TrimSpace(rec.Body.String()) {
+		t.Fatalf("openapi prints\n%.300s\nGET /openapi.json answers %d\n%.300s", out.String(), rec.Code, rec.Body)
+	}
+	if err := run(context.Background(), []string{"openapi", "extra"}, io.Discard, io.Discard); err == nil {
+		t.Error("openapi took an argument")
 	}
 }

@@ -595,6 +595,7 @@ type SemEmbedded struct {
 
 type semShapes struct {
 	Plain string
+	//lint:ignore SA5008 the name "-", spelled as encoding/json documents it, is under test
 	Dash  int                 `json:"-,"`
 	ByKey map[string]semOwner `json:"byKey"`
 	Anon  struct {
@@ -732,7 +733,8 @@ func TestJSONFieldsAgreeWithEncodingJSON(t *testing.T) {
 		Y int `json:"y"`
 	}
 	type conflictB struct {
-		X      int
+		X int
+		//lint:ignore SA5008 a name encoding/json rejects, so that the Go name is used, is under test
 		Quote  int `json:"a'b"`
 		Spaced int `json:"a b"`
 		Dup    int `json:"dup"`
@@ -740,8 +742,9 @@ func TestJSONFieldsAgreeWithEncodingJSON(t *testing.T) {
 	type conflicts struct {
 		conflictA
 		conflictB
-		Dup  int       `json:"dup"`
-		Tag  conflictA `json:"tag"`
+		Dup int       `json:"dup"`
+		Tag conflictA `json:"tag"`
+		//lint:ignore U1000 an unexported field, which encoding/json leaves out, is under test
 		skip int
 	}
 	for _, v := range []any{semShapes{SemEmbedded: &SemEmbedded{}}, conflicts{}, semItem{}} {

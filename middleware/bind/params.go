@@ -29,7 +29,7 @@ var ErrNoPathParam = errors.New("middleware: no such path parameter in the route
 
 // PathParam returns chi's URL parameter name parsed as T. A value that does
 // not parse gives a 400 problem naming the parameter and the expected
-// type, so /cloud/[object Object]/project is the client's error, not a 500.
+// type, so /cloud/undefined/project is the client's error, not a 500.
 // The error is a *problem.Problem: return it from a problem.HandlerFunc or
 // write it with problem.Write.
 //

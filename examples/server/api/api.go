@@ -46,14 +46,18 @@ func (a *API) Close() {
 //	-> rate limit (429) -> Negotiate (406) -> scopes, user/app (401 if anonymous, 403)
 //	-> body and path validation (400/413/415) -> Conditional (304) -> handler
 //
-// /healthz and the problem docs sit before authentication and limits.
+// /healthz, the problem docs and their OpenAPI document sit before
+// authentication and limits.
 func New(cfg Config) (*API, error) {
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
-	a := &API{Catalog: problem.NewCatalog(problem.DefaultBase)}
-	a.Catalog.MustRegister(ratelimit.QuotaExceeded)
+	catalog, err := NewCatalog()
+	if err != nil {
+		return nil, err
+	}
+	a := &API{Catalog: catalog}
 	pw := &problem.Writer{
 		Catalog: a.Catalog,
 		Logger:  logger,
@@ -85,7 +89,7 @@ func New(cfg Config) (*API, error) {
 
 	a.Maintenance = &middleware.Maintenance{
 		Status: cmp.Or(cfg.MaintenanceStatus, http.StatusBadGateway),
-		Exempt: []string{"/healthz", "/problems", "/problems/*", "/admin/maintenance"},
+		Exempt: []string{"/healthz", "/problems", "/problems/*", "/openapi.json", "/routes", "/admin/maintenance"},
 	}
 	if cfg.Maintenance {
 		a.Maintenance.Enable(cfg.MaintenanceRetryAfter)
@@ -133,6 +137,7 @@ func New(cfg Config) (*API, error) {
 	r.Handle("/problems", docs)
 	r.Handle("/problems/*", docs)
 	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
+	r.Method(http.MethodGet, "/openapi.json", contract.OpenAPIHandler(r, openAPIInfo))
 
 	// The recommended order (see package chiguard): authentication and the
 	// limiter per group, then per route the authorization check, the media
