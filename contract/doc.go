@@ -5,7 +5,10 @@
 // middlewares know all of it, because they are the ones enforcing it.
 //
 //	c := contract.Of(r)
-//	doc, err := c.OpenAPI(contract.Info{Title: "Cloud API", Version: "1.0"})
+//	if err := c.Check(); err != nil {
+//		log.Fatal(err) // a middleware where it cannot do its job
+//	}
+//	doc, err := json.Marshal(c.OpenAPI(contract.Info{Title: "Cloud API", Version: "1.0"}))
 //
 // Of walks the router (as chi.Walk does) and asks each middleware of each
 // route to describe itself; a middleware that is not chiguard's is listed

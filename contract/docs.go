@@ -142,7 +142,7 @@ func (c *Contract) WriteHTML(w io.Writer) error {
 // clients that prefer text/markdown. The contract is read on the first
 // request, when the router is complete:
 //
-//	r.Get("/routes", contract.DocsHandler(r).ServeHTTP)
+//	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
 func DocsHandler(router chi.Routes) http.Handler {
 	pages := sync.OnceValues(func() ([2][]byte, error) {
 		c := Of(router)

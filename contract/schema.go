@@ -18,10 +18,11 @@ import (
 // others unless allowUnknown, and the constraints of the validate tags
 // that JSON Schema can state (required, min, max, len, gt, gte, lt, lte,
 // oneof, email, url, uri, uuid). Tags it cannot state (omitempty, dive,
-// cross-field and custom rules) are quoted in the field's description:
-// the schema then accepts some values the validator refuses, never the
-// reverse. A type that decodes itself (json.Unmarshaler) is described by
-// name only.
+// cross-field and custom rules) are quoted in the field's description,
+// and the schema accepts the values they refuse. A null member, which the
+// decoder takes as absent, is allowed only where it means something: for
+// pointers, slices and maps. A type that decodes itself (json.Unmarshaler)
+// is described by name only.
 func Schema(t reflect.Type, allowUnknown bool) json.RawMessage {
 	return schemaJSON(t, allowUnknown)
 }
