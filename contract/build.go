@@ -262,9 +262,6 @@ func (b *routeBuilder) resolve() []Response {
 			resp.Schema = d.Schema
 		}
 		cause := Cause{Middleware: a.from, When: a.Detail}
-		if a.declared != nil {
-			cause.When = ""
-		}
 		headers := slices.Clone(a.Headers)
 		for j, s := range b.steps {
 			if j <= a.at && s.known {
@@ -437,9 +434,9 @@ func security(a *describe.Auth, requires []describe.Require) []Requirement {
 			format = "JWT"
 		}
 		for _, alt := range alts {
-			out = append(out, Requirement{Scheme: s.Name, Scopes: slices.Clone(alt), Format: format})
+			out = append(out, Requirement{Scheme: s.Name, Scopes: slices.Clone(alt), Format: format, Realm: a.Realm})
 			if a.Query != "" && strings.EqualFold(s.Name, "Bearer") {
-				out = append(out, Requirement{Scheme: s.Name, Scopes: slices.Clone(alt), Query: a.Query, Format: format})
+				out = append(out, Requirement{Scheme: s.Name, Scopes: slices.Clone(alt), Query: a.Query, Format: format, Realm: a.Realm})
 			}
 		}
 	}

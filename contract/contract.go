@@ -92,6 +92,8 @@ type Requirement struct {
 	Query string
 	// Format is "JWT" for bearer tokens a JWT verifier checks, or "".
 	Format string
+	// Realm is the realm of Authenticate's challenges.
+	Realm string
 }
 
 // Limit is one rate-limit policy on a route.

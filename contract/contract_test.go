@@ -136,8 +136,8 @@ func TestOfDescribesTheRecommendedStack(t *testing.T) {
 	if i := slices.IndexFunc(get.Responses, func(a contract.Response) bool { return a.Status == 405 }); slices.Contains(get.Responses[i].Headers, "RateLimit") {
 		t.Errorf("the router's 405 comes before the group's limiter: %v", get.Responses[i].Headers)
 	}
-	wantSecurity := []contract.Requirement{{Scheme: "Bearer", Scopes: []string{"cloud:read"}, Format: "JWT"},
-		{Scheme: "ApiKey", Scopes: []string{"cloud:read"}}}
+	wantSecurity := []contract.Requirement{{Scheme: "Bearer", Scopes: []string{"cloud:read"}, Format: "JWT", Realm: "demo"},
+		{Scheme: "ApiKey", Scopes: []string{"cloud:read"}, Realm: "demo"}}
 	if !slices.EqualFunc(get.Security, wantSecurity, equalRequirement) || get.Anonymous {
 		t.Errorf("security %+v, anonymous %v", get.Security, get.Anonymous)
 	}
@@ -174,7 +174,7 @@ func TestOfDescribesTheRecommendedStack(t *testing.T) {
 }
 
 func equalRequirement(a, b contract.Requirement) bool {
-	return a.Scheme == b.Scheme && slices.Equal(a.Scopes, b.Scopes) && a.Query == b.Query && a.Format == b.Format
+	return a.Scheme == b.Scheme && slices.Equal(a.Scopes, b.Scopes) && a.Query == b.Query && a.Format == b.Format && a.Realm == b.Realm
 }
 
 func TestOfScopesAndAnonymousCallers(t *testing.T) {

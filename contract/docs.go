@@ -18,9 +18,11 @@ import (
 // docRoute is a route as the docs page shows it.
 type docRoute struct {
 	Route
-	Needs   string
-	Params  []string
-	BodyDoc string
+	Credentials string
+	Limits      []string
+	Produces    string
+	Params      []string
+	BodyDoc     string
 }
 
 func (c *Contract) docRoutes() []docRoute {
@@ -29,9 +31,15 @@ func (c *Contract) docRoutes() []docRoute {
 		if r.Concealed {
 			continue
 		}
-		d := docRoute{Route: r, Needs: needs(r)}
-		if d.Needs == "" {
-			d.Needs = "No credentials."
+		f := facts(r)
+		d := docRoute{Route: r, Credentials: f.credentials + ".", Limits: f.limits, Produces: f.produces}
+		switch {
+		case f.credentials == "":
+			d.Credentials = "None."
+		case r.Anonymous:
+			d.Credentials = "None, or " + f.credentials + "."
+		case r.Kind != "":
+			d.Credentials = f.credentials + "; " + article(r.Kind) + " " + r.Kind + "'s only."
 		}
 		for _, p := range r.Parameters {
 			t := "string"
@@ -67,7 +75,13 @@ func (c *Contract) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
 	b.WriteString("# Routes\n\nWhat each route needs, and every answer it can give. Each problem type links to its documentation.\n")
 	for _, r := range c.docRoutes() {
-		fmt.Fprintf(&b, "\n## %s %s\n\n%s\n", r.Method, mdCell(r.Pattern), mdCell(r.Needs))
+		fmt.Fprintf(&b, "\n## %s %s\n\nCredentials: %s\n", r.Method, mdCell(r.Pattern), mdCell(r.Credentials))
+		for _, l := range r.Limits {
+			fmt.Fprintf(&b, "\n%s\n", mdCell(l))
+		}
+		if r.Produces != "" {
+			fmt.Fprintf(&b, "\nAnswers in %s.\n", mdCell(r.Produces))
+		}
 		if len(r.Params) > 0 {
 			fmt.Fprintf(&b, "\nPath parameters: %s.\n", mdCell(strings.Join(r.Params, ", ")))
 		}
@@ -99,29 +113,72 @@ func mdCell(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// routesStyle is the look of the catalog's docs pages, so that the routes
+// page reads as one of them: readable on a phone, tables as cards there.
+const routesStyle = `<style>
+body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#fff;max-width:58rem;margin:0 auto;padding:1rem 1rem 3rem}
+nav{font-size:.9rem;margin:.5rem 0 1rem}
+h1{font-size:1.75rem;line-height:1.25;margin:.5rem 0 1rem}
+h2{font-size:1.3rem;margin:2rem 0 .75rem;padding-bottom:.3rem;border-bottom:1px solid #d0d7de}
+a{color:#0969da}
+code{font:.875em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#eff1f3;padding:.1em .35em;border-radius:4px;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
+th,td{border:1px solid #d0d7de;padding:.45rem .65rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa;font-weight:600}
+td.status{white-space:nowrap;font-weight:600}
+th.status{width:4.5rem}
+.type-uri{display:block;margin-top:.2rem;font-size:.85rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0 0 1rem}
+dl.facts dt{font-weight:600}
+dl.facts dd{margin:0;min-width:0}
+@media (max-width:40rem){
+body{padding:.75rem .75rem 2rem}
+h1{font-size:1.4rem}
+table,tbody,tr,td{display:block;width:auto}
+thead{display:none}
+tr{border:1px solid #d0d7de;border-radius:6px;margin:0 0 .75rem;padding:.35rem .65rem}
+td{border:none;padding:.2rem 0}
+td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#57606a}
+dl.facts{grid-template-columns:1fr;gap:0}
+dl.facts dd{margin-bottom:.5rem}
+}
+</style>`
+
 var routesTemplate = template.Must(template.New("routes").Funcs(template.FuncMap{
-	"whens": whens, "join": strings.Join,
+	"whens": whens, "join": strings.Join, "style": func() template.HTML { return routesStyle },
 }).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Routes</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}</style>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Routes</title>
+{{style}}
 </head><body>
+<nav><a href="{{.Errors}}">Error codes</a></nav>
 <h1>Routes</h1>
 <p>What each route needs, and every answer it can give. Each problem type links to its documentation.</p>
 {{- define "answers"}}
-<table><tr><th>Status</th><th>Type</th><th>Title</th><th>When</th><th>Headers</th></tr>
-{{range .}}<tr><td>{{.Status}}</td><td>{{if .Type}}<a href="{{.Type}}"><code>{{.Type}}</code></a>{{end}}</td><td>{{.Title}}</td><td>{{whens .}}</td><td>{{join .Headers ", "}}</td></tr>
-{{end}}</table>
+<table>
+<thead><tr><th class="status">Status</th><th>Answer</th><th>When</th><th>Headers</th></tr></thead>
+<tbody>
+{{range .}}<tr><td data-label="Status" class="status">{{.Status}}</td><td data-label="Answer">{{.Title}}{{if .Type}}<a class="type-uri" href="{{.Type}}"><code>{{.Type}}</code></a>{{end}}</td><td data-label="When">{{whens .}}</td><td data-label="Headers">{{join .Headers ", "}}</td></tr>
+{{end}}</tbody></table>
 {{- end}}
 {{range .Routes}}
 <h2><code>{{.Method}} {{.Pattern}}</code></h2>
-<p>{{.Needs}}</p>
+<dl class="facts">
+<dt>Credentials</dt><dd>{{.Credentials}}</dd>
+{{- if .Limits}}
+<dt>Rate limits</dt><dd>{{join .Limits " "}}</dd>
+{{- end}}
+{{- if .Produces}}
+<dt>Answers in</dt><dd>{{.Produces}}</dd>
+{{- end}}
 {{- if .Params}}
-<p><strong>Path parameters:</strong> {{join .Params ", "}}.</p>
+<dt>Path parameters</dt><dd>{{join .Params ", "}}</dd>
 {{- end}}
 {{- if .BodyDoc}}
-<p><strong>Body:</strong> {{.BodyDoc}}</p>
+<dt>Body</dt><dd>{{.BodyDoc}}</dd>
 {{- end}}
+</dl>
 {{template "answers" .Responses}}
 {{end}}
 <h2>Any other path</h2>
@@ -132,10 +189,15 @@ table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;t
 // WriteHTML writes the routes page as a standalone HTML document, in the
 // style of the catalog's error-codes page. Concealed routes are left out.
 func (c *Contract) WriteHTML(w io.Writer) error {
+	errors := problem.DefaultBase
+	if c.Catalog != nil {
+		errors = c.Catalog.Base()
+	}
 	return routesTemplate.Execute(w, struct {
+		Errors   string
 		Routes   []docRoute
 		Unrouted []Response
-	}{c.docRoutes(), c.Unrouted})
+	}{errors, c.docRoutes(), c.Unrouted})
 }
 
 // DocsHandler serves the routes page of router: HTML, or Markdown to

@@ -216,15 +216,48 @@ func operationID(method, pattern string) string {
 
 // needs says in words what a route needs and counts.
 func needs(r Route) string {
+	f := facts(r)
 	var parts []string
-	if len(r.Security) > 0 {
+	switch {
+	case f.credentials == "":
+	case r.Anonymous:
+		parts = append(parts, "Serves anonymous callers too; others send "+f.credentials+".")
+	default:
 		who := "credentials"
-		switch r.Kind {
-		case "user":
-			who = "a user's credentials"
-		case "app":
-			who = "an app's credentials"
+		if r.Kind != "" {
+			who = "the credentials of " + article(r.Kind) + " " + r.Kind
 		}
+		parts = append(parts, "Needs "+who+": "+f.credentials+".")
+	}
+	if r.Concealed {
+		parts = append(parts, "Concealed: every refusal is the 404 of an unknown path.")
+	}
+	parts = append(parts, f.limits...)
+	if f.produces != "" {
+		parts = append(parts, "Answers in "+f.produces+".")
+	}
+	return strings.Join(parts, " ")
+}
+
+func article(kind string) string {
+	if kind == "app" {
+		return "an"
+	}
+	return "a"
+}
+
+// routeFacts are what the docs say of a route: the credentials it takes
+// ("Bearer (JWT), with the scope cloud:read"), its limits, one sentence
+// each, and its media types.
+type routeFacts struct {
+	credentials string
+	limits      []string
+	produces    string
+}
+
+func facts(r Route) routeFacts {
+	var f routeFacts
+	if len(r.Security) > 0 {
 		var schemes, alts []string
 		notes := map[string][]string{}
 		for _, s := range r.Security {
@@ -250,31 +283,21 @@ func needs(r Route) string {
 				schemes[i] = name + " (" + strings.Join(n, "; ") + ")"
 			}
 		}
-		sentence := strings.Join(schemes, ", or ")
+		f.credentials = strings.Join(schemes, ", or ")
 		if alts = uniq(alts); len(alts) > 0 {
-			sentence += ", with " + strings.Join(alts, ", or ")
+			f.credentials += ", with " + strings.Join(alts, ", or ")
 		}
-		if r.Anonymous {
-			parts = append(parts, "Serves anonymous callers too; others send "+sentence+".")
-		} else {
-			parts = append(parts, "Needs "+who+": "+sentence+".")
-		}
-	}
-	if r.Concealed {
-		parts = append(parts, "Concealed: every refusal is the 404 of an unknown path.")
 	}
 	for _, l := range r.Limits {
 		what := "requests"
 		if l.Failures {
 			what = "failed credential checks"
 		}
-		parts = append(parts, fmt.Sprintf("Rate limit %q: %d %s per %s, counted by %s.", l.Policy, l.Quota, what,
+		f.limits = append(f.limits, fmt.Sprintf("Rate limit %q: %d %s per %s, counted by %s.", l.Policy, l.Quota, what,
 			shortDuration(l.Window), keyWords(l.Key)))
 	}
-	if len(r.Produces) > 0 {
-		parts = append(parts, "Answers in "+strings.Join(r.Produces, ", ")+".")
-	}
-	return strings.Join(parts, " ")
+	f.produces = strings.Join(r.Produces, ", ")
+	return f
 }
 
 // shortDuration writes 1m for a minute, 1h30m for ninety.
@@ -321,6 +344,9 @@ func (g *openapi) security(r Route) []any {
 		default:
 			scheme["description"] = "Send `Authorization: " + s.Scheme + " <credentials>`."
 		}
+		if s.Realm != "" && s.Query == "" {
+			scheme["description"] = strings.TrimSpace(str(scheme["description"]) + " Challenges name the realm " + strconv.Quote(s.Realm) + ".")
+		}
 		g.schemes[name] = scheme
 		scopes := s.Scopes
 		if scopes == nil {
@@ -339,7 +365,7 @@ func (g *openapi) response(r Route, same []Response) map[string]any {
 	var whens []string
 	for _, a := range same {
 		for _, c := range a.Causes {
-			if c.When != "" {
+			if c.When != "" && c.When != a.Description {
 				whens = append(whens, c.When)
 			}
 		}

@@ -160,7 +160,7 @@ func TestOpenAPIHandlerAndDocsHandlerServeTheWholeRouter(t *testing.T) {
 	resp, body = get("/routes", "")
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
 		!strings.Contains(body, "<code>GET /cloud/{cloudPk:[0-9]&#43;}</code>") ||
-		!strings.Contains(body, `<a href="https://api.example.com/problems/precondition-failed">`) ||
+		!strings.Contains(body, `<a class="type-uri" href="https://api.example.com/problems/precondition-failed">`) ||
 		strings.Contains(body, "/admin") {
 		t.Errorf("%d %s", resp.StatusCode, body)
 	}
