@@ -80,7 +80,7 @@ func build(router chi.Routes) *Contract {
 		open := slices.Contains(hidden[p], false)
 		c.Routes = append(c.Routes, b.route(method, p, !anyAt[p] && open && b.conceal < 0))
 		c.findings = append(c.findings, b.found...)
-		if c.Catalog == nil {
+		if c.Catalog == nil && len(b.writers) > 0 {
 			c.Catalog = b.catalog
 		}
 	}

@@ -354,3 +354,32 @@ func TestContractIsPlainData(t *testing.T) {
 		t.Error("a contract shares its slices with the next")
 	}
 }
+
+// Every middleware chiguard exports describes itself: none is opaque.
+func TestEveryChiguardMiddlewareDescribesItself(t *testing.T) {
+	pw := writer()
+	m := &middleware.Maintenance{}
+	l, err := ratelimit.NewLimiter(ratelimit.Policy{Quota: 1, Window: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mws := []func(http.Handler) http.Handler{
+		pw.Handler, middleware.Recoverer, middleware.RequestID, m.Handler, middleware.HeadAsGet, middleware.TranslateErrors,
+		auth.Conceal, auth.Authenticate(auth.Bearer(jwtVerifier(t))), ratelimit.Limit(1, time.Second), l.Handler,
+		auth.RequireScopes("a"), auth.RequireAnyScope("a", "b"), auth.RequireUser, auth.RequireApp, auth.RequireAuthenticated,
+		middleware.Negotiate("application/json"), bind.ValidatePath[int]("id"), bind.Body[newCloud](nil),
+		middleware.Conditional, middleware.ConditionalLimit(10), contract.Declare(),
+	}
+	r := chi.NewRouter()
+	r.Use(mws[:6]...)
+	r.With(mws[6:]...).Get("/{id}", ok)
+	got := route(t, contract.Of(r), "GET", "/{id}")
+	if len(got.Middlewares) != len(mws) {
+		t.Fatalf("%d middlewares, want %d", len(got.Middlewares), len(mws))
+	}
+	for _, m := range got.Middlewares {
+		if m.Opaque {
+			t.Errorf("%s does not describe itself", m.Name)
+		}
+	}
+}
