@@ -8,8 +8,9 @@ import (
 )
 
 // FuzzNegotiate checks that Negotiate never panics, stays in range and
-// agrees with Quality, and that Offers.Negotiate agrees with it. The accept argument is split into field lines at
-// newlines; offers is a newline-separated list, invalid ones dropped.
+// agrees with Quality, and that Offers.Negotiate agrees with it. The accept
+// argument is split into field lines at newlines; offers is a
+// newline-separated list, invalid ones dropped.
 func FuzzNegotiate(f *testing.F) {
 	seeds := []struct{ accept, offers string }{
 		{"", "application/json"},

@@ -1,5 +1,7 @@
 package accept
 
+import "math/bits"
+
 // chunk is how many offers one pass over the header scores; their scores
 // live on the stack, so Negotiate never allocates. Longer offer lists take
 // one pass per chunk. It must not exceed the bits of a uint (see scan).
@@ -85,9 +87,11 @@ func scan(accept []string, offers []MediaType, scores []score) (valid bool) {
 				continue
 			}
 			var typeMatch uint // bit j: offers[j] has r's type and subtype
+			level, ntyp, nsub := r.level, len(r.typ), len(r.sub)
 			for j := range offers {
-				// The length test, inlined, spares most calls.
-				if o := &offers[j]; (r.level == 0 || len(r.typ) == len(o.Type)) && r.matchesType(o) {
+				// The length tests, inlined, spare most calls.
+				if o := &offers[j]; level == 0 || ntyp == len(o.Type) &&
+					(level == 1 || nsub == len(o.Subtype)) && r.matchesType(o) {
 					typeMatch |= 1 << j
 				}
 			}
@@ -102,8 +106,9 @@ func scan(accept []string, offers []MediaType, scores []score) (valid bool) {
 			}
 			i += end
 			valid = true
-			for j := range offers {
-				if typeMatch&(1<<j) == 0 || (r.nparams > 0 && !r.paramsIn(&offers[j])) {
+			for m := typeMatch; m != 0; m &= m - 1 {
+				j := bits.TrailingZeros(m)
+				if r.nparams > 0 && !r.paramsIn(&offers[j]) {
 					continue
 				}
 				spec := r.specificity()

@@ -20,9 +20,9 @@ type Shape struct {
 	Malformed bool
 }
 
-// Shapes are benign shapes first, then hostile ones. No element matches
-// an offer without parameters other than image/png or text/html, so a
-// server offering, say, JSON and CSV answers every valid shape with 406.
+// Shapes are benign shapes first, then hostile ones. No element accepts
+// application/json or text/csv, so a server offering those answers every
+// valid shape with 406.
 var Shapes = []Shape{
 	{Name: "simple", Elem: "text/html;level=1;q=0.5"},
 	{Name: "tiny", Elem: "a/b"},
