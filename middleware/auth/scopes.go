@@ -97,8 +97,8 @@ func (c *scopeCheck) deny(w http.ResponseWriter, r *http.Request, p *Principal) 
 		description = "The access token lacks a scope this resource requires"
 	}
 	realm := ""
-	if a := authIn(r.Context()); a != nil && a.a != nil {
-		realm = a.a.realm
+	if _, a, _ := authIn(r.Context()); a != nil {
+		realm = a.realm
 	}
 	problem.Write(w, r, problem.Forbidden(detail).
 		With("required_scopes", c.scopes).
