@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/examples/server/api"
+	"github.com/chiguard/chiguard/internal/accept/accepttest"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -397,6 +398,7 @@ func BenchmarkStack(b *testing.B) {
 				b.Fatalf("status %d", w.code)
 			}
 			b.ReportAllocs()
+			defer accepttest.ReportCPU(b)()
 			for b.Loop() {
 				clear(w.h)
 				s.handler.ServeHTTP(w, r)
