@@ -18,6 +18,7 @@ import (
 
 	"github.com/chiguard/chiguard/contract/contracttest"
 	"github.com/chiguard/chiguard/examples/server/api"
+	"github.com/chiguard/chiguard/internal/accept/accepttest"
 )
 
 // The contract: every status of the seed error-codes page, produced by the
@@ -408,6 +409,7 @@ func BenchmarkStack(b *testing.B) {
 				b.Fatalf("status %d", w.code)
 			}
 			b.ReportAllocs()
+			defer accepttest.ReportCPU(b)()
 			for b.Loop() {
 				clear(w.h)
 				s.handler.ServeHTTP(w, r)

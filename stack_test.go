@@ -2,9 +2,14 @@ package chiguard_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
+	"github.com/elnormous/contenttype"
+
+	"github.com/chiguard/chiguard/examples/server/api"
+	"github.com/chiguard/chiguard/internal/accept/accepttest"
 	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/chiguard/chiguard/problem"
@@ -57,3 +62,91 @@ func anchorStack(secret string, h http.HandlerFunc) http.Handler {
 	r.Get("/cloud", h)
 	return r
 }
+
+// BenchmarkStackSteps builds the recommended stack one middleware at a time,
+// so that each one's share is the difference between two rows; the
+// "vs/" rows put a chiguard middleware and the one a user would pick
+// instead on the same writer-and-router base. The request carries a valid
+// token and no Accept header.
+func BenchmarkStackSteps(b *testing.B) {
+	const secret = "bench-secret-bench-secret-bench-secret"
+	cfg := api.DefaultConfig()
+	token, err := api.Mint(secret, cfg.Issuer, cfg.Audience, api.Token{Subject: "alice", Scopes: []string{"cloud:read"}, TTL: time.Hour})
+	if err != nil {
+		b.Fatal(err)
+	}
+	jwt, err := auth.NewJWT(auth.JWTConfig{
+		Algorithms: []string{"HS256"}, Key: []byte(secret), Issuer: cfg.Issuer, Audience: cfg.Audience,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ok := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"ok":true}`))
+	}
+	pw := &problem.Writer{}
+	offers := []contenttype.MediaType{contenttype.NewMediaType("application/json")}
+	theirNegotiate := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if _, _, err := contenttype.GetAcceptableMediaType(r, offers); err != nil {
+				w.WriteHeader(http.StatusNotAcceptable)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	steps := []struct {
+		name string
+		root []func(http.Handler) http.Handler
+		// route is mounted per route, as the group's and route's r.With.
+		route []func(http.Handler) http.Handler
+	}{
+		{name: "0-bare"},
+		{name: "1-writer", root: mws(pw.Handler)},
+		{name: "2-recoverer", root: mws(pw.Handler, middleware.Recoverer)},
+		{name: "3-requestid", root: mws(pw.Handler, middleware.Recoverer, middleware.RequestID)},
+		{name: "4-authenticate", root: mws(pw.Handler, middleware.Recoverer, middleware.RequestID),
+			route: mws(auth.Authenticate(auth.Bearer(jwt), ratelimit.LimitFailures(20, time.Minute)))},
+		{name: "5-limit", root: mws(pw.Handler, middleware.Recoverer, middleware.RequestID),
+			route: mws(auth.Authenticate(auth.Bearer(jwt), ratelimit.LimitFailures(20, time.Minute)),
+				ratelimit.Limit(1_000_000_000, time.Minute))},
+		{name: "6-scopes", root: mws(pw.Handler, middleware.Recoverer, middleware.RequestID),
+			route: mws(auth.Authenticate(auth.Bearer(jwt), ratelimit.LimitFailures(20, time.Minute)),
+				ratelimit.Limit(1_000_000_000, time.Minute), auth.RequireScopes("cloud:read"))},
+		{name: "7-negotiate", root: mws(pw.Handler, middleware.Recoverer, middleware.RequestID),
+			route: mws(auth.Authenticate(auth.Bearer(jwt), ratelimit.LimitFailures(20, time.Minute)),
+				ratelimit.Limit(1_000_000_000, time.Minute), auth.RequireScopes("cloud:read"),
+				middleware.Negotiate("application/json"))},
+
+		{name: "vs/recoverer/chiguard", root: mws(pw.Handler, middleware.Recoverer)},
+		{name: "vs/recoverer/chi", root: mws(pw.Handler, chimw.Recoverer)},
+		{name: "vs/requestid/chiguard", root: mws(pw.Handler, middleware.RequestID)},
+		{name: "vs/requestid/chi", root: mws(pw.Handler, chimw.RequestID)},
+		{name: "vs/negotiate/chiguard", root: mws(pw.Handler), route: mws(middleware.Negotiate("application/json"))},
+		{name: "vs/negotiate/contenttype", root: mws(pw.Handler), route: mws(theirNegotiate)},
+	}
+	for _, s := range steps {
+		r := chi.NewRouter()
+		r.Use(s.root...)
+		r.With(s.route...).Get("/cloud", ok)
+		b.Run(s.name, func(b *testing.B) {
+			req := httptest.NewRequest("GET", "/cloud", nil)
+			req.RemoteAddr = "192.0.2.1:1234"
+			req.Header.Set("Authorization", "Bearer "+token)
+			w := &discard{h: http.Header{}}
+			r.ServeHTTP(w, req) // warm the token cache
+			if w.code != 0 && w.code != 200 {
+				b.Fatalf("status %d", w.code)
+			}
+			b.ReportAllocs()
+			defer accepttest.ReportCPU(b)()
+			for b.Loop() {
+				clear(w.h)
+				r.ServeHTTP(w, req)
+			}
+		})
+	}
+}
+
+func mws(m ...func(http.Handler) http.Handler) []func(http.Handler) http.Handler { return m }

@@ -7,10 +7,9 @@ import (
 
 	"github.com/chiguard/chiguard/internal/accept"
 	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/internal/reqstate"
 	"github.com/chiguard/chiguard/problem"
 )
-
-type negotiatedKey struct{}
 
 // Negotiate picks, for each request, the offered media type the request's
 // Accept header prefers (RFC 9110 §12.5.1) and stores it in the request
@@ -57,7 +56,11 @@ func Negotiate(offers ...string) func(http.Handler) http.Handler {
 				pw.WriteAs(w, r, refusal, problemTypes[choice.For(pw.XML)])
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), negotiatedKey{}, values[i])))
+			if s := reqstate.From(r.Context()); s != nil && s.Set(reqstate.Negotiated, values[i], nil) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), reqstate.Negotiated, values[i])))
 		}), describeNegotiate(names))
 	}
 }
@@ -74,6 +77,10 @@ var problemTypes = func() (names []string) {
 // canonical form (lower-case type and subtype, then the offer's
 // parameters), or "" outside Negotiate.
 func NegotiatedType(ctx context.Context) string {
-	s, _ := ctx.Value(negotiatedKey{}).(string)
-	return s
+	v := ctx.Value(reqstate.Negotiated)
+	if s, ok := v.(*reqstate.State); ok {
+		v, _ = s.Get(reqstate.Negotiated)
+	}
+	t, _ := v.(string)
+	return t
 }

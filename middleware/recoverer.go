@@ -11,6 +11,7 @@ import (
 	chimw "github.com/go-chi/chi/v5/middleware"
 
 	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/internal/reqstate"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -95,7 +96,7 @@ func (e *PanicError) LogValue() slog.Value {
 // request ID in the X-Request-Id response header RequestID set.
 func Recoverer(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ww := chimw.NewWrapResponseWriter(w, r.ProtoMajor)
+		ww := wrapForRecoverer(w, r)
 		defer func() {
 			v := recover()
 			if v == nil {
@@ -118,4 +119,15 @@ func Recoverer(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(ww, r)
 	}), describeRecoverer)
+}
+
+// wrapForRecoverer wraps w to learn whether the response started, in the
+// memory of the request's shared state when there is one.
+func wrapForRecoverer(w http.ResponseWriter, r *http.Request) reqstate.StatusWriter {
+	if s := reqstate.From(r.Context()); s != nil {
+		if ww, ok := s.Recorder(w, r.ProtoMajor); ok {
+			return ww
+		}
+	}
+	return chimw.NewWrapResponseWriter(w, r.ProtoMajor)
 }

@@ -47,7 +47,7 @@ func bodyUnread(r *http.Request) bool {
 	if r.ProtoMajor >= 2 {
 		return false
 	}
-	switch v := r.Context().Value(writerKey{}).(type) {
+	switch v := writerValue(r.Context()).(type) {
 	case *watchedBody:
 		return !v.done.Load()
 	case *Writer:

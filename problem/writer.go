@@ -10,6 +10,7 @@ import (
 
 	"github.com/chiguard/chiguard/internal/accept"
 	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/internal/reqstate"
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
@@ -63,8 +64,6 @@ type Writer struct {
 // or, to keep configuration local, install your own Writer with Handler.
 var DefaultWriter = &Writer{}
 
-type writerKey struct{}
-
 // Handler makes pw the writer that Write, and so every chiguard
 // middleware after it, uses for this request. Install it first: it also
 // watches the request body, so that a refusal sent before the body was
@@ -78,12 +77,18 @@ type writerKey struct{}
 func (pw *Writer) Handler(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer pw.misplacedRecoverer(r)
+		// The request's shared state (internal/reqstate) is the context
+		// value that selects the writer: the middlewares after this one
+		// store into it rather than copy the request again.
+		s := reqstate.New(r.Context())
 		if !hasBody(r) {
-			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, pw)))
+			s.Set(reqstate.Writer, pw, nil)
+			next.ServeHTTP(w, r.WithContext(s))
 			return
 		}
 		b := &watchedBody{ReadCloser: r.Body, pw: pw}
-		r = r.WithContext(context.WithValue(r.Context(), writerKey{}, b))
+		s.Set(reqstate.Writer, b, nil)
+		r = r.WithContext(s)
 		r.Body = b // on the copy: the server keeps its own reference
 		next.ServeHTTP(w, r)
 	}), pw.describe)
@@ -106,13 +111,22 @@ func (pw *Writer) misplacedRecoverer(r *http.Request) {
 
 // WriterFrom returns the writer installed in ctx, or DefaultWriter.
 func WriterFrom(ctx context.Context) *Writer {
-	switch v := ctx.Value(writerKey{}).(type) {
+	switch v := writerValue(ctx).(type) {
 	case *Writer:
 		return v
 	case *watchedBody:
 		return v.pw
 	}
 	return DefaultWriter
+}
+
+// writerValue returns what Handler stored: a *Writer or a *watchedBody.
+func writerValue(ctx context.Context) any {
+	v := ctx.Value(reqstate.Writer)
+	if s, ok := v.(*reqstate.State); ok {
+		v, _ = s.Get(reqstate.Writer)
+	}
+	return v
 }
 
 // Write renders p as the response to r with the request's writer (see

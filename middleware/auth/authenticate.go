@@ -313,7 +313,7 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 		}
 		if si < 0 {
 			if a.anonymous {
-				next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), a: a}))
+				next.ServeHTTP(w, withAuth(r, nil, a))
 				return
 			}
 			writeRefusal(w, r, a.missing)
@@ -338,7 +338,7 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 			q.Scheme = name
 			p = &q
 		}
-		next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), p: p, a: a}))
+		next.ServeHTTP(w, withAuth(r, p, a))
 	}), a.describe)
 }
 

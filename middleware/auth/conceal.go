@@ -98,11 +98,11 @@ func requirePrincipal(w http.ResponseWriter, r *http.Request) *Principal {
 	if p := principalIn(r.Context()); p != nil {
 		return p
 	}
-	switch c := authIn(r.Context()); {
+	switch _, a, _ := authIn(r.Context()); {
 	case concealed(r.Context()):
 		notVisible(w, r)
-	case c != nil && c.a != nil:
-		problem.Write(w, r, c.a.missing)
+	case a != nil:
+		problem.Write(w, r, a.missing)
 	default:
 		problem.Write(w, r, problem.InternalServerError("").WithCause(errNoAuthenticate))
 	}

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"net/http"
 	"strings"
 	"time"
+
+	"github.com/chiguard/chiguard/internal/reqstate"
 )
 
 // Kind tells whether a principal is a person or an application.
@@ -135,7 +138,8 @@ func (p *Principal) size() int {
 	return len(p.Subject) + len(p.ClientID) + len(p.Scope) + len(p.Scheme) + len(p.key) + len(p.claims)
 }
 
-// authContext is what Authenticate leaves in a request's context: the
+// authContext is what Authenticate leaves in a request's context when the
+// request has no shared state (internal/reqstate) to store it in: the
 // principal (nil for an anonymous request that AllowAnonymous let through)
 // and the authenticator, whose realm and challenges the authorization
 // checks answer with. One value holds both, so storing them costs the one
@@ -146,20 +150,36 @@ type authContext struct {
 	a *authenticator
 }
 
-type authKey struct{}
-
-// Value returns c for authKey and asks the parent for any other key.
+// Value returns c for the auth slot's key and asks the parent for any
+// other key.
 func (c *authContext) Value(key any) any {
-	if _, ok := key.(authKey); ok {
+	if k, ok := key.(reqstate.Key); ok && k == reqstate.Auth {
 		return c
 	}
 	return c.Context.Value(key)
 }
 
-// authIn returns what Authenticate stored in ctx, or nil.
-func authIn(ctx context.Context) *authContext {
-	c, _ := ctx.Value(authKey{}).(*authContext)
-	return c
+// withAuth returns r carrying p and a: in the request's shared state if it
+// has one still free, else in a context of its own.
+func withAuth(r *http.Request, p *Principal, a *authenticator) *http.Request {
+	if s := reqstate.From(r.Context()); s != nil && s.Set(reqstate.Auth, p, a) {
+		return r
+	}
+	return r.WithContext(&authContext{Context: r.Context(), p: p, a: a})
+}
+
+// authIn returns what Authenticate stored in ctx; ok is false if nothing.
+func authIn(ctx context.Context) (p *Principal, a *authenticator, ok bool) {
+	switch v := ctx.Value(reqstate.Auth).(type) {
+	case *authContext:
+		return v.p, v.a, true
+	case *reqstate.State:
+		v0, v1 := v.Get(reqstate.Auth)
+		p, _ = v0.(*Principal)
+		a, _ = v1.(*authenticator)
+		return p, a, true
+	}
+	return nil, nil, false
 }
 
 // WithPrincipal returns a copy of ctx carrying p, for tests and custom
@@ -180,10 +200,8 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 // principalIn returns the principal stored in ctx, or nil; it must not
 // leave the package.
 func principalIn(ctx context.Context) *Principal {
-	if c := authIn(ctx); c != nil {
-		return c.p
-	}
-	return nil
+	p, _, _ := authIn(ctx)
+	return p
 }
 
 // MaxClaimDepth is how deeply the claims of a token, or an introspection

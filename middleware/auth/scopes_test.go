@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -124,6 +126,27 @@ func BenchmarkRequireScopes(b *testing.B) {
 			}
 		})
 	}
+	for _, n := range []int{1, 8, 64} {
+		scopes := make([]string, n)
+		for i := range scopes {
+			scopes[i] = "service" + strconv.Itoa(i) + ":read"
+		}
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r = r.WithContext(WithPrincipal(r.Context(), Principal{Subject: "alice", Kind: KindUser, Scope: strings.Join(scopes, " ")}))
+		slices.Reverse(scopes) // the last granted is required first
+		served := 0
+		h := RequireScopes(scopes...)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { served++ }))
+		b.Run("require-scopes/"+strconv.Itoa(n)+"x"+strconv.Itoa(n), func(b *testing.B) {
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				h.ServeHTTP(w, r)
+			}
+			if served == 0 {
+				b.Fatal("refused")
+			}
+		})
+	}
 }
 
 // A 403 names the realm like the 401s do, speaks of the credentials the
@@ -175,6 +198,42 @@ func TestMultipleCredentialsDetail(t *testing.T) {
 		p := testkit.Problem(t, do(h, "/me", "Bearer a", "Bearer b"), http.StatusBadRequest)
 		if got := strings.Contains(p["detail"].(string), "access_token"); got != tt.want {
 			t.Errorf("detail %q mentions access_token: %v, want %v", p["detail"], got, tt.want)
+		}
+	}
+}
+
+// With many required scopes the check is one pass over the granted ones;
+// it must answer as the search per scope does.
+func TestManyRequiredScopes(t *testing.T) {
+	req := []string{"a:1", "b:2", "c:3", "d:4", "e:5", "a:1"}
+	for _, tc := range []struct {
+		granted  string
+		all, any bool
+	}{
+		{"a:1 b:2 c:3 d:4 e:5", true, true},
+		{"e:5 d:4 c:3 b:2 a:1 x:9", true, true},
+		{"a:1 b:2 c:3 d:4", false, true},
+		{"a:1 a:1 a:1 a:1 a:1", false, true},
+		{"x:9 a:10 a:", false, false},
+		{"", false, false},
+	} {
+		p := &Principal{Subject: "s", Scope: tc.granted}
+		all := &scopeCheck{scopes: req, all: true}
+		anyOf := &scopeCheck{scopes: req}
+		for _, c := range []*scopeCheck{all, anyOf} {
+			c.index = map[string]int{}
+			for _, s := range req {
+				if _, ok := c.index[s]; !ok {
+					c.index[s] = len(c.index)
+				}
+			}
+			c.distinct = len(c.index)
+		}
+		if got := all.granted(p); got != tc.all {
+			t.Errorf("all of %q: %v", tc.granted, got)
+		}
+		if got := anyOf.granted(p); got != tc.any {
+			t.Errorf("any of %q: %v", tc.granted, got)
 		}
 	}
 }

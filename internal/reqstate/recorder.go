@@ -1,0 +1,124 @@
+package reqstate
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+)
+
+// Recorder is a ResponseWriter that remembers whether the response
+// started: the memory for middleware.Recoverer's wrapper, so that
+// wrapping costs no allocation of its own. Like chi's WrapResponseWriter,
+// the writer it hands out has exactly the optional interfaces (Flusher,
+// Hijacker, ReaderFrom, Pusher) of the one it wraps.
+type Recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+// StatusWriter is a ResponseWriter that reports its status, 0 before the
+// response started, as chi's WrapResponseWriter does.
+type StatusWriter interface {
+	http.ResponseWriter
+	Status() int
+}
+
+// Recorder claims the state's recorder for w; false if another holds it.
+// The variants are one-pointer structs: held in an interface they cost no
+// allocation.
+func (s *State) Recorder(w http.ResponseWriter, protoMajor int) (StatusWriter, bool) {
+	if !s.claim(recorder) {
+		return nil, false
+	}
+	rec := &s.rec
+	rec.ResponseWriter = w
+	_, fl := w.(http.Flusher)
+	if protoMajor == 2 {
+		if _, ps := w.(http.Pusher); fl && ps {
+			return pushRecorder{rec}, true
+		}
+	} else {
+		_, hj := w.(http.Hijacker)
+		_, rf := w.(io.ReaderFrom)
+		switch {
+		case fl && hj && rf:
+			return fullRecorder{rec}, true
+		case fl && hj:
+			return flushHijackRecorder{rec}, true
+		case hj:
+			return hijackRecorder{rec}, true
+		}
+	}
+	if fl {
+		return flushRecorder{rec}, true
+	}
+	return rec, true
+}
+
+// Status returns the status written, 0 before the response started.
+func (r *Recorder) Status() int { return r.status }
+
+// Unwrap is for http.ResponseController.
+func (r *Recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// WriteHeader records the first final status; 1xx but 101 are interim.
+func (r *Recorder) WriteHeader(code int) {
+	if r.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *Recorder) Write(b []byte) (int, error) {
+	r.started()
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *Recorder) started() {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+}
+
+func (r *Recorder) flush() {
+	r.started()
+	r.ResponseWriter.(http.Flusher).Flush()
+}
+
+func (r *Recorder) hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return r.ResponseWriter.(http.Hijacker).Hijack()
+}
+
+type flushRecorder struct{ *Recorder }
+
+func (r flushRecorder) Flush() { r.flush() }
+
+type hijackRecorder struct{ *Recorder }
+
+func (r hijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) { return r.hijack() }
+
+type flushHijackRecorder struct{ *Recorder }
+
+func (r flushHijackRecorder) Flush() { r.flush() }
+func (r flushHijackRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return r.hijack()
+}
+
+type fullRecorder struct{ *Recorder }
+
+func (r fullRecorder) Flush() { r.flush() }
+func (r fullRecorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return r.hijack()
+}
+func (r fullRecorder) ReadFrom(src io.Reader) (int64, error) {
+	r.started()
+	return r.ResponseWriter.(io.ReaderFrom).ReadFrom(src)
+}
+
+type pushRecorder struct{ *Recorder }
+
+func (r pushRecorder) Flush() { r.flush() }
+func (r pushRecorder) Push(target string, opts *http.PushOptions) error {
+	return r.ResponseWriter.(http.Pusher).Push(target, opts)
+}
