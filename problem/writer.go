@@ -27,7 +27,8 @@ type Writer struct {
 	// (status, type, and the cause's AlertKey or text) within AlertInterval
 	// are folded into one; at most MaxAlerts are sent per AlertInterval
 	// over all kinds; and alerts are dropped (and logged) while
-	// MaxAlertsInFlight hooks are running.
+	// MaxAlertsInFlight hooks are running. Wait waits for the hooks
+	// running.
 	Alert func(context.Context, Alert)
 	// AlertInterval is the deduplication window. Zero means one minute.
 	AlertInterval time.Duration
@@ -54,6 +55,7 @@ type Writer struct {
 
 	alertsOnce sync.Once
 	alerts     *alerter
+	now        func() time.Time // the clock of alerts; nil means time.Now
 }
 
 // DefaultWriter is the documented default that Write uses for requests
