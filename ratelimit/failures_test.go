@@ -364,8 +364,8 @@ func TestNewFailureLimiterRejectsBadConfiguration(t *testing.T) {
 		})
 	}
 	defer func() {
-		if recover() == nil {
-			t.Error("LimitFailures(0, time.Minute) did not panic")
+		if err, _ := recover().(error); !errors.Is(err, ErrInvalidPolicy) || !strings.Contains(err.Error(), "quota 0") {
+			t.Errorf("LimitFailures(0, time.Minute) panicked with %v, want ErrInvalidPolicy naming the quota", err)
 		}
 	}()
 	LimitFailures(0, time.Minute)

@@ -348,8 +348,8 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 		})
 	}
 	defer func() {
-		if recover() == nil {
-			t.Error("Limit did not panic on a bad policy")
+		if err, _ := recover().(error); !errors.Is(err, ErrInvalidPolicy) || !strings.Contains(err.Error(), "quota 0") {
+			t.Errorf("Limit(0, time.Second) panicked with %v, want ErrInvalidPolicy naming the quota", err)
 		}
 	}()
 	Limit(0, time.Second)
