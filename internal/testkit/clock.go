@@ -6,15 +6,14 @@ import (
 	"time"
 )
 
-// Clock is a fake clock.Clock: its time moves only by Advance, and each
-// After call is queued for NextWait, so that a test can wait for a
-// background loop to reach its next wait instead of sleeping.
+// Clock is a fake clock.Clock: its time moves only by Advance, and the
+// deadline of each After call is sent on Waits, so that a test can wait
+// for a background loop to reach its next wait instead of sleeping.
 type Clock struct {
 	mu     sync.Mutex
 	now    time.Time
 	timers []fakeTimer
-	waits  []time.Time   // deadlines of After calls not yet taken by NextWait
-	waited chan struct{} // closed and replaced at each After call
+	waits  chan time.Time
 }
 
 type fakeTimer struct {
@@ -22,9 +21,12 @@ type fakeTimer struct {
 	c  chan time.Time
 }
 
+// maxWaits bounds the After calls a test may leave unread on Waits.
+const maxWaits = 1024
+
 // NewClock returns a Clock reading start.
 func NewClock(start time.Time) *Clock {
-	return &Clock{now: start, waited: make(chan struct{})}
+	return &Clock{now: start, waits: make(chan time.Time, maxWaits)}
 }
 
 // Now returns the clock's time.
@@ -43,18 +45,23 @@ func (c *Clock) Advance(d time.Duration) {
 }
 
 // After returns a channel that receives the clock's time once Advance has
-// moved it d on, and queues the deadline for NextWait.
+// moved it d on, and sends the deadline on Waits.
 func (c *Clock) After(d time.Duration) <-chan time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	t := fakeTimer{at: c.now.Add(d), c: make(chan time.Time, 1)}
 	c.timers = append(c.timers, t)
-	c.waits = append(c.waits, t.at)
-	close(c.waited)
-	c.waited = make(chan struct{})
+	select {
+	case c.waits <- t.at:
+	default:
+		panic("testkit: more than 1024 After calls left unread on Clock.Waits")
+	}
 	c.fire()
 	return t.c
 }
+
+// Waits receives the deadline of every After call, in order.
+func (c *Clock) Waits() <-chan time.Time { return c.waits }
 
 func (c *Clock) fire() {
 	kept := c.timers[:0]
@@ -68,29 +75,11 @@ func (c *Clock) fire() {
 	c.timers = kept
 }
 
-// NextWait returns the deadline of the oldest After call it has not yet
-// returned, waiting for one if there is none. The wait is bounded only so
-// that a loop that never waits again fails the test instead of hanging it.
+// NextWait returns the deadline of the next After call, waiting for it if
+// none is unread on Waits.
 func (c *Clock) NextWait(tb testing.TB) time.Time {
 	tb.Helper()
-	failsafe := time.NewTimer(10 * time.Second)
-	defer failsafe.Stop()
-	for {
-		c.mu.Lock()
-		if len(c.waits) > 0 {
-			at := c.waits[0]
-			c.waits = c.waits[1:]
-			c.mu.Unlock()
-			return at
-		}
-		waited := c.waited
-		c.mu.Unlock()
-		select {
-		case <-waited:
-		case <-failsafe.C:
-			tb.Fatal("testkit: no After call on the fake clock within 10s")
-		}
-	}
+	return Receive(tb, c.waits, "an After call on the fake clock")
 }
 
 // Receive returns the next value from ch. The wait is bounded only so that
