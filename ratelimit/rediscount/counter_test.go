@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/internal/redistest"
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/ratelimit"
 	goredis "github.com/redis/go-redis/v9"
 )
@@ -26,12 +27,12 @@ func TestTakeCountsInRedisInOneRoundTrip(t *testing.T) {
 	c, rt := client(t, s)
 	rc := newCounter(t, c, Config{Timeout: time.Second})
 	policies := []ratelimit.Policy{
-		{Name: "burst", Quota: 3, Window: time.Minute},
+		{Name: "hourly", Quota: 3, Window: time.Hour},
 		{Name: "daily", Quota: 4, Window: 24 * time.Hour},
 	}
 	usage := make([]ratelimit.Usage, 2)
 	ctx := context.Background()
-	awayFromWindowEdge(time.Minute, 5*time.Second)
+	awayFromWindowEdge(time.Hour, 5*time.Second)
 
 	rc.Take(ctx, "warm-up", 1, policies, usage) // EVALSHA, then EVAL loads the script
 	before := rt.n.Load()
@@ -40,7 +41,7 @@ func TestTakeCountsInRedisInOneRoundTrip(t *testing.T) {
 		if err != nil || !taken {
 			t.Fatalf("take %d: %v %v", i, taken, err)
 		}
-		if usage[0].Current != int64(i) || usage[1].Current != int64(i) || usage[0].Elapsed >= time.Minute {
+		if usage[0].Current != int64(i) || usage[1].Current != int64(i) || usage[0].Elapsed >= time.Hour {
 			t.Fatalf("take %d: usage %+v", i, usage)
 		}
 	}
@@ -149,7 +150,41 @@ func (tr *transitions) waitFor(t *testing.T, want State, within time.Duration) {
 	}
 }
 
-// Redis killed mid-run: requests are still served (from local counts),
+// probe moves clk on to the probe's next ping, the probe waiting, and
+// reports whether Redis answered it: the counter switched to half-open, or
+// the probe waits again.
+func probe(t *testing.T, clk *testkit.Clock, rc *Counter, tr *transitions) bool {
+	t.Helper()
+	clk.Advance(rc.interval)
+	failsafe := time.NewTimer(10 * time.Second)
+	defer failsafe.Stop()
+	select {
+	case s := <-tr.ch:
+		if s != StateTrial {
+			t.Fatalf("a probe switched to %v", s)
+		}
+		return true
+	case <-clk.Waits():
+		return false
+	case <-failsafe.C:
+		t.Fatal("the probe neither switched nor waited again")
+	}
+	return false
+}
+
+// probeUntilAnswered probes until Redis answers. The probe has the
+// counter's timeout, in real time, so a loaded machine may need more than
+// one.
+func probeUntilAnswered(t *testing.T, clk *testkit.Clock, rc *Counter, tr *transitions) {
+	t.Helper()
+	for i := 0; !probe(t, clk, rc, tr); i++ {
+		if i == 10 {
+			t.Fatal("Redis answered none of 10 probes")
+		}
+	}
+}
+
+// Redis killed under load: requests are still served (from local counts),
 // the switch is reported; Redis restarted: the counter probes, tries and
 // switches back.
 func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
@@ -157,61 +192,55 @@ func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
 	c, _ := client(t, s)
 	tr := newTransitions()
 	const timeout = 200 * time.Millisecond
-	rc := newCounter(t, c, Config{Timeout: timeout, FailureThreshold: 2, ProbeInterval: 50 * time.Millisecond,
-		OnStateChange: tr.record})
+	rc := newCounter(t, c, Config{Timeout: timeout, FailureThreshold: 2, OnStateChange: tr.record})
+	clk := probeClock(rc)
 	h := handler(ratelimit.Limit(1_000_000, time.Hour, ratelimit.CountIn(rc)))
 
-	stop := make(chan struct{})
-	var served, failed atomic.Int64
-	var slowest atomic.Int64
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
-			start := time.Now()
-			if get(h).Code == http.StatusOK {
-				served.Add(1)
-			} else {
-				failed.Add(1)
-			}
-			if d := int64(time.Since(start)); d > slowest.Load() {
-				slowest.Store(d)
-			}
-			time.Sleep(time.Millisecond)
+	var failed, slowest atomic.Int64
+	send := func() {
+		start := time.Now()
+		if get(h).Code != http.StatusOK {
+			failed.Add(1)
 		}
-	})
-	defer func() { close(stop); wg.Wait() }()
-
-	time.Sleep(100 * time.Millisecond)
+		d := int64(time.Since(start))
+		for old := slowest.Load(); d > old && !slowest.CompareAndSwap(old, d); old = slowest.Load() {
+		}
+	}
+	for range 10 {
+		send()
+	}
+	var clients sync.WaitGroup
+	for range 4 {
+		clients.Go(func() {
+			for i := 0; i < 10_000 && rc.State() != StateFallback; i++ {
+				send()
+			}
+			for range 10 {
+				send()
+			}
+		})
+	}
 	s.Kill()
+	clients.Wait()
 	tr.waitFor(t, StateFallback, 5*time.Second)
-	n := served.Load()
-	time.Sleep(100 * time.Millisecond)
-	if served.Load() == n {
-		t.Error("no request served while Redis was down")
-	}
 
+	clk.NextWait(t)
+	if probe(t, clk, rc, tr) {
+		t.Fatal("a killed Redis answered the probe")
+	}
 	s.Restart()
-	tr.waitFor(t, StateRedis, 10*time.Second)
+	probeUntilAnswered(t, clk, rc, tr)
+	send() // the trial
 	if rc.State() != StateRedis {
-		t.Errorf("state %v after recovery", rc.State())
+		t.Errorf("state %v after the trial", rc.State())
 	}
-	keys, _ := s.Do("DBSIZE")
-	deadline := time.Now().Add(5 * time.Second)
-	for keys == "0" && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-		keys, _ = s.Do("DBSIZE")
-	}
-	if keys == "0" {
-		t.Error("after recovery, nothing counted in Redis")
+	if keys, err := s.Do("DBSIZE"); keys == "0" || err != nil {
+		t.Errorf("DBSIZE %q %v: the trial was not counted in Redis", keys, err)
 	}
 	if failed.Load() != 0 {
 		t.Errorf("%d requests failed", failed.Load())
 	}
+	// The timeout is real time: a loaded machine gets some slack.
 	if d := time.Duration(slowest.Load()); d > timeout+300*time.Millisecond {
 		t.Errorf("slowest request took %v, want about the %v timeout at most", d, timeout)
 	}
@@ -234,8 +263,8 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 			t.Cleanup(func() { c.Close() })
 			tr := newTransitions()
 			const timeout = 100 * time.Millisecond
-			rc := newCounter(t, c, Config{Timeout: timeout, FailureThreshold: 3, ProbeInterval: 50 * time.Millisecond,
-				OnStateChange: tr.record})
+			rc := newCounter(t, c, Config{Timeout: timeout, FailureThreshold: 3, OnStateChange: tr.record})
+			clk := probeClock(rc)
 			if rc.ctxBound != ctxTimeouts {
 				t.Fatalf("ctxBound %v", rc.ctxBound)
 			}
@@ -246,6 +275,8 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 
 			s.Pause()
 			defer s.Resume()
+			// The timeout is real time, the subject here: a loaded machine
+			// gets some slack.
 			for i := range 6 {
 				start := time.Now()
 				w := get(h)
@@ -263,8 +294,10 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 			if rc.State() == StateRedis {
 				t.Fatal("breaker still closed after 3 timeouts")
 			}
+			tr.waitFor(t, StateFallback, 5*time.Second)
+			clk.NextWait(t)
 			s.Resume()
-			tr.waitFor(t, StateTrial, 10*time.Second)
+			probeUntilAnswered(t, clk, rc, tr)
 			if w := get(h); w.Code != http.StatusOK || rc.State() != StateRedis {
 				t.Errorf("trial request: %d, state %v; want 200 and closed", w.Code, rc.State())
 			}
@@ -293,17 +326,27 @@ func TestExpiredRequestSkipsRedis(t *testing.T) {
 func TestCloseStopsTheProbe(t *testing.T) {
 	s := redistest.Start(t)
 	c, rt := client(t, s)
-	rc := newCounter(t, c, Config{Timeout: 50 * time.Millisecond, FailureThreshold: 1, ProbeInterval: 10 * time.Millisecond})
+	tr := newTransitions()
+	rc := newCounter(t, c, Config{Timeout: 50 * time.Millisecond, FailureThreshold: 1, OnStateChange: tr.record})
+	clk := probeClock(rc)
 	s.Kill()
 	usage := make([]ratelimit.Usage, 1)
 	rc.Take(context.Background(), "k", 1, []ratelimit.Policy{{Name: "p", Quota: 5, Window: time.Minute}}, usage)
 	if rc.State() != StateFallback {
 		t.Fatalf("state %v, want open", rc.State())
 	}
-	time.Sleep(50 * time.Millisecond)
-	rc.Close()
+	tr.waitFor(t, StateFallback, 5*time.Second)
+	clk.NextWait(t)
+	before := rt.n.Load()
+	if probe(t, clk, rc, tr) {
+		t.Fatal("a killed Redis answered the probe")
+	}
 	n := rt.n.Load()
-	time.Sleep(100 * time.Millisecond)
+	if n == before {
+		t.Fatal("the probe did not ping")
+	}
+	rc.Close()
+	clk.Advance(rc.interval)
 	if rt.n.Load() != n {
 		t.Errorf("%d pings after Close", rt.n.Load()-n)
 	}
@@ -316,13 +359,15 @@ func TestCloseStopsTheProbe(t *testing.T) {
 }
 
 // Retry-After from Redis counts is the real wait: after it, the request
-// is served.
+// is served. Redis's clock is the subject, so the test waits in real time
+// (one or two seconds), in parallel with the other waiting tests.
 func TestRetryAfterHoldsWithRedisCounts(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	c, _ := client(t, s)
 	rc := newCounter(t, c, Config{Timeout: 2 * time.Second})
-	h := handler(ratelimit.Limit(2, 2*time.Second, ratelimit.CountIn(rc)))
-	awayFromWindowEdge(2*time.Second, 1500*time.Millisecond)
+	h := handler(ratelimit.Limit(2, time.Second, ratelimit.CountIn(rc)))
+	awayFromWindowEdge(time.Second, 500*time.Millisecond)
 	get(h)
 	get(h)
 	w := get(h)
@@ -330,8 +375,8 @@ func TestRetryAfterHoldsWithRedisCounts(t *testing.T) {
 		t.Fatalf("third request: %d, want 429", w.Code)
 	}
 	ra, err := strconv.Atoi(w.Header().Get("Retry-After"))
-	if err != nil || ra < 1 || ra > 4 {
-		t.Fatalf("Retry-After %q", w.Header().Get("Retry-After"))
+	if err != nil || ra < 1 || ra > 2 {
+		t.Fatalf("Retry-After %q, want 1 or 2 seconds", w.Header().Get("Retry-After"))
 	}
 	time.Sleep(time.Duration(ra) * time.Second)
 	if w := get(h); w.Code != http.StatusOK {

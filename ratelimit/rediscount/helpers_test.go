@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/internal/redistest"
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 	"github.com/chiguard/chiguard/ratelimit"
 	goredis "github.com/redis/go-redis/v9"
@@ -95,8 +96,16 @@ func get(h http.Handler) *httptest.ResponseRecorder {
 	return w
 }
 
+// probeClock puts rc's probe on a fake clock, which the test advances.
+func probeClock(rc *Counter) *testkit.Clock {
+	clk := testkit.NewClock(time.Unix(1_700_000_000, 0))
+	rc.clock = clk
+	return clk
+}
+
 // awayFromWindowEdge waits until the current window of length w has at
-// least margin left, so a test's requests all land in one window.
+// least margin left, so a test's requests all land in one window: Redis
+// counts by its own clock, which no test can move.
 func awayFromWindowEdge(w, margin time.Duration) {
 	if left := w - time.Duration(time.Now().UnixMilli()%w.Milliseconds())*time.Millisecond; left < margin {
 		time.Sleep(left + 10*time.Millisecond)
