@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -102,12 +103,7 @@ func TestServeGreetAndShutDown(t *testing.T) {
 		t.Fatalf("the greeted command answers %d", resp.StatusCode)
 	}
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("shutdown: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no shutdown within 5 s")
+	if err := testkit.Receive(t, done, "the shutdown"); err != nil {
+		t.Fatalf("shutdown: %v", err)
 	}
 }
