@@ -80,7 +80,7 @@ func TestKeysOfARequestShareOneSlot(t *testing.T) {
 // CROSSSLOT, and the node agrees on the slots. The node refuses commands
 // over two slots, so the take proves something; this is the only test of
 // redistest.StartCluster too, since a cluster takes two seconds to accept
-// writes, which it waits in parallel with the other waiting tests.
+// writes.
 func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 	t.Parallel()
 	s := redistest.StartCluster(t)

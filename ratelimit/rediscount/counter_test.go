@@ -23,6 +23,7 @@ import (
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 func TestTakeCountsInRedisInOneRoundTrip(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	c, rt := client(t, s)
 	rc := newCounter(t, c, Config{Timeout: time.Second})
@@ -32,7 +33,7 @@ func TestTakeCountsInRedisInOneRoundTrip(t *testing.T) {
 	}
 	usage := make([]ratelimit.Usage, 2)
 	ctx := context.Background()
-	awayFromWindowEdge(time.Hour, 5*time.Second)
+	inWindow(time.Hour, 0, time.Hour-5*time.Second)
 
 	rc.Take(ctx, "warm-up", 1, policies, usage) // EVALSHA, then EVAL loads the script
 	before := rt.n.Load()
@@ -72,6 +73,7 @@ func TestTakeCountsInRedisInOneRoundTrip(t *testing.T) {
 // Two servers, each with its own limiter and client, share one Redis: under
 // concurrent load they serve exactly the quota between them.
 func TestTwoServersSharingRedisEnforceOneLimitExactly(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	const quota, workers, each = 100, 16, 25
 	var servers [2]*httptest.Server
@@ -83,7 +85,7 @@ func TestTwoServersSharingRedisEnforceOneLimitExactly(t *testing.T) {
 			ratelimit.CountIn(counters[i]))))
 		t.Cleanup(servers[i].Close)
 	}
-	awayFromWindowEdge(time.Hour, 30*time.Second)
+	inWindow(time.Hour, 0, time.Hour-30*time.Second)
 
 	var ok, limited, other atomic.Int64
 	var wg sync.WaitGroup
@@ -188,6 +190,7 @@ func probeUntilAnswered(t *testing.T, clk *testkit.Clock, rc *Counter, tr *trans
 // the switch is reported; Redis restarted: the counter probes, tries and
 // switches back.
 func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	c, _ := client(t, s)
 	tr := newTransitions()
@@ -256,8 +259,10 @@ func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
 // most the timeout, then none once the breaker is open, whether or not the
 // client applies context deadlines itself.
 func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
+	t.Parallel()
 	for _, ctxTimeouts := range []bool{true, false} {
 		t.Run("ContextTimeoutEnabled="+strconv.FormatBool(ctxTimeouts), func(t *testing.T) {
+			t.Parallel()
 			s := redistest.Start(t)
 			c := goredis.NewClient(&goredis.Options{Addr: s.Addr, ContextTimeoutEnabled: ctxTimeouts})
 			t.Cleanup(func() { c.Close() })
@@ -308,6 +313,7 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 // A request out of time is counted locally without a round trip, and is
 // not held against Redis.
 func TestExpiredRequestSkipsRedis(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	c, rt := client(t, s)
 	rc := newCounter(t, c, Config{FailureThreshold: 1})
@@ -324,6 +330,7 @@ func TestExpiredRequestSkipsRedis(t *testing.T) {
 // Close stops the probe: a counter closed while Redis is down keeps its
 // fallback and no goroutine pings Redis any more.
 func TestCloseStopsTheProbe(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	c, rt := client(t, s)
 	tr := newTransitions()
@@ -359,15 +366,16 @@ func TestCloseStopsTheProbe(t *testing.T) {
 }
 
 // Retry-After from Redis counts is the real wait: after it, the request
-// is served. Redis's clock is the subject, so the test waits in real time
-// (one or two seconds), in parallel with the other waiting tests.
+// is served. Redis's clock is the subject, so the test waits in real time:
+// two requests in the second half of a 1 s window use its quota of two,
+// and the third gets a Retry-After of 1 s.
 func TestRetryAfterHoldsWithRedisCounts(t *testing.T) {
 	t.Parallel()
 	s := redistest.Start(t)
 	c, _ := client(t, s)
 	rc := newCounter(t, c, Config{Timeout: 2 * time.Second})
 	h := handler(ratelimit.Limit(2, time.Second, ratelimit.CountIn(rc)))
-	awayFromWindowEdge(time.Second, 500*time.Millisecond)
+	inWindow(time.Second, 500*time.Millisecond, 800*time.Millisecond)
 	get(h)
 	get(h)
 	w := get(h)

@@ -51,6 +51,7 @@ func sendKey(h http.Handler, remote, key string) *httptest.ResponseRecorder {
 // Two replicas counting in one Redis share a client's failures: guesses
 // alternating between them are checked the quota's worth in all.
 func TestFailureLimiterSharesFailuresAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	const quota = 6
 	v := &countingKeys{}
@@ -82,6 +83,7 @@ func TestFailureLimiterSharesFailuresAcrossReplicas(t *testing.T) {
 // Parallel guesses on a replica counting in Redis reach the verifier
 // exactly the quota's worth.
 func TestFailureLimiterInRedisRunsExactlyTheQuotaOfParallelGuesses(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	const quota, guesses = 5, 60
 	v := &countingKeys{}
@@ -105,6 +107,7 @@ func TestFailureLimiterInRedisRunsExactlyTheQuotaOfParallelGuesses(t *testing.T)
 // yet still reads the answers; its failures must count in Redis all the
 // same, not in one replica's fallback.
 func TestFailureLimiterCountsInRedisWhenTheRequestIsCancelled(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	const quota = 3
 	v := &countingKeys{}

@@ -20,6 +20,8 @@ type quietLogger struct{}
 
 func (quietLogger) Printf(context.Context, string, ...any) {}
 
+// Every test that starts a redis-server runs in parallel: each has a
+// server of its own, and most of their time is spent waiting on Redis.
 func TestMain(m *testing.M) {
 	goredis.SetLogger(quietLogger{}) // dial errors are expected while Redis is down
 	os.Exit(m.Run())
@@ -103,12 +105,17 @@ func probeClock(rc *Counter) *testkit.Clock {
 	return clk
 }
 
-// awayFromWindowEdge waits until the current window of length w has at
-// least margin left, so a test's requests all land in one window: Redis
-// counts by its own clock, which no test can move.
-func awayFromWindowEdge(w, margin time.Duration) {
-	if left := w - time.Duration(time.Now().UnixMilli()%w.Milliseconds())*time.Millisecond; left < margin {
-		time.Sleep(left + 10*time.Millisecond)
+// inWindow waits until the current window of length w has run for at
+// least from and less than to, so that a test's requests land in one
+// window, at a known point of it: Redis counts by its own clock, which no
+// test can move.
+func inWindow(w, from, to time.Duration) {
+	e := time.Duration(time.Now().UnixMilli()%w.Milliseconds()) * time.Millisecond
+	switch {
+	case e < from:
+		time.Sleep(from - e)
+	case e >= to:
+		time.Sleep(w - e + from)
 	}
 }
 

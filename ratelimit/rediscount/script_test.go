@@ -21,6 +21,7 @@ func fitsModel(q, w, e, c, p, cost int64) bool {
 // bounds: for random stored counts, its verdict matches the model applied
 // to the state it reports.
 func TestScriptDecidesLikeTheGoModel(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	c, _ := client(t, s)
 	rc := newCounter(t, c, Config{Timeout: 5 * time.Second, FailureThreshold: 1})
