@@ -595,6 +595,7 @@ type SemEmbedded struct {
 
 type semShapes struct {
 	Plain string
+	//lint:ignore SA5008 encoding/json names this member "-": the decoder must agree
 	Dash  int                 `json:"-,"`
 	ByKey map[string]semOwner `json:"byKey"`
 	Anon  struct {
@@ -732,7 +733,8 @@ func TestJSONFieldsAgreeWithEncodingJSON(t *testing.T) {
 		Y int `json:"y"`
 	}
 	type conflictB struct {
-		X      int
+		X int
+		//lint:ignore SA5008 encoding/json falls back to the field's name for a tag name holding a quote: the decoder must agree
 		Quote  int `json:"a'b"`
 		Spaced int `json:"a b"`
 		Dup    int `json:"dup"`
@@ -740,8 +742,9 @@ func TestJSONFieldsAgreeWithEncodingJSON(t *testing.T) {
 	type conflicts struct {
 		conflictA
 		conflictB
-		Dup  int       `json:"dup"`
-		Tag  conflictA `json:"tag"`
+		Dup int       `json:"dup"`
+		Tag conflictA `json:"tag"`
+		//lint:ignore U1000 an unexported field, which encoding/json skips
 		skip int
 	}
 	for _, v := range []any{semShapes{SemEmbedded: &SemEmbedded{}}, conflicts{}, semItem{}} {
