@@ -27,8 +27,8 @@ type Writer struct {
 	// (status, type, and the cause's AlertKey or text) within AlertInterval
 	// are folded into one; at most MaxAlerts are sent per AlertInterval
 	// over all kinds; and alerts are dropped (and logged) while
-	// MaxAlertsInFlight hooks are running. Wait waits for the hooks
-	// running.
+	// MaxAlertsInFlight hooks are running. On shutdown, Wait lets the
+	// hooks running finish.
 	Alert func(context.Context, Alert)
 	// AlertInterval is the deduplication window. Zero means one minute.
 	AlertInterval time.Duration
