@@ -92,7 +92,7 @@ func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 	}
 	c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: []string{s.Addr}, ContextTimeoutEnabled: true})
 	t.Cleanup(func() { c.Close() })
-	rc := newCounter(t, c, Config{Timeout: 5 * time.Second, FailureThreshold: 1})
+	rc := newCounter(t, c, Config{Timeout: patience, FailureThreshold: 1})
 	usage := make([]ratelimit.Usage, len(clusterPolicies))
 	for i := 1; i <= 3; i++ {
 		taken, err := rc.Take(context.Background(), "user:alice", 1, clusterPolicies, usage)

@@ -26,7 +26,7 @@ func TestTakeCountsInRedisInOneRoundTrip(t *testing.T) {
 	t.Parallel()
 	s := redistest.Start(t)
 	c, rt := client(t, s)
-	rc := newCounter(t, c, Config{Timeout: time.Second})
+	rc := newCounter(t, c, Config{Timeout: patience})
 	policies := []ratelimit.Policy{
 		{Name: "hourly", Quota: 3, Window: time.Hour},
 		{Name: "daily", Quota: 4, Window: 24 * time.Hour},
@@ -80,7 +80,7 @@ func TestTwoServersSharingRedisEnforceOneLimitExactly(t *testing.T) {
 	var counters [2]*Counter
 	for i := range servers {
 		c, _ := client(t, s)
-		counters[i] = newCounter(t, c, Config{Timeout: 5 * time.Second}) // a loaded test machine must not trip the fallback
+		counters[i] = newCounter(t, c, Config{Timeout: patience})
 		servers[i] = httptest.NewServer(handler(limit(t, ratelimit.Policy{Name: "shared", Quota: quota, Window: time.Hour},
 			ratelimit.CountIn(counters[i]))))
 		t.Cleanup(servers[i].Close)
@@ -373,7 +373,7 @@ func TestRetryAfterHoldsWithRedisCounts(t *testing.T) {
 	t.Parallel()
 	s := redistest.Start(t)
 	c, _ := client(t, s)
-	rc := newCounter(t, c, Config{Timeout: 2 * time.Second})
+	rc := newCounter(t, c, Config{Timeout: patience})
 	h := handler(ratelimit.Limit(2, time.Second, ratelimit.CountIn(rc)))
 	inWindow(time.Second, 500*time.Millisecond, 800*time.Millisecond)
 	get(h)

@@ -32,7 +32,7 @@ func (v *countingKeys) Verify(_ context.Context, key string) (auth.Principal, er
 func replica(t *testing.T, s *redistest.Server, v auth.Verifier, quota int) http.Handler {
 	c, _ := client(t, s)
 	f, err := ratelimit.NewFailureLimiter(ratelimit.Policy{Quota: quota, Window: time.Hour},
-		ratelimit.CountIn(newCounter(t, c, Config{Timeout: time.Second})))
+		ratelimit.CountIn(newCounter(t, c, Config{Timeout: patience})))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,7 +24,7 @@ func TestScriptDecidesLikeTheGoModel(t *testing.T) {
 	t.Parallel()
 	s := redistest.Start(t)
 	c, _ := client(t, s)
-	rc := newCounter(t, c, Config{Timeout: 5 * time.Second, FailureThreshold: 1})
+	rc := newCounter(t, c, Config{Timeout: patience, FailureThreshold: 1})
 	rng := rand.New(rand.NewPCG(3, 4))
 	ctx := context.Background()
 	windows := []time.Duration{time.Millisecond, 7 * time.Millisecond, time.Second, 61 * time.Second, ratelimit.MaxWindow}
