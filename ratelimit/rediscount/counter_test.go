@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -186,6 +187,26 @@ func probeUntilAnswered(t *testing.T, clk *testkit.Clock, rc *Counter, tr *trans
 	}
 }
 
+// closeByTrial probes until Redis answers and sends the trial request that
+// closes the breaker, again if the trial times out and opens it: the
+// timeout is real time, which a loaded machine may exceed.
+func closeByTrial(t *testing.T, clk *testkit.Clock, rc *Counter, tr *transitions, send func()) {
+	t.Helper()
+	for i := 0; ; i++ {
+		probeUntilAnswered(t, clk, rc, tr)
+		send()
+		if rc.State() == StateRedis {
+			tr.waitFor(t, StateRedis, 5*time.Second)
+			return
+		}
+		if i == 10 {
+			t.Fatal("none of 10 trials closed the breaker")
+		}
+		tr.waitFor(t, StateFallback, 5*time.Second)
+		clk.NextWait(t)
+	}
+}
+
 // Redis killed under load: requests are still served (from local counts),
 // the switch is reported; Redis restarted: the counter probes, tries and
 // switches back.
@@ -232,11 +253,7 @@ func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
 		t.Fatal("a killed Redis answered the probe")
 	}
 	s.Restart()
-	probeUntilAnswered(t, clk, rc, tr)
-	send() // the trial
-	if rc.State() != StateRedis {
-		t.Errorf("state %v after the trial", rc.State())
-	}
+	closeByTrial(t, clk, rc, tr, send)
 	if keys, err := s.Do("DBSIZE"); keys == "0" || err != nil {
 		t.Errorf("DBSIZE %q %v: the trial was not counted in Redis", keys, err)
 	}
@@ -249,15 +266,15 @@ func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
 	}
 	tr.mu.Lock()
 	defer tr.mu.Unlock()
-	want := []string{"closed->open", "open->half-open", "half-open->closed"}
-	if strings.Join(tr.got, " ") != strings.Join(want, " ") {
-		t.Errorf("switches %v, want %v", tr.got, want)
+	want := regexp.MustCompile(`^closed->open( open->half-open half-open->open)* open->half-open half-open->closed$`)
+	if !want.MatchString(strings.Join(tr.got, " ")) {
+		t.Errorf("switches %v, want closed->open, then open->half-open->closed (after trials that timed out)", tr.got)
 	}
 }
 
 // A hung Redis (stopped process, open connections) costs each request at
-// most the timeout, then none once the breaker is open, whether or not the
-// client applies context deadlines itself.
+// most the timeout, then no round trip once the breaker is open, whether
+// or not the client applies context deadlines itself.
 func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 	t.Parallel()
 	for _, ctxTimeouts := range []bool{true, false} {
@@ -266,6 +283,8 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 			s := redistest.Start(t)
 			c := goredis.NewClient(&goredis.Options{Addr: s.Addr, ContextTimeoutEnabled: ctxTimeouts})
 			t.Cleanup(func() { c.Close() })
+			rt := &roundTrips{}
+			c.AddHook(rt)
 			tr := newTransitions()
 			const timeout = 100 * time.Millisecond
 			rc := newCounter(t, c, Config{Timeout: timeout, FailureThreshold: 3, OnStateChange: tr.record})
@@ -283,7 +302,7 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 			// The timeout is real time, the subject here: a loaded machine
 			// gets some slack.
 			for i := range 6 {
-				start := time.Now()
+				start, trips := time.Now(), rt.n.Load()
 				w := get(h)
 				d := time.Since(start)
 				if w.Code != http.StatusOK {
@@ -292,8 +311,8 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 				if d > timeout+250*time.Millisecond {
 					t.Errorf("request %d waited %v for a hung Redis, timeout %v", i, d, timeout)
 				}
-				if i >= 3 && d > timeout/2 {
-					t.Errorf("request %d waited %v with the breaker open", i, d)
+				if n := rt.n.Load() - trips; i >= 3 && n != 0 {
+					t.Errorf("request %d made %d round trips with the breaker open", i, n)
 				}
 			}
 			if rc.State() == StateRedis {
@@ -302,10 +321,11 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 			tr.waitFor(t, StateFallback, 5*time.Second)
 			clk.NextWait(t)
 			s.Resume()
-			probeUntilAnswered(t, clk, rc, tr)
-			if w := get(h); w.Code != http.StatusOK || rc.State() != StateRedis {
-				t.Errorf("trial request: %d, state %v; want 200 and closed", w.Code, rc.State())
-			}
+			closeByTrial(t, clk, rc, tr, func() {
+				if w := get(h); w.Code != http.StatusOK {
+					t.Errorf("trial request: %d", w.Code)
+				}
+			})
 		})
 	}
 }
