@@ -21,7 +21,11 @@
 //   - package ratelimit holds per-route rate limits with IETF RateLimit
 //     headers and 429 problems, counted locally or, with
 //     ratelimit/rediscount, in Redis across replicas, and the throttle of
-//     failed credentials that Authenticate takes as an option.
+//     failed credentials that Authenticate takes as an option;
+//   - package contract reads back from a router what each route needs and
+//     can answer, as its middlewares describe it: the OpenAPI paths, a
+//     routes page, and checks of this order; contract/contracttest holds a
+//     hand-written OpenAPI document and the tests to the router.
 //
 // This package holds no code; examples/server is a runnable demo API.
 //
@@ -88,4 +92,7 @@
 // A route whose existence must stay hidden puts auth.Conceal first, ahead
 // of Authenticate, on the route or its group: every refusal after it is then
 // the very 404 of an unknown path, headers included.
+//
+// contract.Check(r), at start-up or in a test, names every route whose
+// middlewares are out of this order where it matters, and the fix.
 package chiguard

@@ -23,7 +23,7 @@ func Example() {
 		panic(err)
 	}
 	catalog := problem.NewCatalog("https://api.example.com/problems/")
-	catalog.MustRegister(ratelimit.QuotaExceeded)
+	catalog.MustRegister(problem.DefaultTypes()...)
 	pw := &problem.Writer{Catalog: catalog}
 
 	r := chi.NewRouter()

@@ -13,8 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chiguard/chiguard/examples/server/api"
+	"github.com/go-chi/chi/v5"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/chiguard/chiguard/contract/contracttest"
+	"github.com/chiguard/chiguard/examples/server/api"
 )
 
 // The contract: every status of the seed error-codes page, produced by the
@@ -50,7 +53,14 @@ func mint(t testing.TB, tok api.Token) string {
 	return s
 }
 
+// newAPI serves the demo API through a recorder that fails t, when it
+// ends, for every answer the API gave that its contract does not list.
 func newAPI(t testing.TB, edit func(*api.Config)) *httptest.Server {
+	srv, _ := newObservedAPI(t, edit)
+	return srv
+}
+
+func newObservedAPI(t testing.TB, edit func(*api.Config)) (*httptest.Server, *contracttest.Recorder) {
 	t.Helper()
 	cfg := api.DefaultConfig()
 	cfg.DebugRoutes = true
@@ -62,9 +72,10 @@ func newAPI(t testing.TB, edit func(*api.Config)) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(a)
+	rec := contracttest.Observe(t, a.Handler.(chi.Router))
+	srv := httptest.NewServer(rec)
 	t.Cleanup(func() { srv.Close(); a.Close() })
-	return srv
+	return srv, rec
 }
 
 type row struct {
@@ -244,6 +255,9 @@ func TestContractRateLimit(t *testing.T) {
 			"Ratelimit":        `^"default";r=0;t=[1-9]\d*$`,
 		},
 		wantBody: map[string]any{"type": "https://iana.org/assignments/http-problem-types#quota-exceeded"}})
+	if resp, _ := do(t, srv, "GET", "/problems/quota-exceeded", nil, ""); resp.StatusCode != 200 {
+		t.Errorf("the 429's docs: %d", resp.StatusCode)
+	}
 	// Another principal has its own quota.
 	other := http.Header{"Authorization": {"Bearer " + mint(t, api.Token{Subject: "bob", Scopes: []string{"cloud:read"}})}}
 	if resp, _ := do(t, srv, "GET", "/cloud", other, ""); resp.StatusCode != 200 {
@@ -307,7 +321,8 @@ func TestContractConcealedCloudLooksMissing(t *testing.T) {
 	}
 }
 
-// Every type URI a problem names opens its documentation.
+// Every problem type has its docs page on the API; the one 429 type keeps
+// its registered type URI and is documented there too.
 func TestContractProblemTypesResolve(t *testing.T) {
 	srv := newAPI(t, nil)
 	resp, raw := do(t, srv, "GET", "/problems", http.Header{"Accept": {"application/json"}}, "")
@@ -315,22 +330,31 @@ func TestContractProblemTypesResolve(t *testing.T) {
 		t.Fatalf("/problems: %d", resp.StatusCode)
 	}
 	var index struct {
-		Types []struct{ Type string } `json:"types"`
+		Types []struct {
+			Type   string
+			Status int
+			Docs   string
+		} `json:"types"`
 	}
 	if err := json.Unmarshal(raw, &index); err != nil {
 		t.Fatal(err)
 	}
 	seen := map[string]bool{}
+	per429 := 0
 	for _, ty := range index.Types {
 		seen[ty.Type] = true
-		if strings.HasPrefix(ty.Type, "/") {
-			if resp, _ := do(t, srv, "GET", ty.Type, nil, ""); resp.StatusCode != 200 {
-				t.Errorf("%s: %d", ty.Type, resp.StatusCode)
-			}
+		if ty.Status == 429 {
+			per429++
+		}
+		if resp, _ := do(t, srv, "GET", ty.Docs, nil, ""); resp.StatusCode != 200 {
+			t.Errorf("%s: its docs %s answer %d", ty.Type, ty.Docs, resp.StatusCode)
+		}
+		if strings.HasPrefix(ty.Type, "/") && ty.Type != ty.Docs {
+			t.Errorf("%s: documented at %s", ty.Type, ty.Docs)
 		}
 	}
-	if !seen["https://iana.org/assignments/http-problem-types#quota-exceeded"] {
-		t.Error("the quota-exceeded type is not listed")
+	if per429 != 1 || !seen["https://iana.org/assignments/http-problem-types#quota-exceeded"] {
+		t.Errorf("%d types of 429, want quota-exceeded alone", per429)
 	}
 	for _, s := range []string{"/problems/bad-request", "/problems/unauthorized", "/problems/forbidden", "/problems/not-found",
 		"/problems/not-acceptable", "/problems/internal-server-error", "/problems/bad-gateway"} {

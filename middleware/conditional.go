@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -50,7 +51,7 @@ func Conditional(next http.Handler) http.Handler {
 // unconditional one.
 func ConditionalLimit(limit int) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method != http.MethodGet && r.Method != http.MethodHead {
 				next.ServeHTTP(w, r)
 				return
@@ -59,7 +60,7 @@ func ConditionalLimit(limit int) func(http.Handler) http.Handler {
 			defer cw.release()
 			next.ServeHTTP(cw, r)
 			cw.finish()
-		})
+		}), describeConditional)
 	}
 }
 

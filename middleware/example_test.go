@@ -70,7 +70,7 @@ func Example() {
 
 	do(r, "POST", "/cloud", `{}`, "Content-Type: application/json")
 	do(r, "POST", "/cloud", `name=x`, "Content-Type: application/x-www-form-urlencoded")
-	do(r, "GET", "/cloud/[object%20Object]", "")
+	do(r, "GET", "/cloud/not%20a%20number", "")
 	etag := do(r, "GET", "/cloud/42", "").Header().Get("ETag")
 	do(r, "GET", "/cloud/42", "", "If-None-Match: "+etag)
 	fmt.Println("Allow:", do(r, "DELETE", "/cloud/42", "").Header().Get("Allow"))
@@ -81,7 +81,7 @@ func Example() {
 	// Output:
 	// POST /cloud -> 400 {"type":"/problems/bad-request","title":"Bad Request","status":400,"detail":"A required field is missing in the body.","instance":"req-1","errors":[{"detail":"is required","pointer":"#/name"}]}
 	// POST /cloud -> 415 {"type":"/problems/unsupported-media-type","title":"Unsupported Media Type","status":415,"detail":"The request body must be JSON, sent with Content-Type: application/json.","instance":"req-1","acceptable":["application/json"]}
-	// GET /cloud/[object%20Object] -> 400 {"type":"/problems/bad-request","title":"Bad Request","status":400,"detail":"The path parameter cloudPk must be an integer, got \"[object Object]\".","instance":"req-1","errors":[{"detail":"must be an integer","parameter":"cloudPk"}]}
+	// GET /cloud/not%20a%20number -> 400 {"type":"/problems/bad-request","title":"Bad Request","status":400,"detail":"The path parameter cloudPk must be an integer, got \"not a number\".","instance":"req-1","errors":[{"detail":"must be an integer","parameter":"cloudPk"}]}
 	// GET /cloud/42 -> 200 {"id":42}
 	// GET /cloud/42 -> 304
 	// DELETE /cloud/42 -> 405 {"type":"/problems/method-not-allowed","title":"Method Not Allowed","status":405,"detail":"The method DELETE is not allowed here; use GET, HEAD.","instance":"req-1"}

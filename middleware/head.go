@@ -3,6 +3,7 @@ package middleware
 import (
 	"net/http"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/go-chi/chi/v5"
 )
 
@@ -16,7 +17,7 @@ import (
 // "/" route): there chi's Match reports HEAD as served, GetHead lets the
 // request through, and it ends in a 405.
 func HeadAsGet(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodHead {
 			if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.Routes != nil {
 				path := rctx.RoutePath
@@ -33,5 +34,5 @@ func HeadAsGet(next http.Handler) http.Handler {
 			}
 		}
 		next.ServeHTTP(w, r)
-	})
+	}), describeHeadAsGet)
 }

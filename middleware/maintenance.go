@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -78,13 +79,13 @@ func (m *Maintenance) Enabled() bool { return m.refusal.Load() != nil }
 
 // Middleware refuses requests to non-exempt paths while maintenance is on.
 func (m *Maintenance) Handler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := m.refusal.Load(); p != nil && !m.exempt(r.URL) {
 			problem.Write(w, r, p)
 			return
 		}
 		next.ServeHTTP(w, r)
-	})
+	}), m.describe)
 }
 
 func (m *Maintenance) exempt(u *url.URL) bool {

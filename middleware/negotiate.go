@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/chiguard/chiguard/internal/accept"
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -18,7 +19,8 @@ type negotiatedKey struct{}
 // Every response gets Vary: Accept.
 //
 // When the client accepts none of the offers, Negotiate answers 406 with a
-// problem whose "acceptable" member lists them. An Accept header whose
+// problem whose "acceptable" member lists them, in the format that the same
+// pass over Accept chose (see problem.Writer.WriteAs). An Accept header whose
 // elements are all malformed is treated as absent (the client gets the
 // first offer, not a 406 it cannot act on); malformed elements next to
 // valid ones are skipped. The parsing rules are those of package
@@ -43,18 +45,30 @@ func Negotiate(offers ...string) func(http.Handler) http.Handler {
 	}
 	refusal := problem.NotAcceptable("This resource is available as "+strings.Join(names, ", ")+".").
 		With("acceptable", names)
+	all := accept.NewOffers(parsed...)
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			accept.Vary(w.Header())
-			i := accept.Negotiate(r.Header["Accept"], parsed)
+			i, choice := all.Negotiate(r.Header["Accept"])
 			if i < 0 {
-				problem.Write(w, r, refusal)
+				// The pass that refused the offers also chose the problem's
+				// media type: the writer need not read Accept again.
+				pw := problem.WriterFrom(r.Context())
+				pw.WriteAs(w, r, refusal, problemTypes[choice.For(pw.XML)])
 				return
 			}
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), negotiatedKey{}, values[i])))
-		})
+		}), describeNegotiate(names))
 	}
 }
+
+// problemTypes are the names of accept.ProblemTypes, for Writer.WriteAs.
+var problemTypes = func() (names []string) {
+	for _, t := range accept.ProblemTypes {
+		names = append(names, t.String())
+	}
+	return names
+}()
 
 // NegotiatedType returns the media type Negotiate chose for the request, in
 // canonical form (lower-case type and subtype, then the offer's

@@ -1,12 +1,16 @@
 package middleware
 
 import (
+	"bufio"
+	"bytes"
 	"net/http"
 	"testing"
 
 	"github.com/elnormous/contenttype"
 
 	"github.com/chiguard/chiguard/internal/accept"
+	"github.com/chiguard/chiguard/internal/accept/accepttest"
+	"github.com/chiguard/chiguard/internal/testkit"
 )
 
 // benchWriter is a ResponseWriter that keeps nothing but its header map,
@@ -23,7 +27,7 @@ func (w *benchWriter) WriteHeader(int)             {}
 // whole pass through Negotiate (Vary, negotiation, and storing the choice
 // in the request context, which costs a context value and a request copy);
 // "contenttype" is github.com/elnormous/contenttype choosing among the same
-// offers.
+// offers. "refuse/middleware" is the 406 path, problem writer included.
 func BenchmarkNegotiate(b *testing.B) {
 	headers := []struct{ name, accept string }{
 		{"json", "application/json"},
@@ -38,6 +42,19 @@ func BenchmarkNegotiate(b *testing.B) {
 	h := Negotiate(offers...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		chosen = NegotiatedType(r.Context())
 	}))
+	b.Run("refuse/middleware", func(b *testing.B) {
+		r, _ := http.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Accept", "image/png, text/html;q=0.5")
+		w := &statusWriter{benchWriter: benchWriter{h: http.Header{}}}
+		b.ReportAllocs()
+		for b.Loop() {
+			clear(w.h)
+			h.ServeHTTP(w, r)
+		}
+		if w.status != http.StatusNotAcceptable {
+			b.Fatalf("status %d", w.status)
+		}
+	})
 	for _, hd := range headers {
 		r, _ := http.NewRequest(http.MethodGet, "/", nil)
 		r.Header.Set("Accept", hd.accept)
@@ -69,4 +86,76 @@ func BenchmarkNegotiate(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkHostileAccept serves requests with 1 MB Accept headers of each
+// shape of package accepttest through Negotiate, all but the malformed
+// shape refused with a 406 by the problem writer. Each op reads the
+// request from its wire bytes, as a server would; "ignored" sends the same
+// bytes under another field name, with a short Accept the offers refuse
+// too. A shape should cost at most three times its ignored twin.
+func BenchmarkHostileAccept(b *testing.B) {
+	h := Negotiate("application/json", "text/csv")(testkit.OK)
+	for _, s := range accepttest.Shapes {
+		want := http.StatusNotAcceptable
+		if s.Malformed {
+			want = http.StatusOK
+		}
+		lines := s.Header(1 << 20)
+		for _, field := range []string{"Accept", "X-Ignored"} {
+			raw := rawRequest(field, lines)
+			name := s.Name + "/accept"
+			if field != "Accept" {
+				name, want = s.Name+"/ignored", http.StatusNotAcceptable
+			}
+			b.Run(name, func(b *testing.B) {
+				w := &statusWriter{benchWriter: benchWriter{h: http.Header{}}}
+				b.SetBytes(int64(len(raw)))
+				b.ReportAllocs()
+				stop := accepttest.ReportCPU(b)
+				for b.Loop() {
+					r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
+					if err != nil {
+						b.Fatal(err)
+					}
+					clear(w.h)
+					h.ServeHTTP(w, r)
+				}
+				stop()
+				if w.status != want {
+					b.Fatalf("status %d, want %d", w.status, want)
+				}
+			})
+		}
+	}
+}
+
+// rawRequest is a GET with lines as field lines named field, and, unless
+// that is Accept, an Accept the offers of BenchmarkHostileAccept refuse.
+func rawRequest(field string, lines []string) []byte {
+	var b bytes.Buffer
+	b.WriteString("GET / HTTP/1.1\r\nHost: example.com\r\n")
+	if field != "Accept" {
+		b.WriteString("Accept: image/png\r\n")
+	}
+	for _, l := range lines {
+		b.WriteString(field + ": " + l + "\r\n")
+	}
+	b.WriteString("\r\n")
+	return b.Bytes()
+}
+
+// statusWriter is a benchWriter that keeps the last status.
+type statusWriter struct {
+	benchWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) { w.status = code }
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return len(b), nil
 }

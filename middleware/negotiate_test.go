@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chiguard/chiguard/internal/testkit"
+	"github.com/chiguard/chiguard/problem"
 )
 
 func TestNegotiateChoosesOffer(t *testing.T) {
@@ -71,6 +72,44 @@ func TestNegotiateRefusesWith406(t *testing.T) {
 				t.Errorf("Vary = %q", rec.Header().Get("Vary"))
 			}
 		})
+	}
+}
+
+func TestNegotiateRefusalFormatFollowsAccept(t *testing.T) {
+	tests := []struct {
+		accept string
+		xml    bool
+		want   string
+	}{
+		{"image/png", false, "application/problem+json"},
+		{"application/json", false, "application/json"},
+		{"application/xml, application/json;q=0.5", false, "application/json"},
+		{"application/xml, application/json;q=0.5", true, "application/xml"},
+		{"application/problem+xml", true, "application/problem+xml"},
+		{"application/problem+xml", false, "application/problem+json"},
+	}
+	for _, tt := range tests {
+		h := (&problem.Writer{XML: tt.xml}).Handler(Negotiate("text/csv")(testkit.OK))
+		rec := testkit.Serve(h, testkit.Request("GET", "/", "", "Accept: "+tt.accept))
+		if ct := rec.Header().Get("Content-Type"); rec.Code != http.StatusNotAcceptable || ct != tt.want {
+			t.Errorf("Accept %q (xml %v): %d, Content-Type %q; want 406, %q", tt.accept, tt.xml, rec.Code, ct, tt.want)
+		}
+	}
+}
+
+// The writer calls its RequestID hook before it would negotiate the format.
+// Changing Accept there tells whether the writer reads the header again or
+// takes the format from the pass that refused the offers: a hostile header
+// must cost one pass, not two.
+func TestNegotiateRefusalReadsAcceptOnce(t *testing.T) {
+	pw := &problem.Writer{RequestID: func(r *http.Request) string {
+		r.Header.Set("Accept", "application/json")
+		return ""
+	}}
+	h := pw.Handler(Negotiate("text/csv")(testkit.OK))
+	rec := testkit.Serve(h, testkit.Request("GET", "/", "", "Accept: image/png"))
+	if ct := rec.Header().Get("Content-Type"); rec.Code != http.StatusNotAcceptable || ct != "application/problem+json" {
+		t.Fatalf("%d, Content-Type %q; want 406, application/problem+json, the format for image/png", rec.Code, ct)
 	}
 }
 

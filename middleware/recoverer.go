@@ -10,6 +10,7 @@ import (
 
 	chimw "github.com/go-chi/chi/v5/middleware"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -93,7 +94,7 @@ func (e *PanicError) LogValue() slog.Value {
 // Put Recoverer first. When RequestID runs after it, Recoverer finds the
 // request ID in the X-Request-Id response header RequestID set.
 func Recoverer(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ww := chimw.NewWrapResponseWriter(w, r.ProtoMajor)
 		defer func() {
 			v := recover()
@@ -116,5 +117,5 @@ func Recoverer(next http.Handler) http.Handler {
 			}
 		}()
 		next.ServeHTTP(ww, r)
-	})
+	}), describeRecoverer)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
@@ -23,7 +24,7 @@ const maxRequestIDLen = 128
 // chi's middleware.RequestIDKey, so chi's GetReqID, loggers and the problem
 // writer (for logs, alerts and the "instance" member) all see it.
 func RequestID(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.Header.Get(RequestIDHeader)
 		if !ValidRequestID(id) {
 			id = rand.Text()
@@ -31,7 +32,7 @@ func RequestID(next http.Handler) http.Handler {
 		w.Header().Set(RequestIDHeader, id)
 		ctx := context.WithValue(r.Context(), chimw.RequestIDKey, id)
 		next.ServeHTTP(w, r.WithContext(ctx))
-	})
+	}), describeRequestID)
 }
 
 // ValidRequestID reports whether id may be kept as a request ID: 1 to 128

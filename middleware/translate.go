@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -34,13 +35,13 @@ const maxForeignDetail = 256
 // bytes. Put TranslateErrors early, right after RequestID, so it sees what
 // every later middleware and the router write.
 func TranslateErrors(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tw := &translateWriter{ResponseWriter: w}
 		next.ServeHTTP(tw, r)
 		if tw.translating {
 			problem.Write(w, r, foreignProblem(tw.status, tw.Header().Get("Content-Type"), tw.body.Bytes()))
 		}
-	})
+	}), describeTranslate)
 }
 
 // translateWriter holds back foreign error responses.

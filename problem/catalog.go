@@ -3,187 +3,259 @@ package problem
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
 )
 
-// Type documents one problem type: what the API promises a client about it.
-type Type struct {
-	// Slug names a type under the catalog's base URI, e.g. "not-found".
-	// Leave it empty and set URI for a type defined elsewhere, such as the
-	// IANA-registered quota-exceeded.
-	Slug string
-	// URI is an absolute type URI, for types outside the catalog's base.
-	URI string
-	// Status is the HTTP status the type is always sent with.
-	Status int
-	// Title is the short, stable summary sent as "title".
-	Title string
-	// Description is the text people read on the error-codes page and at
-	// the type URI: when it happens and what to do.
-	Description string
-}
-
-// Errors reported by Catalog.Register.
+// Errors reported by the Catalog's Register, Replace and Remove.
 var (
 	ErrDuplicateType = errors.New("problem: type already registered")
 	ErrInvalidType   = errors.New("problem: invalid type")
+	ErrUnknownType   = errors.New("problem: no such type in the catalog")
 )
 
-// Catalog is the registry of every problem type an API emits, from which the
-// Writer takes types and titles and the docs are rendered. Make one with
-// NewCatalog (a zero Catalog is empty, with an empty base) and register
-// types at start-up; lookups are lock-free and safe for concurrent use.
+// Catalog is the registry of every problem type an API sends, from which
+// the Writer takes types and titles and the docs and the OpenAPI document
+// are rendered. It belongs to the API: NewCatalog starts it empty, and the
+// API registers the types it sends, DefaultTypes or its own, then replaces
+// or removes any of them. Change it at start-up; lookups are lock-free and
+// safe for concurrent use. A zero Catalog is empty, under DefaultBase.
 type Catalog struct {
 	base  string
-	mu    sync.Mutex // serializes Register
+	mu    sync.Mutex // serializes changes
 	state atomic.Pointer[catalogState]
 }
 
+// catalogState is one version of a catalog's content, never modified once
+// stored: a change stores a new one.
 type catalogState struct {
-	types    []Type
-	heads    [][]byte // per type: its body up to the status, rendered once
-	bySlug   map[string]int
-	byURI    map[string]int
-	byStatus map[int]int // first type registered for a status
+	types     []Type
+	heads     [][]byte // per type: its body up to the status, rendered once
+	bySlug    map[string]int
+	byURI     map[string]int
+	byStatus  map[int]int // first type of a status
+	byDefault []int       // per default type: its position here, or -1
+	success   []SuccessStatus
+
+	examples     sync.Once
+	exampleCache []example // per type, rendered on first use by the docs
+}
+
+var emptyState = newState(nil, "", nil)
+
+func newState(types []Type, base string, success []SuccessStatus) *catalogState {
+	s := &catalogState{
+		types:     types,
+		heads:     make([][]byte, len(types)),
+		bySlug:    make(map[string]int, len(types)),
+		byURI:     make(map[string]int, len(types)),
+		byStatus:  map[int]int{},
+		byDefault: make([]int, len(defaultTypes)),
+		success:   success,
+	}
+	for i := range types {
+		t := &types[i]
+		uri := typeURI(base, t)
+		s.heads[i] = appendHead(nil, "", uri, t.Title, t.Status)
+		s.bySlug[t.Slug] = i
+		s.byURI[uri] = i
+		if _, ok := s.byStatus[t.Status]; !ok {
+			s.byStatus[t.Status] = i
+		}
+	}
+	for i, d := range defaultTypes {
+		j, ok := s.bySlug[d.Slug]
+		if !ok {
+			j = -1
+		}
+		s.byDefault[i] = j
+	}
+	return s
 }
 
 // at returns the type at i and its rendered head.
 func (s *catalogState) at(i int) (*Type, []byte) { return &s.types[i], s.heads[i] }
 
-// DefaultBase is the base URI of DefaultCatalog: a relative reference, so
-// type URIs resolve against the API's own host, where the catalog's Handler
-// serves them. RFC 9457 prefers absolute URIs: production APIs should give
-// NewCatalog their public base, e.g. "https://api.example.com/problems/".
+// DefaultBase is the base URI of DefaultCatalog and of a zero Catalog: a
+// relative reference, so type URIs resolve against the API's own host,
+// where the catalog's DocsHandler serves them. RFC 9457 prefers absolute
+// URIs: production APIs should give NewCatalog their public base, e.g.
+// "https://api.example.com/problems/".
 const DefaultBase = "/problems/"
 
-// DefaultCatalog is the documented default: DefaultTypes under DefaultBase.
-// Writers without a catalog use it.
-var DefaultCatalog = NewCatalog(DefaultBase)
+// DefaultCatalog holds DefaultTypes under DefaultBase. Writers without a
+// catalog use it.
+var DefaultCatalog = func() *Catalog {
+	c := NewCatalog(DefaultBase)
+	c.MustRegister(DefaultTypes()...)
+	return c
+}()
 
-// NewCatalog returns a catalog holding DefaultTypes under base. base is a
-// URI reference ending in "/"; one is added if missing.
+// NewCatalog returns an empty catalog whose slugs resolve against base, a
+// URI reference ending in "/" (one is added if missing). Register the
+// types the API sends; DefaultTypes covers every status chiguard's
+// middlewares answer:
+//
+//	c := problem.NewCatalog("https://api.example.com/problems/")
+//	c.MustRegister(problem.DefaultTypes()...)
 func NewCatalog(base string) *Catalog {
 	if !strings.HasSuffix(base, "/") {
 		base += "/"
 	}
-	c := &Catalog{base: base}
-	c.state.Store(&catalogState{
-		bySlug: map[string]int{}, byURI: map[string]int{}, byStatus: map[int]int{},
-	})
-	for _, t := range DefaultTypes() {
-		if err := c.Register(t); err != nil {
-			panic(err) // the defaults are ours: a failure is a bug here
-		}
-	}
-	return c
+	return &Catalog{base: base}
 }
 
 // Base returns the base URI that slugs resolve against.
-func (c *Catalog) Base() string { return c.base }
-
-// Register adds t. A type needs a Slug (letters, digits and '-') or an
-// absolute URI, a 4xx or 5xx Status and a Title.
-func (c *Catalog) Register(t Type) error {
-	if err := c.check(t); err != nil {
-		return err
+func (c *Catalog) Base() string {
+	if c.base == "" {
+		return DefaultBase
 	}
+	return c.base
+}
+
+// URI returns the type URI of t: t.URI, or the base and t.Slug.
+func (c *Catalog) URI(t Type) string { return typeURI(c.Base(), &t) }
+
+func typeURI(base string, t *Type) string {
+	if t.URI != "" {
+		return t.URI
+	}
+	return base + t.Slug
+}
+
+func (c *Catalog) load() *catalogState {
+	if s := c.state.Load(); s != nil {
+		return s
+	}
+	return emptyState
+}
+
+// change applies edit to a copy of the types and stores the result, or
+// changes nothing if edit fails or the result is not a valid catalog.
+func (c *Catalog) change(edit func(types []Type) ([]Type, error)) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	old := c.state.Load()
-	if old == nil { // a zero Catalog: empty, with an empty base
-		old = &catalogState{}
+	old := c.load()
+	types, err := edit(append([]Type(nil), old.types...))
+	if err != nil {
+		return err
 	}
-	uri := c.URI(t)
-	if _, dup := old.byURI[uri]; dup {
-		return fmt.Errorf("%w: %s", ErrDuplicateType, uri)
+	uris := make(map[string]string, len(types))
+	for _, t := range types {
+		uri := c.URI(t)
+		if other, dup := uris[uri]; dup {
+			return fmt.Errorf("%w: %s is the type URI of %q and %q", ErrDuplicateType, uri, other, t.Slug)
+		}
+		uris[uri] = t.Slug
 	}
-	next := &catalogState{
-		types:    append(old.types[:len(old.types):len(old.types)], t),
-		heads:    append(old.heads[:len(old.heads):len(old.heads)], appendHead(nil, "", uri, t.Title, t.Status)),
-		bySlug:   copyMap(old.bySlug),
-		byURI:    copyMap(old.byURI),
-		byStatus: copyMap(old.byStatus),
-	}
-	i := len(next.types) - 1
-	if t.Slug != "" {
-		next.bySlug[t.Slug] = i
-	}
-	next.byURI[uri] = i
-	if _, ok := next.byStatus[t.Status]; !ok {
-		next.byStatus[t.Status] = i
-	}
-	c.state.Store(next)
+	c.state.Store(newState(types, c.Base(), old.success))
 	return nil
+}
+
+// Register adds types, after those already registered; the page lists
+// them in that order. A type needs a Slug (letters, digits and '-'), a 4xx
+// or 5xx Status and a Title; its slug and type URI must be new to the
+// catalog (ErrDuplicateType: use Replace to change a type). Either every
+// type is added or, on error, none.
+func (c *Catalog) Register(types ...Type) error {
+	return c.change(func(ts []Type) ([]Type, error) {
+		for _, t := range types {
+			if err := t.check(); err != nil {
+				return nil, err
+			}
+			if indexOf(ts, t.Slug) >= 0 {
+				return nil, fmt.Errorf("%w: %q", ErrDuplicateType, t.Slug)
+			}
+			ts = append(ts, t.clone())
+		}
+		return ts, nil
+	})
 }
 
 // MustRegister is Register for start-up code: it panics on error.
 func (c *Catalog) MustRegister(types ...Type) {
-	for _, t := range types {
-		if err := c.Register(t); err != nil {
-			panic(err)
+	if err := c.Register(types...); err != nil {
+		panic(err)
+	}
+}
+
+// Replace puts each of types in the place of the registered type of the
+// same slug: its title, texts, members, headers, example, and even its
+// status or URI become the new one's. To change one text, start from
+// Lookup:
+//
+//	t, _ := c.Lookup(problem.TypeForbidden)
+//	t.Description = "Your plan does not include this feature."
+//	err := c.Replace(t)
+//
+// A slug the catalog lacks is ErrUnknownType. Either every type is
+// replaced or, on error, none.
+func (c *Catalog) Replace(types ...Type) error {
+	return c.change(func(ts []Type) ([]Type, error) {
+		for _, t := range types {
+			if err := t.check(); err != nil {
+				return nil, err
+			}
+			i := indexOf(ts, t.Slug)
+			if i < 0 {
+				return nil, fmt.Errorf("%w: %q (Register adds a type)", ErrUnknownType, t.Slug)
+			}
+			ts[i] = t.clone()
+		}
+		return ts, nil
+	})
+}
+
+// Remove takes the types of the given slugs out of the catalog, so that
+// the docs list only what the API sends. A problem of a removed type is
+// still written, with its status and a logged reminder that its type is
+// not in the catalog. A slug the catalog lacks is ErrUnknownType. Either
+// every type is removed or, on error, none.
+func (c *Catalog) Remove(slugs ...string) error {
+	return c.change(func(ts []Type) ([]Type, error) {
+		for _, s := range slugs {
+			i := indexOf(ts, s)
+			if i < 0 {
+				return nil, fmt.Errorf("%w: %q", ErrUnknownType, s)
+			}
+			ts = append(ts[:i], ts[i+1:]...)
+		}
+		return ts, nil
+	})
+}
+
+func indexOf(types []Type, slug string) int {
+	for i := range types {
+		if types[i].Slug == slug {
+			return i
 		}
 	}
+	return -1
 }
 
-func (c *Catalog) check(t Type) error {
-	switch {
-	case t.Slug == "" && t.URI == "":
-		return fmt.Errorf("%w: needs a Slug or a URI", ErrInvalidType)
-	case t.Slug != "" && t.URI != "":
-		return fmt.Errorf("%w %q: set Slug or URI, not both", ErrInvalidType, t.Slug)
-	case t.Status < 400 || t.Status > 599:
-		return fmt.Errorf("%w %q: status %d is not an error status", ErrInvalidType, t.Slug+t.URI, t.Status)
-	case t.Title == "":
-		return fmt.Errorf("%w %q: needs a Title", ErrInvalidType, t.Slug+t.URI)
-	}
-	if t.Slug != "" && !isSlug(t.Slug) {
-		return fmt.Errorf("%w %q: a slug holds only letters, digits and '-'", ErrInvalidType, t.Slug)
-	}
-	if t.URI != "" {
-		if u, err := url.Parse(t.URI); err != nil || !u.IsAbs() {
-			return fmt.Errorf("%w %q: URI must be absolute", ErrInvalidType, t.URI)
-		}
-	}
-	return nil
-}
-
-// URI returns the type URI of t: base+slug, or t.URI.
-func (c *Catalog) URI(t Type) string {
-	if t.Slug != "" {
-		return c.base + t.Slug
-	}
-	return t.URI
-}
-
-// Types returns every registered type, in registration order.
+// Types returns every registered type, in order. The slice and the types
+// are the caller's own.
 func (c *Catalog) Types() []Type {
-	return append([]Type(nil), c.types()...)
-}
-
-func (c *Catalog) types() []Type {
-	if s := c.state.Load(); s != nil {
-		return s.types
+	ts := c.load().types
+	out := make([]Type, len(ts))
+	for i, t := range ts {
+		out[i] = t.clone()
 	}
-	return nil
+	return out
 }
 
-// Lookup finds a type by slug or by type URI.
+// Lookup finds a type by slug or by type URI. The type is the caller's own.
 func (c *Catalog) Lookup(slugOrURI string) (Type, bool) {
 	t, ok := c.lookup(slugOrURI)
 	if !ok {
 		return Type{}, false
 	}
-	return *t, true
+	return t.clone(), true
 }
 
 func (c *Catalog) lookup(slugOrURI string) (*Type, bool) {
-	s := c.state.Load()
-	if s == nil {
-		return nil, false
-	}
+	s := c.load()
 	i, ok := s.bySlug[slugOrURI]
 	if !ok {
 		i, ok = s.byURI[slugOrURI]
@@ -194,41 +266,40 @@ func (c *Catalog) lookup(slugOrURI string) (*Type, bool) {
 	return &s.types[i], true
 }
 
-// ForStatus returns the first type registered for status.
+// ForStatus returns the first type registered for status: the one a
+// problem with a Status and no Type gets.
 func (c *Catalog) ForStatus(status int) (Type, bool) {
-	t, ok := c.forStatus(status)
+	s := c.load()
+	i, ok := s.byStatus[status]
 	if !ok {
 		return Type{}, false
 	}
-	return *t, true
+	return s.types[i].clone(), true
 }
 
-func (c *Catalog) forStatus(status int) (*Type, bool) {
-	s := c.state.Load()
-	if s == nil {
-		return nil, false
-	}
-	i, ok := s.byStatus[status]
-	if !ok {
-		return nil, false
-	}
-	return &s.types[i], true
+// SuccessStatus documents a success status on the error-codes page.
+type SuccessStatus struct {
+	Status      int    `json:"status"`
+	Description string `json:"description"`
 }
 
-func isSlug(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-			return false
+// SetSuccessStatuses sets the success statuses the error-codes page lists
+// before the problem types, in order; none by default. Statuses must be
+// 1xx to 3xx.
+func (c *Catalog) SetSuccessStatuses(statuses ...SuccessStatus) error {
+	for _, s := range statuses {
+		if s.Status < 100 || s.Status > 399 {
+			return fmt.Errorf("%w: status %d is not a success status", ErrInvalidType, s.Status)
 		}
 	}
-	return s != ""
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	old := c.load()
+	c.state.Store(newState(old.types, c.Base(), append([]SuccessStatus(nil), statuses...)))
+	return nil
 }
 
-func copyMap[K comparable, V any](m map[K]V) map[K]V {
-	n := make(map[K]V, len(m)+1)
-	for k, v := range m {
-		n[k] = v
-	}
-	return n
+// SuccessStatuses returns the success statuses the page lists.
+func (c *Catalog) SuccessStatuses() []SuccessStatus {
+	return append([]SuccessStatus(nil), c.load().success...)
 }

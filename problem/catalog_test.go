@@ -1,249 +1,203 @@
 package problem_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
+	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"os"
-	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/chiguard/chiguard/problem"
-	"github.com/getkin/kin-openapi/openapi3"
 )
 
-const quotaExceeded = "https://iana.org/assignments/http-problem-types#quota-exceeded"
-
-func testCatalog(t *testing.T) *problem.Catalog {
+// defaultCatalog returns a catalog under /problems/ holding DefaultTypes.
+func defaultCatalog(t *testing.T) *problem.Catalog {
 	t.Helper()
 	c := problem.NewCatalog("/problems/")
-	c.MustRegister(problem.Type{URI: quotaExceeded, Status: 429, Title: "Quota Exceeded",
-		Description: "A quota policy of the API was exceeded."})
+	if err := c.Register(problem.DefaultTypes()...); err != nil {
+		t.Fatal(err)
+	}
 	return c
 }
 
 func TestRegisterRejectsInvalidTypes(t *testing.T) {
-	c := problem.NewCatalog("https://api.example.com/problems/")
+	ok := problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud Locked"}
+	with := func(edit func(*problem.Type)) problem.Type {
+		t := ok
+		edit(&t)
+		return t
+	}
 	tests := []struct {
 		name string
 		typ  problem.Type
 		want error
 	}{
-		{"duplicate default", problem.Type{Slug: "not-found", Status: 404, Title: "x"}, problem.ErrDuplicateType},
-		{"no slug or uri", problem.Type{Status: 400, Title: "x"}, problem.ErrInvalidType},
-		{"both slug and uri", problem.Type{Slug: "a", URI: "https://x/a", Status: 400, Title: "x"}, problem.ErrInvalidType},
-		{"success status", problem.Type{Slug: "ok", Status: 200, Title: "x"}, problem.ErrInvalidType},
-		{"no title", problem.Type{Slug: "t", Status: 400}, problem.ErrInvalidType},
-		{"slug with slash", problem.Type{Slug: "a/b", Status: 400, Title: "x"}, problem.ErrInvalidType},
-		{"relative uri", problem.Type{URI: "quota", Status: 429, Title: "x"}, problem.ErrInvalidType},
+		{"duplicate slug", problem.Type{Slug: "not-found", Status: 404, Title: "x"}, problem.ErrDuplicateType},
+		{"duplicate type URI", problem.Type{Slug: "quota", URI: problem.QuotaExceededURI, Status: 429, Title: "x"}, problem.ErrDuplicateType},
+		{"no slug", problem.Type{URI: "https://example.com/probs/x", Status: 400, Title: "x"}, problem.ErrInvalidType},
+		{"slug with slash", with(func(t *problem.Type) { t.Slug = "a/b" }), problem.ErrInvalidType},
+		{"success status", with(func(t *problem.Type) { t.Status = 200 }), problem.ErrInvalidType},
+		{"no title", with(func(t *problem.Type) { t.Title = "" }), problem.ErrInvalidType},
+		{"relative URI", with(func(t *problem.Type) { t.URI = "quota" }), problem.ErrInvalidType},
+		{"standard member", with(func(t *problem.Type) { t.Members = []problem.Member{{Name: "detail", Schema: `{}`}} }), problem.ErrInvalidType},
+		{"member without schema", with(func(t *problem.Type) { t.Members = []problem.Member{{Name: "owner"}} }), problem.ErrInvalidType},
+		{"schema not an object", with(func(t *problem.Type) { t.Members = []problem.Member{{Name: "owner", Schema: `"string"`}} }), problem.ErrInvalidType},
+		{"member twice", with(func(t *problem.Type) {
+			t.Members = []problem.Member{{Name: "owner", Schema: `{}`}, {Name: "owner", Schema: `{}`}}
+		}), problem.ErrInvalidType},
+		{"header not a token", with(func(t *problem.Type) { t.Headers = []problem.Header{{Name: "Retry After"}} }), problem.ErrInvalidType},
+		{"header twice", with(func(t *problem.Type) { t.Headers = []problem.Header{{Name: "Allow"}, {Name: "allow"}} }), problem.ErrInvalidType},
+		{"example of another status", with(func(t *problem.Type) { t.Example = problem.NotFound("x") }), problem.ErrInvalidType},
 	}
 	for _, tt := range tests {
-		if err := c.Register(tt.typ); !errors.Is(err, tt.want) {
+		c := defaultCatalog(t)
+		before := len(c.Types())
+		// Register adds all or nothing: the valid type before the bad one
+		// stays out too.
+		if err := c.Register(problem.Type{Slug: "fine", Status: 400, Title: "Fine"}, tt.typ); !errors.Is(err, tt.want) {
 			t.Errorf("%s: Register = %v, want %v", tt.name, err, tt.want)
 		}
-	}
-	if err := c.Register(problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud Locked"}); err != nil {
-		t.Fatal(err)
-	}
-	if ty, ok := c.Lookup("https://api.example.com/problems/cloud-locked"); !ok || ty.Slug != "cloud-locked" {
-		t.Errorf("Lookup by URI = %+v %v", ty, ok)
-	}
-	if ty, ok := c.ForStatus(409); !ok || ty.Slug != problem.TypeConflict {
-		t.Errorf("ForStatus(409) = %+v: the first type registered for a status is its default", ty)
+		if len(c.Types()) != before {
+			t.Errorf("%s: a failed Register changed the catalog", tt.name)
+		}
 	}
 }
 
-// seedDescriptions reads the seed error-codes page: status -> description.
-func seedDescriptions(t *testing.T) map[int]string {
-	t.Helper()
-	raw, err := os.ReadFile("../../shared/seed/error-codes.rst")
-	if err != nil {
-		t.Skipf("seed page not beside the repository: %v", err)
+// The API owns its catalog: it starts empty, takes the defaults or its own
+// types, and replaces or removes any of them; the writer follows.
+func TestCatalogBelongsToTheAPI(t *testing.T) {
+	c := problem.NewCatalog("https://api.example.com/problems")
+	if len(c.Types()) != 0 || c.Base() != "https://api.example.com/problems/" {
+		t.Fatalf("a new catalog holds %d types under %q", len(c.Types()), c.Base())
 	}
-	out := map[int]string{}
-	for _, m := range regexp.MustCompile(`(?m)^(\d{3})\s+(.+?)\s*$`).FindAllStringSubmatch(string(raw), -1) {
-		var code int
-		fmt.Sscan(m[1], &code)
-		out[code] = m[2]
-	}
-	return out
-}
+	c.MustRegister(problem.DefaultTypes()...)
+	c.MustRegister(problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud Locked", Description: "An export holds it."})
 
-func TestDefaultCatalogCarriesTheSeedPage(t *testing.T) {
-	seed := seedDescriptions(t)
-	var md bytes.Buffer
-	if err := problem.DefaultCatalog.WriteMarkdown(&md); err != nil {
+	forbidden, _ := c.Lookup(problem.TypeForbidden)
+	forbidden.Title, forbidden.Description = "Not Your Plan", "Your plan does not include this feature."
+	if err := c.Replace(forbidden); err != nil {
 		t.Fatal(err)
 	}
-	for code, text := range seed {
-		// The seed's mis-encoded apostrophe is fixed; its 500 example is
-		// dropped because chiguard answers it with a 400.
-		text = strings.ReplaceAll(text, "applicationâ€™s", "application's")
-		text, _, _ = strings.Cut(text, " By example:")
-		if !strings.Contains(md.String(), fmt.Sprintf("| %d |", code)) || !strings.Contains(md.String(), text) {
-			t.Errorf("error-codes page lacks %d %q", code, text)
+	if err := c.Remove(problem.TypeConflict, problem.TypeUnprocessableContent); err != nil {
+		t.Fatal(err)
+	}
+	pw := &problem.Writer{Catalog: c, Logger: slog.New(slog.DiscardHandler)}
+	tests := []struct {
+		p                 *problem.Problem
+		status            int
+		wantType, wantTtl string
+	}{
+		{problem.Forbidden(""), 403, "https://api.example.com/problems/forbidden", "Not Your Plan"},
+		{&problem.Problem{Type: "cloud-locked"}, 409, "https://api.example.com/problems/cloud-locked", "Cloud Locked"},
+		{problem.New(409, ""), 409, "https://api.example.com/problems/cloud-locked", "Cloud Locked"}, // the first 409 left
+		{problem.QuotaExceeded("x"), 429, problem.QuotaExceededURI, "Request cannot be satisfied as assigned quota has been exceeded"},
+		{problem.Conflict("x"), 409, "https://api.example.com/problems/conflict", "Conflict"}, // removed: still sent, and logged
+	}
+	for _, tt := range tests {
+		w, body := render(t, pw, "", tt.p)
+		if w.Code != tt.status || body["type"] != tt.wantType || body["title"] != tt.wantTtl {
+			t.Errorf("%+v: %d %v", tt.p, w.Code, body)
+		}
+	}
+	var slugs []string
+	for _, ty := range c.Types() {
+		slugs = append(slugs, ty.Slug)
+	}
+	if got := strings.Join(slugs, " "); !strings.Contains(got, "not-found method-not-allowed not-acceptable precondition-failed") ||
+		!strings.HasSuffix(got, "gateway-timeout cloud-locked") || strings.Contains(got, "conflict ") {
+		t.Errorf("order after the changes: %s", got)
+	}
+
+	for _, err := range []error{
+		c.Replace(problem.Type{Slug: "nope", Status: 400, Title: "x"}),
+		c.Remove(problem.TypeNotFound, "nope"),
+	} {
+		if !errors.Is(err, problem.ErrUnknownType) {
+			t.Errorf("%v, want ErrUnknownType", err)
+		}
+	}
+	if _, ok := c.Lookup(problem.TypeNotFound); !ok {
+		t.Error("a failed Remove removed a type")
+	}
+
+	// The local URI of quota-exceeded is one Replace away.
+	q, _ := c.Lookup(problem.TypeQuotaExceeded)
+	q.URI = ""
+	c.Replace(q)
+	if _, body := render(t, pw, "", problem.QuotaExceeded("x")); body["type"] != "https://api.example.com/problems/quota-exceeded" {
+		t.Errorf("local quota-exceeded: %v", body["type"])
+	}
+}
+
+// What the catalog hands out is the caller's, and what it was handed is
+// its own.
+func TestCatalogValuesAreCopies(t *testing.T) {
+	types := []problem.Type{{Slug: "locked", Status: 423, Title: "Locked",
+		Members: []problem.Member{{Name: "owner", Schema: `{"type":"string"}`}},
+		Example: problem.New(423, "It is locked.")}}
+	c := problem.NewCatalog("/p/")
+	c.MustRegister(types...)
+	types[0].Members[0].Name = "changed"
+
+	got, _ := c.Lookup("locked")
+	got.Members[0].Name = "mine"
+	got.Example.Detail = "mine"
+	all := c.Types()
+	all[0].Title = "mine"
+
+	again, _ := c.Lookup("locked")
+	if again.Members[0].Name != "owner" || again.Example.Detail != "It is locked." || again.Title != "Locked" {
+		t.Fatalf("the catalog changed with its callers' values: %+v", again)
+	}
+}
+
+func TestZeroCatalogIsEmptyUnderTheDefaultBase(t *testing.T) {
+	var c problem.Catalog
+	if len(c.Types()) != 0 || c.Base() != problem.DefaultBase {
+		t.Fatalf("zero catalog: %d types under %q", len(c.Types()), c.Base())
+	}
+	c.MustRegister(problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud Locked"})
+	w, body := render(t, &problem.Writer{Catalog: &c}, "", &problem.Problem{Type: "cloud-locked"})
+	if w.Code != 409 || body["type"] != "/problems/cloud-locked" {
+		t.Fatalf("%d %v", w.Code, body)
+	}
+	// Constructors keep their title and status in a catalog without them.
+	_, body = render(t, &problem.Writer{Catalog: &c, Logger: slog.New(slog.DiscardHandler)}, "", problem.NotFound(""))
+	if body["title"] != "Not Found" || body["type"] != "/problems/not-found" {
+		t.Fatalf("%v", body)
+	}
+}
+
+// The defaults are every API's: one type per constructor and status, with
+// texts that name no resource and promise nothing the configuration may
+// not do.
+func TestDefaultTypesAreNeutral(t *testing.T) {
+	byStatus := map[int][]string{}
+	for _, ty := range problem.DefaultTypes() {
+		byStatus[ty.Status] = append(byStatus[ty.Status], ty.Slug)
+		text := strings.ToLower(ty.Title + " " + ty.Description + " " + ty.Fix)
+		for _, m := range ty.Members {
+			text += " " + strings.ToLower(m.Description)
+		}
+		for _, h := range ty.Headers {
+			text += " " + strings.ToLower(h.Description)
+		}
+		for _, word := range []string{"alert", " us ", " us,", " us.", "we'll", " we ", "eg:", "/user", "[object", "bimdata", "really bad"} {
+			if strings.Contains(text, word) {
+				t.Errorf("%s: the default text says %q", ty.Slug, word)
+			}
+		}
+		if ty.Description == "" || ty.Fix == "" {
+			t.Errorf("%s: no description or no fix", ty.Slug)
 		}
 	}
 	for _, status := range []int{400, 401, 403, 404, 405, 406, 409, 412, 413, 415, 422, 429, 500, 502, 503, 504} {
-		if _, ok := problem.DefaultCatalog.ForStatus(status); !ok {
-			t.Errorf("no default type for %d", status)
+		if len(byStatus[status]) != 1 {
+			t.Errorf("%d: default types %v, want one", status, byStatus[status])
 		}
 	}
-}
-
-func TestWriteHTMLEscapesAndLinks(t *testing.T) {
-	c := testCatalog(t)
-	c.MustRegister(problem.Type{Slug: "script", Status: 400, Title: "<script>", Description: "a & b"})
-	var b bytes.Buffer
-	if err := c.WriteHTML(&b); err != nil {
-		t.Fatal(err)
-	}
-	page := b.String()
-	for _, want := range []string{`<a href="not-found">`, `&lt;script&gt;`, `a &amp; b`, `href="` + quotaExceeded + `"`, "<td>304</td>"} {
-		if !strings.Contains(page, want) {
-			t.Errorf("page lacks %q", want)
-		}
-	}
-}
-
-func TestDocsHandler(t *testing.T) {
-	c := testCatalog(t)
-	tests := []struct {
-		method, path, accept string
-		wantStatus           int
-		wantType             string
-		wantBody             string
-	}{
-		{"GET", "/problems", "text/html", 200, "text/html; charset=utf-8", "<h1>Error codes</h1>"},
-		{"GET", "/problems/", "", 200, "text/html; charset=utf-8", "Too Many Requests"},
-		{"GET", "/problems/not-found", "text/html,*/*;q=0.8", 200, "text/html; charset=utf-8", "<h1>404 Not Found</h1>"},
-		{"GET", "/problems/not-found", "application/json", 200, "application/json", `"type":"/problems/not-found"`},
-		{"GET", "/problems", "application/json", 200, "application/json", `"type":"` + quotaExceeded + `"`},
-		{"HEAD", "/problems/not-found", "", 200, "text/html; charset=utf-8", ""},
-		{"GET", "/problems/nope", "", 404, "application/problem+json", `"status":404`},
-		{"GET", "/problems/not-found", "image/png", 406, "application/problem+json", `"acceptable":["text/html","application/json"]`},
-		{"POST", "/problems", "", 405, "application/problem+json", `"status":405`},
-	}
-	for _, tt := range tests {
-		r := httptest.NewRequest(tt.method, tt.path, nil)
-		if tt.accept != "" {
-			r.Header.Set("Accept", tt.accept)
-		}
-		w := httptest.NewRecorder()
-		c.DocsHandler().ServeHTTP(w, r)
-		if w.Code != tt.wantStatus || w.Header().Get("Content-Type") != tt.wantType || !strings.Contains(w.Body.String(), tt.wantBody) {
-			t.Errorf("%s %s (Accept %q): %d %q\n%s", tt.method, tt.path, tt.accept, w.Code, w.Header().Get("Content-Type"), w.Body)
-		}
-		if tt.method == "HEAD" && w.Body.Len() != 0 {
-			t.Errorf("HEAD has a body")
-		}
-	}
-}
-
-// TestOpenAPIFragmentIsValidAndMatchesTheWriter loads the fragment into an
-// OpenAPI 3.1 document, validates it, then checks that what the writer
-// sends for every type validates against that type's documented schema.
-func TestOpenAPIFragmentIsValidAndMatchesTheWriter(t *testing.T) {
-	c := testCatalog(t)
-	frag, err := c.OpenAPI()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var parts map[string]json.RawMessage
-	if err := json.Unmarshal(frag, &parts); err != nil {
-		t.Fatal(err)
-	}
-	responses := map[string]any{}
-	for _, ty := range c.Types() {
-		key := ty.Slug
-		if key == "" {
-			key = "quota-exceeded"
-		}
-		responses[fmt.Sprint(ty.Status)] = map[string]any{"$ref": "#/components/responses/" + key}
-	}
-	doc := map[string]any{
-		"openapi": "3.1.0",
-		"info":    map[string]any{"title": "test", "version": "1"},
-		"paths": map[string]any{"/things": map[string]any{"get": map[string]any{
-			"responses": responses,
-		}}},
-		"components": parts["components"],
-	}
-	raw, _ := json.Marshal(doc)
-	loader := openapi3.NewLoader()
-	spec, err := loader.LoadFromData(raw)
-	if err != nil {
-		t.Fatalf("load: %v", err)
-	}
-	if err := spec.Validate(context.Background()); err != nil {
-		t.Fatalf("validate: %v", err)
-	}
-	pw := &problem.Writer{Catalog: c}
-	for _, ty := range c.Types() {
-		key := ty.Slug
-		if key == "" {
-			key = "quota-exceeded"
-		}
-		resp := spec.Components.Responses[key]
-		if resp == nil || resp.Value == nil {
-			t.Fatalf("no response %q", key)
-		}
-		schema := resp.Value.Content.Get("application/problem+json").Schema.Value
-		typ := ty.Slug
-		if typ == "" {
-			typ = ty.URI
-		}
-		p := (&problem.Problem{Type: typ, Detail: "d"}).WithErrors(problem.ParamError("cloudPk", "must be an integer"))
-		w := httptest.NewRecorder()
-		pw.Write(w, httptest.NewRequest("GET", "/things", nil), p)
-		var body any
-		json.Unmarshal(w.Body.Bytes(), &body)
-		if err := schema.VisitJSON(body, openapi3.EnableJSONSchema2020()); err != nil {
-			t.Errorf("%s: body %s does not match its documented schema: %v", key, w.Body, err)
-		}
-		if w.Code != ty.Status {
-			t.Errorf("%s: status %d, want %d", key, w.Code, ty.Status)
-		}
-		if ty.Status == http.StatusUnauthorized && resp.Value.Headers["WWW-Authenticate"] == nil {
-			t.Errorf("401 response does not document WWW-Authenticate")
-		}
-	}
-	// A mismatch must be caught: a 404 body is not a valid 409.
-	w := httptest.NewRecorder()
-	pw.Write(w, httptest.NewRequest("GET", "/", nil), problem.NotFound(""))
-	var body any
-	json.Unmarshal(w.Body.Bytes(), &body)
-	if spec.Components.Responses["conflict"].Value.Content.Get("application/problem+json").Schema.Value.
-		VisitJSON(body, openapi3.EnableJSONSchema2020()) == nil {
-		t.Error("the conflict schema accepts a not-found body")
-	}
-}
-
-func TestZeroCatalogIsEmptyButUsable(t *testing.T) {
-	var c problem.Catalog
-	if len(c.Types()) != 0 {
-		t.Fatal("zero catalog has types")
-	}
-	var md bytes.Buffer
-	if err := c.WriteMarkdown(&md); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Register(problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud Locked"}); err != nil {
-		t.Fatal(err)
-	}
-	w, body := render(t, &problem.Writer{Catalog: &c}, "", &problem.Problem{Type: "cloud-locked"})
-	if w.Code != 409 || body["type"] != "cloud-locked" {
-		t.Fatalf("%d %v", w.Code, body)
-	}
-	// Default-type constructors keep their title and status in any catalog.
-	_, body = render(t, &problem.Writer{Catalog: &c}, "", problem.NotFound(""))
-	if body["title"] != "Not Found" || body["type"] != "not-found" {
-		t.Fatalf("%v", body)
+	if q, _ := problem.DefaultCatalog.ForStatus(http.StatusTooManyRequests); q.Slug != problem.TypeQuotaExceeded || q.URI != problem.QuotaExceededURI {
+		t.Errorf("the 429 type is %+v", q)
 	}
 }
 
@@ -253,5 +207,21 @@ func TestConstructedProblemsFollowTypeChanges(t *testing.T) {
 	_, body := render(t, &problem.Writer{}, "", p)
 	if body["type"] != "/problems/conflict" || body["title"] != "Conflict" || body["status"] != 404.0 {
 		t.Fatalf("%v", body)
+	}
+}
+
+func TestSuccessStatusesAreTheAPIs(t *testing.T) {
+	c := problem.NewCatalog("/problems/")
+	if len(c.SuccessStatuses()) != 0 {
+		t.Fatal("a new catalog lists success statuses")
+	}
+	if err := c.SetSuccessStatuses(problem.SuccessStatus{Status: 404}); !errors.Is(err, problem.ErrInvalidType) {
+		t.Errorf("404 as a success status: %v", err)
+	}
+	c.SetSuccessStatuses(problem.SuccessStatus{Status: 200, Description: "Served."})
+	got := c.SuccessStatuses()
+	got[0].Description = "mine"
+	if c.SuccessStatuses()[0].Description != "Served." {
+		t.Error("SuccessStatuses shares its slice")
 	}
 }

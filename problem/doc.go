@@ -8,8 +8,13 @@
 //
 //	problem.Write(w, r, problem.NotFound("cloud 42 does not exist"))
 //
-// or return problems as errors from a HandlerFunc. The Catalog lists every
-// type with its status, title and description, and renders the error-codes
-// page, an OpenAPI fragment, and the documents behind each type URI, so the
-// documentation and the behaviour come from one source.
+// or return problems as errors from a HandlerFunc.
+//
+// The Catalog belongs to the API: it starts empty, takes DefaultTypes (one
+// per constructor, in words true for any API) or the API's own types, and
+// any of them can be reworded, replaced or removed. From it come the types
+// and titles the Writer sends, the docs served at the type URIs (HTML,
+// Markdown and JSON, each type with when it happens, how to fix it, its
+// members, headers and an example the Writer renders), and a standalone
+// OpenAPI 3.1 document, so that docs and behaviour never drift.
 package problem

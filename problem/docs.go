@@ -1,177 +1,196 @@
 package problem
 
 import (
+	"bytes"
 	"encoding/json"
-	"fmt"
-	"html/template"
 	"io"
 	"net/http"
 	"net/url"
 	"path"
-	"strconv"
 	"strings"
 
 	"github.com/chiguard/chiguard/internal/accept"
+	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/go-chi/chi/v5"
 )
 
-// entry is a type as the docs show it, with its type URI resolved.
-type entry struct {
-	URI         string `json:"type"`
-	Status      int    `json:"status"`
-	Title       string `json:"title"`
-	Description string `json:"description"`
-	slug        string
-}
-
-func (c *Catalog) entries() []entry {
-	ts := c.types()
-	es := make([]entry, len(ts))
-	for i, t := range ts {
-		es[i] = entry{URI: c.URI(t), Status: t.Status, Title: t.Title, Description: t.Description, slug: t.Slug}
-	}
-	return es
-}
-
-// WriteMarkdown writes the error-codes page as Markdown: the success
-// statuses, then every problem type with its status, type URI and
-// description.
+// WriteMarkdown writes the error-codes page as Markdown, linking each type
+// to its page under the catalog's base.
 func (c *Catalog) WriteMarkdown(w io.Writer) error {
-	var b strings.Builder
-	b.WriteString("# Error codes\n\n")
-	b.WriteString("The API answers with standard HTTP status codes. Every error is an RFC 9457 problem " +
-		"(`application/problem+json`) whose `type` names one of the entries below.\n\n")
-	b.WriteString("## Success codes\n\n| Status code | Description |\n| --- | --- |\n")
-	for _, s := range SuccessStatuses() {
-		fmt.Fprintf(&b, "| %d | %s |\n", s.Status, mdCell(s.Description))
-	}
-	b.WriteString("\n## Error codes\n\n| Status code | Type | Title | Description |\n| --- | --- | --- | --- |\n")
-	for _, e := range c.entries() {
-		fmt.Fprintf(&b, "| %d | `%s` | %s | %s |\n", e.Status, mdCell(e.URI), mdCell(e.Title), mdCell(e.Description))
-	}
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, markdownIndex(c.docs(c.Base(), nil)))
 	return err
 }
 
-// mdCell keeps text inside one Markdown table cell.
-func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.Join(strings.Fields(s), " ")
-}
-
-var pageTemplate = template.Must(template.New("page").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{.Heading}}</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}</style>
-</head><body>
-<h1>{{.Heading}}</h1>
-{{- if .One}}{{with .One}}
-<p><strong>Status:</strong> {{.Status}}</p>
-<p><strong>Type:</strong> <code>{{.URI}}</code></p>
-<p>{{.Description}}</p>
-{{end}}<p><a href="./">All error codes</a></p>
-{{- else}}
-<p>The API answers with standard HTTP status codes. Every error is an RFC 9457 problem
-(<code>application/problem+json</code>) whose <code>type</code> names one of the entries below.</p>
-<h2>Success codes</h2>
-<table><tr><th>Status code</th><th>Description</th></tr>
-{{range .Success}}<tr><td>{{.Status}}</td><td>{{.Description}}</td></tr>
-{{end}}</table>
-<h2>Error codes</h2>
-<table><tr><th>Status code</th><th>Type</th><th>Title</th><th>Description</th></tr>
-{{range .Types}}<tr><td>{{.Status}}</td><td>{{if .Link}}<a href="{{.Link}}"><code>{{.URI}}</code></a>{{else}}<code>{{.URI}}</code>{{end}}</td><td>{{.Title}}</td><td>{{.Description}}</td></tr>
-{{end}}</table>
-{{- end}}
-</body></html>
-`))
-
-type htmlEntry struct {
-	entry
-	Link string
-}
-
-type htmlPage struct {
-	Heading string
-	One     *entry
-	Success []SuccessStatus
-	Types   []htmlEntry
-}
-
-// WriteHTML writes the error-codes page as a standalone HTML document.
+// WriteHTML writes the error-codes page as a standalone HTML document,
+// linking each type to its page under the catalog's base.
 func (c *Catalog) WriteHTML(w io.Writer) error {
-	return pageTemplate.Execute(w, c.indexPage())
+	return htmlIndex.Execute(w, c.docs(c.Base(), nil))
 }
 
-func (c *Catalog) indexPage() htmlPage {
-	p := htmlPage{Heading: "Error codes", Success: SuccessStatuses()}
-	for _, e := range c.entries() {
-		link := e.URI
-		if e.slug != "" {
-			link = e.slug // relative to the index, wherever it is mounted
-		} else if u, err := url.Parse(e.URI); err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-			link = ""
-		}
-		p.Types = append(p.Types, htmlEntry{entry: e, Link: link})
-	}
-	return p
-}
-
-// Handler serves the catalog so every type URI can be opened: the index at
-// the base path (any path whose last segment is the base's last segment)
-// and one page per slug below it, as HTML, or as JSON for clients that
-// prefer application/json. Mount it at the base path, e.g.
+// DocsHandler serves the catalog's docs, so that every type URI under the
+// base can be opened: the error-codes page at the base path, and below it
+// one page per type, saying when the type is sent, how to fix it, its
+// members and headers and an example. Pages are HTML, Markdown for
+// clients that ask for text/markdown, or JSON for application/json. Mount
+// it at the base path, with and without the trailing slash:
 //
 //	r.Handle("/problems", c.DocsHandler())
 //	r.Handle("/problems/*", c.DocsHandler())
+//
+// Links are absolute paths under the path the request came by, so they
+// work wherever the docs are mounted. Under a chi pattern ending in "/*"
+// the wildcard is the type's slug; elsewhere, the index is the path whose
+// last segment is the base's and type pages are one segment below it.
+// Any other path is a 404 problem.
 func (c *Catalog) DocsHandler() http.Handler {
-	indexName := "problems"
-	if u, err := url.Parse(c.base); err == nil {
-		indexName = path.Base(strings.TrimSuffix(u.Path, "/"))
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		slug, root, ok := c.docsTarget(r)
+		if !ok {
+			Write(w, r, NotFound("There is no problem documentation at this path."))
+			return
+		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			Write(w, r, MethodNotAllowed("The problem docs are read-only.").WithHeader("Allow", "GET, HEAD"))
 			return
 		}
-		last := path.Base(strings.TrimSuffix(r.URL.Path, "/"))
-		var one *entry
-		if t, ok := c.lookup(last); ok && t.Slug == last {
-			one = &entry{URI: c.URI(*t), Status: t.Status, Title: t.Title, Description: t.Description, slug: t.Slug}
-		} else if last != indexName {
-			Write(w, r, NotFound("There is no problem type named "+strconv.Quote(last)+"."))
-			return
-		}
 		h := w.Header()
 		accept.Vary(h)
-		h.Set("Cache-Control", "public, max-age=3600")
-		switch accept.Negotiate(r.Header.Values("Accept"), docOffers) {
+		offer, choice := docOffers.Negotiate(r.Header.Values("Accept"))
+		if offer < 0 {
+			pw := WriterFrom(r.Context())
+			pw.write(w, r, NotAcceptable("The problem docs are available as "+strings.Join(docOfferNames, ", ")+".").
+				With("acceptable", docOfferNames), choice.For(pw.XML))
+			return
+		}
+		d := c.docs(root, WriterFrom(r.Context()))
+		var one *typeDoc
+		for i := range d.Types {
+			if d.Types[i].Slug == slug {
+				one = &d.Types[i]
+			}
+		}
+		var b bytes.Buffer
+		switch offer {
 		case 0:
 			h.Set("Content-Type", "text/html; charset=utf-8")
-			page := c.indexPage()
 			if one != nil {
-				page = htmlPage{Heading: fmt.Sprintf("%d %s", one.Status, one.Title), One: one}
-			}
-			if r.Method != http.MethodHead {
-				pageTemplate.Execute(w, page)
+				htmlType.Execute(&b, one)
+			} else {
+				htmlIndex.Execute(&b, d)
 			}
 		case 1:
-			h.Set("Content-Type", "application/json")
-			var v any = struct {
-				Types []entry `json:"types"`
-			}{c.entries()}
+			h.Set("Content-Type", "text/markdown; charset=utf-8")
 			if one != nil {
-				v = one
+				b.WriteString(markdownType(one))
+			} else {
+				b.WriteString(markdownIndex(d))
 			}
-			if r.Method != http.MethodHead {
-				json.NewEncoder(w).Encode(v)
+		case 2:
+			h.Set("Content-Type", "application/json")
+			enc := json.NewEncoder(&b)
+			enc.SetIndent("", "  ")
+			if one != nil {
+				enc.Encode(one)
+			} else {
+				enc.Encode(jsonIndex{Success: append([]SuccessStatus{}, d.Success...), Types: append([]typeDoc{}, d.Types...)})
 			}
-		default:
-			Write(w, r, NotAcceptable("The problem docs are available as text/html and application/json.").
-				With("acceptable", []string{"text/html", "application/json"}))
 		}
-	})
+		h.Set("Cache-Control", "public, max-age=3600")
+		if r.Method != http.MethodHead {
+			w.Write(b.Bytes())
+		}
+	}), describeDocs)
 }
 
-var docOffers = []accept.MediaType{
-	accept.MustParseMediaType("text/html"),
-	accept.MustParseMediaType("application/json"),
+var (
+	docOffers = accept.NewOffers(
+		accept.MustParseMediaType("text/html"),
+		accept.MustParseMediaType("text/markdown"),
+		accept.MustParseMediaType("application/json"),
+	)
+	docOfferNames = []string{"text/html", "text/markdown", "application/json"}
+)
+
+// jsonIndex is the error-codes page as JSON.
+type jsonIndex struct {
+	Success []SuccessStatus `json:"success"`
+	Types   []typeDoc       `json:"types"`
+}
+
+// docsTarget finds what r asks for: the index (slug "") or a type's page,
+// and root, the path of the index as the client sent it, ending in "/".
+func (c *Catalog) docsTarget(r *http.Request) (slug, root string, ok bool) {
+	rest, routed := chiRest(r)
+	if !routed {
+		index := c.indexName()
+		p := strings.TrimSuffix(r.URL.Path, "/")
+		switch {
+		case p != "" && path.Base(path.Dir(p)) == index && isSlug(path.Base(p)):
+			rest = path.Base(p)
+		case path.Base(p) == index:
+		default:
+			return "", "", false
+		}
+	}
+	rest = strings.TrimSuffix(rest, "/")
+	if rest != "" {
+		if _, known := c.load().bySlug[rest]; !known || !isSlug(rest) {
+			return "", "", false
+		}
+	}
+	root = strings.TrimSuffix(requestPath(r), "/")
+	if rest != "" {
+		cut, found := strings.CutSuffix(root, "/"+rest)
+		if !found {
+			return "", "", false
+		}
+		root = cut
+	}
+	// A path starting with "//" would make every link point to another host.
+	return rest, "/" + strings.TrimLeft(root, "/") + "/", true
+}
+
+// chiRest returns the part of the path below the docs' mount point, when
+// chi routed r by a pattern that tells it: the segments past a pattern
+// ending in "/*", or nothing for a pattern without parameters.
+func chiRest(r *http.Request) (rest string, ok bool) {
+	rc := chi.RouteContext(r.Context())
+	if rc == nil {
+		return "", false
+	}
+	pattern := rc.RoutePattern()
+	mount, wildcard := strings.CutSuffix(pattern, "/*")
+	if !wildcard {
+		return "", pattern != "" && !strings.ContainsAny(pattern, "{*")
+	}
+	n := strings.Count(mount, "/")
+	segments := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", n+1)
+	if len(segments) <= n {
+		return "", true
+	}
+	return segments[n], true
+}
+
+// indexName is the last segment of the base's path: "problems" for
+// "/problems/".
+func (c *Catalog) indexName() string {
+	p := c.Base()
+	if u, err := url.Parse(p); err == nil {
+		p = u.Path
+	}
+	return path.Base(strings.TrimSuffix(p, "/"))
+}
+
+// requestPath is the path the client sent, before any prefix was
+// stripped, as the links must name it.
+func requestPath(r *http.Request) string {
+	if r.RequestURI != "" {
+		if u, err := url.ParseRequestURI(r.RequestURI); err == nil {
+			p := u.EscapedPath()
+			if strings.HasSuffix(strings.TrimSuffix(p, "/"), strings.TrimSuffix(r.URL.EscapedPath(), "/")) {
+				return p
+			}
+		}
+	}
+	return r.URL.EscapedPath()
 }

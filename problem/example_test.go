@@ -41,18 +41,28 @@ func Example() {
 	// {"type":"/problems/internal-server-error","title":"Internal Server Error","status":500}
 }
 
-// A catalog with the API's public base and one type of its own renders the
-// error-codes page the API documents.
+// The API owns its catalog: it starts from the defaults, says things in
+// its own words, removes what it never sends and adds its own types.
 func ExampleCatalog() {
 	c := problem.NewCatalog("https://api.example.com/problems/")
+	c.MustRegister(problem.DefaultTypes()...)
+
+	forbidden, _ := c.Lookup(problem.TypeForbidden)
+	forbidden.Description = "Your plan does not include this feature."
+	if err := c.Replace(forbidden); err != nil {
+		panic(err)
+	}
+	if err := c.Remove(problem.TypeConflict, problem.TypeUnprocessableContent); err != nil {
+		panic(err)
+	}
 	c.MustRegister(problem.Type{Slug: "cloud-locked", Status: http.StatusConflict, Title: "Cloud Locked",
-		Description: "The cloud is being exported; retry when the export is done."})
+		Description: "The cloud is being exported.", Fix: "Retry when the export is done."})
+
 	t, _ := c.Lookup("cloud-locked")
 	fmt.Println(c.URI(t))
-
 	w := httptest.NewRecorder()
 	pw := &problem.Writer{Catalog: c}
-	pw.Write(w, httptest.NewRequest("GET", "/cloud/1", nil), &problem.Problem{Type: "cloud-locked"})
+	pw.Write(w, httptest.NewRequest("GET", "/cloud/1", nil), problem.New(http.StatusConflict, ""))
 	fmt.Println(w.Code, w.Body.String())
 	// Output:
 	// https://api.example.com/problems/cloud-locked

@@ -2,116 +2,211 @@ package problem
 
 import (
 	"encoding/json"
-	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 )
 
-// OpenAPI returns an OpenAPI 3.1 fragment, as JSON, for the catalog: a
-// components object with the RFC 9457 Problem schema (Appendix A), the
-// FieldError schema, and one response object per type, named after its
-// slug, ready to be referenced as "#/components/responses/not-found".
-func (c *Catalog) OpenAPI() ([]byte, error) {
-	responses := map[string]any{}
-	for _, e := range c.entries() {
-		name := e.slug
-		if name == "" {
-			name = responseName(e.URI)
+// OpenAPI is an OpenAPI 3.1 document: a catalog's problem types as
+// reusable components, and the paths that use them. Catalog.OpenAPI
+// builds it with no paths; code that knows the routes (the route
+// contracts to come) adds path items, and components of its own, before
+// it is marshalled. Every map and value in it is the caller's own.
+type OpenAPI struct {
+	Info OpenAPIInfo
+	// Servers are where the API is served.
+	Servers []OpenAPIServer
+	// Paths maps path templates such as "/cloud/{id}" to OpenAPI path
+	// item objects, as JSON-ready values.
+	Paths map[string]any
+	// Components holds the reusable objects, by name.
+	Components OpenAPIComponents
+}
+
+// OpenAPIInfo is the document's info object.
+type OpenAPIInfo struct {
+	Title       string `json:"title"`
+	Version     string `json:"version"`
+	Description string `json:"description,omitempty"`
+}
+
+// OpenAPIServer is a server object: the base URL of the API's paths.
+type OpenAPIServer struct {
+	URL         string `json:"url"`
+	Description string `json:"description,omitempty"`
+}
+
+// OpenAPIComponents are the document's components, as JSON-ready values
+// (maps, slices, strings, numbers, json.RawMessage). From a catalog:
+//
+//   - Schemas: "Problem" (RFC 9457's members, open to extension members),
+//     "FieldError" (one entry of "errors"), and one schema per type, named
+//     after its slug, with its type URI and status as typed constants and
+//     its extension members;
+//   - Responses: one per type, named after its slug, with that schema,
+//     the headers sent with it and its example as the Writer renders it;
+//   - Headers: the response headers the types document, named after the
+//     field (and the slug, for a field two types describe differently).
+//
+// SecuritySchemes is empty from a catalog; package contract fills it.
+type OpenAPIComponents struct {
+	Schemas         map[string]any `json:"schemas,omitempty"`
+	Responses       map[string]any `json:"responses,omitempty"`
+	Headers         map[string]any `json:"headers,omitempty"`
+	SecuritySchemes map[string]any `json:"securitySchemes,omitempty"`
+}
+
+// OpenAPIVersion is the version of the OpenAPI Specification the document
+// follows.
+const OpenAPIVersion = "3.1.1"
+
+// OpenAPI returns a new OpenAPI document describing the catalog's types,
+// titled "Problem types", version "1": set Info to the API's own. Its
+// server is the origin of an absolute base, else "/", the host that
+// serves the document.
+// Responses are named after the types' slugs, so that an operation can
+// refer to one as ResponseRef gives it.
+func (c *Catalog) OpenAPI() *OpenAPI {
+	s := c.load()
+	base := c.Base()
+	ex := s.renderExamples(base)
+	server := "/"
+	if u, err := url.Parse(base); err == nil && u.IsAbs() && u.Host != "" {
+		server = u.Scheme + "://" + u.Host
+	}
+	doc := &OpenAPI{
+		Info:    OpenAPIInfo{Title: "Problem types", Version: "1"},
+		Servers: []OpenAPIServer{{URL: server}},
+		Paths:   map[string]any{},
+		Components: OpenAPIComponents{
+			Schemas:   map[string]any{},
+			Responses: map[string]any{},
+			Headers:   map[string]any{},
+		},
+	}
+	for name, text := range componentSchemas {
+		doc.Components.Schemas[name] = mustSchema(text)
+	}
+	headerKeys := headerComponents(s.types, doc.Components.Headers)
+	for i := range s.types {
+		t := &s.types[i]
+		name := t.Slug
+		if _, taken := componentSchemas[name]; taken {
+			name += "-problem"
 		}
-		for base, n := name, 2; responses[name] != nil; n++ {
-			name = base + "-" + strconv.Itoa(n)
-		}
-		example := map[string]any{"type": e.URI, "title": e.Title, "status": e.Status}
+		doc.Components.Schemas[name] = typeSchema(t, typeURI(base, t), base)
 		resp := map[string]any{
-			"description": e.Title + ". " + e.Description,
+			"description": t.Title + ". " + t.Description,
 			"content": map[string]any{
 				"application/problem+json": map[string]any{
-					"schema": map[string]any{"allOf": []any{
-						map[string]any{"$ref": "#/components/schemas/Problem"},
-						map[string]any{"properties": map[string]any{
-							"type":   map[string]any{"const": e.URI},
-							"status": map[string]any{"const": e.Status},
-						}},
-					}},
-					"example": example,
+					"schema":  map[string]any{"$ref": schemaRefPrefix + name},
+					"example": json.RawMessage(append([]byte(nil), ex[i].body...)),
 				},
 			},
 		}
-		if h := documentedHeaders(e.Status); h != nil {
-			resp["headers"] = h
+		if len(t.Headers) > 0 {
+			hs := map[string]any{}
+			for j, h := range t.Headers {
+				hs[h.Name] = map[string]any{"$ref": "#/components/headers/" + headerKeys[i][j]}
+			}
+			resp["headers"] = hs
 		}
-		responses[name] = resp
+		doc.Components.Responses[t.Slug] = resp
 	}
-	doc := map[string]any{"components": map[string]any{
-		"schemas": map[string]any{
-			"Problem":    problemSchema,
-			"FieldError": fieldErrorSchema,
-		},
-		"responses": responses,
-	}}
-	return json.MarshalIndent(doc, "", "  ")
+	return doc
 }
 
-// problemSchema is RFC 9457 Appendix A's schema, plus chiguard's "errors".
-var problemSchema = map[string]any{
-	"type":        "object",
-	"description": "An RFC 9457 problem detail.",
-	"properties": map[string]any{
-		"type": map[string]any{"type": "string", "format": "uri-reference", "default": "about:blank",
-			"description": "Identifies the problem type; open it to read its documentation."},
-		"title": map[string]any{"type": "string",
-			"description": "A short summary of the problem type, the same for every occurrence."},
-		"status": map[string]any{"type": "integer", "minimum": 100, "maximum": 599,
-			"description": "The HTTP status code of this response."},
-		"detail": map[string]any{"type": "string",
-			"description": "What went wrong in this occurrence, in words a client can act on."},
-		"instance": map[string]any{"type": "string", "format": "uri-reference",
-			"description": "Identifies this occurrence, for support requests."},
-		"errors": map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/FieldError"},
-			"description": "The invalid parts of the request, one entry each."},
-	},
-}
-
-var fieldErrorSchema = map[string]any{
-	"type":     "object",
-	"required": []any{"detail"},
-	"properties": map[string]any{
-		"detail":    map[string]any{"type": "string", "description": "What is wrong with this part."},
-		"pointer":   map[string]any{"type": "string", "description": "JSON Pointer (URI fragment form) to the body field."},
-		"parameter": map[string]any{"type": "string", "description": "Name of the path or query parameter."},
-		"header":    map[string]any{"type": "string", "description": "Name of the request header."},
-	},
-}
-
-// documentedHeaders lists the response headers HTTP requires or chiguard
-// always sends with a status.
-func documentedHeaders(status int) map[string]any {
-	str := map[string]any{"type": "string"}
-	switch status {
-	case http.StatusUnauthorized:
-		return map[string]any{"WWW-Authenticate": map[string]any{"required": true, "schema": str,
-			"description": "The authentication challenge (RFC 6750)."}}
-	case http.StatusMethodNotAllowed:
-		return map[string]any{"Allow": map[string]any{"required": true, "schema": str,
-			"description": "The methods the resource supports."}}
-	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
-		return map[string]any{"Retry-After": map[string]any{"schema": map[string]any{"type": "integer"},
-			"description": "Seconds to wait before retrying."}}
+// ResponseRef returns the reference to the response of the type with the
+// given slug, "#/components/responses/<slug>", if the document has it.
+func (d *OpenAPI) ResponseRef(slug string) (string, bool) {
+	if _, ok := d.Components.Responses[slug]; !ok {
+		return "", false
 	}
-	return nil
+	return "#/components/responses/" + slug, true
 }
 
-// responseName derives a components key from a type URI's last segment.
-func responseName(uri string) string {
-	s := uri[strings.LastIndexAny(uri, "/#:")+1:]
-	b := []byte(s)
-	for i, c := range b {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.') {
-			b[i] = '-'
+// MarshalJSON renders the document, "openapi" first.
+func (d *OpenAPI) MarshalJSON() ([]byte, error) {
+	paths := d.Paths
+	if paths == nil {
+		paths = map[string]any{}
+	}
+	return json.Marshal(struct {
+		OpenAPI    string            `json:"openapi"`
+		Info       OpenAPIInfo       `json:"info"`
+		Servers    []OpenAPIServer   `json:"servers,omitempty"`
+		Paths      map[string]any    `json:"paths"`
+		Components OpenAPIComponents `json:"components"`
+	}{OpenAPIVersion, d.Info, d.Servers, paths, d.Components})
+}
+
+// typeSchema is the schema of t's problems: the Problem schema with t's
+// type URI and status as constants, and t's extension members.
+func typeSchema(t *Type, uri, base string) map[string]any {
+	props := map[string]any{
+		"type":   map[string]any{"type": "string", "format": "uri-reference", "const": uri},
+		"title":  map[string]any{"type": "string"},
+		"status": map[string]any{"type": "integer", "const": t.Status},
+	}
+	var required []any
+	for _, m := range t.Members {
+		ms, _ := parseSchema(m.Schema)
+		if _, ok := ms["description"]; !ok && m.Description != "" {
+			ms["description"] = m.Description
+		}
+		props[m.Name] = ms
+		if m.Always {
+			required = append(required, m.Name)
 		}
 	}
-	if len(b) == 0 {
-		return "problem"
+	overlay := map[string]any{"type": "object", "properties": props}
+	if required != nil {
+		overlay["required"] = required
 	}
-	return string(b)
+	s := map[string]any{
+		"description": t.Title + ". " + t.Description,
+		"allOf":       []any{map[string]any{"$ref": schemaRefPrefix + "Problem"}, overlay},
+	}
+	if u, err := url.Parse(base + t.Slug); err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+		s["externalDocs"] = map[string]any{"url": u.String()}
+	}
+	return s
+}
+
+// headerComponents adds the header objects of every type's headers to
+// into and returns, per type and header, the name it got: the field name,
+// or the field name and the slug when types describe the field
+// differently.
+func headerComponents(types []Type, into map[string]any) [][]string {
+	objects := make([][]map[string]any, len(types))
+	variants := map[string]map[string]bool{} // lower-case name -> distinct objects
+	for i, t := range types {
+		for _, h := range t.Headers {
+			schema := map[string]any{"type": "string"}
+			if h.Schema != "" {
+				schema, _ = parseSchema(h.Schema)
+			}
+			o := map[string]any{"description": h.Description, "required": h.Always, "schema": schema}
+			objects[i] = append(objects[i], o)
+			key, _ := json.Marshal(o)
+			n := strings.ToLower(h.Name)
+			if variants[n] == nil {
+				variants[n] = map[string]bool{}
+			}
+			variants[n][string(key)] = true
+		}
+	}
+	keys := make([][]string, len(types))
+	for i, t := range types {
+		for j, h := range t.Headers {
+			name := h.Name
+			if len(variants[strings.ToLower(name)]) > 1 {
+				name += "." + t.Slug
+			}
+			if _, done := into[name]; !done {
+				into[name] = objects[i][j]
+			}
+			keys[i] = append(keys[i], name)
+		}
+	}
+	return keys
 }

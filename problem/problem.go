@@ -154,8 +154,9 @@ func (p *Problem) WithHeader(key, value string) *Problem {
 	return q
 }
 
-// Header returns the headers attached with WithHeader. Do not modify it.
-func (p *Problem) Header() http.Header { return p.header }
+// Header returns a copy of the headers attached with WithHeader: changing
+// it changes no problem, shared ones included.
+func (p *Problem) Header() http.Header { return p.header.Clone() }
 
 // ErrInvalidExtensionName is reported (as a panic value wrapping it) for an
 // extension member name RFC 9457 does not allow.

@@ -215,3 +215,15 @@ func TestHandlerFuncDoesNotWriteOverAStartedResponse(t *testing.T) {
 		t.Fatalf("%d %q", resp.StatusCode, body)
 	}
 }
+
+func TestHeaderIsACopy(t *testing.T) {
+	p := problem.Unauthorized("").WithHeader("WWW-Authenticate", `Bearer realm="api"`)
+	h := p.Header()
+	h.Set("WWW-Authenticate", "Basic")
+	h.Add("X-Extra", "1")
+	rec := httptest.NewRecorder()
+	problem.Write(rec, httptest.NewRequest("GET", "/", nil), p)
+	if got := rec.Header().Values("WWW-Authenticate"); len(got) != 1 || got[0] != `Bearer realm="api"` || rec.Header().Get("X-Extra") != "" {
+		t.Errorf("a change to Header() reached the problem: %v", rec.Header())
+	}
+}

@@ -2,8 +2,8 @@ package problem
 
 import "net/http"
 
-// Slugs of the default catalog's types. A Problem whose Type is a slug gets
-// the type URI base+slug from the Writer's catalog.
+// Slugs of DefaultTypes. A Problem whose Type is a slug gets its type URI
+// from the Writer's catalog.
 const (
 	TypeBadRequest           = "bad-request"
 	TypeUnauthorized         = "unauthorized"
@@ -16,12 +16,21 @@ const (
 	TypeContentTooLarge      = "content-too-large"
 	TypeUnsupportedMediaType = "unsupported-media-type"
 	TypeUnprocessableContent = "unprocessable-content"
-	TypeTooManyRequests      = "too-many-requests"
+	TypeQuotaExceeded        = "quota-exceeded"
 	TypeInternalServerError  = "internal-server-error"
 	TypeBadGateway           = "bad-gateway"
 	TypeServiceUnavailable   = "service-unavailable"
 	TypeGatewayTimeout       = "gateway-timeout"
 )
+
+// QuotaExceededURI is the type URI of TypeQuotaExceeded: the one the
+// RateLimit header fields draft (draft-ietf-httpapi-ratelimit-headers)
+// registers in the IANA HTTP Problem Types registry. The 429 keeps it, not
+// base+"quota-exceeded", so that clients and libraries that know the
+// registry recognise it from any API; the catalog still serves its docs at
+// base+"quota-exceeded". An API that wants the local URI replaces the type
+// with one whose URI is empty.
+const QuotaExceededURI = "https://iana.org/assignments/http-problem-types#quota-exceeded"
 
 // defaultTypes are DefaultTypes, built once and never modified, and
 // defaultIndex their positions by slug.
@@ -37,8 +46,8 @@ var (
 )
 
 // typed returns a problem of a default type. It remembers the type's
-// position, where NewCatalog registers it in every catalog, so that writing
-// the problem needs no catalog lookup.
+// position among the defaults, which every catalog state maps to its own
+// position, so that writing the problem needs no map lookup.
 func typed(slug string, status int, detail string) *Problem {
 	return &Problem{Type: slug, Status: status, Detail: detail, def: defaultIndex[slug] + 1}
 }
@@ -101,10 +110,11 @@ func UnprocessableContent(detail string) *Problem {
 	return typed(TypeUnprocessableContent, http.StatusUnprocessableEntity, detail)
 }
 
-// TooManyRequests is a 429: a rate limit was exceeded. Add Retry-After with
-// WithHeader.
-func TooManyRequests(detail string) *Problem {
-	return typed(TypeTooManyRequests, http.StatusTooManyRequests, detail)
+// QuotaExceeded is a 429 of the registered quota-exceeded type: a rate
+// limit or quota was exceeded. Add Retry-After with WithHeader and the
+// exceeded policies as "violated-policies"; package ratelimit does both.
+func QuotaExceeded(detail string) *Problem {
+	return typed(TypeQuotaExceeded, http.StatusTooManyRequests, detail)
 }
 
 // InternalServerError is a 500. Attach the real error with WithCause: it is

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/internal/accept"
+	"github.com/chiguard/chiguard/internal/describe"
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
@@ -27,8 +28,9 @@ type Writer struct {
 	// (status, type, and the cause's AlertKey or text) within AlertInterval
 	// are folded into one; at most MaxAlerts are sent per AlertInterval
 	// over all kinds; and alerts are dropped (and logged) while
-	// MaxAlertsInFlight hooks are running. On shutdown, Wait lets the
-	// hooks running finish.
+	// MaxAlertsInFlight hooks are running. DefaultTypes promise no alert:
+	// an API that sets one says so in its catalog (Catalog.Replace). On
+	// shutdown, Wait lets the hooks running finish.
 	Alert func(context.Context, Alert)
 	// AlertInterval is the deduplication window. Zero means one minute.
 	AlertInterval time.Duration
@@ -76,7 +78,7 @@ type writerKey struct{}
 // installed before Handler (which answers it without this writer's catalog
 // and alert hook) or to net/http.
 func (pw *Writer) Handler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer pw.misplacedRecoverer(r)
 		if !hasBody(r) {
 			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), writerKey{}, pw)))
@@ -86,7 +88,7 @@ func (pw *Writer) Handler(next http.Handler) http.Handler {
 		r = r.WithContext(context.WithValue(r.Context(), writerKey{}, b))
 		r.Body = b // on the copy: the server keeps its own reference
 		next.ServeHTTP(w, r)
-	})
+	}), pw.describe)
 }
 
 // misplacedRecoverer, deferred by Handler, logs a panic passing through.
@@ -131,15 +133,9 @@ var (
 	hdrNoStore     = []string{"no-store"}
 	hdrClose       = []string{"close"}
 
-	jsonOffers = []accept.MediaType{
-		accept.MustParseMediaType("application/problem+json"),
-		accept.MustParseMediaType("application/json"),
-	}
-	allOffers = append(jsonOffers[:2:2],
-		accept.MustParseMediaType("application/problem+xml"),
-		accept.MustParseMediaType("application/xml"),
-	)
-	offerHeaders = [][]string{hdrProblemJSON, hdrJSON, hdrProblemXML, hdrXML}
+	jsonOffers   = accept.ProblemTypes[:2]
+	allOffers    = accept.ProblemTypes
+	offerHeaders = [][]string{hdrProblemJSON, hdrJSON, hdrProblemXML, hdrXML} // as accept.ProblemTypes
 )
 
 // resolved is a problem with every member the writer derives filled in.
@@ -161,19 +157,22 @@ func (pw *Writer) resolve(r *http.Request, p *Problem, res *resolved) {
 		cat = DefaultCatalog
 	}
 	*res = resolved{p: p, status: p.Status, typeS: p.Type, title: p.Title}
-	s := cat.state.Load()
-	if s == nil {
-		s = &catalogState{}
+	s := cat.load()
+	var def *Type // the default type of p's constructor, if p still names it
+	if p.def > 0 && p.Type == defaultTypes[p.def-1].Slug {
+		def = &defaultTypes[p.def-1]
 	}
 	i, ok := -1, false
 	switch {
-	case p.def > 0 && p.def <= len(s.types) && s.types[p.def-1].Slug == p.Type:
-		i, ok = p.def-1, true // where NewCatalog put the constructor's type
+	case def != nil:
+		i = s.byDefault[p.def-1]
+		ok = i >= 0
+		res.unregistered = !ok
 	case p.Type == "":
 		i, ok = s.byStatus[validStatus(p.Status)]
 	case isSlug(p.Type):
 		i, ok = s.bySlug[p.Type]
-		res.typeBase = cat.base
+		res.typeBase = cat.Base()
 		res.unregistered = !ok
 	default:
 		i, ok = s.byURI[p.Type]
@@ -186,16 +185,25 @@ func (pw *Writer) resolve(r *http.Request, p *Problem, res *resolved) {
 				res.head = head
 			}
 		}
-		if t.Slug != "" {
-			res.typeBase, res.typeS = cat.base, t.Slug
-		} else {
+		if t.URI != "" {
 			res.typeBase, res.typeS = "", t.URI
+		} else {
+			res.typeBase, res.typeS = cat.Base(), t.Slug
 		}
 		if res.title == "" {
 			res.title = t.Title
 		}
-	} else if p.def > 0 && p.Type == defaultTypes[p.def-1].Slug && res.title == "" {
-		res.title = defaultTypes[p.def-1].Title // a catalog without the defaults
+	} else if def != nil {
+		// A catalog without the constructor's type: keep what the
+		// defaults say of it.
+		if def.URI != "" {
+			res.typeBase, res.typeS = "", def.URI
+		} else {
+			res.typeBase = cat.Base()
+		}
+		if res.title == "" {
+			res.title = def.Title
+		}
 	}
 	res.status = validStatus(res.status)
 	if res.typeS == "" {
@@ -235,6 +243,29 @@ func validStatus(s int) int {
 // "Connection: close" when the request body may be unread (see
 // Middleware), so that the answer is not held back until it is.
 func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
+	pw.write(w, r, p, -1)
+}
+
+// WriteAs is Write for a caller that has already read the request's Accept
+// header, as middleware.Negotiate has when it refuses one: p is sent as
+// mediaType, without reading Accept again. mediaType is one the writer
+// sends, written as Write would write it in Content-Type:
+// application/problem+json, application/json and, with XML,
+// application/problem+xml and application/xml. Any other is ignored, and
+// the format negotiated as by Write.
+func (pw *Writer) WriteAs(w http.ResponseWriter, r *http.Request, p *Problem, mediaType string) {
+	offer := -1
+	for i, h := range offerHeaders[:len(pw.offers())] {
+		if h[0] == mediaType {
+			offer = i
+		}
+	}
+	pw.write(w, r, p, offer)
+}
+
+// write is Write with the index of the media type in offerHeaders, or -1 to
+// negotiate it.
+func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offer int) {
 	if p == nil {
 		p = &Problem{}
 	}
@@ -260,7 +291,9 @@ func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	for k, v := range p.header {
 		h[k] = v[:len(v):len(v)] // an Add to the response must not write into p
 	}
-	offer := pw.negotiate(r)
+	if offer < 0 {
+		offer = pw.negotiate(r)
+	}
 	h["Content-Type"] = offerHeaders[offer]
 	h["Cache-Control"] = hdrNoStore
 	if bodyUnread(r) {
@@ -306,14 +339,18 @@ func (pw *Writer) negotiate(r *http.Request) int {
 	if len(a) == 0 {
 		return 0
 	}
-	offers := jsonOffers
-	if pw.XML {
-		offers = allOffers
-	}
-	if i := accept.Negotiate(a, offers); i > 0 {
+	if i := accept.Negotiate(a, pw.offers()); i > 0 {
 		return i
 	}
 	return 0 // an error is never an empty 406: problem+json is always allowed
+}
+
+// offers returns the media types pw sends, in its order of preference.
+func (pw *Writer) offers() []accept.MediaType {
+	if pw.XML {
+		return allOffers
+	}
+	return jsonOffers
 }
 
 func (pw *Writer) appendJSON(b []byte, r *http.Request, res *resolved) []byte {

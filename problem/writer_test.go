@@ -72,8 +72,7 @@ func TestBodyStatusAlwaysEqualsHTTPStatus(t *testing.T) {
 
 func TestWriteResolvesTypesAndTitles(t *testing.T) {
 	cat := problem.NewCatalog("https://api.example.com/problems")
-	cat.MustRegister(problem.Type{URI: "https://iana.org/assignments/http-problem-types#quota-exceeded",
-		Status: 429, Title: "Quota Exceeded", Description: "Too much."})
+	cat.MustRegister(problem.DefaultTypes()...)
 	cat.MustRegister(problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud Locked", Description: "Locked."})
 	pw := &problem.Writer{Catalog: cat}
 	tests := []struct {
@@ -85,7 +84,7 @@ func TestWriteResolvesTypesAndTitles(t *testing.T) {
 		{"default slug under the custom base", problem.Forbidden(""), "https://api.example.com/problems/forbidden", "Forbidden"},
 		{"registered slug", &problem.Problem{Type: "cloud-locked"}, "https://api.example.com/problems/cloud-locked", "Cloud Locked"},
 		{"registered absolute URI", &problem.Problem{Type: "https://iana.org/assignments/http-problem-types#quota-exceeded", Status: 429},
-			"https://iana.org/assignments/http-problem-types#quota-exceeded", "Quota Exceeded"},
+			"https://iana.org/assignments/http-problem-types#quota-exceeded", "Request cannot be satisfied as assigned quota has been exceeded"},
 		{"empty type takes the status's type", problem.New(404, ""), "https://api.example.com/problems/not-found", "Not Found"},
 		{"unknown status is about:blank", problem.New(418, ""), "about:blank", "I'm a teapot"},
 		{"explicit title wins", &problem.Problem{Type: "cloud-locked", Title: "Mine"}, "https://api.example.com/problems/cloud-locked", "Mine"},
@@ -124,6 +123,34 @@ func TestWriteNegotiatesTheErrorFormat(t *testing.T) {
 		w, _ := render(t, &problem.Writer{XML: tt.xml}, tt.accept, problem.NotAcceptable(""))
 		if got := w.Header().Get("Content-Type"); got != tt.want {
 			t.Errorf("Accept %q (xml %v): Content-Type %q, want %q", tt.accept, tt.xml, got, tt.want)
+		}
+	}
+}
+
+func TestWriteAsSkipsNegotiation(t *testing.T) {
+	tests := []struct {
+		mediaType string
+		xml       bool
+		want      string
+	}{
+		{"application/json", false, "application/json"},
+		{"application/problem+json", false, "application/problem+json"},
+		{"application/problem+xml", true, "application/problem+xml"},
+		{"application/xml", true, "application/xml"},
+		{"application/xml", false, "application/problem+json"}, // not sent: negotiated
+		{"text/html", true, "application/problem+json"},
+		{"Application/JSON", false, "application/problem+json"},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest(http.MethodGet, "/cloud/1", nil)
+		r.Header.Set("Accept", "application/problem+json, application/*;q=0.1")
+		w := httptest.NewRecorder()
+		(&problem.Writer{XML: tt.xml}).WriteAs(w, r, problem.NotAcceptable(""), tt.mediaType)
+		if got := w.Header().Get("Content-Type"); got != tt.want || w.Code != http.StatusNotAcceptable {
+			t.Errorf("WriteAs %q (xml %v): %d, Content-Type %q, want 406, %q", tt.mediaType, tt.xml, w.Code, got, tt.want)
+		}
+		if got := w.Header().Get("Vary"); got != "Accept" {
+			t.Errorf("WriteAs %q: Vary %q, want Accept", tt.mediaType, got)
 		}
 	}
 }
@@ -485,6 +512,7 @@ func TestAlertHook(t *testing.T) {
 
 func TestWriterMiddlewareSelectsTheWriter(t *testing.T) {
 	cat := problem.NewCatalog("https://errors.example.com/")
+	cat.MustRegister(problem.DefaultTypes()...)
 	pw := &problem.Writer{Catalog: cat}
 	r := chi.NewRouter()
 	r.Use(pw.Handler)

@@ -21,8 +21,12 @@
 // where r is the quota left and t the seconds until the current window
 // ends, or, when nothing is left, until a unit returns. A refused request
 // gets 429 with Retry-After, the whole seconds until its cost fits again,
-// and a problem (RFC 9457) of type QuotaExceededURI listing the
-// violated-policies. Register QuotaExceeded in your problem catalog.
+// and a problem (RFC 9457) of the quota-exceeded type listing the
+// violated-policies: problem.QuotaExceeded, which problem.DefaultTypes
+// documents. Its type URI stays the IANA-registered
+// problem.QuotaExceededURI, and the catalog serves its docs; its title and
+// texts are the catalog's, so an API that replaces the type there changes
+// what every limiter sends.
 //
 // A limiter checks and takes quota in one atomic step (Counter.Take), so
 // concurrent requests never overshoot. Counts live in a LocalCounter by

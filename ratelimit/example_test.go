@@ -19,7 +19,7 @@ import (
 // problem naming the violated policy.
 func Example() {
 	catalog := problem.NewCatalog("/problems/")
-	catalog.MustRegister(ratelimit.QuotaExceeded) // so the error-codes page lists it
+	catalog.MustRegister(problem.DefaultTypes()...) // quota-exceeded among them
 	pw := &problem.Writer{Catalog: catalog}
 
 	r := chi.NewRouter()

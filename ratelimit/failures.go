@@ -23,7 +23,7 @@ import (
 // policy allows, its credentials are checked; a failure takes one unit, a
 // success nothing. Beyond, every request of that client that carries
 // credentials, right or wrong, gets the Limiter's 429 problem (type
-// QuotaExceededURI) with Retry-After and the RateLimit fields, and its
+// problem.TypeQuotaExceeded) with Retry-After and the RateLimit fields, and its
 // credentials are not checked. Requests without credentials pass
 // untouched, to the route's Limiter. A failed check's 401 carries the
 // RateLimit fields too, so a client sees its budget shrink.
@@ -50,7 +50,7 @@ type FailureLimiter struct {
 }
 
 // failurePolicy names a FailureLimiter's policy by default: a name apart
-// from the Limiter's "default", so both may share one Counter.
+// from any Limiter's, so both may share one Counter.
 const failurePolicy = "auth-failures"
 
 // NewFailureLimiter returns a FailureLimiter enforcing p (and the

@@ -106,7 +106,7 @@ func TestFailureLimiterThrottlesAClientThatKeepsFailing(t *testing.T) {
 		t.Fatalf("guess 4: %d, want 429", w.Code)
 	}
 	b := body(t, w)
-	if b["type"] != QuotaExceededURI || b["status"] != 429.0 || !reflect.DeepEqual(b["violated-policies"], []any{"auth-failures"}) {
+	if b["type"] != problem.QuotaExceededURI || b["status"] != 429.0 || !reflect.DeepEqual(b["violated-policies"], []any{"auth-failures"}) {
 		t.Errorf("problem %v", b)
 	}
 	ra := retryAfter(t, w)

@@ -26,7 +26,7 @@ func FuzzRateLimitFields(f *testing.F) {
 		}
 		p := Policy{Name: name, Quota: int(quota), Window: time.Duration(windowMs) * time.Millisecond}
 		if p.Name == "" {
-			p.Name = "default" // what New names an unnamed policy
+			p.Name = defaultName(p) // what NewLimiter names an unnamed policy
 		}
 		other := Policy{Name: "other", Quota: 7, Window: time.Hour}
 		if name == "other" {

@@ -13,6 +13,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -45,7 +46,8 @@ type Limiter struct {
 //
 // Every response through it carries RateLimit-Policy and RateLimit
 // (draft-ietf-httpapi-ratelimit-headers); a 429 also Retry-After and a
-// problem of type QuotaExceededURI. It panics on a bad configuration; use
+// problem of the catalog's quota-exceeded type (problem.QuotaExceeded). It
+// panics on a bad configuration; use
 // NewLimiter to get the error instead.
 func Limit(quota int, window time.Duration, opts ...Option) func(http.Handler) http.Handler {
 	l, err := NewLimiter(Policy{Quota: quota, Window: window}, opts...)
@@ -56,11 +58,11 @@ func Limit(quota int, window time.Duration, opts ...Option) func(http.Handler) h
 }
 
 // NewLimiter returns a Limiter enforcing p and the policies added with
-// AndPolicy. p is named "default" if its Name is empty.
+// AndPolicy. A policy with no Name is named after its quota and window,
+// such as "600-per-1m": two limits on one route then differ in the headers
+// and in a 429's violated-policies, and two limiters sharing a Counter do
+// not share counts unless their policies are the same.
 func NewLimiter(p Policy, opts ...Option) (*Limiter, error) {
-	if p.Name == "" {
-		p.Name = "default"
-	}
 	return newLimiter(newConfig(p, opts))
 }
 
@@ -69,7 +71,30 @@ func newConfig(p Policy, opts []Option) config {
 	for _, o := range opts {
 		o(&c)
 	}
+	for i := range c.policies {
+		if c.policies[i].Name == "" {
+			c.policies[i].Name = defaultName(c.policies[i])
+		}
+	}
 	return c
+}
+
+// defaultName names an unnamed policy by its quota and window, the window
+// in the largest unit that divides it: "600-per-1m", "10-per-1h",
+// "5-per-1500ms".
+func defaultName(p Policy) string {
+	ms := p.Window.Milliseconds()
+	unit := "ms"
+	for _, u := range []struct {
+		ms   int64
+		name string
+	}{{86_400_000, "d"}, {3_600_000, "h"}, {60_000, "m"}, {1000, "s"}} {
+		if ms > 0 && ms%u.ms == 0 {
+			ms, unit = ms/u.ms, u.name
+			break
+		}
+	}
+	return strconv.Itoa(p.Quota) + "-per-" + strconv.FormatInt(ms, 10) + unit
 }
 
 func newLimiter(c config) (*Limiter, error) {
@@ -91,7 +116,7 @@ func newLimiter(c config) (*Limiter, error) {
 		legacy:   c.legacy,
 		failOpen: c.failOpen,
 		logger:   c.logger,
-		exceeded: "The application's rate limit for the resource has been exceeded.",
+		exceeded: "The rate limit for this resource is exceeded.",
 	}
 	if len(l.keys) == 0 {
 		l.keys = []KeyFunc{ByPrincipalOrIP}
@@ -125,11 +150,11 @@ func newLimiter(c config) (*Limiter, error) {
 
 // Handler is the limiter as a middleware.
 func (l *Limiter) Handler(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if l.admit(w, r) {
 			next.ServeHTTP(w, r)
 		}
-	})
+	}), l.describe)
 }
 
 // scratch is one request's working memory, pooled.
@@ -377,10 +402,5 @@ func (l *Limiter) refuse(w http.ResponseWriter, r *http.Request, usage []Usage, 
 		detail = l.exceeded + " Retry after " + strconv.FormatInt(retry, 10) + " seconds."
 	}
 	w.Header().Set("Retry-After", strconv.FormatInt(retry, 10))
-	problem.Write(w, r, (&problem.Problem{
-		Type:   QuotaExceededURI,
-		Title:  quotaExceededTitle,
-		Status: http.StatusTooManyRequests,
-		Detail: detail,
-	}).With("violated-policies", violated))
+	problem.Write(w, r, problem.QuotaExceeded(detail).With("violated-policies", violated))
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"net/http"
@@ -49,7 +50,8 @@ func TestLimitServesQuotaThenAnswersQuotaExceeded(t *testing.T) {
 		t.Errorf("Content-Type %q", ct)
 	}
 	b := body(t, w)
-	if b["type"] != QuotaExceededURI || b["title"] != quotaExceededTitle || b["status"] != 429.0 {
+	quota, _ := problem.DefaultCatalog.Lookup(problem.TypeQuotaExceeded)
+	if b["type"] != problem.QuotaExceededURI || b["title"] != quota.Title || b["status"] != 429.0 {
 		t.Errorf("problem %v", b)
 	}
 	if !reflect.DeepEqual(b["violated-policies"], []any{"burst"}) {
@@ -208,8 +210,8 @@ func TestCostTakesSeveralUnits(t *testing.T) {
 		return 1
 	}
 	h := router(Limit(5, time.Minute, Cost(cost)))
-	if f := fields(t, do(h, "/other?bulk=1", "")); f["default"][0] != 1 {
-		t.Errorf("after a bulk request r=%d, want 1", f["default"][0])
+	if f := fields(t, do(h, "/other?bulk=1", "")); f["5-per-1m"][0] != 1 {
+		t.Errorf("after a bulk request r=%d, want 1", f["5-per-1m"][0])
 	}
 	if w := do(h, "/other?bulk=1", ""); w.Code != http.StatusTooManyRequests {
 		t.Errorf("second bulk request: %d, want 429", w.Code)
@@ -226,7 +228,7 @@ func TestCostTakesSeveralUnits(t *testing.T) {
 		return 1
 	})))
 	do(huge, "/other", "")
-	if w := do(huge, "/other?huge=1", ""); w.Code != http.StatusTooManyRequests || fields(t, w)["default"][0] != 2 {
+	if w := do(huge, "/other?huge=1", ""); w.Code != http.StatusTooManyRequests || fields(t, w)["3-per-1m"][0] != 2 {
 		t.Errorf("a huge cost: %d %q, want 429 with the quota untouched", w.Code, w.Header().Get("RateLimit"))
 	}
 
@@ -413,5 +415,51 @@ func TestLimiterBeforeRoutingIsAConfigurationError(t *testing.T) {
 		if !strings.Contains(logs.String(), "r.With or inside r.Group") {
 			t.Errorf("the log does not say how to fix it: %s", logs.String())
 		}
+	}
+}
+
+// Two unnamed limits on one route are told apart by their names.
+func TestUnnamedPoliciesAreNamedByQuotaAndWindow(t *testing.T) {
+	h := router(func(next http.Handler) http.Handler {
+		return Limit(1, time.Second)(Limit(100, time.Hour)(next))
+	})
+	first := do(h, "/other", "")
+	if got := strings.Join(first.Header().Values("RateLimit-Policy"), ", "); got != `"1-per-1s";q=1;w=1, "100-per-1h";q=100;w=3600` {
+		t.Errorf("RateLimit-Policy %q", got)
+	}
+	w := do(h, "/other", "")
+	if b := body(t, w); w.Code != http.StatusTooManyRequests || fmt.Sprint(b["violated-policies"]) != "[1-per-1s]" {
+		t.Errorf("%d %v", w.Code, b)
+	}
+	for _, tt := range []struct {
+		p    Policy
+		want string
+	}{
+		{Policy{Quota: 600, Window: time.Minute}, "600-per-1m"},
+		{Policy{Quota: 5, Window: 1500 * time.Millisecond}, "5-per-1500ms"},
+		{Policy{Quota: 1000, Window: 24 * time.Hour}, "1000-per-1d"},
+		{Policy{Quota: 2, Window: 90 * time.Second}, "2-per-90s"},
+	} {
+		if got := defaultName(tt.p); got != tt.want {
+			t.Errorf("defaultName(%v) = %q, want %q", tt.p, got, tt.want)
+		}
+	}
+}
+
+// The 429 is the catalog's quota-exceeded type: an API that words it
+// otherwise, or gives it a local type URI, changes what the limiter sends.
+func TestRefusalIsTheCatalogsQuotaExceeded(t *testing.T) {
+	c := problem.NewCatalog("https://api.example.com/problems/")
+	c.MustRegister(problem.DefaultTypes()...)
+	q, _ := c.Lookup(problem.TypeQuotaExceeded)
+	q.Title, q.URI = "Slow Down", ""
+	if err := c.Replace(q); err != nil {
+		t.Fatal(err)
+	}
+	h := (&problem.Writer{Catalog: c}).Handler(router(limitNamed("burst", 1, time.Minute)))
+	do(h, "/other", "192.0.2.1:1")
+	b := body(t, do(h, "/other", "192.0.2.1:1"))
+	if b["type"] != "https://api.example.com/problems/quota-exceeded" || b["title"] != "Slow Down" {
+		t.Errorf("problem %v", b)
 	}
 }

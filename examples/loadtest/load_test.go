@@ -151,7 +151,7 @@ func TestTwoInstancesShareOneLimit(t *testing.T) {
 					json.Unmarshal(body, &p)
 					if !retryAfter.MatchString(resp.Header.Get("Retry-After")) ||
 						resp.Header.Get("RateLimit") != `"default";r=0;t=`+resp.Header.Get("Retry-After") ||
-						p.Type != ratelimit.QuotaExceededURI || len(p.Violated) != 1 {
+						p.Type != problem.QuotaExceededURI || len(p.Violated) != 1 {
 						errs <- "incomplete 429: " + strconv.Quote(resp.Header.Get("RateLimit")) + " " + string(body)
 					}
 				default:

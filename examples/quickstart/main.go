@@ -25,9 +25,10 @@ func main() {
 }
 
 func newRouter() http.Handler {
-	// One writer for every error the API sends: type URIs, logs, alerts.
+	// The API's problem types: chiguard's defaults, to reword, remove from
+	// or add to; and one writer for every error the API sends.
 	catalog := problem.NewCatalog("https://api.example.com/problems/")
-	catalog.MustRegister(ratelimit.QuotaExceeded)
+	catalog.MustRegister(problem.DefaultTypes()...)
 	pw := &problem.Writer{Catalog: catalog}
 
 	jwt, err := auth.NewJWT(auth.JWTConfig{

@@ -9,7 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/chiguard/chiguard/contract"
+	"github.com/chiguard/chiguard/contract/contracttest"
 )
 
 // The README's quick start is this file: what users copy compiles, and
@@ -87,6 +91,21 @@ func TestQuickStartAnswers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The hand-written OpenAPI document says what the router does, and the
+// router's middlewares are each where they can do their job. This is the
+// README's example of contracttest.
+func TestOpenAPIMatchesTheRouter(t *testing.T) {
+	doc, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := newRouter().(chi.Routes)
+	if err := contract.Check(r); err != nil {
+		t.Fatal(err) // a middleware where it cannot do its job
+	}
+	contracttest.Compare(t, r, doc) // fails with a readable diff
 }
 
 // The 21st bad token from one client gets a 429, without being checked.

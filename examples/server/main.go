@@ -3,6 +3,7 @@
 //
 //	go run ./examples/server                 # serve on 127.0.0.1:8080
 //	go run ./examples/server mint -sub alice -scopes "cloud:read user:read"
+//	go run ./examples/server openapi         # the OpenAPI document of its errors
 //
 // Every flag can also be set from the environment: CHIGUARD_ and the flag
 // name in upper case with '-' as '_', e.g. CHIGUARD_RATE_LIMIT=100/1m.
@@ -11,6 +12,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -45,6 +47,7 @@ type options struct {
 	rateLimit, exportLimit, authFailureLimit   api.Rate
 	redis                                      string
 	maintenance                                bool
+	maintenanceStatus                          int
 	maintenanceRetryAfter                      time.Duration
 	debugRoutes                                bool
 	logFormat                                  string
@@ -60,10 +63,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "mint" {
 		return mint(args[1:], stdout, stderr)
 	}
+	if len(args) > 0 && args[0] == "openapi" {
+		return printOpenAPI(args[1:], stdout, stderr)
+	}
 	d := api.DefaultConfig()
 	o := options{rateLimit: d.RateLimit, exportLimit: d.ExportLimit, authFailureLimit: d.AuthFailureLimit}
 	fs := flag.NewFlagSet("server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage:
+  server [flags]        serve the demo API
+  server mint [flags]   print a demo token (server mint -h lists its flags)
+
+Every flag can also be set in the environment: CHIGUARD_ and the flag name
+in upper case with '-' as '_', e.g. CHIGUARD_RATE_LIMIT=100/1m or
+CHIGUARD_REDIS=127.0.0.1:6379. The command line wins over the environment.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "listen address")
 	tokenFlags(fs, &o, d)
 	fs.StringVar(&o.jwksURL, "jwks-url", "", "verify RS256/ES256 tokens from this JWKS instead of the HS256 secret")
@@ -71,7 +90,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Var(&o.exportLimit, "export-limit", "rate limit of POST /cloud/{cloudPk}/export, QUOTA/WINDOW")
 	fs.Var(&o.authFailureLimit, "auth-failure-limit", "failed credential checks per client IP (IPv6: /64) before its credentials get 429 unchecked, QUOTA/WINDOW")
 	fs.StringVar(&o.redis, "redis", "", "Redis address for rate limits and failed credential counts shared by several instances (empty: in memory)")
-	fs.BoolVar(&o.maintenance, "maintenance", false, "start in maintenance (every API route answers 502)")
+	fs.BoolVar(&o.maintenance, "maintenance", false, "start in maintenance (every API route answers -maintenance-status)")
+	fs.IntVar(&o.maintenanceStatus, "maintenance-status", d.MaintenanceStatus, "status during maintenance: 502 (the error-codes page's) or 503 (which retrying clients honour)")
 	fs.DurationVar(&o.maintenanceRetryAfter, "maintenance-retry-after", d.MaintenanceRetryAfter, "Retry-After during maintenance")
 	fs.BoolVar(&o.debugRoutes, "debug-routes", false, "mount GET /debug/panic")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log format on stderr: text or json")
@@ -81,6 +101,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if o.maintenanceRetryAfter < 0 {
 		return errors.New("-maintenance-retry-after must not be negative")
 	}
+	if o.maintenanceStatus != http.StatusBadGateway && o.maintenanceStatus != http.StatusServiceUnavailable {
+		return fmt.Errorf("-maintenance-status must be 502 or 503, not %d", o.maintenanceStatus)
+	}
 	logger, err := newLogger(o.logFormat, stderr)
 	if err != nil {
 		return err
@@ -89,7 +112,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := d
 	cfg.JWTSecret, cfg.JWKSURL, cfg.Issuer, cfg.Audience = o.jwtSecret, o.jwksURL, o.issuer, o.audience
 	cfg.RateLimit, cfg.ExportLimit, cfg.AuthFailureLimit, cfg.RedisAddr = o.rateLimit, o.exportLimit, o.authFailureLimit, o.redis
-	cfg.Maintenance, cfg.MaintenanceRetryAfter = o.maintenance, o.maintenanceRetryAfter
+	cfg.Maintenance, cfg.MaintenanceStatus, cfg.MaintenanceRetryAfter = o.maintenance, o.maintenanceStatus, o.maintenanceRetryAfter
 	cfg.DebugRoutes, cfg.Logger = o.debugRoutes, logger
 	a, err := api.New(cfg)
 	if err != nil {
@@ -98,6 +121,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer a.Close()
 
 	ln, err := net.Listen("tcp", o.addr)
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("%w: another server holds %s; choose another address with -addr (e.g. -addr 127.0.0.1:8081)", err, o.addr)
+	}
 	if err != nil {
 		return err
 	}
@@ -143,9 +169,15 @@ func greet(w io.Writer, base string, cfg api.Config) error {
 Tokens are verified against %[2]s (RS256/ES256, iss %[3]q, aud %[4]q).
 
 Try:
+  # 200: the clouds the token's subject can see
   curl -i %[1]s/cloud -H "Authorization: Bearer $TOKEN"
+  # 200: the same with the demo app's API key
   curl -i %[1]s/cloud -H "Authorization: ApiKey %[5]s"
+  # 400: a cloud ID that is not a number, as a problem pointing at the parameter
   curl -i '%[1]s/cloud/%%5Bobject%%20Object%%5D/project' -H "Authorization: ApiKey %[5]s"
+
+The error docs are at %[1]s/problems, and what each route needs and answers
+at %[1]s/routes.
 `, base, cfg.JWKSURL, cfg.Issuer, cfg.Audience, api.DemoAPIKey)
 		return err
 	}
@@ -168,9 +200,15 @@ App token (demo-app, cloud:read):
 %[3]s
 
 Try:
+  # 200: alice's clouds
   curl -i %[1]s/cloud -H "Authorization: Bearer %[2]s"
+  # 403: /user is exclusive to users, and this is an app's token
   curl -i %[1]s/user -H "Authorization: Bearer %[3]s"
+  # 400: a cloud ID that is not a number, as a problem pointing at the parameter
   curl -i '%[1]s/cloud/%%5Bobject%%20Object%%5D/project' -H "Authorization: ApiKey %[4]s"
+
+The error docs are at %[1]s/problems, and what each route needs and answers
+at %[1]s/routes; go run ./examples/server -h lists the flags.
 `, base, user, app, api.DemoAPIKey)
 	return err
 }
@@ -183,6 +221,16 @@ func mint(args []string, stdout, stderr io.Writer) error {
 	var ttl time.Duration
 	fs := flag.NewFlagSet("mint", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `Usage: server mint [flags]
+
+Prints an HS256 token for the demo API, or for any API with -jwt-secret,
+-issuer and -audience. The CHIGUARD_ variables set these flags too.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
 	tokenFlags(fs, &o, d)
 	fs.StringVar(&sub, "sub", "alice", "subject (sub); the client_id too with -app")
 	fs.StringVar(&scopes, "scopes", "", "space-separated scopes")
@@ -200,6 +248,25 @@ func mint(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	_, err = fmt.Fprintln(stdout, tok)
+	return err
+}
+
+// printOpenAPI prints the document GET /openapi.json serves.
+func printOpenAPI(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("openapi", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	doc, err := api.OpenAPI()
+	if err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s\n", b)
 	return err
 }
 

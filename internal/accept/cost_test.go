@@ -3,6 +3,8 @@ package accept
 import (
 	"strings"
 	"testing"
+
+	"github.com/chiguard/chiguard/internal/accept/accepttest"
 )
 
 // big returns a header of about 64 KB made of n copies of elem followed by
@@ -55,6 +57,8 @@ func TestNoAllocations(t *testing.T) {
 		{`text/plain;format="flo\wed";charset=UTF-8;q=0.5;ext="x,y", */*;q=0`},
 		{"*/json, q=abc", `text/plain;a="`},
 		{big("application/x-thing;q=0.9", "application/xml;q=0.2")},
+		{"text/plain;a=1;B=2;c=3, */*;Long-Parameter-Name=1;other-long-name=2;q=0.5"},
+		{"text/plain;a=1;b=2;A=3, */*;Long-Parameter-Name=1;long-parameter-name=2"},
 	}
 	for _, h := range headers {
 		for _, o := range [][]MediaType{problemOffers, many} {
@@ -65,5 +69,63 @@ func TestNoAllocations(t *testing.T) {
 				t.Errorf("Quality(%.40q) allocates %v times", h, n)
 			}
 		}
+		o := NewOffers(many...)
+		if n := testing.AllocsPerRun(20, func() { o.Negotiate(h) }); n != 0 {
+			t.Errorf("Offers.Negotiate(%.40q) allocates %v times", h, n)
+		}
 	}
+}
+
+// TestRepeatedNameCheckIsLinear counts the bytes that the check for
+// repeated parameter names reads a second time. Rescanning the earlier
+// parameters at each one, as it once did, reads a range of 32 parameters
+// about sixteen times over; now only a range with a repeat is read again,
+// once.
+func TestRepeatedNameCheckIsLinear(t *testing.T) {
+	jsonCSV := offers("application/json", "text/csv")
+	for _, s := range accepttest.Shapes {
+		t.Run(s.Name, func(t *testing.T) {
+			h := s.Header(64 << 10)
+			read := 0
+			testHookRescan = func(n int) { read += n }
+			t.Cleanup(func() { testHookRescan = nil })
+			Negotiate(h, jsonCSV)
+			if size := headerSize(h); read > size {
+				t.Errorf("read %d bytes again in a header of %d (%.1f times)", read, size, float64(read)/float64(size))
+			}
+		})
+	}
+}
+
+// BenchmarkHostileAccept runs Negotiate on 1 MB headers of each shape of
+// package accepttest: a hostile shape should cost at most three times a
+// benign one of the same size. Compare the cpu-ns/op (or MB/s) of the
+// shapes.
+func BenchmarkHostileAccept(b *testing.B) {
+	jsonCSV := offers("application/json", "text/csv")
+	for _, s := range accepttest.Shapes {
+		h := s.Header(1 << 20)
+		want := -1
+		if s.Malformed {
+			want = 0
+		}
+		b.Run(s.Name, func(b *testing.B) {
+			b.SetBytes(int64(headerSize(h)))
+			b.ReportAllocs()
+			stop := accepttest.ReportCPU(b)
+			for b.Loop() {
+				if got := Negotiate(h, jsonCSV); got != want {
+					b.Fatalf("Negotiate = %d, want %d", got, want)
+				}
+			}
+			stop()
+		})
+	}
+}
+
+func headerSize(lines []string) (n int) {
+	for _, l := range lines {
+		n += len(l)
+	}
+	return n
 }

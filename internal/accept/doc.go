@@ -39,6 +39,7 @@
 // # Cost
 //
 // Negotiate and Quality do not allocate, never panic and run in time linear
-// in the header length times the number of offers. Offers are parsed once, at
+// in the header length times the number of offers, at a cost per byte that
+// does not grow with the parameters of a range. Offers are parsed once, at
 // setup, with ParseMediaType.
 package accept

@@ -3,11 +3,14 @@ package accept
 import (
 	"strings"
 	"testing"
+
+	"github.com/chiguard/chiguard/internal/accept/accepttest"
 )
 
 // FuzzNegotiate checks that Negotiate never panics, stays in range and
-// agrees with Quality. The accept argument is split into field lines at
-// newlines; offers is a newline-separated list, invalid ones dropped.
+// agrees with Quality, and that Offers.Negotiate agrees with it. The accept
+// argument is split into field lines at newlines; offers is a
+// newline-separated list, invalid ones dropped.
 func FuzzNegotiate(f *testing.F) {
 	seeds := []struct{ accept, offers string }{
 		{"", "application/json"},
@@ -22,9 +25,14 @@ func FuzzNegotiate(f *testing.F) {
 		{" , ,\t,", "a/b"},
 		{"text/plain;q=0.5;ext=\"x;y\";z, */*;q=0.001", "text/plain\nimage/png"},
 		{"a/b;;;;q=1.000", ""},
+		{"text/plain;Parameter-Name=1;parameter-name=2, */*;q=0.1", "text/plain;parameter-name=1\napplication/json"},
+		{"text/plain;abcdefgh=1;ABCDEFGHI=2", "text/plain;abcdefgh=1;abcdefghi=2"},
 	}
 	for _, s := range seeds {
 		f.Add(s.accept, s.offers)
+	}
+	for _, s := range accepttest.Shapes {
+		f.Add(strings.Join(s.Header(1000), "\n"), "application/json\ntext/csv\ntext/plain;paa=v;pba=v")
 	}
 	f.Fuzz(func(t *testing.T, accept, offerList string) {
 		var lines []string
@@ -57,6 +65,11 @@ func FuzzNegotiate(f *testing.F) {
 		if got != bestAt {
 			t.Fatalf("Negotiate = %d, but the first offer with the highest Quality (%d) is %d", got, best, bestAt)
 		}
+		i, c := NewOffers(os...).Negotiate(lines)
+		json, xml := max(Negotiate(lines, ProblemTypes[:2]), 0), max(Negotiate(lines, ProblemTypes), 0)
+		if i != got || c.For(false) != json || c.For(true) != xml {
+			t.Fatalf("Offers.Negotiate = %d, %d, %d; want %d, %d, %d", i, c.For(false), c.For(true), got, json, xml)
+		}
 	})
 }
 
@@ -76,7 +89,7 @@ func plainQuality(accept []string, offer MediaType) int {
 			var r mediaRange
 			i, ok := parseType(elem, &r)
 			if ok {
-				if i, ok = parseParams(elem, i, &r); ok && i != len(elem) {
+				if i, ok = parseParams(elem, i, &r); ok && i != len(elem) || !ok && elementEnd(elem, i) != len(elem) {
 					return -1 // the parser and elementEnd disagree on the end
 				}
 			}
@@ -96,4 +109,40 @@ func plainQuality(accept []string, offer MediaType) int {
 		return 1000
 	}
 	return best.q
+}
+
+// FuzzRepeatedNames checks the set of parameter names that refuses repeats
+// against a map of the lower-cased names. list holds names separated by
+// spaces; those that are not tokens are dropped.
+func FuzzRepeatedNames(f *testing.F) {
+	for _, s := range []string{
+		"a b A",
+		"paa pba pca PBA",
+		"abcdefgh abcdefghi ABCDEFGH ABCDEFGHI",
+		"Long-Parameter-Name other-name long-parameter-name",
+		"a b c d e f g h i j k l m n o p r s t u v w x y z 0 1 2 3 4 5 6 7 8 9",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, list string) {
+		var names nameSet
+		seen := map[string]bool{}
+		earlier := ""
+		for _, name := range strings.Fields(list) {
+			if !isToken(name) {
+				continue
+			}
+			if len(seen) == maxParams {
+				return
+			}
+			want := !seen[strings.ToLower(name)]
+			if got := names.add(name, earlier); got != want {
+				t.Fatalf("add(%q) after %q = %v, want %v", name, earlier, got, want)
+			}
+			if want {
+				seen[strings.ToLower(name)] = true
+				earlier += ";" + name + "=v"
+			}
+		}
+	})
 }

@@ -1,9 +1,12 @@
 package accept
 
+import "math/bits"
+
 // chunk is how many offers one pass over the header scores; their scores
 // live on the stack, so Negotiate never allocates. Longer offer lists take
 // one pass per chunk. It must not exceed the bits of a uint (see scan).
-const chunk = 8
+// Twelve makes room for eight offers and the four ProblemTypes of Offers.
+const chunk = 12
 
 // score is the most specific range seen so far for one offer.
 type score struct {
@@ -20,17 +23,30 @@ type score struct {
 // anything: the first offer wins. Otherwise the offer with the highest
 // non-zero weight wins and ties go to the earliest offer.
 func Negotiate(accept []string, offers []MediaType) int {
+	return negotiate(accept, offers, len(offers), nil)
+}
+
+// negotiate is Negotiate among offers[:n]. It leaves in tail the weights,
+// as Quality gives them, of the offers after n, which take part in the same
+// passes over accept but are never chosen.
+func negotiate(accept []string, offers []MediaType, n int, tail []int) int {
 	best, bestQ := -1, 0
 	for base := 0; base < len(offers); base += chunk {
 		group := offers[base:min(base+chunk, len(offers))]
 		var buf [chunk]score
 		scores := buf[:len(group)]
 		if !scan(accept, group, scores) {
-			return 0
+			for i := range tail {
+				tail[i] = 1000
+			}
+			return min(0, n-1)
 		}
 		for i, s := range scores {
-			if s.q > bestQ {
-				best, bestQ = base+i, s.q
+			switch j := base + i; {
+			case j >= n:
+				tail[j-n] = s.q
+			case s.q > bestQ:
+				best, bestQ = j, s.q
 			}
 		}
 	}
@@ -71,9 +87,11 @@ func scan(accept []string, offers []MediaType, scores []score) (valid bool) {
 				continue
 			}
 			var typeMatch uint // bit j: offers[j] has r's type and subtype
+			level, ntyp, nsub := r.level, len(r.typ), len(r.sub)
 			for j := range offers {
-				// The length test, inlined, spares most calls.
-				if o := &offers[j]; (r.level == 0 || len(r.typ) == len(o.Type)) && r.matchesType(o) {
+				// The length tests, inlined, spare most calls.
+				if o := &offers[j]; level == 0 || ntyp == len(o.Type) &&
+					(level == 1 || nsub == len(o.Subtype)) && r.matchesType(o) {
 					typeMatch |= 1 << j
 				}
 			}
@@ -83,13 +101,14 @@ func scan(accept []string, offers []MediaType, scores []score) (valid bool) {
 				continue
 			}
 			if end, ok = parseParams(elem, end, &r); !ok {
-				i += elementEnd(elem, 0)
+				i += elementEnd(elem, end)
 				continue
 			}
 			i += end
 			valid = true
-			for j := range offers {
-				if typeMatch&(1<<j) == 0 || (r.nparams > 0 && !r.paramsIn(&offers[j])) {
+			for m := typeMatch; m != 0; m &= m - 1 {
+				j := bits.TrailingZeros(m)
+				if r.nparams > 0 && !r.paramsIn(&offers[j]) {
 					continue
 				}
 				spec := r.specificity()

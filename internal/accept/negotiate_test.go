@@ -59,6 +59,9 @@ func TestNegotiate(t *testing.T) {
 		{"four decimals are skipped", []string{"application/json;q=0.0001, application/xml;q=0.5"}, jsonXML, 1},
 		{"*/json is skipped", []string{"*/json, application/xml"}, jsonXML, 1},
 		{"duplicate parameter is skipped", []string{"text/plain;a=1;A=2, application/json;q=0.2"}, offers("text/plain;a=1", "application/json"), 1},
+		{"repeat after many parameters is skipped", []string{"text/plain" + params(31) + ";PAA=v, application/json;q=0.2"}, offers("text/plain"+params(31), "application/json"), 1},
+		{"repeated long parameter name is skipped", []string{"text/plain;Parameter-Name=1;parameter-name=2, application/json;q=0.2"}, offers("text/plain;parameter-name=1", "application/json"), 1},
+		{"names sharing eight bytes are distinct", []string{"text/plain;abcdefgh=1;abcdefghi=2;ABCDEFGHIJ=3, application/json;q=0.2"}, offers("text/plain;abcdefgh=1;abcdefghi=2;abcdefghij=3", "application/json"), 0},
 		{"missing slash is skipped", []string{"json, application/xml"}, jsonXML, 1},
 		{"bad token character is skipped", []string{"applic@tion/json, application/xml"}, jsonXML, 1},
 		{"space around / is skipped", []string{"application / json, application/xml;q=0.1"}, jsonXML, 1},
@@ -102,6 +105,33 @@ func TestNegotiateManyOffers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := Negotiate([]string{tt.accept}, many); got != tt.want {
 				t.Errorf("Negotiate(%q) = %d, want %d", tt.accept, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestOffersNegotiate(t *testing.T) {
+	o := NewOffers(offers("text/csv", "text/html")...)
+	tests := []struct {
+		name      string
+		accept    []string
+		want      int
+		json, xml int // indexes into ProblemTypes
+	}{
+		{"no header", nil, 0, 0, 0},
+		{"malformed header", []string{"*/json"}, 0, 0, 0},
+		{"an offer", []string{"text/html, application/json"}, 1, 1, 1},
+		{"refused, json preferred", []string{"application/json"}, -1, 1, 1},
+		{"refused, xml preferred", []string{"application/xml, application/json;q=0.5"}, -1, 1, 3},
+		{"refused, problem+xml only", []string{"application/problem+xml"}, -1, 0, 2},
+		{"refused, nothing for a problem either", []string{"image/png"}, -1, 0, 0},
+		{"refused, problem+json excluded", []string{"application/*, application/problem+json;q=0"}, -1, 1, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, c := o.Negotiate(tt.accept)
+			if got != tt.want || c.For(false) != tt.json || c.For(true) != tt.xml {
+				t.Errorf("Negotiate = %d, %d, %d; want %d, %d, %d", got, c.For(false), c.For(true), tt.want, tt.json, tt.xml)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -194,6 +195,7 @@ type authenticator struct {
 	queryScheme int // index of the Bearer scheme, for query tokens
 	anonymous   bool
 	throttle    Throttle
+	realm       string
 
 	missing     *problem.Problem     // no credentials
 	unsupported *problem.Problem     // unknown scheme
@@ -212,7 +214,7 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 	if cfg.throttleSet && cfg.throttle == nil {
 		return nil, errNilThrottle
 	}
-	a := &authenticator{schemes: slices.Clone(cfg.schemes), queryParam: cfg.queryParam, queryScheme: -1, anonymous: cfg.anonymous,
+	a := &authenticator{schemes: slices.Clone(cfg.schemes), queryParam: cfg.queryParam, queryScheme: -1, anonymous: cfg.anonymous, realm: cfg.realm,
 		throttle: cfg.throttle}
 	names := make([]string, len(cfg.schemes))
 	plain := make([]string, len(cfg.schemes)) // challenges without error
@@ -255,8 +257,12 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 		"This resource requires authentication: send your credentials in the Authorization header, with one of the schemes "+list+"."), 0)
 	a.unsupported = withChallenges(problem.Unauthorized(
 		"The Authorization header uses a scheme this API does not support: use one of "+list+"."), 0)
+	several := "several Authorization headers, or several credentials in one"
+	if a.queryParam != "" {
+		several += ", or a header and an " + a.queryParam + " parameter"
+	}
 	a.multiple = withChallenges(problem.BadRequest(
-		"The request carries more than one credential (several Authorization headers, or a header and an access_token parameter): send exactly one."),
+		"The request carries more than one credential ("+several+"): send exactly one."),
 		max(a.queryScheme, 0), "error", errInvalidRequest, "error_description", "The request carries more than one credential")
 	a.refusals = make([][]*problem.Problem, len(names))
 	for i := range names {
@@ -273,7 +279,7 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 }
 
 func (a *authenticator) middleware(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		at, ok := a.allow(w, r)
 		if !ok {
 			return
@@ -307,13 +313,17 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 		}
 		if si < 0 {
 			if a.anonymous {
-				next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), anonymousKey{}, a)))
+				next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), a: a}))
 				return
 			}
 			writeRefusal(w, r, a.missing)
 			return
 		}
 		if !validToken68(credentials) {
+			if a.credentialList(credentials) {
+				reject(w, r, &at, a.multiple)
+				return
+			}
 			reject(w, r, &at, a.refusals[si][tokenErrorIndex(ErrTokenMalformed)])
 			return
 		}
@@ -328,8 +338,21 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 			q.Scheme = name
 			p = &q
 		}
-		next.ServeHTTP(w, r.WithContext(withPrincipal(r.Context(), p)))
-	})
+		next.ServeHTTP(w, r.WithContext(&authContext{Context: r.Context(), p: p, a: a}))
+	}), a.describe)
+}
+
+// credentialList reports whether the credentials of an Authorization field
+// go on, after a comma, with another credential of a configured scheme,
+// as in "Bearer x, ApiKey y": the one-line form of two Authorization
+// fields, answered like them.
+func (a *authenticator) credentialList(credentials string) bool {
+	for _, part := range strings.Split(credentials, ",")[1:] {
+		if name, _, ok := splitAuthorization(part); ok && a.scheme(name) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // scheme returns the index of the configured scheme called name, or -1.
@@ -378,10 +401,6 @@ func writeRefusal(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
 	}
 	problem.Write(w, r, p)
 }
-
-// anonymousKey marks a request AllowAnonymous let through; its value is the
-// authenticator, whose challenge RequireScopes and friends send.
-type anonymousKey struct{}
 
 // authQueryValue returns the value of the query parameter name in raw and how
 // many times it occurs. It looks for the name before parsing, so requests

@@ -14,7 +14,7 @@ import (
 // client sent is echoed.
 var (
 	ErrInvalidToken     error = &tokenError{"auth: invalid token", "The access token is invalid", "Your credentials are not valid: get new ones and retry."}
-	ErrTokenMalformed   error = &tokenError{"auth: malformed token", "The credentials are malformed", "Your credentials are malformed: send 'Authorization: <scheme> <token>' with the token exactly as it was issued."}
+	ErrTokenMalformed   error = &tokenError{"auth: malformed token", "The credentials are malformed", "Your credentials are malformed: send the Authorization header as the scheme's name, one space, and the token or key exactly as it was issued."}
 	ErrTokenExpired     error = &tokenError{"auth: token expired", "The access token expired", "Your access token has expired: get a new one and retry."}
 	ErrTokenNotYetValid error = &tokenError{"auth: token not valid yet", "The access token is not valid yet", "Your access token is not valid yet: check the clock of the machine that requested it, or wait, then retry."}
 	ErrTokenSignature   error = &tokenError{"auth: invalid token signature", "The access token signature is invalid", "Your access token's signature does not verify: it was altered, or not issued by an authorization server this API trusts."}

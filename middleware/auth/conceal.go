@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/chiguard/chiguard/internal/conceal"
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -30,10 +31,10 @@ import (
 // (a 404 would tell a legitimate client its resource is gone), a 429 from a
 // limiter, and anything that runs before it.
 func Conceal(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := &concealment{header: w.Header().Clone()}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), concealKey{}, c)))
-	})
+	}), describeConceal)
 }
 
 func init() { conceal.Mark(Conceal) }
@@ -97,11 +98,11 @@ func requirePrincipal(w http.ResponseWriter, r *http.Request) *Principal {
 	if p := principalIn(r.Context()); p != nil {
 		return p
 	}
-	switch a, anonymous := r.Context().Value(anonymousKey{}).(*authenticator); {
+	switch c := authIn(r.Context()); {
 	case concealed(r.Context()):
 		notVisible(w, r)
-	case anonymous:
-		problem.Write(w, r, a.missing)
+	case c != nil && c.a != nil:
+		problem.Write(w, r, c.a.missing)
 	default:
 		problem.Write(w, r, problem.InternalServerError("").WithCause(errNoAuthenticate))
 	}

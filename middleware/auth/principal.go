@@ -135,18 +135,37 @@ func (p *Principal) size() int {
 	return len(p.Subject) + len(p.ClientID) + len(p.Scope) + len(p.Scheme) + len(p.key) + len(p.claims)
 }
 
-type principalKey struct{}
+// authContext is what Authenticate leaves in a request's context: the
+// principal (nil for an anonymous request that AllowAnonymous let through)
+// and the authenticator, whose realm and challenges the authorization
+// checks answer with. One value holds both, so storing them costs the one
+// allocation that context.WithValue would.
+type authContext struct {
+	context.Context
+	p *Principal
+	a *authenticator
+}
+
+type authKey struct{}
+
+// Value returns c for authKey and asks the parent for any other key.
+func (c *authContext) Value(key any) any {
+	if _, ok := key.(authKey); ok {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// authIn returns what Authenticate stored in ctx, or nil.
+func authIn(ctx context.Context) *authContext {
+	c, _ := ctx.Value(authKey{}).(*authContext)
+	return c
+}
 
 // WithPrincipal returns a copy of ctx carrying p, for tests and custom
 // authentication middlewares. p is taken as is: its Scope is not checked.
 func WithPrincipal(ctx context.Context, p Principal) context.Context {
-	return withPrincipal(ctx, p.seal())
-}
-
-// withPrincipal stores p itself: Authenticate stores the principals its
-// verifiers share, which PrincipalFrom copies out.
-func withPrincipal(ctx context.Context, p *Principal) context.Context {
-	return context.WithValue(ctx, principalKey{}, p)
+	return &authContext{Context: ctx, p: p.seal()}
 }
 
 // PrincipalFrom returns the principal Authenticate stored in ctx: a copy,
@@ -161,8 +180,10 @@ func PrincipalFrom(ctx context.Context) (Principal, bool) {
 // principalIn returns the principal stored in ctx, or nil; it must not
 // leave the package.
 func principalIn(ctx context.Context) *Principal {
-	p, _ := ctx.Value(principalKey{}).(*Principal)
-	return p
+	if c := authIn(ctx); c != nil {
+		return c.p
+	}
+	return nil
 }
 
 // MaxClaimDepth is how deeply the claims of a token, or an introspection

@@ -363,7 +363,7 @@ func TestAuthenticateChecksCustomPrincipals(t *testing.T) {
 }
 
 func TestPrincipalFromAllocatesNothing(t *testing.T) {
-	ctx := withPrincipal(context.Background(), (&Principal{Subject: "alice", Kind: KindUser, Scope: "a b"}).seal())
+	ctx := WithPrincipal(context.Background(), Principal{Subject: "alice", Kind: KindUser, Scope: "a b"})
 	if n := testing.AllocsPerRun(100, func() {
 		p, _ := PrincipalFrom(ctx)
 		if p.Key() != "user:alice" || !p.HasScope("b") {

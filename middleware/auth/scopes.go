@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -43,7 +44,7 @@ func requireScopes(scopes []string, all bool) func(http.Handler) http.Handler {
 	}
 	c := &scopeCheck{scopes: slices.Clone(scopes), all: all, list: strings.Join(scopes, " ")}
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			p := requirePrincipal(w, r)
 			if p == nil {
 				return
@@ -53,7 +54,7 @@ func requireScopes(scopes []string, all bool) func(http.Handler) http.Handler {
 				return
 			}
 			next.ServeHTTP(w, r)
-		})
+		}), c.describe)
 	}
 }
 
@@ -78,10 +79,13 @@ func (c *scopeCheck) deny(w http.ResponseWriter, r *http.Request, p *Principal) 
 		}
 	}
 	var detail string
-	if c.all {
+	switch {
+	case len(c.scopes) == 1:
+		detail = "This resource requires the scope " + c.scopes[0] + ", which your credentials lack."
+	case c.all:
 		detail = "This resource requires the scopes " + strings.Join(c.scopes, ", ") +
 			"; your credentials lack " + strings.Join(missing, ", ") + "."
-	} else {
+	default:
 		detail = "This resource requires one of the scopes " + strings.Join(c.scopes, ", ") +
 			"; your credentials have none of them."
 	}
@@ -89,11 +93,20 @@ func (c *scopeCheck) deny(w http.ResponseWriter, r *http.Request, p *Principal) 
 	if !validSchemeName(scheme) {
 		scheme = "Bearer"
 	}
+	description := "The credentials lack a scope this resource requires"
+	if strings.EqualFold(scheme, "Bearer") {
+		description = "The access token lacks a scope this resource requires"
+	}
+	realm := ""
+	if a := authIn(r.Context()); a != nil && a.a != nil {
+		realm = a.a.realm
+	}
 	problem.Write(w, r, problem.Forbidden(detail).
 		With("required_scopes", c.scopes).
 		With("missing_scopes", missing).
 		WithHeader("WWW-Authenticate", challenge(scheme,
+			"realm", realm,
 			"error", errInsufficientScope,
-			"error_description", "The access token lacks the scope this resource requires",
+			"error_description", description,
 			"scope", c.list)))
 }

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/go-chi/chi/v5"
 	"github.com/golang-jwt/jwt/v5"
 )
@@ -122,5 +124,58 @@ func BenchmarkRequireScopes(b *testing.B) {
 				bm.h.ServeHTTP(w, req)
 			}
 		})
+	}
+}
+
+// A 403 names the realm like the 401s do, speaks of the credentials the
+// client sent, and reads well for one scope.
+func TestInsufficientScopeAnswer(t *testing.T) {
+	h := newRouter(Authenticate(Bearer(hsVerifier(t, nil)), APIKey(testAPIKeys(t)), Realm("shop")), func(r chi.Router) {
+		r.With(RequireScopes("user:read")).Get("/one", whoami)
+		r.With(RequireScopes("user:read", "user:write")).Get("/two", whoami)
+	})
+	user := "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"scope": "cloud:read"}), nil)
+	tests := []struct {
+		path, auth, challenge, detail string
+	}{
+		{"/one", "ApiKey demo-app-key",
+			`ApiKey realm="shop", error="insufficient_scope", error_description="The credentials lack a scope this resource requires", scope="user:read"`,
+			"This resource requires the scope user:read, which your credentials lack."},
+		{"/one", user,
+			`Bearer realm="shop", error="insufficient_scope", error_description="The access token lacks a scope this resource requires", scope="user:read"`,
+			"This resource requires the scope user:read, which your credentials lack."},
+		{"/two", user,
+			`Bearer realm="shop", error="insufficient_scope", error_description="The access token lacks a scope this resource requires", scope="user:read user:write"`,
+			"This resource requires the scopes user:read, user:write; your credentials lack user:read, user:write."},
+	}
+	for _, tt := range tests {
+		rec := do(h, tt.path, tt.auth)
+		if rec.Code != http.StatusForbidden {
+			t.Fatalf("%s with %s: %d", tt.path, tt.auth, rec.Code)
+		}
+		if got := rec.Header().Get("WWW-Authenticate"); got != tt.challenge {
+			t.Errorf("%s with %.6s: challenge\n%s\nwant\n%s", tt.path, tt.auth, got, tt.challenge)
+		}
+		if p := testkit.Problem(t, rec, http.StatusForbidden); p["detail"] != tt.detail {
+			t.Errorf("detail %q, want %q", p["detail"], tt.detail)
+		}
+	}
+}
+
+// The 400 for two credentials speaks of a query parameter only where
+// QueryToken accepts one.
+func TestMultipleCredentialsDetail(t *testing.T) {
+	for _, tt := range []struct {
+		opts []Option
+		want bool
+	}{
+		{[]Option{Bearer(hsVerifier(t, nil))}, false},
+		{[]Option{Bearer(hsVerifier(t, nil)), QueryToken()}, true},
+	} {
+		h := newRouter(Authenticate(tt.opts...), nil)
+		p := testkit.Problem(t, do(h, "/me", "Bearer a", "Bearer b"), http.StatusBadRequest)
+		if got := strings.Contains(p["detail"].(string), "access_token"); got != tt.want {
+			t.Errorf("detail %q mentions access_token: %v, want %v", p["detail"], got, tt.want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package auth
 import (
 	"net/http"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -25,7 +26,7 @@ func RequireApp(next http.Handler) http.Handler {
 }
 
 func requireKind(kind Kind, refusal *problem.Problem, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := requirePrincipal(w, r)
 		if p == nil {
 			return
@@ -35,7 +36,7 @@ func requireKind(kind Kind, refusal *problem.Problem, next http.Handler) http.Ha
 			return
 		}
 		next.ServeHTTP(w, r)
-	})
+	}), describeKind(kind))
 }
 
 // RequireAuthenticated lets through only requests with a principal. It is
@@ -43,9 +44,9 @@ func requireKind(kind Kind, refusal *problem.Problem, next http.Handler) http.Ha
 // no particular scope: an anonymous request gets Authenticate's 401 (a 404
 // under Conceal).
 func RequireAuthenticated(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if requirePrincipal(w, r) != nil {
 			next.ServeHTTP(w, r)
 		}
-	})
+	}), describeAuthenticated)
 }

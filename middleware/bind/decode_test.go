@@ -595,7 +595,7 @@ type SemEmbedded struct {
 
 type semShapes struct {
 	Plain string
-	//lint:ignore SA5008 encoding/json names this member "-": the decoder must agree
+	//lint:ignore SA5008 the name "-", spelled as encoding/json documents it, is under test
 	Dash  int                 `json:"-,"`
 	ByKey map[string]semOwner `json:"byKey"`
 	Anon  struct {
@@ -734,7 +734,7 @@ func TestJSONFieldsAgreeWithEncodingJSON(t *testing.T) {
 	}
 	type conflictB struct {
 		X int
-		//lint:ignore SA5008 encoding/json falls back to the field's name for a tag name holding a quote: the decoder must agree
+		//lint:ignore SA5008 a name encoding/json rejects, so that the Go name is used, is under test
 		Quote  int `json:"a'b"`
 		Spaced int `json:"a b"`
 		Dup    int `json:"dup"`
@@ -744,7 +744,7 @@ func TestJSONFieldsAgreeWithEncodingJSON(t *testing.T) {
 		conflictB
 		Dup int       `json:"dup"`
 		Tag conflictA `json:"tag"`
-		//lint:ignore U1000 an unexported field, which encoding/json skips
+		//lint:ignore U1000 an unexported field, which encoding/json leaves out, is under test
 		skip int
 	}
 	for _, v := range []any{semShapes{SemEmbedded: &SemEmbedded{}}, conflicts{}, semItem{}} {

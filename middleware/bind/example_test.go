@@ -61,3 +61,26 @@ func ExampleDecodeJSON_exactNames() {
 	// {"NAME":"prod"}: 400, #/NAME is not a known field
 	// {"name":"a","name":"b"}: 400, #/name appears more than once
 }
+
+// Body decodes where the route is declared, so the handler gets a valid
+// value and the route's contract documents the body.
+func ExampleBody() {
+	type newCloud struct {
+		Name string `json:"name" validate:"required,max=256"`
+	}
+	create := bind.Body[newCloud](nil)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, _ := bind.BodyFrom[newCloud](r.Context())
+		w.WriteHeader(http.StatusCreated)
+		fmt.Fprintf(w, "created %s", c.Name)
+	}))
+	for _, body := range []string{`{"name":"demo"}`, `{}`} {
+		r := httptest.NewRequest("POST", "/cloud", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		create.ServeHTTP(rec, r)
+		fmt.Println(rec.Code, rec.Body.String())
+	}
+	// Output:
+	// 201 created demo
+	// 400 {"type":"/problems/bad-request","title":"Bad Request","status":400,"detail":"A required field is missing in the body.","errors":[{"detail":"is required","pointer":"#/name"}]}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -28,7 +29,7 @@ var ErrNoPathParam = errors.New("middleware: no such path parameter in the route
 
 // PathParam returns chi's URL parameter name parsed as T. A value that does
 // not parse gives a 400 problem naming the parameter and the expected
-// type, so /cloud/[object Object]/project is the client's error, not a 500.
+// type, so /cloud/undefined/project is the client's error, not a 500.
 // The error is a *problem.Problem: return it from a problem.HandlerFunc or
 // write it with problem.Write.
 //
@@ -73,7 +74,7 @@ func QueryParam[T ParamType](r *http.Request, name string, def T) (T, error) {
 //	})
 func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var errs []problem.FieldError
 			var bad, raws []string
 			for _, name := range names {
@@ -95,7 +96,7 @@ func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler 
 				problem.Write(w, r, problem.BadRequest("The path parameters "+strings.Join(bad, ", ")+" are invalid.").
 					WithErrors(errs...))
 			}
-		})
+		}), describePath[T](names))
 	}
 }
 

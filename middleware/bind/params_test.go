@@ -31,7 +31,7 @@ func TestPathParamParsesOrRefuses(t *testing.T) {
 	}{
 		{"/cloud/42/project", 200, ""},
 		{"/cloud/-7/project", 200, ""},
-		{"/cloud/[object%20Object]/project", 400, `The path parameter cloudPk must be an integer, got "[object Object]".`},
+		{"/cloud/not%20a%20number/project", 400, `The path parameter cloudPk must be an integer, got "not a number".`},
 		{"/cloud/1.5/project", 400, `The path parameter cloudPk must be an integer, got "1.5".`},
 		{"/cloud/99999999999999999999/project", 400, `The path parameter cloudPk must be an integer from -9223372036854775808 to 9223372036854775807, got "99999999999999999999".`},
 		{"/cloud/" + strings.Repeat("x", 100) + "/project", 400, `The path parameter cloudPk must be an integer, got "` + strings.Repeat("x", 64) + `…".`},

@@ -1,12 +1,15 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"time"
 
+	"github.com/chiguard/chiguard/contract"
 	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/chiguard/chiguard/middleware/bind"
@@ -43,14 +46,18 @@ func (a *API) Close() {
 //	-> rate limit (429) -> Negotiate (406) -> scopes, user/app (401 if anonymous, 403)
 //	-> body and path validation (400/413/415) -> Conditional (304) -> handler
 //
-// /healthz and the problem docs sit before authentication and limits.
+// /healthz, the problem docs and their OpenAPI document sit before
+// authentication and limits.
 func New(cfg Config) (*API, error) {
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
 	}
-	a := &API{Catalog: problem.NewCatalog(problem.DefaultBase)}
-	a.Catalog.MustRegister(ratelimit.QuotaExceeded)
+	catalog, err := NewCatalog()
+	if err != nil {
+		return nil, err
+	}
+	a := &API{Catalog: catalog}
 	pw := &problem.Writer{
 		Catalog: a.Catalog,
 		Logger:  logger,
@@ -81,8 +88,8 @@ func New(cfg Config) (*API, error) {
 	}
 
 	a.Maintenance = &middleware.Maintenance{
-		Status: http.StatusBadGateway,
-		Exempt: []string{"/healthz", "/problems", "/problems/*", "/admin/maintenance"},
+		Status: cmp.Or(cfg.MaintenanceStatus, http.StatusBadGateway),
+		Exempt: []string{"/healthz", "/problems", "/problems/*", "/openapi.json", "/routes", "/admin/maintenance"},
 	}
 	if cfg.Maintenance {
 		a.Maintenance.Enable(cfg.MaintenanceRetryAfter)
@@ -124,16 +131,21 @@ func New(cfg Config) (*API, error) {
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 
-	r.Get("/healthz", s.health)
+	r.With(declare(http.StatusOK, "The API's name, its docs and its routes.", nil)).Get("/", s.index)
+	r.With(declare(http.StatusOK, "The API is up.", nil)).Get("/healthz", s.health)
 	docs := a.Catalog.DocsHandler()
 	r.Handle("/problems", docs)
 	r.Handle("/problems/*", docs)
+	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
+	r.Method(http.MethodGet, "/openapi.json", contract.OpenAPIHandler(r, openAPIInfo))
 
 	// The recommended order (see package chiguard): authentication and the
 	// limiter per group, then per route the authorization check, the media
-	// type, the input, conditional requests.
+	// type, the input, conditional requests, and what the handler answers
+	// itself (contract.Declare), which the contract cannot see otherwise.
 	json := middleware.Negotiate("application/json")
 	cloudPk := bind.ValidatePath[int64]("cloudPk")
+	missing := contract.Response{Status: http.StatusNotFound, Description: "The cloud does not exist, or is not one you may see."}
 	r.Group(func(r chi.Router) {
 		r.Use(
 			// Anonymous requests go on to the limiter, which counts them by
@@ -143,27 +155,57 @@ func New(cfg Config) (*API, error) {
 			auth.Authenticate(authOpts...),
 			limit("default", cfg.RateLimit),
 		)
-		r.With(auth.RequireScopes("user:read"), auth.RequireUser, json).Get("/user", s.user)
-		r.With(auth.RequireScopes("cloud:read"), json, middleware.Conditional).Get("/cloud", s.listClouds)
-		r.With(auth.RequireScopes("cloud:manage"), json).Post("/cloud", s.createCloud)
+		r.With(auth.RequireScopes("user:read"), auth.RequireUser, json,
+			declare(http.StatusOK, "The caller's subject and scopes.", nil)).Get("/user", s.user)
+		r.With(auth.RequireScopes("cloud:read"), json, middleware.Conditional,
+			declare(http.StatusOK, "The clouds the caller may see.", []Cloud{})).Get("/cloud", s.listClouds)
+		r.With(auth.RequireScopes("cloud:manage"), json, bind.Body[newCloud](nil),
+			declare(http.StatusCreated, "The new cloud, at its Location.", Cloud{}, "Location")).Post("/cloud", s.createCloud)
 		r.Route("/cloud/{cloudPk}", func(r chi.Router) {
-			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional).Get("/", s.getCloud)
-			r.With(auth.RequireScopes("cloud:manage"), json, cloudPk).Delete("/", s.deleteCloud)
-			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional).Get("/project", s.listProjects)
+			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional,
+				declare(http.StatusOK, "The cloud.", Cloud{}), contract.Declare(missing)).Get("/", s.getCloud)
+			r.With(auth.RequireScopes("cloud:manage"), json, cloudPk,
+				declare(http.StatusNoContent, "The cloud is deleted.", nil), contract.Declare(missing)).Delete("/", s.deleteCloud)
+			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional,
+				declare(http.StatusOK, "The cloud's projects.", []Project{}), contract.Declare(missing)).Get("/project", s.listProjects)
 			r.With(auth.RequireScopes("cloud:read"), limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute),
-				json, cloudPk).Post("/export", s.startExport)
-			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, bind.ValidatePath[int64]("exportId")).
+				json, cloudPk, declare(http.StatusAccepted, "The export is started; its status is at its Location.", Export{}, "Location"),
+				contract.Declare(missing)).Post("/export", s.startExport)
+			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, bind.ValidatePath[int64]("exportId"),
+				declare(http.StatusOK, "The export's status.", Export{}),
+				contract.Declare(contract.Response{Status: http.StatusNotFound, Description: "The cloud or the export does not exist."})).
 				Get("/export/{exportId}", s.getExport)
 		})
-		r.With(auth.RequireScopes("admin:manage"), json).Put("/admin/maintenance", s.setMaintenance)
+		r.With(auth.RequireScopes("admin:manage"), json, bind.Body[maintenanceSwitch](nil),
+			declare(http.StatusNoContent, "Maintenance is switched.", nil)).Put("/admin/maintenance", s.setMaintenance)
 		if cfg.DebugRoutes {
 			r.With(auth.RequireAuthenticated).Get("/debug/panic", func(http.ResponseWriter, *http.Request) {
 				panic("debug route: deliberate panic")
 			})
 		}
 	})
+	c := contract.Of(r)
+	if err := c.Check(); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("the router is misordered: %w", err)
+	}
+	for _, rt := range c.Routes {
+		if rt.Method != http.MethodHead {
+			s.routes = append(s.routes, rt.Method+" "+rt.Pattern)
+		}
+	}
 	a.Handler = r
 	return a, nil
+}
+
+// declare declares a success answer of a handler, with the schema of
+// body's type if body is not nil.
+func declare(status int, description string, body any, headers ...string) func(http.Handler) http.Handler {
+	r := contract.Response{Status: status, Description: description, Headers: headers}
+	if body != nil {
+		r.Schema = contract.Schema(reflect.TypeOf(body), true)
+	}
+	return contract.Declare(r)
 }
 
 // tokenVerifier verifies HS256 demo tokens, or tokens from a JWKS.

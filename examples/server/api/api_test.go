@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
@@ -92,6 +93,51 @@ func TestParseRate(t *testing.T) {
 		}
 		if tt.ok && got.String() != tt.in && tt.in != "5/h" {
 			t.Errorf("%v.String() = %q, want %q", got, got.String(), tt.in)
+		}
+	}
+}
+
+// GET / points a newcomer to the error docs and lists the routes.
+func TestIndexListsDocsAndRoutes(t *testing.T) {
+	a, err := api.New(api.DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	rec := httptest.NewRecorder()
+	a.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	var index struct {
+		Docs   string   `json:"docs"`
+		Routes []string `json:"routes"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &index); err != nil || rec.Code != 200 {
+		t.Fatalf("%d %s (%v)", rec.Code, rec.Body, err)
+	}
+	if index.Docs != "/problems" || !slices.Contains(index.Routes, "GET /cloud") ||
+		!slices.Contains(index.Routes, "DELETE /cloud/{cloudPk}") {
+		t.Errorf("index %+v", index)
+	}
+	rec = httptest.NewRecorder()
+	a.ServeHTTP(rec, httptest.NewRequest("GET", index.Docs, nil))
+	if rec.Code != 200 {
+		t.Errorf("the index's docs link answers %d", rec.Code)
+	}
+}
+
+// MaintenanceStatus 503 is the switch for clients that retry only 503s.
+func TestMaintenanceStatus(t *testing.T) {
+	for _, status := range []int{502, 503} {
+		cfg := api.DefaultConfig()
+		cfg.Maintenance, cfg.MaintenanceStatus = true, status
+		a, err := api.New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		a.ServeHTTP(rec, httptest.NewRequest("GET", "/cloud", nil))
+		a.Close()
+		if rec.Code != status || rec.Header().Get("Retry-After") != "120" {
+			t.Errorf("status %d, Retry-After %q; want %d and 120", rec.Code, rec.Header().Get("Retry-After"), status)
 		}
 	}
 }

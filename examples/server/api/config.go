@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -35,8 +36,12 @@ type Config struct {
 	// RedisTimeout bounds each Redis call before the counter falls back to
 	// counting locally; zero means rediscount's default.
 	RedisTimeout time.Duration
-	// Maintenance starts the API in maintenance, answering 502.
+	// Maintenance starts the API in maintenance, answering MaintenanceStatus.
 	Maintenance bool
+	// MaintenanceStatus is 502, the error-codes page's status for an API
+	// being upgraded, or 503, which retrying clients honour with its
+	// Retry-After.
+	MaintenanceStatus int
 	// MaintenanceRetryAfter is the Retry-After sent during maintenance.
 	MaintenanceRetryAfter time.Duration
 	// DebugRoutes mounts GET /debug/panic.
@@ -54,6 +59,7 @@ func DefaultConfig() Config {
 		RateLimit:             Rate{600, time.Minute},
 		ExportLimit:           Rate{10, time.Hour},
 		AuthFailureLimit:      Rate{20, time.Minute},
+		MaintenanceStatus:     http.StatusBadGateway,
 		MaintenanceRetryAfter: 2 * time.Minute,
 	}
 }

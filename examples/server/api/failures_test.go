@@ -14,7 +14,7 @@ import (
 
 	"github.com/chiguard/chiguard/examples/server/api"
 	"github.com/chiguard/chiguard/internal/redistest"
-	"github.com/chiguard/chiguard/ratelimit"
+	"github.com/chiguard/chiguard/problem"
 )
 
 // 300 guessed API keys from one client: by default only 20 are checked,
@@ -86,7 +86,7 @@ func TestGuessedAPIKeysAreThrottled(t *testing.T) {
 								var p struct{ Type string }
 								json.Unmarshal(w.Body.Bytes(), &p)
 								ra := w.Header().Get("Retry-After")
-								if !retryAfter.MatchString(ra) || p.Type != ratelimit.QuotaExceededURI ||
+								if !retryAfter.MatchString(ra) || p.Type != problem.QuotaExceededURI ||
 									w.Header().Get("RateLimit") != `"auth-failures";r=0;t=`+ra ||
 									w.Header().Get("RateLimit-Policy") != `"auth-failures";q=20;w=60` {
 									errs <- fmt.Sprintf("incomplete 429: %v %s", w.Header(), w.Body)

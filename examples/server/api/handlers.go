@@ -16,6 +16,7 @@ type server struct {
 	store       *store
 	maintenance *middleware.Maintenance
 	retryAfter  time.Duration
+	routes      []string // "METHOD pattern" from the contract, for the index
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -57,6 +58,17 @@ func (s *server) visibleCloud(w http.ResponseWriter, r *http.Request) (Cloud, bo
 	return c, ok
 }
 
+// index answers GET / with what a newcomer looks for: the error docs,
+// the routes page and the routes.
+func (s *server) index(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]any{
+		"name":       "chiguard demo API",
+		"docs":       "/problems",
+		"routesPage": "/routes",
+		"routes":     s.routes,
+	})
+}
+
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
@@ -76,11 +88,7 @@ type newCloud struct {
 }
 
 func (s *server) createCloud(w http.ResponseWriter, r *http.Request) {
-	var body newCloud
-	if err := bind.DecodeJSON(w, r, &body); err != nil {
-		problem.Write(w, r, problem.FromError(err))
-		return
-	}
+	body, _ := bind.BodyFrom[newCloud](r.Context()) // bind.Body decoded it
 	p, _ := caller(r)
 	c := s.store.create(body.Name, p.Subject)
 	w.Header().Set("Location", cloudPath(c.ID))
@@ -138,11 +146,7 @@ type maintenanceSwitch struct {
 }
 
 func (s *server) setMaintenance(w http.ResponseWriter, r *http.Request) {
-	var body maintenanceSwitch
-	if err := bind.DecodeJSON(w, r, &body); err != nil {
-		problem.Write(w, r, problem.FromError(err))
-		return
-	}
+	body, _ := bind.BodyFrom[maintenanceSwitch](r.Context())
 	if *body.Enabled {
 		s.maintenance.Enable(s.retryAfter)
 	} else {

@@ -1,0 +1,534 @@
+package contract
+
+import (
+	"cmp"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/problem"
+)
+
+// step is one middleware of a route, described.
+type step struct {
+	describe.Middleware
+	known    bool       // chiguard's: the description is its own
+	declared []Response // the answers of a Declare
+}
+
+// answer is an answer before it is resolved in the catalog: at is the
+// index of the step that gives it, len(steps) for the handler.
+type answer struct {
+	describe.Response
+	at       int
+	from     string
+	declared *Response
+}
+
+// routeBuilder gathers what the steps of one route say.
+type routeBuilder struct {
+	w       walked
+	steps   []step
+	answers []answer
+	catalog *problem.Catalog
+	writers []int // steps that install a problem writer
+	auth    []int // Authenticate steps
+	conceal int   // the first Conceal step, or -1
+	name    string
+	found   []finding
+}
+
+func build(router chi.Routes) *Contract {
+	ws := walk(router)
+	c := &Contract{}
+	anyAt := map[string]bool{}    // patterns served for every method
+	hidden := map[string][]bool{} // per pattern: concealment of each route
+	builders := make([]*routeBuilder, len(ws))
+	for i, w := range ws {
+		b := newRouteBuilder(w)
+		builders[i] = b
+		p := routePattern(w.pattern)
+		anyAt[p] = anyAt[p] || w.any
+		hidden[p] = append(hidden[p], b.conceal >= 0)
+	}
+	seen := map[string]bool{}
+	for _, b := range builders {
+		p := routePattern(b.w.pattern)
+		method := b.w.method
+		if b.w.any {
+			// A route served for every method is one route, unless its
+			// handler says which methods it serves.
+			if d, ok := describeHandler(b.w.handler); ok && len(d.Methods) > 0 {
+				if !slices.Contains(d.Methods, method) {
+					continue
+				}
+			} else {
+				method = "*"
+			}
+		}
+		if seen[method+" "+p] {
+			continue
+		}
+		seen[method+" "+p] = true
+		// The router's 405 answers at the pattern when a method is not
+		// served there, unless every route there is concealed: then it
+		// is the 404 Conceal already gives.
+		open := slices.Contains(hidden[p], false)
+		c.Routes = append(c.Routes, b.route(method, p, !anyAt[p] && open && b.conceal < 0))
+		c.findings = append(c.findings, b.found...)
+		if c.Catalog == nil && len(b.writers) > 0 {
+			c.Catalog = b.catalog
+		}
+	}
+	slices.SortFunc(c.Routes, func(a, b Route) int {
+		return cmp.Or(strings.Compare(a.Pattern, b.Pattern), cmp.Compare(methodRank(a.Method), methodRank(b.Method)))
+	})
+	c.Unrouted = unrouted(router)
+	if c.Catalog == nil {
+		c.Catalog = defaultCatalog()
+	}
+	return c
+}
+
+func newRouteBuilder(w walked) *routeBuilder {
+	b := &routeBuilder{w: w, conceal: -1}
+	for i, mw := range w.mws {
+		s := describeMiddleware(mw)
+		b.steps = append(b.steps, s)
+		d := s.Middleware
+		switch {
+		case d.Writer != nil:
+			b.writers = append(b.writers, i)
+			if cat, ok := d.Writer.Catalog.(*problem.Catalog); ok {
+				b.catalog = cat // the last one installed writes
+			}
+		case d.Auth != nil:
+			b.auth = append(b.auth, i)
+		case d.Conceal && b.conceal < 0:
+			b.conceal = i
+		}
+	}
+	if b.catalog == nil {
+		b.catalog = defaultCatalog()
+	}
+	return b
+}
+
+func defaultCatalog() *problem.Catalog {
+	if problem.DefaultWriter.Catalog != nil {
+		return problem.DefaultWriter.Catalog
+	}
+	return problem.DefaultCatalog
+}
+
+// authBefore returns the last Authenticate before step i, or nil.
+func (b *routeBuilder) authBefore(i int) *describe.Auth {
+	var a *describe.Auth
+	for _, j := range b.auth {
+		if j < i {
+			a = b.steps[j].Auth
+		}
+	}
+	return a
+}
+
+func (b *routeBuilder) route(method, pattern string, methodNotAllowed bool) Route {
+	r := Route{Method: method, Pattern: pattern, Concealed: b.conceal >= 0}
+	b.name = method + " " + pattern
+	var requires []describe.Require
+	for i, s := range b.steps {
+		r.Middlewares = append(r.Middlewares, Middleware{Name: s.Name, Opaque: !s.known, BeforeRouting: i < b.w.root})
+		if !s.known {
+			continue
+		}
+		at := i
+		if s.Recoverer {
+			at = len(b.steps) // it answers for a panic after it
+		}
+		if s.Maintenance != nil && exempt(s.Maintenance.Exempt, pattern) {
+			continue
+		}
+		auth := b.authBefore(i)
+		for _, resp := range s.Responses {
+			if resp.Methods != nil && method != "*" && !slices.Contains(resp.Methods, method) {
+				continue
+			}
+			if resp.Anonymous && (auth == nil || !auth.Anonymous) {
+				continue
+			}
+			b.answers = append(b.answers, answer{Response: resp, at: at, from: s.Name})
+		}
+		for j := range s.declared {
+			d := &s.declared[j]
+			b.answers = append(b.answers, answer{Response: describe.Response{Status: d.Status, Type: d.Type,
+				Title: d.Title, Detail: d.Description, Headers: d.Headers}, at: i, from: s.Name, declared: d})
+		}
+		switch {
+		case s.Auth != nil:
+			if t := s.Auth.Throttle; t != nil {
+				b.addThrottle(i, t)
+				r.Limits = append(r.Limits, limits(t.Limit)...)
+			}
+		case s.Require != nil:
+			requires = append(requires, *s.Require)
+			if s.Require.Kind != "" {
+				r.Kind = s.Require.Kind
+			}
+		case s.Offers != nil:
+			r.Produces = slices.Clone(s.Offers)
+		case s.Limit != nil:
+			r.Limits = append(r.Limits, limits(s.Limit)...)
+		case s.Body != nil:
+			r.Body = &Body{Type: s.Body.Type, MediaTypes: slices.Clone(s.Body.MediaTypes), MaxBytes: s.Body.MaxBytes,
+				Schema: schemaJSON(s.Body.Type, s.Body.AllowUnknownFields)}
+		}
+	}
+	if d, ok := describeHandler(b.w.handler); ok {
+		for _, resp := range d.Responses {
+			b.answers = append(b.answers, answer{Response: resp, at: len(b.steps), from: d.Name})
+		}
+	}
+	if b.conceal >= 0 {
+		kept := b.answers[:0]
+		for _, a := range b.answers {
+			if !a.Concealable || a.at < b.conceal {
+				kept = append(kept, a)
+			}
+		}
+		b.answers = append(kept, answer{Response: describe.Response{Status: http.StatusNotFound, Type: problem.TypeNotFound,
+			Detail: "a refusal of the concealed route"}, at: b.conceal, from: "auth.Conceal"})
+	}
+	if methodNotAllowed {
+		b.addMethodNotAllowed()
+	}
+	r.Parameters = parameters(pattern, b.steps)
+	if len(b.auth) > 0 {
+		a := b.steps[b.auth[len(b.auth)-1]].Auth
+		r.Security = security(a, requires)
+		r.Anonymous = a.Anonymous && len(requires) == 0
+	} else {
+		r.Anonymous = true
+	}
+	r.Responses = b.resolve()
+	b.check(r)
+	return r
+}
+
+// addThrottle adds the refusals of Authenticate's failure throttle at
+// step i, and its RateLimit fields to the refusals of failed checks.
+func (b *routeBuilder) addThrottle(i int, t *describe.Middleware) {
+	for j := range b.answers {
+		if a := &b.answers[j]; a.at == i && !a.Anonymous && (a.Status == http.StatusUnauthorized || a.Status == http.StatusBadRequest) {
+			a.Headers = append(slices.Clone(a.Headers), "RateLimit-Policy", "RateLimit")
+		}
+	}
+	for _, resp := range t.Responses {
+		b.answers = append(b.answers, answer{Response: resp, at: i, from: t.Name})
+	}
+}
+
+// addMethodNotAllowed adds the 405 of the router that routes the route.
+func (b *routeBuilder) addMethodNotAllowed() {
+	resp := describe.Response{Status: http.StatusMethodNotAllowed, Headers: []string{"Allow"},
+		Detail: "the path is served, but not for the request's method", Plain: true}
+	from := "chi's MethodNotAllowed"
+	if mx, ok := b.w.router.(*chi.Mux); ok && sameFunc(mx.MethodNotAllowedHandler(), middleware.MethodNotAllowed) {
+		resp.Type, resp.Plain, from = problem.TypeMethodNotAllowed, false, "middleware.MethodNotAllowed"
+	}
+	b.answers = append(b.answers, answer{Response: resp, at: b.w.routed, from: from})
+}
+
+func limits(l *describe.Limit) []Limit {
+	var out []Limit
+	for _, p := range l.Policies {
+		out = append(out, Limit{Policy: p.Name, Quota: p.Quota, Window: p.Window, Key: slices.Clone(l.Keys), Failures: l.Failures})
+	}
+	return out
+}
+
+// resolve turns the answers into responses: types resolved in the
+// catalog, one response per status and type, headers of the steps before
+// each answer added.
+func (b *routeBuilder) resolve() []Response {
+	var out []Response
+	for _, a := range b.answers {
+		resp := b.resolveOne(a.Response, a.from)
+		if d := a.declared; d != nil {
+			resp.Description = cmp.Or(d.Description, resp.Description)
+			resp.Schema = d.Schema
+		}
+		cause := Cause{Middleware: a.from, When: a.Detail}
+		headers := slices.Clone(a.Headers)
+		for j, s := range b.steps {
+			if j <= a.at && s.known {
+				headers = append(headers, s.Headers...)
+			}
+		}
+		i := slices.IndexFunc(out, func(o Response) bool { return o.Status == resp.Status && o.Type == resp.Type })
+		if i < 0 {
+			resp.Causes = []Cause{cause}
+			resp.Headers = uniq(headers)
+			out = append(out, resp)
+			continue
+		}
+		if !slices.Contains(out[i].Causes, cause) {
+			out[i].Causes = append(out[i].Causes, cause)
+		}
+		out[i].Headers = uniq(append(out[i].Headers, headers...))
+	}
+	slices.SortStableFunc(out, func(x, y Response) int {
+		return cmp.Or(cmp.Compare(x.Status, y.Status), strings.Compare(x.Type, y.Type))
+	})
+	return out
+}
+
+// resolveOne finds a response's type in the catalog, as the problem
+// writer does when it writes it.
+func (b *routeBuilder) resolveOne(d describe.Response, from string) Response {
+	r := Response{Status: d.Status, Title: d.Title}
+	if d.Plain || d.Status < 400 && d.Type == "" {
+		r.Title = cmp.Or(r.Title, http.StatusText(d.Status))
+		return r
+	}
+	cat := b.catalog
+	var t problem.Type
+	var ok bool
+	switch {
+	case d.Type == "":
+		t, ok = cat.ForStatus(d.Status)
+	default:
+		t, ok = cat.Lookup(d.Type)
+	}
+	switch {
+	case ok:
+		r.Type, r.Title, r.Description = cat.URI(t), t.Title, t.Description
+	case d.Type == "":
+		r.Type = "about:blank"
+		r.Title = cmp.Or(r.Title, http.StatusText(d.Status))
+	default:
+		// Written as the Writer writes a type its catalog lacks: a default
+		// type keeps its own URI and title.
+		r.Type = d.Type
+		if isSlug(d.Type) {
+			r.Type = cat.Base() + d.Type
+		}
+		if t, ok := defaultType(d.Type); ok {
+			r.Type, r.Title = cat.URI(t), cmp.Or(r.Title, t.Title)
+		}
+		b.unregistered(from, r.Type, d.Type)
+	}
+	if r.Title == "" {
+		r.Title = http.StatusText(d.Status)
+	}
+	return r
+}
+
+// parameters lists the path parameters of pattern, typed by the
+// ValidatePath steps.
+func parameters(pattern string, steps []step) []Parameter {
+	var ps []Parameter
+	for _, name := range patternParams(pattern) {
+		p := Parameter{Name: name, In: "path"}
+		for _, s := range steps {
+			for _, sp := range s.Params {
+				if sp.In == "path" && sp.Name == name {
+					p.Type = sp.Type
+				}
+			}
+		}
+		p.Schema = paramSchema(p.Type, pattern, name)
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// patternParams returns the names of the parameters of a chi pattern;
+// "*" for a catch-all.
+func patternParams(pattern string) []string {
+	var names []string
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '{':
+			end := closingBrace(pattern, i)
+			name, _, _ := strings.Cut(pattern[i+1:end], ":")
+			names = append(names, name)
+			i = end
+		case '*':
+			names = append(names, "*")
+		}
+	}
+	return names
+}
+
+// closingBrace returns the index of the '}' that closes the '{' at
+// pattern[open], regexp braces counted, or len(pattern).
+func closingBrace(pattern string, open int) int {
+	depth := 0
+	for i := open; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '{':
+			depth++
+		case '}':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return len(pattern)
+}
+
+// patternRegexp returns the regexp of the parameter name in pattern, if any.
+func patternRegexp(pattern, name string) string {
+	i := strings.Index(pattern, "{"+name+":")
+	if i < 0 {
+		return ""
+	}
+	rest := pattern[i+len(name)+2:]
+	depth := 1
+	for j := 0; j < len(rest); j++ {
+		switch rest[j] {
+		case '{':
+			depth++
+		case '}':
+			if depth--; depth == 0 {
+				return rest[:j]
+			}
+		}
+	}
+	return ""
+}
+
+// security lists the requirements of a route: each scheme of a, with each
+// set of scopes that satisfies the authorization checks.
+func security(a *describe.Auth, requires []describe.Require) []Requirement {
+	alts := [][]string{nil}
+	for _, rq := range requires {
+		switch {
+		case len(rq.Scopes) == 0:
+		case rq.Any:
+			var next [][]string
+			for _, alt := range alts {
+				for _, s := range rq.Scopes {
+					next = append(next, uniq(append(slices.Clone(alt), s)))
+				}
+			}
+			alts = next
+		default:
+			for i := range alts {
+				alts[i] = uniq(append(alts[i], rq.Scopes...))
+			}
+		}
+	}
+	for i := range alts {
+		slices.Sort(alts[i])
+	}
+	alts = slices.CompactFunc(alts, slices.Equal)
+	var out []Requirement
+	for _, s := range a.Schemes {
+		format := ""
+		if s.Verifier == "jwt" || s.Verifier == "jwks" {
+			format = "JWT"
+		}
+		for _, alt := range alts {
+			out = append(out, Requirement{Scheme: s.Name, Scopes: slices.Clone(alt), Format: format, Realm: a.Realm})
+			if a.Query != "" && strings.EqualFold(s.Name, "Bearer") {
+				out = append(out, Requirement{Scheme: s.Name, Scopes: slices.Clone(alt), Query: a.Query, Format: format, Realm: a.Realm})
+			}
+		}
+	}
+	return out
+}
+
+// exempt reports whether maintenance lets every path of pattern through.
+func exempt(exempts []string, pattern string) bool {
+	literal := pattern
+	if i := strings.IndexAny(pattern, "{*"); i >= 0 {
+		literal = pattern[:i]
+	}
+	for _, e := range exempts {
+		if prefix, ok := strings.CutSuffix(e, "*"); ok {
+			if strings.HasPrefix(literal, prefix) {
+				return true
+			}
+		} else if e == pattern && literal == pattern {
+			return true
+		}
+	}
+	return false
+}
+
+// unrouted is what a path no route serves gets: the refusals of the root
+// router's middlewares, and its 404.
+func unrouted(router chi.Routes) []Response {
+	b := &routeBuilder{conceal: -1}
+	for _, mw := range router.Middlewares() {
+		s := describeMiddleware(mw)
+		b.steps = append(b.steps, s)
+		if d := s.Middleware; d.Writer != nil {
+			if cat, ok := d.Writer.Catalog.(*problem.Catalog); ok {
+				b.catalog = cat
+			}
+		}
+	}
+	if b.catalog == nil {
+		b.catalog = defaultCatalog()
+	}
+	for i, s := range b.steps {
+		if s.Recoverer || !s.known {
+			continue
+		}
+		for _, resp := range s.Responses {
+			b.answers = append(b.answers, answer{Response: resp, at: i, from: s.Name})
+		}
+	}
+	nf := describe.Response{Status: http.StatusNotFound, Detail: "no route serves the path", Plain: true}
+	from := "chi's NotFound"
+	if mx, ok := router.(*chi.Mux); ok && sameFunc(mx.NotFoundHandler(), middleware.NotFound) {
+		nf.Type, nf.Plain, from = problem.TypeNotFound, false, "middleware.NotFound"
+	}
+	b.answers = append(b.answers, answer{Response: nf, at: len(b.steps), from: from})
+	return b.resolve()
+}
+
+var methodOrder = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "QUERY", "OPTIONS", "CONNECT", "TRACE", "*"}
+
+func methodRank(m string) int {
+	if i := slices.Index(methodOrder, m); i >= 0 {
+		return i
+	}
+	return len(methodOrder)
+}
+
+func uniq(s []string) []string {
+	var out []string
+	for _, v := range s {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// defaultType finds a type of problem.DefaultTypes by slug or URI.
+func defaultType(slugOrURI string) (problem.Type, bool) {
+	for _, t := range problem.DefaultTypes() {
+		if t.Slug == slugOrURI || t.URI != "" && t.URI == slugOrURI {
+			return t, true
+		}
+	}
+	return problem.Type{}, false
+}
+
+func isSlug(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return s != ""
+}

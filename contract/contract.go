@@ -1,0 +1,185 @@
+package contract
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/problem"
+)
+
+// Contract is what a router promises, route by route: what each route
+// needs and what it can answer. Of makes one; it is the caller's to keep
+// or change.
+type Contract struct {
+	// Routes are sorted by pattern, then method.
+	Routes []Route
+	// Unrouted are the answers to a path no route serves: the router's
+	// 404, and the refusals of the middlewares it runs before routing.
+	Unrouted []Response
+	// Catalog resolves the problem types: the catalog of the router's
+	// problem writer, or problem.DefaultWriter's.
+	Catalog *problem.Catalog
+
+	findings []finding // what Check reports
+}
+
+// Route is the contract of one method and pattern.
+type Route struct {
+	// Method is the request method, or "*" for a route registered for
+	// every method (chi's Handle).
+	Method string
+	// Pattern is the chi pattern, as chi.Context.RoutePattern spells it
+	// for the requests the route serves: "/cloud/{cloudPk}/project".
+	Pattern string
+	// Middlewares are the route's middlewares in the order they run, the
+	// router's own (r.Use) first.
+	Middlewares []Middleware
+	// Security lists the credentials the route accepts: any one of them
+	// suffices. It is empty on routes without auth.Authenticate.
+	Security []Requirement
+	// Anonymous is set when callers without credentials get through:
+	// there is no Authenticate, or it allows anonymous callers and nothing
+	// after it requires a principal.
+	Anonymous bool
+	// Kind is "user" or "app" when only principals of that kind get through.
+	Kind string
+	// Concealed is set when auth.Conceal makes the route's refusals the
+	// 404 of an unknown path.
+	Concealed bool
+	// Produces are the media types middleware.Negotiate offers, in its order.
+	Produces []string
+	// Limits are the rate-limit policies counted on the route, the failure
+	// throttle of Authenticate included.
+	Limits []Limit
+	// Parameters are the pattern's path parameters, typed where
+	// bind.ValidatePath checks them. Query parameters read in handlers
+	// (bind.QueryParam) cannot be seen and are not listed.
+	Parameters []Parameter
+	// Body is the request body bind.Body decodes, or nil. Bodies decoded
+	// inside handlers (bind.DecodeJSON) cannot be seen.
+	Body *Body
+	// Responses are the answers the route can give, sorted by status then
+	// type: the refusals of its middlewares and router, and the answers
+	// declared with Declare.
+	Responses []Response
+}
+
+// Middleware is one middleware of a route.
+type Middleware struct {
+	// Name is the middleware as written at the call site, e.g.
+	// "auth.RequireScopes"; for a middleware that is not chiguard's, the
+	// name of its function.
+	Name string
+	// Opaque is set for middlewares that are not chiguard's: what they
+	// enforce is unknown, and the contract does not guess it.
+	Opaque bool
+	// BeforeRouting is set for the middlewares of the root router's Use,
+	// which run before chi has chosen a route.
+	BeforeRouting bool
+}
+
+// Requirement is one way to be let through: credentials of Scheme
+// ("Bearer", "ApiKey", ...) granted every one of Scopes.
+type Requirement struct {
+	Scheme string
+	Scopes []string
+	// Query is the query parameter the credentials may come in instead of
+	// the Authorization header (auth.QueryToken), or "".
+	Query string
+	// Format is "JWT" for bearer tokens a JWT verifier checks, or "".
+	Format string
+	// Realm is the realm of Authenticate's challenges.
+	Realm string
+}
+
+// Limit is one rate-limit policy on a route.
+type Limit struct {
+	Policy string
+	Quota  int
+	Window time.Duration
+	// Key names what requests are counted by: "principal-or-ip",
+	// "principal", "ip", "ip-prefix", "route", "constant" or "custom",
+	// one per part.
+	Key []string
+	// Failures is set for the throttle of failed credentials, which counts
+	// failed checks rather than requests.
+	Failures bool
+}
+
+// Parameter is a path parameter of a route's pattern.
+type Parameter struct {
+	Name string
+	In   string // "path"
+	// Type is the Go type bind.ValidatePath parses the parameter into; nil
+	// when nothing checks it (a string, to the router).
+	Type reflect.Type
+	// Schema is the parameter's JSON Schema.
+	Schema json.RawMessage
+}
+
+// Body is the request body of a route.
+type Body struct {
+	// Type is the Go type the body is decoded into.
+	Type       reflect.Type
+	MediaTypes []string
+	MaxBytes   int64
+	// Schema is the JSON Schema of the bodies the decoder accepts, as far
+	// as Type and its json and validate tags say.
+	Schema json.RawMessage
+}
+
+// Response is one answer a route can give.
+type Response struct {
+	Status int
+	// Type is the problem type URI, resolved in the catalog; "" for an
+	// answer that is not a problem (a 304, a success, chi's own 404/405).
+	Type string
+	// Title and Description are the catalog's for Type, or the
+	// declaration's.
+	Title       string
+	Description string
+	// Headers are the response headers that can come with the answer.
+	Headers []string
+	// Causes say which middleware gives the answer, and when.
+	Causes []Cause
+	// Schema is the JSON Schema of the body of an answer that is not a
+	// problem, when declared.
+	Schema json.RawMessage
+}
+
+// Cause is one reason for an answer.
+type Cause struct {
+	Middleware string
+	When       string
+}
+
+// Route returns the contract of the route of method and pattern.
+func (c *Contract) Route(method, pattern string) (Route, bool) {
+	for _, r := range c.Routes {
+		if r.Pattern == pattern && (r.Method == method || r.Method == "*") {
+			return r, true
+		}
+	}
+	return Route{}, false
+}
+
+// Answers reports whether r can answer status with the problem type typ
+// (a type URI; "" for any type, or none).
+func (r Route) Answers(status int, typ string) bool {
+	return slices.ContainsFunc(r.Responses, func(a Response) bool {
+		return a.Status == status && (typ == "" || a.Type == typ)
+	})
+}
+
+// Of walks router and returns its contract. It applies each middleware of
+// each route to a probe handler, as chi does to the route's handler when
+// the route is added, and reads what chiguard's middlewares describe of
+// themselves; the others are reported as opaque, by the name of their
+// function.
+func Of(router chi.Routes) *Contract {
+	return build(router)
+}

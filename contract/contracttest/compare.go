@@ -1,0 +1,277 @@
+// Package contracttest holds a router to its documentation in tests.
+// Compare fails a test where a hand-written OpenAPI document and the
+// router disagree; Observe fails it when the router gives an answer its
+// contract does not list. It is package contract's, apart so that
+// contract does not import package testing.
+package contracttest
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/contract"
+)
+
+// Compare fails t, with one readable list, wherever the OpenAPI document
+// doc (3.0 or 3.1, as JSON) and the contract of router disagree:
+//
+//   - a route the router serves is missing from the document (concealed
+//     routes may be left out, and a HEAD whose GET is there);
+//   - the document names an operation the router does not serve;
+//   - a route can answer a status its operation omits (a range such as
+//     "4XX" covers its statuses; "default" covers none);
+//   - the scopes differ: each way to be let through is compared as the set
+//     of scopes it needs, whatever the security schemes are called.
+//
+// A document may list more answers than the router knows of: a handler's
+// own 200 or 404 are its to document. A YAML document converts to JSON
+// with any YAML package (decode into an any, encode as JSON).
+func Compare(t testing.TB, router chi.Routes, doc []byte) {
+	t.Helper()
+	diffs, err := Diff(contract.Of(router), doc)
+	if err != nil {
+		t.Fatalf("contracttest: %v", err)
+	}
+	if len(diffs) > 0 {
+		t.Errorf("contracttest: the OpenAPI document and the router disagree:\n  %s", strings.Join(diffs, "\n  "))
+	}
+}
+
+type document struct {
+	Security []map[string][]string                 `json:"security"`
+	Paths    map[string]map[string]json.RawMessage `json:"paths"`
+}
+
+type operation struct {
+	Security  *[]map[string][]string     `json:"security"`
+	Responses map[string]json.RawMessage `json:"responses"`
+}
+
+// Diff returns the disagreements Compare reports, one line each, sorted
+// by route: "+ " starts a route only the router has, "- " one only the
+// document has.
+func Diff(c *contract.Contract, doc []byte) ([]string, error) {
+	var d document
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, fmt.Errorf("the OpenAPI document is not JSON: %w", err)
+	}
+	ops := map[string]operation{} // "METHOD template", templates with {} for names
+	names := map[string]string{}  // the same key, as the document spells it
+	for path, item := range d.Paths {
+		for method, raw := range item {
+			m := strings.ToUpper(method)
+			if !slices.Contains(openAPIMethods, m) {
+				continue // parameters, summary, servers...
+			}
+			var op operation
+			if err := json.Unmarshal(raw, &op); err != nil {
+				return nil, fmt.Errorf("%s %s: %w", m, path, err)
+			}
+			k := m + " " + normalize(path)
+			ops[k], names[k] = op, m+" "+path
+		}
+	}
+	var diffs []diff
+	covered := map[string]bool{}
+	for _, r := range c.Routes {
+		path := normalize(openAPIPath(r.Pattern))
+		methods := []string{r.Method}
+		if r.Method == "*" {
+			methods = openAPIMethods
+		}
+		name := r.Method + " " + r.Pattern
+		found := false
+		for _, m := range methods {
+			k := m + " " + path
+			op, ok := ops[k]
+			if !ok {
+				continue
+			}
+			found, covered[k] = true, true
+			diffs = append(diffs, compareOperation(names[k], r, op, d.Security)...)
+		}
+		if r.Method == "GET" && servesHead(r) {
+			covered["HEAD "+path] = true
+		}
+		if r.Method == "HEAD" && slices.ContainsFunc(c.Routes, func(g contract.Route) bool {
+			return g.Method == "GET" && g.Pattern == r.Pattern
+		}) {
+			found = true // its GET covers it, or is reported missing
+		}
+		if !found && !r.Concealed {
+			diffs = append(diffs, diff{name, "+ " + name + ": served by the router, missing from the document"})
+		}
+	}
+	for k := range ops {
+		if !covered[k] {
+			diffs = append(diffs, diff{names[k], "- " + names[k] + ": in the document, not served by the router"})
+		}
+	}
+	slices.SortStableFunc(diffs, func(a, b diff) int { return strings.Compare(a.route, b.route) })
+	var out []string
+	for _, d := range diffs {
+		out = append(out, d.text)
+	}
+	return out, nil
+}
+
+type diff struct{ route, text string }
+
+var openAPIMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
+
+func compareOperation(name string, r contract.Route, op operation, global []map[string][]string) []diff {
+	var out []diff
+	for _, resp := range r.Responses {
+		code := strconv.Itoa(resp.Status)
+		if _, ok := op.Responses[code]; ok {
+			continue
+		}
+		if _, ok := op.Responses[code[:1]+"XX"]; ok {
+			continue
+		}
+		what := code + " " + resp.Title
+		if resp.Type != "" {
+			what += " (" + resp.Type + ")"
+		}
+		var from []string
+		for _, c := range resp.Causes {
+			from = append(from, c.Middleware)
+		}
+		out = append(out, diff{name, name + ": the router can answer " + what + ", from " + strings.Join(uniq(from), ", ") +
+			"; the document omits it"})
+	}
+	sec := global
+	if op.Security != nil {
+		sec = *op.Security
+	}
+	documented := documentedScopes(sec)
+	served := servedScopes(r)
+	if !slices.Equal(documented, served) {
+		out = append(out, diff{name, name + ": scopes differ: the document asks for " + say(documented) +
+			", the router for " + say(served)})
+	}
+	return out
+}
+
+// documentedScopes are the ways a document lets a caller through, each
+// written as its sorted scopes; "" for no credentials.
+func documentedScopes(sec []map[string][]string) []string {
+	if len(sec) == 0 {
+		return []string{anonymous}
+	}
+	var ways []string
+	for _, req := range sec {
+		if len(req) == 0 {
+			ways = append(ways, anonymous)
+			continue
+		}
+		var scopes []string
+		for _, s := range req {
+			scopes = append(scopes, s...)
+		}
+		ways = append(ways, scopeSet(scopes))
+	}
+	return normalizeWays(ways)
+}
+
+func servedScopes(r contract.Route) []string {
+	var ways []string
+	for _, s := range r.Security {
+		ways = append(ways, scopeSet(s.Scopes))
+	}
+	if r.Anonymous {
+		ways = append(ways, anonymous)
+	}
+	return normalizeWays(ways)
+}
+
+const anonymous = "\x00no credentials"
+
+func scopeSet(scopes []string) string {
+	s := uniq(scopes)
+	slices.Sort(s)
+	return strings.Join(s, " ")
+}
+
+func normalizeWays(ways []string) []string {
+	slices.Sort(ways)
+	return slices.Compact(ways)
+}
+
+// say writes ways for a person: "cloud:read", "no credentials", "any
+// credentials", joined with "or".
+func say(ways []string) string {
+	var words []string
+	for _, w := range ways {
+		switch w {
+		case anonymous:
+			words = append(words, "no credentials")
+		case "":
+			words = append(words, "credentials with no scope")
+		default:
+			words = append(words, "["+w+"]")
+		}
+	}
+	return strings.Join(words, " or ")
+}
+
+func servesHead(r contract.Route) bool {
+	return slices.ContainsFunc(r.Middlewares, func(m contract.Middleware) bool { return m.Name == "middleware.HeadAsGet" })
+}
+
+// normalize drops the names of a path template's parameters, which
+// documents are free to choose.
+func normalize(path string) string {
+	var b strings.Builder
+	for i := 0; i < len(path); i++ {
+		if path[i] == '{' {
+			if end := strings.IndexByte(path[i:], '}'); end > 0 {
+				b.WriteString("{}")
+				i += end
+				continue
+			}
+		}
+		b.WriteByte(path[i])
+	}
+	return b.String()
+}
+
+// openAPIPath spells a chi pattern as OpenAPI does; the names are
+// dropped by normalize anyway, so a regexp's braces need not balance.
+func openAPIPath(pattern string) string {
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; {
+		case c == '{':
+			if depth == 0 {
+				b.WriteString("{}")
+			}
+			depth++
+		case c == '}':
+			depth--
+		case depth > 0:
+		case c == '*':
+			b.WriteString("{}")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+func uniq(s []string) []string {
+	var out []string
+	for _, v := range s {
+		if !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}

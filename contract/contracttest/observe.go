@@ -1,0 +1,247 @@
+package contracttest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/contract"
+)
+
+// Observation is one answer a Recorder saw.
+type Observation struct {
+	// Method and Pattern name the route that answered, as its contract
+	// does; Pattern is "" for a path no route serves.
+	Method, Pattern string
+	Status          int
+	// Type is the problem type of the answer, "" if it is no problem or a
+	// HEAD request's.
+	Type string
+}
+
+func (o Observation) String() string {
+	s := strconv.Itoa(o.Status)
+	if o.Type != "" {
+		s += " " + o.Type
+	}
+	if o.Pattern == "" {
+		return "a path no route serves answered " + s
+	}
+	return o.Method + " " + o.Pattern + " answered " + s
+}
+
+// Recorder serves requests with a router and records what it answers.
+type Recorder struct {
+	router   chi.Router
+	contract *contract.Contract
+	mu       sync.Mutex
+	seen     []Observation
+}
+
+// Observe returns a Recorder that serves with router, and fails t, when
+// the test ends, for every answer the router gave that its contract does
+// not list: a status, or a problem type for it, that no middleware of the
+// route describes and no contract.Declare declares. Serve a test's
+// requests through it, for example with httptest.NewServer(rec):
+//
+//	rec := contracttest.Observe(t, r)
+//	srv := httptest.NewServer(rec)
+//
+// It holds the contract, and the OpenAPI document made from it, to what
+// the router does in the tests: an answer that drifts from it fails them.
+func Observe(t testing.TB, router chi.Router) *Recorder {
+	rec := &Recorder{router: router, contract: contract.Of(router)}
+	t.Cleanup(func() {
+		t.Helper()
+		for _, miss := range rec.Unlisted() {
+			t.Errorf("contracttest: %s, which its contract does not list: %s", miss, rec.hint(miss))
+		}
+	})
+	return rec
+}
+
+// ServeHTTP serves r with the router and records the answer.
+func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rctx := chi.NewRouteContext()
+	rctx.Routes = rec.router
+	r = r.WithContext(context.WithValue(r.Context(), chi.RouteCtxKey, rctx))
+	cw := &captureWriter{ResponseWriter: w}
+	rec.router.ServeHTTP(cw, r)
+	o := Observation{Status: cw.status()}
+	if isProblem(cw.Header().Get("Content-Type")) {
+		var p struct {
+			Type string `json:"type"`
+		}
+		if json.Unmarshal(cw.body.Bytes(), &p) == nil {
+			o.Type = p.Type
+		}
+	}
+	o.Method, o.Pattern = rec.route(r, rctx)
+	rec.mu.Lock()
+	rec.seen = append(rec.seen, o)
+	rec.mu.Unlock()
+}
+
+// route names the route that answered r: the one chi routed it to, or
+// for the router's own 404 and 405, the route of another method at the
+// path.
+func (rec *Recorder) route(r *http.Request, rctx *chi.Context) (method, pattern string) {
+	method = rctx.RouteMethod
+	if method == "" {
+		method = r.Method
+	}
+	if p := rctx.RoutePattern(); p != "" {
+		if rt, ok := rec.contract.Route(method, p); ok {
+			return rt.Method, rt.Pattern
+		}
+	}
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "QUERY", "TRACE", "CONNECT"} {
+		if p := rec.router.Find(chi.NewRouteContext(), m, path); p != "" {
+			if rt, ok := rec.contract.Route(m, routePattern(p)); ok {
+				return method, rt.Pattern
+			}
+		}
+	}
+	return method, ""
+}
+
+// routePattern spells a pattern Find returns as the contract does.
+func routePattern(p string) string {
+	for strings.Contains(p, "/*/") {
+		p = strings.ReplaceAll(p, "/*/", "/")
+	}
+	if p != "/" {
+		p = strings.TrimSuffix(strings.TrimSuffix(p, "//"), "/")
+	}
+	return p
+}
+
+// Observations returns every answer recorded so far, in order.
+func (rec *Recorder) Observations() []Observation {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	return slices.Clone(rec.seen)
+}
+
+// Contract returns the contract the answers are held to.
+func (rec *Recorder) Contract() *contract.Contract { return rec.contract }
+
+// Unlisted returns the answers recorded so far that the contract does not
+// list, each once.
+func (rec *Recorder) Unlisted() []Observation {
+	var out []Observation
+	for _, o := range rec.Observations() {
+		if !rec.listed(o) && !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func (rec *Recorder) listed(o Observation) bool {
+	if o.Status < 300 && o.Type == "" {
+		return true // a handler's success: the contract knows only the declared ones
+	}
+	if o.Pattern == "" {
+		return answers(rec.contract.Unrouted, o)
+	}
+	for _, r := range rec.contract.Routes {
+		if r.Pattern != o.Pattern {
+			continue
+		}
+		if (r.Method == o.Method || r.Method == "*") && answers(r.Responses, o) {
+			return true
+		}
+		if o.Status == http.StatusMethodNotAllowed || o.Status == http.StatusNotFound {
+			// The router's answer at the path, for a method no route of it serves.
+			if !slices.ContainsFunc(rec.contract.Routes, func(x contract.Route) bool {
+				return x.Pattern == o.Pattern && (x.Method == o.Method || x.Method == "*")
+			}) && answers(r.Responses, o) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func answers(rs []contract.Response, o Observation) bool {
+	return slices.ContainsFunc(rs, func(r contract.Response) bool {
+		return r.Status == o.Status && (o.Type == "" || r.Type == o.Type)
+	})
+}
+
+// hint says what the contract has for the status, and how to fix it.
+func (rec *Recorder) hint(o Observation) string {
+	rs := rec.contract.Unrouted
+	if rt, ok := rec.contract.Route(o.Method, o.Pattern); ok {
+		rs = rt.Responses
+	}
+	var have []string
+	for _, r := range rs {
+		if r.Status == o.Status {
+			have = append(have, r.Type)
+		}
+	}
+	if len(have) > 0 {
+		return fmt.Sprintf("it lists %d only as %s; declare the type with contract.Declare, or find what answers with it",
+			o.Status, strings.Join(have, ", "))
+	}
+	return "declare it with contract.Declare where the handler gives it, or find the middleware that does and make it describe itself"
+}
+
+func isProblem(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/problem+json")
+}
+
+// captureWriter keeps the status and the start of the body.
+type captureWriter struct {
+	http.ResponseWriter
+	code int
+	body bytes.Buffer
+}
+
+func (c *captureWriter) WriteHeader(code int) {
+	if c.code == 0 && code >= 200 {
+		c.code = code
+	}
+	c.ResponseWriter.WriteHeader(code)
+}
+
+func (c *captureWriter) Write(b []byte) (int, error) {
+	if c.code == 0 {
+		c.code = http.StatusOK
+	}
+	if n := 64<<10 - c.body.Len(); n > 0 {
+		c.body.Write(b[:min(n, len(b))])
+	}
+	return c.ResponseWriter.Write(b)
+}
+
+func (c *captureWriter) status() int {
+	if c.code == 0 {
+		return http.StatusOK
+	}
+	return c.code
+}
+
+// Unwrap lets http.ResponseController and the problem writer see the
+// writer underneath.
+func (c *captureWriter) Unwrap() http.ResponseWriter { return c.ResponseWriter }
+
+// Flush flushes the writer underneath, if it can.
+func (c *captureWriter) Flush() { _ = http.NewResponseController(c.ResponseWriter).Flush() }

@@ -1,0 +1,275 @@
+package contract
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/internal/accept"
+	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/problem"
+)
+
+// docRoute is a route as the docs page shows it.
+type docRoute struct {
+	Route
+	Credentials string
+	Limits      []string
+	Produces    string
+	Params      []string
+	BodyDoc     string
+}
+
+func (c *Contract) docRoutes() []docRoute {
+	var out []docRoute
+	for _, r := range c.Routes {
+		if r.Concealed {
+			continue
+		}
+		f := facts(r)
+		d := docRoute{Route: r, Credentials: f.credentials + ".", Limits: f.limits, Produces: f.produces}
+		switch {
+		case f.credentials == "":
+			d.Credentials = "None."
+		case r.Anonymous:
+			d.Credentials = "None, or " + f.credentials + "."
+		case r.Kind != "":
+			d.Credentials = f.credentials + "; " + article(r.Kind) + " " + r.Kind + "'s only."
+		}
+		for _, p := range r.Parameters {
+			t := "string"
+			if p.Type != nil {
+				t = p.Type.String()
+			}
+			d.Params = append(d.Params, p.Name+" ("+t+")")
+		}
+		if b := r.Body; b != nil {
+			d.BodyDoc = fmt.Sprintf("%s as %s, at most %d bytes.", b.Type, strings.Join(b.MediaTypes, ", "), b.MaxBytes)
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// whens joins the causes of a response.
+func whens(r Response) string {
+	var ws []string
+	for _, c := range r.Causes {
+		w := c.Middleware
+		if c.When != "" {
+			w += ": " + c.When
+		}
+		ws = append(ws, w)
+	}
+	return strings.Join(ws, "; ")
+}
+
+// WriteMarkdown writes the routes page as Markdown: per route, what it
+// needs and every answer it can give. Concealed routes are left out.
+func (c *Contract) WriteMarkdown(w io.Writer) error {
+	var b strings.Builder
+	b.WriteString("# Routes\n\nWhat each route needs, and every answer it can give. Each problem type links to its documentation.\n")
+	for _, r := range c.docRoutes() {
+		fmt.Fprintf(&b, "\n## %s %s\n\nCredentials: %s\n", r.Method, mdCell(r.Pattern), mdCell(r.Credentials))
+		for _, l := range r.Limits {
+			fmt.Fprintf(&b, "\n%s\n", mdCell(l))
+		}
+		if r.Produces != "" {
+			fmt.Fprintf(&b, "\nAnswers in %s.\n", mdCell(r.Produces))
+		}
+		if len(r.Params) > 0 {
+			fmt.Fprintf(&b, "\nPath parameters: %s.\n", mdCell(strings.Join(r.Params, ", ")))
+		}
+		if r.BodyDoc != "" {
+			fmt.Fprintf(&b, "\nBody: %s\n", mdCell(r.BodyDoc))
+		}
+		writeMarkdownAnswers(&b, r.Responses)
+	}
+	b.WriteString("\n## Any other path\n")
+	writeMarkdownAnswers(&b, c.Unrouted)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeMarkdownAnswers(b *strings.Builder, rs []Response) {
+	b.WriteString("\n| Status | Type | Title | When | Headers |\n| --- | --- | --- | --- | --- |\n")
+	for _, r := range rs {
+		typ := ""
+		if r.Type != "" {
+			typ = "`" + mdCell(r.Type) + "`"
+		}
+		fmt.Fprintf(b, "| %d | %s | %s | %s | %s |\n", r.Status, typ, mdCell(r.Title), mdCell(whens(r)),
+			mdCell(strings.Join(r.Headers, ", ")))
+	}
+}
+
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// routesStyle is the look of the catalog's docs pages, so that the routes
+// page reads as one of them: readable on a phone, tables as cards there.
+const routesStyle = `<style>
+body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#fff;max-width:58rem;margin:0 auto;padding:1rem 1rem 3rem}
+nav{font-size:.9rem;margin:.5rem 0 1rem}
+h1{font-size:1.75rem;line-height:1.25;margin:.5rem 0 1rem}
+h2{font-size:1.3rem;margin:2rem 0 .75rem;padding-bottom:.3rem;border-bottom:1px solid #d0d7de}
+a{color:#0969da}
+code{font:.875em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#eff1f3;padding:.1em .35em;border-radius:4px;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
+th,td{border:1px solid #d0d7de;padding:.45rem .65rem;text-align:left;vertical-align:top}
+th{background:#f6f8fa;font-weight:600}
+td.status{white-space:nowrap;font-weight:600}
+th.status{width:4.5rem}
+.type-uri{display:block;margin-top:.2rem;font-size:.85rem}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0 0 1rem}
+dl.facts dt{font-weight:600}
+dl.facts dd{margin:0;min-width:0}
+@media (max-width:40rem){
+body{padding:.75rem .75rem 2rem}
+h1{font-size:1.4rem}
+table,tbody,tr,td{display:block;width:auto}
+thead{display:none}
+tr{border:1px solid #d0d7de;border-radius:6px;margin:0 0 .75rem;padding:.35rem .65rem}
+td{border:none;padding:.2rem 0}
+td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#57606a}
+dl.facts{grid-template-columns:1fr;gap:0}
+dl.facts dd{margin-bottom:.5rem}
+}
+</style>`
+
+var routesTemplate = template.Must(template.New("routes").Funcs(template.FuncMap{
+	"whens": whens, "join": strings.Join, "style": func() template.HTML { return routesStyle },
+}).Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Routes</title>
+{{style}}
+</head><body>
+<nav><a href="{{.Errors}}">Error codes</a></nav>
+<h1>Routes</h1>
+<p>What each route needs, and every answer it can give. Each problem type links to its documentation.</p>
+{{- define "answers"}}
+<table>
+<thead><tr><th class="status">Status</th><th>Answer</th><th>When</th><th>Headers</th></tr></thead>
+<tbody>
+{{range .}}<tr><td data-label="Status" class="status">{{.Status}}</td><td data-label="Answer">{{.Title}}{{if .Type}}<a class="type-uri" href="{{.Type}}"><code>{{.Type}}</code></a>{{end}}</td><td data-label="When">{{whens .}}</td><td data-label="Headers">{{join .Headers ", "}}</td></tr>
+{{end}}</tbody></table>
+{{- end}}
+{{range .Routes}}
+<h2><code>{{.Method}} {{.Pattern}}</code></h2>
+<dl class="facts">
+<dt>Credentials</dt><dd>{{.Credentials}}</dd>
+{{- if .Limits}}
+<dt>Rate limits</dt><dd>{{join .Limits " "}}</dd>
+{{- end}}
+{{- if .Produces}}
+<dt>Answers in</dt><dd>{{.Produces}}</dd>
+{{- end}}
+{{- if .Params}}
+<dt>Path parameters</dt><dd>{{join .Params ", "}}</dd>
+{{- end}}
+{{- if .BodyDoc}}
+<dt>Body</dt><dd>{{.BodyDoc}}</dd>
+{{- end}}
+</dl>
+{{template "answers" .Responses}}
+{{end}}
+<h2>Any other path</h2>
+{{template "answers" .Unrouted}}
+</body></html>
+`))
+
+// WriteHTML writes the routes page as a standalone HTML document, in the
+// style of the catalog's error-codes page. Concealed routes are left out.
+func (c *Contract) WriteHTML(w io.Writer) error {
+	errors := problem.DefaultBase
+	if c.Catalog != nil {
+		errors = c.Catalog.Base()
+	}
+	return routesTemplate.Execute(w, struct {
+		Errors   string
+		Routes   []docRoute
+		Unrouted []Response
+	}{errors, c.docRoutes(), c.Unrouted})
+}
+
+// DocsHandler serves the routes page of router: HTML, or Markdown to
+// clients that prefer text/markdown. The contract is read on the first
+// request, when the router is complete:
+//
+//	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
+func DocsHandler(router chi.Routes) http.Handler {
+	pages := sync.OnceValues(func() ([2][]byte, error) {
+		c := Of(router)
+		var html, md strings.Builder
+		if err := c.WriteHTML(&html); err != nil {
+			return [2][]byte{}, err
+		}
+		if err := c.WriteMarkdown(&md); err != nil {
+			return [2][]byte{}, err
+		}
+		return [2][]byte{[]byte(html.String()), []byte(md.String())}, nil
+	})
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !readOnly(w, r) {
+			return
+		}
+		p, err := pages()
+		if err != nil {
+			problem.Write(w, r, problem.InternalServerError("").WithCause(err))
+			return
+		}
+		h := w.Header()
+		accept.Vary(h)
+		h.Set("Cache-Control", "public, max-age=3600")
+		i := accept.Negotiate(r.Header.Values("Accept"), docOffers)
+		switch i {
+		case 0:
+			h.Set("Content-Type", "text/html; charset=utf-8")
+		case 1:
+			h.Set("Content-Type", "text/markdown; charset=utf-8")
+		default:
+			problem.Write(w, r, problem.NotAcceptable("The routes page is available as text/html and text/markdown.").
+				With("acceptable", []string{"text/html", "text/markdown"}))
+			return
+		}
+		if r.Method != http.MethodHead {
+			w.Write(p[i])
+		}
+	}), describeDocs)
+}
+
+func describeDocs() describe.Middleware {
+	return describe.Middleware{Name: "contract.DocsHandler", Methods: readMethods, Responses: []describe.Response{
+		methodNotAllowed,
+		{Status: http.StatusNotAcceptable, Type: problem.TypeNotAcceptable, Detail: "Accept names neither text/html nor text/markdown"},
+	}}
+}
+
+var (
+	readMethods      = []string{http.MethodGet, http.MethodHead}
+	methodNotAllowed = describe.Response{Status: http.StatusMethodNotAllowed, Type: problem.TypeMethodNotAllowed,
+		Headers: []string{"Allow"}, Detail: "the method is neither GET nor HEAD"}
+)
+
+// readOnly answers requests other than GET and HEAD with a 405, and
+// reports whether r is one of those.
+func readOnly(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return true
+	}
+	problem.Write(w, r, problem.MethodNotAllowed("This document is read-only.").WithHeader("Allow", "GET, HEAD"))
+	return false
+}
+
+var docOffers = []accept.MediaType{
+	accept.MustParseMediaType("text/html"),
+	accept.MustParseMediaType("text/markdown"),
+}

@@ -1,0 +1,522 @@
+package contract
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/problem"
+)
+
+// Info is what an OpenAPI document says of the API as a whole.
+type Info struct {
+	Title       string
+	Version     string
+	Description string
+	// Concealed includes the concealed routes, which a document for the
+	// public leaves out: listing them would tell what Conceal hides.
+	Concealed bool
+}
+
+// OpenAPI returns the OpenAPI 3.1 document of the router, built on the
+// catalog's (problem.Catalog.OpenAPI, whose components are the problem
+// types): a path item per pattern, with an operation per route, its
+// security requirements, path parameters, request body and every answer
+// the contract knows, each problem answer the catalog's response for its
+// type with the route's headers added; a security scheme per
+// Authorization scheme. Routes served for every method get an operation
+// for each method OpenAPI names. HEAD, which a GET of the same path
+// covers, is listed only where there is no GET. The document is the caller's: add to it before marshalling
+// it with encoding/json.
+func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
+	catalog := c.Catalog
+	if catalog == nil {
+		catalog = defaultCatalog()
+	}
+	doc := catalog.OpenAPI()
+	doc.Info = problem.OpenAPIInfo{Title: cmp.Or(info.Title, "API"), Version: cmp.Or(info.Version, "1"), Description: info.Description}
+	if doc.Components.Headers == nil {
+		doc.Components.Headers = map[string]any{}
+	}
+	g := &openapi{doc: doc, catalog: catalog, schemes: map[string]any{}, ids: map[string]bool{}}
+	for _, r := range c.Routes {
+		if r.Concealed && !info.Concealed {
+			continue
+		}
+		path := openAPIPath(r.Pattern)
+		item, _ := doc.Paths[path].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			doc.Paths[path] = item
+		}
+		methods := []string{r.Method}
+		if r.Method == "*" {
+			methods = openAPIMethods
+		}
+		for _, m := range methods {
+			if slices.Contains(openAPIMethods, m) && !(m == "HEAD" && servesGet(c.Routes, r.Pattern)) {
+				item[strings.ToLower(m)] = g.operation(r, m)
+			}
+		}
+	}
+	if len(g.schemes) > 0 {
+		doc.Components.SecuritySchemes = g.schemes
+	}
+	return doc
+}
+
+// servesGet reports whether a route serves GET at pattern: its HEAD is
+// the GET without the body (RFC 9110 §9.3.2), and is not listed apart.
+func servesGet(routes []Route, pattern string) bool {
+	return slices.ContainsFunc(routes, func(r Route) bool { return r.Pattern == pattern && r.Method == "GET" })
+}
+
+var openAPIMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
+
+// openapi builds the operations of one document.
+type openapi struct {
+	doc     *problem.OpenAPI
+	catalog *problem.Catalog
+	schemes map[string]any
+	ids     map[string]bool
+}
+
+// catalogResponse returns the catalog's response for the type uri, and
+// the name of its schema.
+func (g *openapi) catalogResponse(uri string) (resp map[string]any, schema string) {
+	t, ok := g.catalog.Lookup(uri)
+	if !ok {
+		return nil, ""
+	}
+	resp, _ = g.doc.Components.Responses[t.Slug].(map[string]any)
+	content, _ := resp["content"].(map[string]any)
+	media, _ := content["application/problem+json"].(map[string]any)
+	ref, _ := media["schema"].(map[string]any)
+	schema, _ = ref["$ref"].(string)
+	return resp, schema
+}
+
+// openAPIPath turns a chi pattern into an OpenAPI path template:
+// regexps leave the parameters, and a catch-all becomes {path}.
+func openAPIPath(pattern string) string {
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; c {
+		case '{':
+			end := closingBrace(pattern, i)
+			name, _, _ := strings.Cut(pattern[i+1:end], ":")
+			b.WriteString("{" + name + "}")
+			i = end
+		case '*':
+			b.WriteString("{" + catchAll + "}")
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// catchAll names chi's "*" parameter in OpenAPI paths.
+const catchAll = "path"
+
+func (g *openapi) operation(r Route, method string) map[string]any {
+	id := operationID(method, openAPIPath(r.Pattern))
+	for base, n := id, 2; g.ids[id]; n++ {
+		id = base + "_" + strconv.Itoa(n)
+	}
+	g.ids[id] = true
+	op := map[string]any{"operationId": id}
+	if d := needs(r); d != "" {
+		op["description"] = d
+	}
+	if sec := g.security(r); sec != nil {
+		op["security"] = sec
+	}
+	var params []any
+	for _, p := range r.Parameters {
+		name, desc := p.Name, ""
+		if name == "*" {
+			name, desc = catchAll, "The rest of the path, which may hold '/'."
+		}
+		pm := map[string]any{"name": name, "in": "path", "required": true, "schema": json.RawMessage(p.Schema)}
+		if desc != "" {
+			pm["description"] = desc
+		}
+		params = append(params, pm)
+	}
+	if params != nil {
+		op["parameters"] = params
+	}
+	if b := r.Body; b != nil {
+		content := map[string]any{}
+		for _, mt := range b.MediaTypes {
+			content[mt] = map[string]any{"schema": json.RawMessage(b.Schema)}
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": content,
+			"description": "At most " + strconv.FormatInt(b.MaxBytes, 10) + " bytes."}
+	}
+	responses := map[string]any{}
+	for _, status := range statuses(r.Responses) {
+		var same []Response
+		for _, resp := range r.Responses {
+			if resp.Status == status {
+				same = append(same, resp)
+			}
+		}
+		responses[strconv.Itoa(status)] = g.response(r, same)
+	}
+	if len(responses) == 0 {
+		responses["default"] = map[string]any{"description": "The contract knows no answer of this route."}
+	}
+	op["responses"] = responses
+	return op
+}
+
+func statuses(rs []Response) []int {
+	var out []int
+	for _, r := range rs {
+		if !slices.Contains(out, r.Status) {
+			out = append(out, r.Status)
+		}
+	}
+	return out
+}
+
+// operationID is the method and the path's words: "get_cloud_cloudPk".
+func operationID(method, pattern string) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(method))
+	if method == "*" {
+		b.Reset()
+		b.WriteString("any")
+	}
+	sep := true
+	for _, c := range pattern {
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
+			if sep {
+				b.WriteByte('_')
+			}
+			b.WriteRune(c)
+			sep = false
+		} else {
+			sep = true
+		}
+	}
+	return b.String()
+}
+
+// needs says in words what a route needs and counts.
+func needs(r Route) string {
+	f := facts(r)
+	var parts []string
+	switch {
+	case f.credentials == "":
+	case r.Anonymous:
+		parts = append(parts, "Serves anonymous callers too; others send "+f.credentials+".")
+	default:
+		who := "credentials"
+		if r.Kind != "" {
+			who = "the credentials of " + article(r.Kind) + " " + r.Kind
+		}
+		parts = append(parts, "Needs "+who+": "+f.credentials+".")
+	}
+	if r.Concealed {
+		parts = append(parts, "Concealed: every refusal is the 404 of an unknown path.")
+	}
+	parts = append(parts, f.limits...)
+	if f.produces != "" {
+		parts = append(parts, "Answers in "+f.produces+".")
+	}
+	return strings.Join(parts, " ")
+}
+
+func article(kind string) string {
+	if kind == "app" {
+		return "an"
+	}
+	return "a"
+}
+
+// routeFacts are what the docs say of a route: the credentials it takes
+// ("Bearer (JWT), with the scope cloud:read"), its limits, one sentence
+// each, and its media types.
+type routeFacts struct {
+	credentials string
+	limits      []string
+	produces    string
+}
+
+func facts(r Route) routeFacts {
+	var f routeFacts
+	if len(r.Security) > 0 {
+		var schemes, alts []string
+		notes := map[string][]string{}
+		for _, s := range r.Security {
+			if !slices.Contains(schemes, s.Scheme) {
+				schemes = append(schemes, s.Scheme)
+			}
+			if s.Format != "" {
+				notes[s.Scheme] = uniq(append(notes[s.Scheme], s.Format))
+			}
+			if s.Query != "" {
+				notes[s.Scheme] = uniq(append(notes[s.Scheme], "also in the "+s.Query+" query parameter"))
+			}
+			switch len(s.Scopes) {
+			case 0:
+			case 1:
+				alts = append(alts, "the scope "+s.Scopes[0])
+			default:
+				alts = append(alts, "the scopes "+strings.Join(s.Scopes, " and "))
+			}
+		}
+		for i, name := range schemes {
+			if n := notes[name]; len(n) > 0 {
+				schemes[i] = name + " (" + strings.Join(n, "; ") + ")"
+			}
+		}
+		f.credentials = strings.Join(schemes, ", or ")
+		if alts = uniq(alts); len(alts) > 0 {
+			f.credentials += ", with " + strings.Join(alts, ", or ")
+		}
+	}
+	for _, l := range r.Limits {
+		what := "requests"
+		if l.Failures {
+			what = "failed credential checks"
+		}
+		f.limits = append(f.limits, fmt.Sprintf("Rate limit %q: %d %s per %s, counted by %s.", l.Policy, l.Quota, what,
+			shortDuration(l.Window), keyWords(l.Key)))
+	}
+	f.produces = strings.Join(r.Produces, ", ")
+	return f
+}
+
+// shortDuration writes 1m for a minute, 1h30m for ninety.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// keyWords says what a limit counts by.
+func keyWords(key []string) string {
+	words := map[string]string{"principal-or-ip": "principal (client IP for anonymous callers)", "principal": "principal",
+		"ip": "client IP", "ip-prefix": "client network", "route": "route", "constant": "a constant", "custom": "a custom key"}
+	var out []string
+	for _, k := range key {
+		out = append(out, cmp.Or(words[k], k))
+	}
+	return strings.Join(out, " and ")
+}
+
+func (g *openapi) security(r Route) []any {
+	if len(r.Security) == 0 {
+		return nil
+	}
+	var out []any
+	for _, s := range r.Security {
+		name := s.Scheme
+		scheme := map[string]any{"type": "http", "scheme": s.Scheme}
+		switch {
+		case s.Query != "":
+			name += "Query"
+			scheme = map[string]any{"type": "apiKey", "in": "query", "name": s.Query,
+				"description": "The " + s.Scheme + " credentials in the " + s.Query + " query parameter (RFC 6750 §2.3)."}
+		case strings.EqualFold(s.Scheme, "Bearer"):
+			scheme["scheme"] = "bearer"
+			if s.Format != "" {
+				scheme["bearerFormat"] = s.Format
+			}
+		default:
+			scheme["description"] = "Send `Authorization: " + s.Scheme + " <credentials>`."
+		}
+		if s.Realm != "" && s.Query == "" {
+			scheme["description"] = strings.TrimSpace(str(scheme["description"]) + " Challenges name the realm " + strconv.Quote(s.Realm) + ".")
+		}
+		g.schemes[name] = scheme
+		scopes := s.Scopes
+		if scopes == nil {
+			scopes = []string{}
+		}
+		out = append(out, map[string]any{name: scopes})
+	}
+	if r.Anonymous {
+		out = append(out, map[string]any{})
+	}
+	return out
+}
+
+// response is the OpenAPI response of the answers of one status.
+func (g *openapi) response(r Route, same []Response) map[string]any {
+	var whens []string
+	for _, a := range same {
+		for _, c := range a.Causes {
+			if c.When != "" && c.When != a.Description {
+				whens = append(whens, c.When)
+			}
+		}
+	}
+	when := ""
+	if whens = uniq(whens); len(whens) > 0 {
+		when = " Here: " + strings.Join(whens, "; ") + "."
+	}
+	var resp map[string]any
+	var problems []Response
+	for _, a := range same {
+		if a.Type != "" {
+			problems = append(problems, a)
+		}
+	}
+	if len(problems) == 1 {
+		if base, _ := g.catalogResponse(problems[0].Type); base != nil {
+			resp = deepCopy(base)
+			resp["description"] = str(resp["description"]) + when
+		}
+	}
+	switch {
+	case resp != nil:
+	case len(problems) > 0:
+		var schemas []any
+		var titles []string
+		for _, p := range problems {
+			if _, ref := g.catalogResponse(p.Type); ref != "" {
+				schemas = append(schemas, map[string]any{"$ref": ref})
+			} else {
+				schemas = append(schemas, map[string]any{"allOf": []any{
+					map[string]any{"$ref": "#/components/schemas/Problem"},
+					map[string]any{"properties": map[string]any{"type": map[string]any{"const": p.Type},
+						"status": map[string]any{"const": p.Status}}},
+				}})
+			}
+			titles = append(titles, p.Title)
+		}
+		schema := schemas[0]
+		if len(schemas) > 1 {
+			schema = map[string]any{"oneOf": schemas}
+		}
+		resp = map[string]any{"description": strings.Join(uniq(titles), ", or ") + "." + when,
+			"content": map[string]any{"application/problem+json": map[string]any{"schema": schema}}}
+	default:
+		a := same[0]
+		resp = map[string]any{"description": strings.TrimSpace(cmp.Or(a.Description, a.Title+".") + when)}
+		if a.Schema != nil {
+			content := map[string]any{}
+			media := r.Produces
+			if len(media) == 0 {
+				media = []string{"application/json"}
+			}
+			for _, mt := range media {
+				content[mt] = map[string]any{"schema": a.Schema}
+			}
+			resp["content"] = content
+		}
+	}
+	headers, _ := resp["headers"].(map[string]any)
+	if headers == nil {
+		headers = map[string]any{}
+	}
+	for _, a := range same {
+		for _, h := range a.Headers {
+			has := false
+			for k := range headers {
+				has = has || strings.EqualFold(k, h)
+			}
+			if !has {
+				headers[h] = map[string]any{"$ref": "#/components/headers/" + g.header(h)}
+			}
+		}
+	}
+	if len(headers) > 0 {
+		resp["headers"] = headers
+	}
+	return resp
+}
+
+// headerDocs describe the headers chiguard's middlewares send.
+var headerDocs = map[string]struct {
+	description string
+	integer     bool
+}{
+	"WWW-Authenticate":      {description: "The authentication challenge, one per scheme (RFC 6750)."},
+	"Allow":                 {description: "The methods the path is served for."},
+	"Retry-After":           {description: "Seconds to wait before retrying.", integer: true},
+	"RateLimit-Policy":      {description: "The quota policies of the route: name, quota (q) and window in seconds (w), as draft-ietf-httpapi-ratelimit-headers defines them."},
+	"RateLimit":             {description: "Per policy, the quota left (r) and the seconds until more is available (t)."},
+	"X-RateLimit-Limit":     {description: "The quota of the policy closest to refusing.", integer: true},
+	"X-RateLimit-Remaining": {description: "The quota left of that policy.", integer: true},
+	"X-RateLimit-Reset":     {description: "When that policy's window ends, in Unix seconds.", integer: true},
+	"X-Request-Id":          {description: "The request's ID, also the problem's instance."},
+	"Vary":                  {description: "The request headers the answer depends on: Accept."},
+	"ETag":                  {description: "The entity tag of the representation."},
+	"Location":              {description: "The URI of the resource the request created or started."},
+	"Accept":                {description: "The media types the request body may have."},
+	"Accept-Encoding":       {description: "identity: the request body must not be encoded."},
+}
+
+// header returns the components key of header h: the catalog's, if it
+// documents h once for all its types, else one added for it.
+func (g *openapi) header(h string) string {
+	if _, ok := g.doc.Components.Headers[h]; ok {
+		return h
+	}
+	d, ok := headerDocs[h]
+	if !ok {
+		d.description = "A header of the route's answers."
+	}
+	schema := map[string]any{"type": "string"}
+	if d.integer {
+		schema = map[string]any{"type": "integer", "minimum": 0}
+	}
+	g.doc.Components.Headers[h] = map[string]any{"description": d.description, "schema": schema}
+	return h
+}
+
+func deepCopy(v map[string]any) map[string]any {
+	b, _ := json.Marshal(v)
+	var out map[string]any
+	json.Unmarshal(b, &out)
+	return out
+}
+
+// OpenAPIHandler serves the OpenAPI document of router as JSON. The
+// contract is read on the first request, when the router is complete, so
+// the route that serves the document is in it too:
+//
+//	r.Method(http.MethodGet, "/openapi.json", contract.OpenAPIHandler(r, contract.Info{Title: "Cloud API", Version: "1.0"}))
+func OpenAPIHandler(router chi.Routes, info Info) http.Handler {
+	doc := sync.OnceValues(func() ([]byte, error) { return json.MarshalIndent(Of(router).OpenAPI(info), "", "  ") })
+	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !readOnly(w, r) {
+			return
+		}
+		b, err := doc()
+		if err != nil {
+			problem.Write(w, r, problem.InternalServerError("").WithCause(err))
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		if r.Method != http.MethodHead {
+			w.Write(b)
+		}
+	}), describeOpenAPI)
+}
+
+func describeOpenAPI() describe.Middleware {
+	return describe.Middleware{Name: "contract.OpenAPIHandler", Methods: readMethods,
+		Responses: []describe.Response{methodNotAllowed}}
+}

@@ -1,0 +1,429 @@
+package contract
+
+import (
+	"cmp"
+	"encoding"
+	"encoding/json"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Schema returns the JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it)
+// of the JSON values bind's decoder accepts into a value of type t: the
+// members encoding/json fills, named exactly as their json tags say, no
+// others unless allowUnknown, and the constraints of the validate tags
+// that JSON Schema can state (required, min, max, len, gt, gte, lt, lte,
+// oneof, email, url, uri, uuid). Tags it cannot state (omitempty, dive,
+// cross-field and custom rules) are quoted in the field's description,
+// and the schema accepts the values they refuse. A null member, which the
+// decoder takes as absent, is allowed only where it means something: for
+// pointers, slices and maps. A type that decodes itself (json.Unmarshaler)
+// is described by name only.
+func Schema(t reflect.Type, allowUnknown bool) json.RawMessage {
+	return schemaJSON(t, allowUnknown)
+}
+
+func schemaJSON(t reflect.Type, allowUnknown bool) json.RawMessage {
+	if t == nil {
+		return json.RawMessage("{}")
+	}
+	g := schemaGen{strict: !allowUnknown}
+	b, err := json.Marshal(g.of(t))
+	if err != nil {
+		return json.RawMessage("{}")
+	}
+	return b
+}
+
+// paramSchema is the schema of a path parameter: its Go type's, or a
+// string that matches the pattern's regexp.
+func paramSchema(t reflect.Type, pattern, name string) json.RawMessage {
+	s := map[string]any{"type": "string"}
+	if t != nil {
+		s = (&schemaGen{}).of(t)
+	}
+	if re := patternRegexp(pattern, name); re != "" {
+		if !strings.HasPrefix(re, "^") {
+			re = "^" + re
+		}
+		if !strings.HasSuffix(re, "$") {
+			re += "$"
+		}
+		s["pattern"] = re
+	}
+	b, _ := json.Marshal(s)
+	return b
+}
+
+type schemaGen struct {
+	strict bool
+	stack  []reflect.Type // structs being described, against recursion
+}
+
+var (
+	timeType        = reflect.TypeFor[time.Time]()
+	rawMessageType  = reflect.TypeFor[json.RawMessage]()
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// decodesItself reports whether encoding/json hands values of t to an
+// UnmarshalJSON or UnmarshalText method, as it does when t or *t has one.
+func decodesItself(t, iface reflect.Type) bool {
+	return t.Implements(iface) || t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(iface)
+}
+
+func (g *schemaGen) of(t reflect.Type) map[string]any {
+	switch {
+	case t == timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case t == rawMessageType:
+		return map[string]any{}
+	case t.Kind() != reflect.Pointer && decodesItself(t, jsonUnmarshaler):
+		return map[string]any{"description": "A " + t.String() + ", as its UnmarshalJSON method reads it."}
+	case t.Kind() != reflect.Pointer && decodesItself(t, textUnmarshaler):
+		return map[string]any{"type": "string"}
+	}
+	switch t.Kind() {
+	case reflect.Pointer:
+		return nullable(g.of(t.Elem()))
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int64:
+		return map[string]any{"type": "integer", "format": "int64"}
+	case reflect.Int8, reflect.Int16, reflect.Int32:
+		bits := t.Bits()
+		return map[string]any{"type": "integer", "format": "int32",
+			"minimum": -(int64(1) << (bits - 1)), "maximum": int64(1)<<(bits-1) - 1}
+	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
+		return map[string]any{"type": "integer", "minimum": 0}
+	case reflect.Uint8, reflect.Uint16, reflect.Uint32:
+		return map[string]any{"type": "integer", "minimum": 0, "maximum": uint64(1)<<t.Bits() - 1}
+	case reflect.Float32:
+		return map[string]any{"type": "number", "format": "float"}
+	case reflect.Float64:
+		return map[string]any{"type": "number", "format": "double"}
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 && !decodesItself(t.Elem(), textUnmarshaler) {
+			return map[string]any{"type": []any{"string", "null"}, "contentEncoding": "base64"}
+		}
+		return map[string]any{"type": []any{"array", "null"}, "items": g.of(t.Elem())}
+	case reflect.Array:
+		return map[string]any{"type": "array", "items": g.of(t.Elem()), "minItems": t.Len(), "maxItems": t.Len()}
+	case reflect.Map:
+		s := map[string]any{"type": []any{"object", "null"}, "additionalProperties": g.of(t.Elem())}
+		switch t.Key().Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			s["propertyNames"] = map[string]any{"pattern": "^-?[0-9]+$"}
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+			s["propertyNames"] = map[string]any{"pattern": "^[0-9]+$"}
+		}
+		return s
+	case reflect.Struct:
+		return g.object(t)
+	}
+	return map[string]any{}
+}
+
+// nullable lets s be null too, as a pointer can.
+func nullable(s map[string]any) map[string]any {
+	switch ty := s["type"].(type) {
+	case string:
+		s["type"] = []any{ty, "null"}
+	case []any:
+		if !slices.Contains(ty, any("null")) {
+			s["type"] = append(ty, "null")
+		}
+	}
+	return s
+}
+
+// notNull takes null back out of s's types.
+func notNull(s map[string]any) {
+	if ty, ok := s["type"].([]any); ok {
+		ty = slices.DeleteFunc(slices.Clone(ty), func(v any) bool { return v == "null" })
+		if len(ty) == 1 {
+			s["type"] = ty[0]
+		} else {
+			s["type"] = ty
+		}
+	}
+}
+
+func (g *schemaGen) object(t reflect.Type) map[string]any {
+	if slices.Contains(g.stack, t) {
+		return map[string]any{"type": "object", "description": "A " + t.String() + ", as above."}
+	}
+	g.stack = append(g.stack, t)
+	defer func() { g.stack = g.stack[:len(g.stack)-1] }()
+	props := map[string]any{}
+	var required []string
+	for _, f := range jsonFields(t) {
+		s := g.of(f.typ)
+		if f.quoted {
+			s = map[string]any{"type": "string", "description": f.typ.String() + ", written as a JSON string."}
+		}
+		if constrain(s, f.typ, f.validate) {
+			required = append(required, f.name)
+		}
+		props[f.name] = s
+	}
+	s := map[string]any{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	if g.strict {
+		s["additionalProperties"] = false
+	}
+	return s
+}
+
+// field is a member encoding/json decodes into a struct.
+type field struct {
+	name     string
+	typ      reflect.Type
+	validate string
+	quoted   bool // the ",string" option
+	index    []int
+	tagged   bool
+}
+
+// jsonFields lists the members of struct t as encoding/json sees them:
+// exported fields by their json name, embedded structs' fields promoted,
+// the shallowest of fields of one name winning (the tagged one among
+// equals), ties dropped.
+func jsonFields(t reflect.Type) []field {
+	var all []field
+	var visit func(t reflect.Type, index []int, seen []reflect.Type)
+	visit = func(t reflect.Type, index []int, seen []reflect.Type) {
+		if slices.Contains(seen, t) {
+			return
+		}
+		seen = append(seen, t)
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			ft := sf.Type
+			if sf.Anonymous {
+				if ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				if !sf.IsExported() && ft.Kind() != reflect.Struct {
+					continue
+				}
+			} else if !sf.IsExported() {
+				continue
+			}
+			tag := sf.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			idx := append(slices.Clone(index), i)
+			if name == "" && sf.Anonymous && ft.Kind() == reflect.Struct {
+				visit(ft, idx, seen)
+				continue
+			}
+			quoted := false
+			for o := range strings.SplitSeq(opts, ",") {
+				quoted = quoted || o == "string" && isScalar(ft)
+			}
+			all = append(all, field{name: cmp.Or(name, sf.Name), typ: sf.Type, validate: sf.Tag.Get("validate"),
+				quoted: quoted, index: idx, tagged: name != ""})
+		}
+	}
+	visit(t, nil, nil)
+	var out []field
+	for _, f := range all {
+		if slices.ContainsFunc(out, func(o field) bool { return o.name == f.name }) {
+			continue
+		}
+		var rivals []field
+		for _, o := range all {
+			if o.name == f.name {
+				rivals = append(rivals, o)
+			}
+		}
+		depth := slices.MinFunc(rivals, func(a, b field) int { return cmp.Compare(len(a.index), len(b.index)) })
+		var top []field
+		for _, o := range rivals {
+			if len(o.index) == len(depth.index) {
+				top = append(top, o)
+			}
+		}
+		if len(top) > 1 {
+			tagged := slices.DeleteFunc(slices.Clone(top), func(o field) bool { return !o.tagged })
+			if len(tagged) != 1 {
+				continue
+			}
+			top = tagged
+		}
+		out = append(out, top[0])
+	}
+	slices.SortFunc(out, func(a, b field) int { return slices.Compare(a.index, b.index) })
+	return out
+}
+
+func isScalar(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.String, reflect.Float32, reflect.Float64,
+		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return true
+	}
+	return false
+}
+
+// constrain adds to s what the validate tag says of a field of type t,
+// and reports whether the member is required.
+func constrain(s map[string]any, t reflect.Type, tag string) (required bool) {
+	if tag == "" || tag == "-" {
+		return false
+	}
+	base := t
+	for base.Kind() == reflect.Pointer {
+		base = base.Elem()
+	}
+	kind := kindOf(base)
+	var unsaid []string
+	for i, rule := range strings.Split(tag, ",") {
+		name, arg, _ := strings.Cut(rule, "=")
+		if name == "omitempty" || name == "dive" || strings.Contains(rule, "|") {
+			unsaid = strings.Split(tag, ",")[i:] // what follows depends on the value: say it in words
+			break
+		}
+		if !applyRule(s, t, kind, name, arg) {
+			unsaid = append(unsaid, rule)
+			continue
+		}
+		required = required || name == "required"
+	}
+	if len(unsaid) > 0 {
+		s["description"] = strings.TrimSpace(str(s["description"]) + " Also validated as `" + strings.Join(unsaid, ",") + "`.")
+	}
+	return required
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+// kindOf sorts types by what their validate rules measure.
+func kindOf(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map:
+		return "map"
+	case reflect.Bool:
+		return "bool"
+	}
+	if isScalar(t) {
+		return "number"
+	}
+	return ""
+}
+
+// applyRule states one validate rule in s, and reports whether it could.
+func applyRule(s map[string]any, t reflect.Type, kind, name, arg string) bool {
+	if t.Kind() != reflect.Pointer && decodesItself(t, textUnmarshaler) && name != "required" {
+		return false
+	}
+	lengths := map[string][2]string{"string": {"minLength", "maxLength"}, "array": {"minItems", "maxItems"},
+		"map": {"minProperties", "maxProperties"}}
+	switch name {
+	case "required":
+		switch {
+		case t.Kind() == reflect.Pointer || kind == "array" || kind == "map":
+			notNull(s)
+		case kind == "string":
+			s["minLength"] = max(1, intOf(s["minLength"]))
+		case kind == "number":
+			s["not"] = map[string]any{"const": 0}
+		case kind == "bool":
+			s["const"] = true
+		}
+		return true
+	case "email", "url", "uri", "uuid":
+		if kind != "string" {
+			return false
+		}
+		s["format"] = map[string]string{"email": "email", "url": "uri", "uri": "uri", "uuid": "uuid"}[name]
+		return true
+	case "oneof":
+		var enum []any
+		for _, v := range strings.Fields(arg) {
+			if kind == "number" {
+				n, err := strconv.ParseFloat(v, 64)
+				if err != nil {
+					return false
+				}
+				enum = append(enum, n)
+			} else {
+				enum = append(enum, v)
+			}
+		}
+		if kind != "number" && kind != "string" {
+			return false
+		}
+		s["enum"] = enum
+		return true
+	}
+	n, err := strconv.ParseFloat(arg, 64)
+	if err != nil {
+		return false
+	}
+	if kind == "number" {
+		key := map[string]string{"min": "minimum", "gte": "minimum", "max": "maximum", "lte": "maximum",
+			"gt": "exclusiveMinimum", "lt": "exclusiveMaximum"}[name]
+		if key == "" {
+			return false
+		}
+		s[key] = n
+		return true
+	}
+	keys, ok := lengths[kind]
+	if !ok || n != math.Trunc(n) || n < 0 {
+		return false
+	}
+	l := int(n)
+	least := func(v int) { s[keys[0]] = max(v, intOf(s[keys[0]])) }
+	most := func(v int) {
+		if old, ok := s[keys[1]].(int); ok {
+			v = min(v, old)
+		}
+		s[keys[1]] = v
+	}
+	switch name {
+	case "min", "gte":
+		least(l)
+	case "gt":
+		least(l + 1)
+	case "max", "lte":
+		most(l)
+	case "lt":
+		if l == 0 {
+			return false
+		}
+		most(l - 1)
+	case "len":
+		least(l)
+		most(l)
+	default:
+		return false
+	}
+	return true
+}
+
+func intOf(v any) int {
+	n, _ := v.(int)
+	return n
+}

@@ -1,0 +1,134 @@
+package contract
+
+import (
+	"net/http"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/internal/describe"
+)
+
+// walked is a route as the walk finds it: what chi.Walk reports, and
+// where the routers on its way route.
+type walked struct {
+	method  string
+	pattern string // chi's full pattern, "/*/" joins included
+	handler http.Handler
+	mws     []func(http.Handler) http.Handler
+	root    int        // mws[:root] are the root router's Use: before routing
+	routed  int        // mws[:routed] run before the last router picks the route
+	router  chi.Routes // that last router: its 404 and 405 are the route's
+	any     bool       // registered for every method
+}
+
+// walk lists the routes of r, as chi.Walk does, knowing for each route
+// which of its middlewares run before which router's routing. chi.Walk
+// gives the middlewares of a route as one list.
+func walk(r chi.Routes) []walked {
+	var out []walked
+	walkLevel(r, "", nil, -1, &out)
+	return out
+}
+
+func walkLevel(r chi.Routes, prefix string, parent []func(http.Handler) http.Handler, root int, out *[]walked) {
+	mws := slices.Concat(parent, r.Middlewares())
+	if root < 0 {
+		root = len(mws)
+	}
+	for _, rt := range r.Routes() {
+		if rt.SubRoutes != nil {
+			sub := mws
+			if ch, ok := rt.Handlers["*"].(*chi.ChainHandler); ok {
+				sub = slices.Concat(mws, ch.Middlewares)
+			}
+			walkLevel(rt.SubRoutes, prefix+rt.Pattern, sub, root, out)
+			continue
+		}
+		_, any := rt.Handlers["*"]
+		for method, h := range rt.Handlers {
+			if method == "*" {
+				continue
+			}
+			w := walked{method: method, pattern: prefix + rt.Pattern, handler: h, mws: mws,
+				root: root, routed: len(mws), router: r, any: any}
+			if ch, ok := h.(*chi.ChainHandler); ok {
+				w.handler, w.mws = ch.Endpoint, slices.Concat(mws, ch.Middlewares)
+			}
+			*out = append(*out, w)
+		}
+	}
+}
+
+// routePattern spells a walked pattern as chi.Context.RoutePattern does
+// for the requests of the route: a subrouter's "/" route is its mount's
+// path.
+func routePattern(p string) string {
+	for strings.Contains(p, "/*/") {
+		p = strings.ReplaceAll(p, "/*/", "/")
+	}
+	if p != "/" {
+		p = strings.TrimSuffix(p, "//")
+		p = strings.TrimSuffix(p, "/")
+	}
+	return p
+}
+
+// probe is the handler the middlewares are applied to.
+var probe = http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
+
+// describeMiddleware reads what mw enforces: it applies mw to the probe,
+// as chi applies it to each route's handler when the route is added, and
+// asks the handler it gets. chiguard's middlewares do nothing else when
+// applied. A middleware whose handler does not describe itself, or that
+// panics on the probe, is opaque, named by its function.
+func describeMiddleware(mw func(http.Handler) http.Handler) (s step) {
+	s.Name = funcName(mw)
+	defer func() {
+		if recover() != nil {
+			s = step{Middleware: describe.Middleware{Name: s.Name}}
+		}
+	}()
+	h := mw(probe)
+	d, ok := h.(describe.Describer)
+	if !ok {
+		return s
+	}
+	s = step{Middleware: d.Describe(), known: true}
+	if decl, ok := h.(*declaration); ok {
+		s.declared = decl.answers
+	}
+	return s
+}
+
+// describeHandler reads what a route's handler describes of itself.
+func describeHandler(h http.Handler) (describe.Middleware, bool) {
+	d, ok := h.(describe.Describer)
+	if !ok {
+		return describe.Middleware{}, false
+	}
+	return d.Describe(), true
+}
+
+// funcName names a function value by its code: "pkg/path.Func", or
+// "pkg/path.(*T).Method-fm" for a method value.
+func funcName(f any) string {
+	v := reflect.ValueOf(f)
+	if v.Kind() != reflect.Func || v.IsNil() {
+		return "<nil>"
+	}
+	if fn := runtime.FuncForPC(v.Pointer()); fn != nil {
+		return fn.Name()
+	}
+	return "<unknown>"
+}
+
+// sameFunc reports whether a and b are the same function.
+func sameFunc(a, b any) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	return va.Kind() == reflect.Func && vb.Kind() == reflect.Func && !va.IsNil() && !vb.IsNil() &&
+		va.Pointer() == vb.Pointer()
+}

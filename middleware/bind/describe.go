@@ -1,0 +1,37 @@
+package bind
+
+import (
+	"net/http"
+	"reflect"
+
+	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/problem"
+)
+
+func describePath[T ParamType](names []string) func() describe.Middleware {
+	return func() describe.Middleware {
+		d := describe.Middleware{Name: "bind.ValidatePath", Responses: []describe.Response{
+			{Status: http.StatusBadRequest, Type: problem.TypeBadRequest, Detail: "a path parameter is not a valid " + reflect.TypeFor[T]().String()},
+		}}
+		for _, n := range names {
+			d.Params = append(d.Params, describe.Param{Name: n, In: "path", Type: reflect.TypeFor[T]()})
+		}
+		return d
+	}
+}
+
+func (d *JSONDecoder) describe(t reflect.Type) describe.Middleware {
+	limit := d.MaxBytes
+	if limit <= 0 {
+		limit = DefaultMaxBodyBytes
+	}
+	return describe.Middleware{Name: "bind.Body",
+		Body: &describe.Body{Type: t, MediaTypes: []string{"application/json"}, MaxBytes: limit,
+			AllowUnknownFields: d.AllowUnknownFields},
+		Responses: []describe.Response{
+			{Status: http.StatusBadRequest, Type: problem.TypeBadRequest, Detail: "the body is empty, not JSON, or has invalid fields"},
+			{Status: http.StatusRequestEntityTooLarge, Type: problem.TypeContentTooLarge, Detail: "the body is over the limit"},
+			{Status: http.StatusUnsupportedMediaType, Type: problem.TypeUnsupportedMediaType,
+				Headers: []string{"Accept", "Accept-Encoding"}, Detail: "the body is not JSON, or has a Content-Encoding"},
+		}}
+}
