@@ -12,6 +12,7 @@ import (
 // nor a Redis client. Package contract reads the middlewares; none of them
 // imports it, and it links no testing package into a server.
 func TestLayering(t *testing.T) {
+	t.Parallel() // it waits on go list
 	const mod = "github.com/chiguard/chiguard"
 	const (
 		validator = "github.com/go-playground/validator/v10"

@@ -92,6 +92,7 @@ type row struct {
 }
 
 func TestContract(t *testing.T) {
+	t.Parallel() // its 413 row waits half a second: net/http closes a connection with a body unread that long after answering
 	alice := "Bearer " + mint(t, api.Token{Subject: "alice", Scopes: []string{"cloud:read", "cloud:manage", "user:read", "admin:manage"}})
 	reader := "Bearer " + mint(t, api.Token{Subject: "alice", Scopes: []string{"cloud:read"}})
 	app := "Bearer " + mint(t, api.Token{Subject: "demo-app", Scopes: []string{"cloud:read", "user:read"}, App: true})
@@ -117,7 +118,7 @@ func TestContract(t *testing.T) {
 			wantHeader: map[string]string{"Location": `^/cloud/\d+$`}, wantBody: map[string]any{"name": "New cloud", "owner": "alice"}},
 		{name: "202 export", method: "POST", path: "/cloud/1/export", header: h("Authorization", alice),
 			wantStatus: 202, wantType: "application/json", wantHeader: map[string]string{"Location": `^/cloud/1/export/\d+$`,
-				"Ratelimit-Policy": `"export";q=10;w=3600`}},
+				"Ratelimit-Policy": `(^|, )"export";q=10;w=3600$`}},
 		{name: "200 HEAD of a cloud", method: "HEAD", path: "/cloud/1", header: h("Authorization", alice),
 			wantStatus: 200, wantType: "application/json", wantHeader: map[string]string{"Etag": `^"`}},
 		{name: "200 HEAD of the list", method: "HEAD", path: "/cloud", header: h("Authorization", alice),
@@ -150,7 +151,7 @@ func TestContract(t *testing.T) {
 		{name: "404 missing cloud", method: "GET", path: "/cloud/999", header: h("Authorization", alice),
 			wantStatus: 404, wantType: problemJSON},
 		{name: "405 wrong method", method: "PATCH", path: "/cloud", header: h("Authorization", alice),
-			wantStatus: 405, wantType: problemJSON, wantHeader: map[string]string{"Allow": `GET`}},
+			wantStatus: 405, wantType: problemJSON, wantHeader: map[string]string{"Allow": `^GET, HEAD, POST$`}},
 		{name: "405 on a subrouter's own path", method: "PATCH", path: "/cloud/1", header: h("Authorization", alice),
 			wantStatus: 405, wantType: problemJSON, wantHeader: map[string]string{"Allow": `^GET, HEAD, DELETE$`}},
 		{name: "406 html", method: "GET", path: "/cloud", header: h("Authorization", alice, "Accept", "text/html"),
@@ -162,10 +163,11 @@ func TestContract(t *testing.T) {
 		{name: "500 panic", method: "GET", path: "/debug/panic", header: h("Authorization", alice),
 			wantStatus: 500, wantType: problemJSON},
 	}
-	srv := newAPI(t, nil)
 	schema := problemSchema(t)
 	for _, tt := range rows {
-		t.Run(tt.name, func(t *testing.T) { check(t, srv, schema, tt) })
+		// A server of its own: rows that create or delete clouds, or spend
+		// the rate limit, must not change what the others see.
+		t.Run(tt.name, func(t *testing.T) { check(t, newAPI(t, nil), schema, tt) })
 	}
 }
 

@@ -225,7 +225,11 @@ func TestConditionalPanicLeavesNothingWritten(t *testing.T) {
 	})
 	rec := httptest.NewRecorder()
 	func() {
-		defer func() { recover() }()
+		defer func() {
+			if v := recover(); v != "boom" {
+				t.Errorf("recovered %v, want the handler's panic", v)
+			}
+		}()
 		Conditional(h).ServeHTTP(rec, testkit.Request("GET", "/", ""))
 	}()
 	if rec.Body.Len() != 0 || rec.Code != http.StatusOK || rec.Flushed {

@@ -153,8 +153,8 @@ func TestNegotiatePanicsOnBadOffers(t *testing.T) {
 	for _, offers := range [][]string{nil, {"*/*"}, {"text/*"}, {"application/json;q=1"}, {"json"}} {
 		func() {
 			defer func() {
-				if recover() == nil {
-					t.Errorf("Negotiate(%q) did not panic", offers)
+				if msg, _ := recover().(string); !strings.HasPrefix(msg, "middleware.Negotiate: ") {
+					t.Errorf("Negotiate(%q) panicked with %q, want its own message", offers, msg)
 				}
 			}()
 			Negotiate(offers...)

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"runtime/debug"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,13 +21,23 @@ import (
 var errSemDatabase = errors.New("database password is hunter2")
 
 // semPanicServer is Recoverer -> RequestID -> a panicking handler, behind a
-// problem writer that logs to buf and sends alerts to alerts.
+// problem writer that logs to buf and sends alerts to alert.
 func semPanicServer(buf *bytes.Buffer, alert func(context.Context, problem.Alert), h http.Handler) http.Handler {
 	pw := &problem.Writer{
 		Logger: slog.New(slog.NewJSONHandler(buf, nil)),
 		Alert:  alert,
 	}
 	return pw.Handler(Recoverer(RequestID(h)))
+}
+
+// waitForAlerts waits for pw's alert hooks, failing the test if they hang.
+func waitForAlerts(t *testing.T, pw *problem.Writer) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a failsafe, not an ordering
+	defer cancel()
+	if err := pw.Wait(ctx); err != nil {
+		t.Fatalf("alert hooks still running: %v", err)
+	}
 }
 
 func TestRecovererAnswers500WithoutInternals(t *testing.T) {
@@ -56,54 +65,43 @@ func TestRecovererAnswers500WithoutInternals(t *testing.T) {
 			t.Errorf("log lacks %q: %s", want, log)
 		}
 	}
-	select {
-	case a := <-alerts:
-		var pe *PanicError
-		if !errors.As(a.Err, &pe) || !errors.Is(a.Err, errSemDatabase) || a.RequestID != "req-7" {
-			t.Errorf("alert %+v", a)
-		}
-		if pe.Error() != "panic: "+errSemDatabase.Error() || len(pe.Stack) == 0 {
-			t.Errorf("PanicError %q, %d stack bytes", pe.Error(), len(pe.Stack))
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no alert")
+	a := testkit.Receive(t, alerts, "the alert")
+	var pe *PanicError
+	if !errors.As(a.Err, &pe) || !errors.Is(a.Err, errSemDatabase) || a.RequestID != "req-7" {
+		t.Fatalf("alert %+v", a)
+	}
+	if pe.Error() != "panic: "+errSemDatabase.Error() || len(pe.Stack) == 0 {
+		t.Errorf("PanicError %q, %d stack bytes", pe.Error(), len(pe.Stack))
 	}
 }
 
 func TestRecovererStormSendsOneAlertAndNeverBlocks(t *testing.T) {
-	var mu sync.Mutex
-	calls := 0
+	calls := make(chan struct{}, 200)
 	block := make(chan struct{})
-	defer close(block)
 	pw := &problem.Writer{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Alert: func(context.Context, problem.Alert) {
-			mu.Lock()
-			calls++
-			mu.Unlock()
+			calls <- struct{}{}
 			<-block // a stuck alert channel
 		},
 	}
 	srv := pw.Handler(Recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		panic("same bug")
 	})))
+	testkit.Serve(srv, testkit.Request("GET", "/", ""))
+	testkit.Receive(t, calls, "the first alert")
 	done := make(chan struct{})
 	go func() {
-		for range 200 {
+		defer close(done)
+		for range 199 {
 			testkit.Serve(srv, testkit.Request("GET", "/", ""))
 		}
-		close(done)
 	}()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("responses blocked on the alert hook")
-	}
-	time.Sleep(50 * time.Millisecond)
-	mu.Lock()
-	defer mu.Unlock()
-	if calls != 1 {
-		t.Fatalf("alert hook called %d times for one panic repeated", calls)
+	testkit.Receive(t, done, "199 responses while the alert hook is stuck")
+	close(block)
+	waitForAlerts(t, pw)
+	if n := 1 + len(calls); n != 1 {
+		t.Fatalf("alert hook called %d times for one panic repeated", n)
 	}
 }
 
@@ -165,7 +163,7 @@ func TestRecovererWithRealServer(t *testing.T) {
 // One bug whose panics carry a different value each time (an index out of
 // range, an ID) is still one alert.
 func TestRecovererFoldsOneBugWithChangingValues(t *testing.T) {
-	alerts := make(chan problem.Alert, 100)
+	alerts := make(chan problem.Alert, 300)
 	pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler),
 		Alert: func(_ context.Context, a problem.Alert) { alerts <- a }}
 	var items []int
@@ -179,7 +177,7 @@ func TestRecovererFoldsOneBugWithChangingValues(t *testing.T) {
 			t.Fatalf("status %d", rec.Code)
 		}
 	}
-	time.Sleep(50 * time.Millisecond)
+	waitForAlerts(t, pw)
 	if n := len(alerts); n != 1 {
 		t.Fatalf("%d alerts for one bug", n)
 	}

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +19,9 @@ import (
 )
 
 func TestTranslateErrorsFromForeignCode(t *testing.T) {
-	block := make(chan struct{})
+	held, block := make(chan struct{}, 1), make(chan struct{})
+	var holders sync.WaitGroup
+	defer holders.Wait()
 	defer close(block)
 	tests := []struct {
 		name    string
@@ -49,6 +52,7 @@ func TestTranslateErrorsFromForeignCode(t *testing.T) {
 			RetryAfterFn: func(bool) time.Duration { return 30 * time.Second },
 		})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/hold" {
+				held <- struct{}{}
 				<-block
 			}
 		})), nil, 429, map[string]string{"Retry-After": "30"}, "Server capacity exceeded."},
@@ -75,8 +79,8 @@ func TestTranslateErrorsFromForeignCode(t *testing.T) {
 				// The first request takes the only slot; the second is refused.
 				first := testkit.Request("GET", "/hold", "")
 				if strings.Contains(tt.name, "Throttle") {
-					go testkit.Serve(h, first)
-					time.Sleep(20 * time.Millisecond)
+					holders.Go(func() { testkit.Serve(h, first) })
+					testkit.Receive(t, held, "the first request to take the slot")
 				} else {
 					testkit.Serve(h, testkit.Request("GET", "/", ""))
 				}

@@ -41,19 +41,21 @@ type AlertKeyer interface {
 // spends a budget of alerts per window over all kinds, and bounds the hooks
 // running at once, so a storm of failures neither floods the alert channel
 // nor piles up goroutines. It starts no goroutine of its own: each accepted
-// alert runs in one that ends with the hook.
+// alert runs in one that ends with the hook, and Writer.Wait waits for them.
 type alerter struct {
-	hook     func(context.Context, Alert)
-	interval time.Duration
-	budget   float64 // alerts per interval, over all kinds
-	slots    chan struct{}
-	log      *slog.Logger
+	hook       func(context.Context, Alert)
+	interval   time.Duration
+	budget     float64 // alerts per interval, over all kinds
+	maxRunning int
+	log        *slog.Logger
 
 	mu      sync.Mutex
 	kinds   map[string]*alertKind
 	tokens  float64
 	refill  time.Time
 	dropped int
+	running int           // hooks not yet returned
+	idle    chan struct{} // made by Wait, closed when running drops to zero
 }
 
 type alertKind struct {
@@ -70,9 +72,19 @@ func (pw *Writer) alert(r *http.Request, res *resolved) {
 	if pw.Alert == nil || res.status < 500 {
 		return
 	}
+	al := Alert{
+		Time: pw.clock(), RequestID: res.requestID, Method: r.Method, Path: r.URL.Path,
+		Status: res.status, Type: res.typeBase + res.typeS, Title: res.title,
+		Detail: res.p.Detail, Err: res.p.cause,
+	}
+	pw.alerter().send(context.WithoutCancel(r.Context()), al)
+}
+
+// alerter returns the writer's alerter, made from its settings on first use.
+func (pw *Writer) alerter() *alerter {
 	pw.alertsOnce.Do(func() {
 		a := &alerter{hook: pw.Alert, interval: pw.AlertInterval, log: pw.logger(),
-			kinds: map[string]*alertKind{}, budget: float64(pw.MaxAlerts)}
+			kinds: map[string]*alertKind{}, budget: float64(pw.MaxAlerts), maxRunning: pw.MaxAlertsInFlight}
 		if a.interval <= 0 {
 			a.interval = time.Minute
 		}
@@ -80,19 +92,43 @@ func (pw *Writer) alert(r *http.Request, res *resolved) {
 			a.budget = 10
 		}
 		a.tokens = a.budget
-		n := pw.MaxAlertsInFlight
-		if n <= 0 {
-			n = 4
+		if a.maxRunning <= 0 {
+			a.maxRunning = 4
 		}
-		a.slots = make(chan struct{}, n)
 		pw.alerts = a
 	})
-	al := Alert{
-		Time: time.Now(), RequestID: res.requestID, Method: r.Method, Path: r.URL.Path,
-		Status: res.status, Type: res.typeBase + res.typeS, Title: res.title,
-		Detail: res.p.Detail, Err: res.p.cause,
+	return pw.alerts
+}
+
+func (pw *Writer) clock() time.Time {
+	if pw.now != nil {
+		return pw.now()
 	}
-	pw.alerts.send(context.WithoutCancel(r.Context()), al)
+	return time.Now()
+}
+
+// Wait waits until every alert hook started so far has returned, or until
+// ctx is done, and then returns ctx's error. Call it on shutdown, after
+// http.Server.Shutdown, so that the process does not exit in the middle of
+// sending the last alerts.
+func (pw *Writer) Wait(ctx context.Context) error {
+	a := pw.alerter()
+	a.mu.Lock()
+	if a.running == 0 {
+		a.mu.Unlock()
+		return nil
+	}
+	if a.idle == nil {
+		a.idle = make(chan struct{})
+	}
+	idle := a.idle
+	a.mu.Unlock()
+	select {
+	case <-idle:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 func alertKey(al *Alert) string {
@@ -134,24 +170,35 @@ func (a *alerter) send(ctx context.Context, al Alert) {
 		al.Suppressed, k.suppressed, k.sent = k.suppressed, 0, al.Time
 	}
 	al.Dropped, a.dropped = a.dropped, 0
-	a.mu.Unlock()
-
-	select {
-	case a.slots <- struct{}{}:
-	default:
+	if a.running >= a.maxRunning {
+		a.mu.Unlock()
 		a.log.LogAttrs(ctx, slog.LevelWarn, "problem: alert dropped, too many alert hooks running",
 			slog.Int("status", al.Status), slog.String("request_id", al.RequestID))
 		return
 	}
+	a.running++
+	a.mu.Unlock()
+
 	go func() {
+		defer a.returned()
 		defer func() {
-			<-a.slots
 			if v := recover(); v != nil {
 				a.log.LogAttrs(ctx, slog.LevelError, "problem: alert hook panicked", slog.Any("panic", v))
 			}
 		}()
 		a.hook(ctx, al)
 	}()
+}
+
+// returned counts a hook out, waking Wait when it was the last.
+func (a *alerter) returned() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.running--
+	if a.running == 0 && a.idle != nil {
+		close(a.idle)
+		a.idle = nil
+	}
 }
 
 // spend takes one alert from the budget, refilled continuously at budget

@@ -1,10 +1,13 @@
 package problem_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"time"
 
 	"github.com/chiguard/chiguard/problem"
 )
@@ -64,4 +67,32 @@ func ExampleCatalog() {
 	// Output:
 	// https://api.example.com/problems/cloud-locked
 	// 409 {"type":"https://api.example.com/problems/cloud-locked","title":"Cloud Locked","status":409}
+}
+
+// On shutdown, once the server has stopped serving, Wait lets the alert
+// hooks still running finish before the process exits.
+func ExampleWriter_Wait() {
+	pw := &problem.Writer{
+		Logger: slog.New(slog.DiscardHandler),
+		Alert: func(_ context.Context, a problem.Alert) {
+			fmt.Println("paging on-call:", a.Status, a.Err)
+		},
+	}
+	srv := httptest.NewServer(pw.Handler(problem.HandlerFunc(func(http.ResponseWriter, *http.Request) error {
+		return errors.New("disk full")
+	})))
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	resp.Body.Close()
+	srv.Close() // as http.Server.Shutdown would
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := pw.Wait(ctx); err != nil {
+		fmt.Println("alerts still being sent:", err)
+	}
+	// Output: paging on-call: 500 disk full
 }

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chiguard/chiguard/problem"
 )
@@ -184,10 +183,9 @@ func TestFromErrorContextErrors(t *testing.T) {
 	if p := problem.FromError(context.DeadlineExceeded); p.Status != 503 {
 		t.Fatalf("deadline: %+v", p)
 	}
-	select {
-	case a := <-alerts:
-		t.Fatalf("a client hanging up paged someone: %+v", a)
-	case <-time.After(50 * time.Millisecond):
+	wait(t, pw)
+	if len(alerts) != 0 {
+		t.Fatalf("a client hanging up paged someone: %+v", <-alerts)
 	}
 }
 

@@ -30,7 +30,8 @@ type Writer struct {
 	// are folded into one; at most MaxAlerts are sent per AlertInterval
 	// over all kinds; and alerts are dropped (and logged) while
 	// MaxAlertsInFlight hooks are running. DefaultTypes promise no alert:
-	// an API that sets one says so in its catalog (Catalog.Replace).
+	// an API that sets one says so in its catalog (Catalog.Replace). On
+	// shutdown, Wait lets the hooks running finish.
 	Alert func(context.Context, Alert)
 	// AlertInterval is the deduplication window. Zero means one minute.
 	AlertInterval time.Duration
@@ -57,6 +58,7 @@ type Writer struct {
 
 	alertsOnce sync.Once
 	alerts     *alerter
+	now        func() time.Time // the clock of alerts; nil means time.Now
 }
 
 // DefaultWriter is the documented default that Write uses for requests

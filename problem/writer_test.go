@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
@@ -380,6 +381,34 @@ func TestWriteAfterTheResponseStartedOnlyLogs(t *testing.T) {
 	}
 }
 
+// wait waits for pw's alert hooks, failing the test if they hang.
+func wait(t *testing.T, pw *problem.Writer) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second) // a failsafe, not an ordering
+	defer cancel()
+	if err := pw.Wait(ctx); err != nil {
+		t.Fatalf("alert hooks still running: %v", err)
+	}
+}
+
+// collected gathers the alerts a Writer sends.
+type collected struct {
+	mu     sync.Mutex
+	alerts []problem.Alert
+}
+
+func (c *collected) hook(_ context.Context, a problem.Alert) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.alerts = append(c.alerts, a)
+}
+
+func (c *collected) get() []problem.Alert {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.alerts
+}
+
 func TestAlertHook(t *testing.T) {
 	t.Run("called for 5xx, not 4xx, without blocking the response", func(t *testing.T) {
 		release := make(chan struct{})
@@ -397,65 +426,86 @@ func TestAlertHook(t *testing.T) {
 			t.Fatalf("status %d", w.Code)
 		}
 		close(release)
-		a := <-got
-		if a.Status != 500 || a.RequestID != "req-9" || a.Method != "POST" || a.Path != "/cloud" ||
+		wait(t, pw)
+		if len(got) != 1 {
+			t.Fatalf("%d alerts, want one for the 500 and none for the 404", len(got))
+		}
+		if a := <-got; a.Status != 500 || a.RequestID != "req-9" || a.Method != "POST" || a.Path != "/cloud" ||
 			a.Err == nil || a.Err.Error() != "boom" || a.Type != "/problems/internal-server-error" {
 			t.Errorf("alert %+v", a)
 		}
-		select {
-		case a := <-got:
-			t.Errorf("second alert %+v for a 404", a)
-		case <-time.After(50 * time.Millisecond):
-		}
 	})
 	t.Run("similar alerts are folded within the interval", func(t *testing.T) {
-		var mu sync.Mutex
-		var alerts []problem.Alert
-		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), AlertInterval: 200 * time.Millisecond,
-			Alert: func(ctx context.Context, a problem.Alert) { mu.Lock(); alerts = append(alerts, a); mu.Unlock() }}
+		clock := testkit.NewClock(time.Unix(1_700_000_000, 0))
+		var c collected
+		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), AlertInterval: time.Minute, Alert: c.hook}
+		problem.SetClock(pw, clock.Now)
 		r := httptest.NewRequest("GET", "/", nil)
 		for range 5 {
 			pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("same")))
 		}
 		pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("other")))
-		time.Sleep(250 * time.Millisecond)
+		clock.Advance(time.Minute - time.Nanosecond)
 		pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("same")))
-		deadline := time.Now().Add(2 * time.Second)
-		for {
-			mu.Lock()
-			n := len(alerts)
-			mu.Unlock()
-			if n >= 3 || time.Now().After(deadline) {
-				break
-			}
-			time.Sleep(5 * time.Millisecond)
+		wait(t, pw)
+		if n := len(c.get()); n != 2 {
+			t.Fatalf("%d alerts within the interval, want 2", n)
 		}
-		mu.Lock()
-		defer mu.Unlock()
+		clock.Advance(time.Nanosecond)
+		pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("same")))
+		wait(t, pw)
+		alerts := c.get()
 		if len(alerts) != 3 {
 			t.Fatalf("%d alerts, want 3: %+v", len(alerts), alerts)
 		}
-		last := alerts[2]
-		if last.Err.Error() != "same" || last.Suppressed != 4 {
-			t.Errorf("last alert %q suppressed %d, want same/4", last.Err, last.Suppressed)
+		if last := alerts[2]; last.Err.Error() != "same" || last.Suppressed != 5 || !last.Time.Equal(clock.Now()) {
+			t.Errorf("last alert %q suppressed %d at %v, want same/5 at %v", last.Err, last.Suppressed, last.Time, clock.Now())
 		}
 	})
 	t.Run("a storm is bounded by the hooks in flight", func(t *testing.T) {
-		release := make(chan struct{})
-		var mu sync.Mutex
-		calls := 0
-		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), MaxAlertsInFlight: 2,
-			Alert: func(ctx context.Context, a problem.Alert) { mu.Lock(); calls++; mu.Unlock(); <-release }}
+		started, release := make(chan struct{}, 20), make(chan struct{})
+		var logs bytes.Buffer
+		pw := &problem.Writer{Logger: logTo(&logs), MaxAlertsInFlight: 2,
+			Alert: func(ctx context.Context, a problem.Alert) { started <- struct{}{}; <-release }}
 		r := httptest.NewRequest("GET", "/", nil)
 		for i := range 20 {
 			pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New(strings.Repeat("x", i+1))))
 		}
-		time.Sleep(50 * time.Millisecond)
 		close(release)
-		mu.Lock()
-		defer mu.Unlock()
-		if calls != 2 {
-			t.Fatalf("%d hooks ran, want 2", calls)
+		wait(t, pw)
+		if len(started) != 2 {
+			t.Fatalf("%d hooks ran, want 2", len(started))
+		}
+		// The budget (10 by default) let 10 through: 2 ran, 8 were dropped.
+		if n := strings.Count(logs.String(), "too many alert hooks running"); n != 8 {
+			t.Errorf("%d drops logged, want 8", n)
+		}
+	})
+	t.Run("a panicking hook is logged and counted out", func(t *testing.T) {
+		var logs bytes.Buffer
+		pw := &problem.Writer{Logger: logTo(&logs), MaxAlertsInFlight: 1,
+			Alert: func(context.Context, problem.Alert) { panic("hook bug") }}
+		r := httptest.NewRequest("GET", "/", nil)
+		for _, cause := range []string{"first", "second"} {
+			pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New(cause)))
+			wait(t, pw)
+		}
+		if n := strings.Count(logs.String(), "alert hook panicked"); n != 2 || !strings.Contains(logs.String(), "hook bug") {
+			t.Errorf("log %q, want two panics logged with their value", logs.String())
+		}
+	})
+	t.Run("Wait gives up when its context is done", func(t *testing.T) {
+		release := make(chan struct{})
+		defer close(release)
+		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), Alert: func(context.Context, problem.Alert) { <-release }}
+		pw.Write(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), problem.FromError(errors.New("x")))
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if err := pw.Wait(ctx); !errors.Is(err, context.Canceled) {
+			t.Errorf("Wait with a hook blocked and a cancelled context: %v", err)
+		}
+		if err := (&problem.Writer{}).Wait(ctx); err != nil {
+			t.Errorf("Wait on a writer without alerts: %v", err)
 		}
 	})
 }
@@ -485,10 +535,9 @@ func TestDeliberateServerErrorsAreNotAlerted(t *testing.T) {
 	if strings.Contains(logs.String(), `"level":"ERROR"`) || !strings.Contains(logs.String(), `"level":"DEBUG"`) {
 		t.Errorf("log %q", logs.String())
 	}
-	select {
-	case a := <-alerts:
-		t.Errorf("alerted: %+v", a)
-	case <-time.After(50 * time.Millisecond):
+	wait(t, pw)
+	if len(alerts) != 0 {
+		t.Errorf("alerted: %+v", <-alerts)
 	}
 }
 
@@ -499,37 +548,41 @@ func (e keyedErr) AlertKey() string { return e.key }
 
 func TestAlertBudgetAndKeys(t *testing.T) {
 	t.Run("causes with one AlertKey are one kind", func(t *testing.T) {
-		alerts := make(chan problem.Alert, 10)
-		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler),
-			Alert: func(_ context.Context, a problem.Alert) { alerts <- a }}
+		var c collected
+		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), Alert: c.hook}
 		r := httptest.NewRequest("GET", "/", nil)
 		for i := range 5 {
 			pw.Write(httptest.NewRecorder(), r, problem.FromError(keyedErr{"bug-1", strings.Repeat("x", i)}))
 		}
-		time.Sleep(50 * time.Millisecond)
-		if len(alerts) != 1 {
-			t.Fatalf("%d alerts", len(alerts))
+		wait(t, pw)
+		if n := len(c.get()); n != 1 {
+			t.Fatalf("%d alerts", n)
 		}
 	})
 	t.Run("distinct kinds share a budget per interval", func(t *testing.T) {
-		var mu sync.Mutex
-		var got []problem.Alert
-		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), MaxAlerts: 5, MaxAlertsInFlight: 10, AlertInterval: 300 * time.Millisecond,
-			Alert: func(_ context.Context, a problem.Alert) { mu.Lock(); got = append(got, a); mu.Unlock() }}
+		clock := testkit.NewClock(time.Unix(1_700_000_000, 0))
+		var c collected
+		pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), MaxAlerts: 5, MaxAlertsInFlight: 10, AlertInterval: time.Minute, Alert: c.hook}
+		problem.SetClock(pw, clock.Now)
 		r := httptest.NewRequest("GET", "/", nil)
 		for i := range 30 {
 			pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("kind "+strconv.Itoa(i))))
 		}
-		time.Sleep(350 * time.Millisecond) // the budget refills
-		pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("after the storm")))
-		time.Sleep(50 * time.Millisecond)
-		mu.Lock()
-		defer mu.Unlock()
+		clock.Advance(time.Minute / 10) // half an alert's worth of refill
+		pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("too soon")))
+		wait(t, pw)
+		if n := len(c.get()); n != 5 {
+			t.Fatalf("%d alerts, want the budget of 5", n)
+		}
+		clock.Advance(time.Minute / 10)
+		pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("after the refill")))
+		wait(t, pw)
+		got := c.get()
 		if len(got) != 6 {
 			t.Fatalf("%d alerts, want the budget of 5 and one after the refill", len(got))
 		}
-		if last := got[5]; last.Err.Error() != "after the storm" || last.Dropped != 25 {
-			t.Fatalf("last alert %q dropped %d, want 25", last.Err, last.Dropped)
+		if last := got[5]; last.Err.Error() != "after the refill" || last.Dropped != 26 {
+			t.Fatalf("last alert %q dropped %d, want 26", last.Err, last.Dropped)
 		}
 	})
 }

@@ -42,6 +42,7 @@ const maxForeignKey = 128
 type limitCounter struct {
 	c     httprate.LimitCounter
 	seed  maphash.Seed
+	now   func() time.Time // tests replace it
 	locks [64]struct {
 		sync.Mutex
 		_ [56]byte // one cache line each
@@ -50,7 +51,7 @@ type limitCounter struct {
 
 func newLimitCounter(c httprate.LimitCounter, p Policy) *limitCounter {
 	c.Config(p.Quota, p.Window)
-	return &limitCounter{c: c, seed: maphash.MakeSeed()}
+	return &limitCounter{c: c, seed: maphash.MakeSeed(), now: time.Now}
 }
 
 // Take implements Counter for the one policy a foreign counter serves.
@@ -60,7 +61,7 @@ func (a *limitCounter) Take(_ context.Context, key string, cost int, policies []
 		key = hex.EncodeToString(sum[:])
 	}
 	p := &policies[0]
-	now := time.Now().UTC() // httprate's counters compare windows with ==: no monotonic reading, UTC
+	now := a.now().UTC() // httprate's counters compare windows with ==: no monotonic reading, UTC
 	cur := now.Truncate(p.Window)
 	mu := &a.locks[maphash.String(a.seed, key)%uint64(len(a.locks))]
 	mu.Lock()

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/chiguard/chiguard/problem"
 )
@@ -59,7 +60,7 @@ func apiKey(k string) func(*http.Request) {
 	return func(r *http.Request) { r.Header.Add("Authorization", "ApiKey "+k) }
 }
 
-func newFailureLimiter(t testing.TB, quota int, opts ...Option) (*FailureLimiter, *clock) {
+func newFailureLimiter(t testing.TB, quota int, opts ...Option) (*FailureLimiter, *testkit.Clock) {
 	t.Helper()
 	lc, clk := fakeCounter(t0.Add(24 * time.Second))
 	f, err := NewFailureLimiter(Policy{Quota: quota, Window: time.Minute}, append([]Option{CountIn(lc)}, opts...)...)
@@ -134,7 +135,7 @@ func TestFailureLimiterThrottlesAClientThatKeepsFailing(t *testing.T) {
 
 	// Retry-After later one failure is allowed again, and the right key
 	// does not spend it.
-	clk.advance(time.Duration(ra) * time.Second)
+	clk.Advance(time.Duration(ra) * time.Second)
 	for i, tt := range []struct {
 		key  string
 		want int
@@ -364,8 +365,8 @@ func TestNewFailureLimiterRejectsBadConfiguration(t *testing.T) {
 		})
 	}
 	defer func() {
-		if recover() == nil {
-			t.Error("LimitFailures(0, time.Minute) did not panic")
+		if err, _ := recover().(error); !errors.Is(err, ErrInvalidPolicy) || !strings.Contains(err.Error(), "quota 0") {
+			t.Errorf("LimitFailures(0, time.Minute) panicked with %v, want ErrInvalidPolicy naming the quota", err)
 		}
 	}()
 	LimitFailures(0, time.Minute)
@@ -384,7 +385,7 @@ func TestFailureLimiterEnforcesEveryPolicy(t *testing.T) {
 	if got := codes(4); !reflect.DeepEqual(got, []int{401, 401, 401, 429}) {
 		t.Fatalf("first minute: %v", got)
 	}
-	clk.advance(2 * time.Minute)
+	clk.Advance(2 * time.Minute)
 	w := do(h, "/other", "192.0.2.1:1", apiKey("guess"))
 	if w.Code != 401 || fields(t, w)["hourly"][0] != 0 {
 		t.Fatalf("two minutes later: %d %v, want the hourly policy's last failure", w.Code, fields(t, w))

@@ -5,39 +5,21 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/go-chi/chi/v5"
 )
 
 // t0 starts a minute (and so every window dividing a minute).
 var t0 = time.Unix(1_699_999_980, 0)
 
-// clock is a settable time source for a LocalCounter.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
-// fakeCounter returns a LocalCounter on a clock starting at start.
-func fakeCounter(start time.Time) (*LocalCounter, *clock) {
-	c := &clock{t: start}
+// fakeCounter returns a LocalCounter on a fake clock starting at start.
+func fakeCounter(start time.Time) (*LocalCounter, *testkit.Clock) {
+	c := testkit.NewClock(start)
 	lc := NewLocalCounter()
-	lc.now = func() int64 { return c.now().UnixMilli() }
+	lc.now = func() int64 { return c.Now().UnixMilli() }
 	return lc, c
 }
 

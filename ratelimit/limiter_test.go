@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/httprate"
@@ -98,7 +99,7 @@ func TestRetryAfterIsTheTimeUntilEnoughQuotaReturns(t *testing.T) {
 			for range tt.prevUse {
 				do(one, "/other", "192.0.2.1:1")
 			}
-			clk.advance(tt.window + tt.first)
+			clk.Advance(tt.window + tt.first)
 			for do(one, "/other", "192.0.2.1:1").Code == http.StatusOK {
 			}
 			w := do(h, "/other", "192.0.2.1:1")
@@ -110,13 +111,13 @@ func TestRetryAfterIsTheTimeUntilEnoughQuotaReturns(t *testing.T) {
 				t.Errorf("Retry-After %d, want %d", ra, tt.wantRetry)
 			}
 			if ra > 1 {
-				clk.advance(time.Duration(ra-1) * time.Second)
+				clk.Advance(time.Duration(ra-1) * time.Second)
 				if w := do(h, "/other", "192.0.2.1:1"); w.Code != http.StatusTooManyRequests {
 					t.Fatalf("a second before Retry-After: %d, want 429", w.Code)
 				}
-				clk.advance(time.Second)
+				clk.Advance(time.Second)
 			} else {
-				clk.advance(time.Duration(ra) * time.Second)
+				clk.Advance(time.Duration(ra) * time.Second)
 			}
 			if w := do(h, "/other", "192.0.2.1:1"); w.Code != http.StatusOK {
 				t.Fatalf("after Retry-After: %d, want 200", w.Code)
@@ -149,11 +150,11 @@ func TestSeveralPoliciesAreEnforcedTogether(t *testing.T) {
 		t.Errorf("a refused request was charged to the daily quota: %v", f)
 	}
 
-	clk.advance(3 * time.Second)
+	clk.Advance(3 * time.Second)
 	if w := do(h, "/other", "192.0.2.1:1"); w.Code != http.StatusOK {
 		t.Fatalf("after the burst window: %d, want 200", w.Code)
 	}
-	clk.advance(3 * time.Second)
+	clk.Advance(3 * time.Second)
 	w = do(h, "/other", "192.0.2.1:1")
 	if w.Code != http.StatusTooManyRequests {
 		t.Fatalf("fourth request of the day: %d, want 429", w.Code)
@@ -238,16 +239,19 @@ func TestCostTakesSeveralUnits(t *testing.T) {
 }
 
 func TestConcurrentRequestsNeverOvershoot(t *testing.T) {
-	counters := map[string]Option{
-		"local":                 CountIn(NewLocalCounter()),
-		"httprate LimitCounter": CountInLimitCounter(httprate.NewLocalLimitCounter(time.Hour)),
+	local, _ := fakeCounter(t0) // the clock stands still: no request straddles a window
+	foreign, err := NewLimiter(Policy{Quota: 100, Window: time.Hour}, CountInLimitCounter(httprate.NewLocalLimitCounter(time.Hour)))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for name, opt := range counters {
+	foreign.counter.(*limitCounter).now = testkit.NewClock(t0).Now
+	limiters := map[string]func(http.Handler) http.Handler{
+		"local":                 Limit(100, time.Hour, CountIn(local)),
+		"httprate LimitCounter": foreign.Handler,
+	}
+	for name, mw := range limiters {
 		t.Run(name, func(t *testing.T) {
-			if time.Now().UnixMilli()%time.Hour.Milliseconds() > time.Hour.Milliseconds()-5000 {
-				time.Sleep(6 * time.Second) // do not straddle a window
-			}
-			h := router(Limit(100, time.Hour, opt))
+			h := router(mw)
 			var served atomic.Int64
 			var wg sync.WaitGroup
 			for range 16 {
@@ -350,8 +354,8 @@ func TestNewRejectsBadConfiguration(t *testing.T) {
 		})
 	}
 	defer func() {
-		if recover() == nil {
-			t.Error("Limit did not panic on a bad policy")
+		if err, _ := recover().(error); !errors.Is(err, ErrInvalidPolicy) || !strings.Contains(err.Error(), "quota 0") {
+			t.Errorf("Limit(0, time.Second) panicked with %v, want ErrInvalidPolicy naming the quota", err)
 		}
 	}()
 	Limit(0, time.Second)

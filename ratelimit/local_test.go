@@ -21,9 +21,9 @@ func TestLocalCounterForgetsKeysAfterTwoWindows(t *testing.T) {
 		if n := lc.len(); n > 2*perWindow {
 			t.Fatalf("window %d: %d keys held, want at most %d", win, n, 2*perWindow)
 		}
-		clk.advance(time.Minute)
+		clk.Advance(time.Minute)
 	}
-	clk.advance(2 * time.Minute)
+	clk.Advance(2 * time.Minute)
 	lc.Take(context.Background(), "quiet", 1, policies, usage) // sweeps every shard
 	if n := lc.len(); n != 1 {
 		t.Errorf("after two quiet windows: %d keys held, want 1", n)
@@ -46,7 +46,7 @@ func TestLocalCounterReleasesFloodMemory(t *testing.T) {
 		lc.Take(context.Background(), strconv.Itoa(i), 1, policies, usage)
 	}
 	flooded := heap()
-	clk.advance(3 * time.Minute)
+	clk.Advance(3 * time.Minute)
 	lc.Take(context.Background(), "after", 1, policies, usage)
 	after := heap()
 	if grown := flooded - before; grown < 4<<20 || after > before+grown/4 {
@@ -69,7 +69,7 @@ func TestLocalCounterKeepsPoliciesApart(t *testing.T) {
 	if ok, _ := lc.Take(ctx, "k", 1, b, u); !ok {
 		t.Fatal("b shares a's count")
 	}
-	clk.advance(-time.Hour)
+	clk.Advance(-time.Hour)
 	if ok, _ := lc.Take(ctx, "k", 1, a, u); ok || u[0].Current != 1 || u[0].Elapsed != 0 {
 		t.Errorf("after the clock stepped back: ok=%v usage %+v, want refused with the count kept", ok, u[0])
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/examples/server/api"
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -113,13 +114,8 @@ func TestServeGreetAndShutDown(t *testing.T) {
 		}
 	}
 	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("shutdown: %v", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no shutdown within 5 s")
+	if err := testkit.Receive(t, done, "the shutdown"); err != nil {
+		t.Fatalf("shutdown: %v", err)
 	}
 }
 

@@ -59,12 +59,6 @@ func TestServerAnswersUntilKilledAndRestarts(t *testing.T) {
 	}
 }
 
-func TestClusterOwnsEverySlot(t *testing.T) {
-	s := StartCluster(t)
-	if _, err := s.Do("MSET", "a", "1", "b", "2"); err == nil || !strings.Contains(err.Error(), "CROSSSLOT") {
-		t.Errorf("MSET over two slots: %v, want CROSSSLOT", err)
-	}
-	if _, err := s.Do("MSET", "{t}a", "1", "{t}b", "2"); err != nil {
-		t.Errorf("MSET in one slot: %v", err)
-	}
-}
+// StartCluster is tested where it is used, by rediscount's
+// TestClusterCountsAllPoliciesInOneScript: a cluster takes two seconds to
+// accept writes, and a second one here would test the same.

@@ -1,5 +1,6 @@
-// Package testkit holds the request and response helpers that the tests of
-// several chiguard packages share. It is imported only by tests.
+// Package testkit holds the request and response helpers and the fake
+// clock that the tests of several chiguard packages share. It is imported
+// only by tests.
 package testkit
 
 import (

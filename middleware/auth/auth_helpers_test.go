@@ -282,16 +282,16 @@ type jwksServer struct {
 	fetches atomic.Int64
 	mu      sync.Mutex
 	doc     []byte
-	status  int
+	code    int
 }
 
 func newJWKSServer(t testing.TB) *jwksServer {
 	t.Helper()
-	s := &jwksServer{status: http.StatusOK}
+	s := &jwksServer{code: http.StatusOK}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fetches.Add(1)
 		s.mu.Lock()
-		doc, status := s.doc, s.status
+		doc, status := s.doc, s.code
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/jwk-set+json")
 		w.WriteHeader(status)
@@ -301,11 +301,18 @@ func newJWKSServer(t testing.TB) *jwksServer {
 	return s
 }
 
+// status returns the status the server answers with.
+func (s *jwksServer) status() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.code
+}
+
 // serve switches the served set; status other than 200 breaks it.
 func (s *jwksServer) serve(status int, keys ...map[string]any) {
 	doc, _ := json.Marshal(map[string]any{"keys": keys})
 	s.mu.Lock()
-	s.doc, s.status = doc, status
+	s.doc, s.code = doc, status
 	s.mu.Unlock()
 }
 
@@ -353,18 +360,6 @@ func withLogger(h http.Handler) (http.Handler, *logBuffer) {
 	l := &logBuffer{}
 	pw := &problem.Writer{Logger: slog.New(slog.NewTextHandler(l, nil))}
 	return pw.Handler(h), l
-}
-
-// eventually polls cond for up to two seconds.
-func eventually(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 // quietLog discards what verifiers log about their infrastructure.

@@ -252,19 +252,20 @@ func TestAuthenticateConfigurationErrors(t *testing.T) {
 	tests := []struct {
 		name string
 		opts []Option
+		want string // in the panic's error
 	}{
-		{"no scheme", nil},
-		{"bad scheme name", []Option{Scheme("Bad Name", v)}},
-		{"duplicate scheme", []Option{Bearer(v), Scheme("bearer", v)}},
-		{"nil verifier", []Option{Bearer(nil)}},
-		{"realm with control characters", []Option{Bearer(v), Realm("a\nb")}},
-		{"query token without bearer", []Option{APIKey(v), QueryToken()}},
+		{"no scheme", nil, "auth: Authenticate needs at least one scheme"},
+		{"bad scheme name", []Option{Scheme("Bad Name", v)}, `auth: invalid authentication scheme name "Bad Name"`},
+		{"duplicate scheme", []Option{Bearer(v), Scheme("bearer", v)}, "auth: authentication scheme bearer configured twice"},
+		{"nil verifier", []Option{Bearer(nil)}, "auth: scheme Bearer has no verifier"},
+		{"realm with control characters", []Option{Bearer(v), Realm("a\nb")}, `auth: realm "a\nb" holds a control character`},
+		{"query token without bearer", []Option{APIKey(v), QueryToken()}, "auth: QueryToken needs a Bearer scheme"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			defer func() {
-				if recover() == nil {
-					t.Error("no panic")
+				if err, ok := recover().(error); !ok || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("panicked with %v, want an error saying %q", err, tt.want)
 				}
 			}()
 			Authenticate(tt.opts...)

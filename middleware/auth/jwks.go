@@ -21,6 +21,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/clock"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -70,7 +71,12 @@ type JWKS struct {
 
 	keys    atomic.Pointer[keySet]
 	lastErr atomic.Pointer[error]
-	kick    chan struct{}
+
+	clock clock.Clock
+	mu    sync.Mutex
+	last  time.Time     // when the goroutine last began a fetch
+	due   time.Time     // when it fetches next
+	kick  chan struct{} // due moved earlier
 
 	stop      context.CancelFunc
 	done      chan struct{}
@@ -84,6 +90,10 @@ type JWKS struct {
 // the first fetch succeeds get a 503, so call Refresh before serving to
 // wait for (and check) the first fetch.
 func NewJWKS(ctx context.Context, cfg JWKSConfig) (*JWKS, error) {
+	return newJWKS(ctx, cfg, clock.System{})
+}
+
+func newJWKS(ctx context.Context, cfg JWKSConfig, clk clock.Clock) (*JWKS, error) {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return nil, fmt.Errorf("auth: JWKS URL %q is not an absolute http(s) URL", cfg.URL)
@@ -94,6 +104,7 @@ func NewJWKS(ctx context.Context, cfg JWKSConfig) (*JWKS, error) {
 		refresh:    cfg.RefreshInterval,
 		minRefresh: cfg.MinRefreshInterval,
 		logger:     cfg.Logger,
+		clock:      clk,
 		kick:       make(chan struct{}, 1),
 		done:       make(chan struct{}),
 	}
@@ -129,45 +140,69 @@ func (j *JWKS) Refresh(ctx context.Context) error {
 
 func (j *JWKS) run(ctx context.Context) {
 	defer close(j.done)
-	last := time.Now()
-	next := j.refresh
-	if j.fetch(ctx) != nil {
-		next = j.minRefresh // retry sooner while failing
-	}
-	timer := time.NewTimer(next)
-	defer timer.Stop()
 	for {
-		select {
-		case <-ctx.Done():
+		j.refreshScheduled(ctx)
+		if !j.sleep(ctx) {
 			return
-		case <-timer.C:
-		case <-j.kick:
-			// Rate limit: wait until MinRefreshInterval after the last fetch;
-			// kicks arriving meanwhile fold into this one.
-			if wait := j.minRefresh - time.Since(last); wait > 0 {
-				select {
-				case <-ctx.Done():
-					return
-				case <-time.After(wait):
-				case <-timer.C:
-				}
-			}
 		}
-		last = time.Now()
-		next = j.refresh
-		if j.fetch(ctx) != nil {
-			next = j.minRefresh
-		}
-		timer.Stop()
-		timer.Reset(next)
 	}
 }
 
-// wake asks the goroutine for a fetch without ever blocking.
+// refreshScheduled fetches the set and schedules the next fetch: after
+// RefreshInterval, or MinRefreshInterval while fetches fail. A wake during
+// the fetch moves the next one to MinRefreshInterval after its start.
+func (j *JWKS) refreshScheduled(ctx context.Context) {
+	start := j.clock.Now()
+	j.mu.Lock()
+	j.last, j.due = start, start.Add(j.refresh)
+	j.mu.Unlock()
+	if j.fetch(ctx) != nil {
+		j.mu.Lock()
+		j.due = start.Add(j.minRefresh)
+		j.mu.Unlock()
+	}
+}
+
+// sleep waits until the next fetch is due and reports whether it is, or
+// whether ctx ended the wait.
+func (j *JWKS) sleep(ctx context.Context) bool {
+	for {
+		select {
+		case <-j.kick: // read due after this: no wake is lost
+		default:
+		}
+		j.mu.Lock()
+		wait := j.due.Sub(j.clock.Now())
+		j.mu.Unlock()
+		if wait <= 0 {
+			return true
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-j.clock.After(wait):
+			return true
+		case <-j.kick:
+		}
+	}
+}
+
+// wake asks for a fetch at MinRefreshInterval after the last one began,
+// or at once if that is past, without ever blocking: however many requests
+// wake it within that interval, the goroutine fetches once.
 func (j *JWKS) wake() {
-	select {
-	case j.kick <- struct{}{}:
-	default:
+	j.mu.Lock()
+	soonest := j.last.Add(j.minRefresh)
+	moved := soonest.Before(j.due)
+	if moved {
+		j.due = soonest
+	}
+	j.mu.Unlock()
+	if moved {
+		select {
+		case j.kick <- struct{}{}:
+		default:
+		}
 	}
 }
 

@@ -8,10 +8,12 @@ import (
 	"encoding/pem"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -61,9 +63,16 @@ func TestParseJWKS(t *testing.T) {
 	}
 }
 
-func jwksVerifier(t *testing.T, srv *jwksServer, minRefresh time.Duration) (*JWT, *JWKS) {
+// jwksStart is the fake clock's time when a JWKS test starts.
+var jwksStart = time.Unix(1_700_000_000, 0)
+
+// jwksVerifier starts a JWKS of srv on a fake clock, refreshing hourly and
+// at most every minRefresh on unknown kids, and a JWT verifier using it.
+// It returns once the first fetch is done and the refresher waits.
+func jwksVerifier(t *testing.T, srv *jwksServer, minRefresh time.Duration) (*JWT, *JWKS, *testkit.Clock) {
 	t.Helper()
-	jwks, err := NewJWKS(context.Background(), JWKSConfig{URL: srv.URL, MinRefreshInterval: minRefresh, RefreshInterval: time.Hour, Logger: quietLog})
+	clk := testkit.NewClock(jwksStart)
+	jwks, err := newJWKS(context.Background(), JWKSConfig{URL: srv.URL, MinRefreshInterval: minRefresh, RefreshInterval: time.Hour, Logger: quietLog}, clk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,18 +81,28 @@ func jwksVerifier(t *testing.T, srv *jwksServer, minRefresh time.Duration) (*JWT
 	if err != nil {
 		t.Fatal(err)
 	}
-	return v, jwks
+	first := jwksStart.Add(time.Hour)
+	if srv.status() != http.StatusOK {
+		first = jwksStart.Add(minRefresh)
+	}
+	nextFetchAt(t, clk, first)
+	return v, jwks, clk
+}
+
+// nextFetchAt waits for the refresher's next wait and checks it ends at
+// want, the time of the next fetch.
+func nextFetchAt(t *testing.T, clk *testkit.Clock, want time.Time) {
+	t.Helper()
+	if at := clk.NextWait(t); !at.Equal(want) {
+		t.Fatalf("the refresher waits until %v, want %v", at.Sub(jwksStart), want.Sub(jwksStart))
+	}
 }
 
 func TestJWKSKeyRotationWhileServing(t *testing.T) {
 	oldKey, newKey := testRSAKey(t, 0), testRSAKey(t, 1)
 	srv := newJWKSServer(t)
 	srv.serve(200, jwkOf("old", &oldKey.PublicKey))
-	v, jwks := jwksVerifier(t, srv, 50*time.Millisecond)
-	if err := jwks.Refresh(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	eventually(t, "the initial fetch", func() bool { return srv.fetches.Load() >= 2 })
+	v, _, clk := jwksVerifier(t, srv, time.Minute)
 	h := newRouter(Authenticate(Bearer(v)), nil)
 	oldTok := sign(t, jwt.SigningMethodRS256, oldKey, claims(nil), map[string]any{"kid": "old"})
 	newTok := sign(t, jwt.SigningMethodRS256, newKey, claims(map[string]any{"sub": "bob"}), map[string]any{"kid": "new"})
@@ -92,16 +111,21 @@ func TestJWKSKeyRotationWhileServing(t *testing.T) {
 	}
 
 	srv.serve(200, jwkOf("new", &newKey.PublicKey)) // the authorization server rotates
-	start := time.Now()
+	fetches := srv.fetches.Load()
 	rec := do(h, "/me", "Bearer "+newTok)
-	if rec.Code != 401 || time.Since(start) > time.Second {
-		t.Fatalf("a new kid is refused at once, without waiting for the refresh: %d after %v", rec.Code, time.Since(start))
+	if rec.Code != 401 || srv.fetches.Load() != fetches {
+		t.Fatalf("a new kid is refused at once, without waiting for a fetch: %d, %d fetches", rec.Code, srv.fetches.Load()-fetches)
 	}
 	if c := checkChallenges(t, rec.Header())["bearer"]; c.params["error"] != "invalid_token" ||
 		c.params["error_description"] != "The access token signing key is unknown" {
 		t.Errorf("challenge %v", c.params)
 	}
-	eventually(t, "the new key to be fetched", func() bool { return do(h, "/me", "Bearer "+newTok).Code == 200 })
+	nextFetchAt(t, clk, jwksStart.Add(time.Minute))
+	clk.Advance(time.Minute)
+	nextFetchAt(t, clk, jwksStart.Add(time.Minute+time.Hour))
+	if rec := do(h, "/me", "Bearer "+newTok); rec.Code != 200 {
+		t.Fatalf("the new key after the refresh: %d", rec.Code)
+	}
 	if rec := do(h, "/me", "Bearer "+sign(t, jwt.SigningMethodRS256, oldKey, claims(map[string]any{"jti": "x"}), map[string]any{"kid": "old"})); rec.Code != 401 {
 		t.Errorf("a token of the withdrawn key: %d", rec.Code)
 	}
@@ -109,23 +133,39 @@ func TestJWKSKeyRotationWhileServing(t *testing.T) {
 
 func TestJWKSUnknownKidRefreshIsRateLimited(t *testing.T) {
 	key := testRSAKey(t, 0)
+	var tokens []string
+	for i := range 50 {
+		tokens = append(tokens, sign(t, jwt.SigningMethodRS256, key, claims(nil), map[string]any{"kid": "unknown-" + strconv.Itoa(i)}))
+	}
 	srv := newJWKSServer(t)
 	srv.serve(200, jwkOf("k", &key.PublicKey))
-	v, jwks := jwksVerifier(t, srv, 300*time.Millisecond)
-	if err := jwks.Refresh(context.Background()); err != nil {
-		t.Fatal(err)
+	v, jwks, clk := jwksVerifier(t, srv, time.Minute)
+	if n := srv.fetches.Load(); n != 1 {
+		t.Fatalf("%d fetches at start, want 1", n)
 	}
-	eventually(t, "the initial fetch", func() bool { return srv.fetches.Load() >= 2 })
-	base := srv.fetches.Load()
-	for i := range 50 {
-		tok := sign(t, jwt.SigningMethodRS256, key, claims(nil), map[string]any{"kid": "unknown-" + string(rune('a'+i%26))})
+	clk.Advance(10 * time.Second)
+	for _, tok := range tokens {
 		if _, err := v.Verify(context.Background(), tok); !errors.Is(err, ErrTokenUnknownKey) {
 			t.Fatalf("unknown kid: %v", err)
 		}
 	}
-	time.Sleep(100 * time.Millisecond)
-	if n := srv.fetches.Load() - base; n > 1 {
-		t.Errorf("50 unknown kids caused %d fetches within the rate limit", n)
+	// The 50 wakes are one fetch, a MinRefreshInterval after the last.
+	nextFetchAt(t, clk, jwksStart.Add(time.Minute))
+	if n := srv.fetches.Load(); n != 1 {
+		t.Errorf("%d fetches before the rate limit allows one, want 1", n)
+	}
+	clk.Advance(50 * time.Second)
+	nextFetchAt(t, clk, jwksStart.Add(time.Minute+time.Hour))
+	if n := srv.fetches.Load(); n != 2 || len(jwks.kick) != 0 {
+		t.Errorf("%d fetches, %d wakes pending; want 2 and none", n, len(jwks.kick))
+	}
+
+	// Past the interval, an unknown kid is fetched for at once.
+	clk.Advance(2 * time.Minute)
+	v.Verify(context.Background(), tokens[0])
+	nextFetchAt(t, clk, jwksStart.Add(3*time.Minute+time.Hour))
+	if n := srv.fetches.Load(); n != 3 {
+		t.Errorf("%d fetches, want 3", n)
 	}
 }
 
@@ -133,7 +173,7 @@ func TestJWKSDownAtStart(t *testing.T) {
 	key := testRSAKey(t, 0)
 	srv := newJWKSServer(t)
 	srv.serve(http.StatusBadGateway)
-	v, jwks := jwksVerifier(t, srv, 20*time.Millisecond)
+	v, jwks, clk := jwksVerifier(t, srv, 20*time.Second)
 	if err := jwks.Refresh(context.Background()); err == nil {
 		t.Fatal("Refresh of a broken endpoint succeeded")
 	}
@@ -155,7 +195,11 @@ func TestJWKSDownAtStart(t *testing.T) {
 	}
 
 	srv.serve(200, jwkOf("k", &key.PublicKey)) // the endpoint comes back
-	eventually(t, "the key set to load", func() bool { return do(h, "/me", "Bearer "+tok).Code == 200 })
+	clk.Advance(20 * time.Second)              // the retry while failing
+	nextFetchAt(t, clk, jwksStart.Add(20*time.Second+time.Hour))
+	if rec := do(h, "/me", "Bearer "+tok); rec.Code != 200 {
+		t.Errorf("after the retry: %d", rec.Code)
+	}
 }
 
 func TestJWKSUnreachable(t *testing.T) {
@@ -181,10 +225,7 @@ func TestJWKSKeepsKeysWhenRefreshFails(t *testing.T) {
 	key := testRSAKey(t, 0)
 	srv := newJWKSServer(t)
 	srv.serve(200, jwkOf("k", &key.PublicKey))
-	v, jwks := jwksVerifier(t, srv, time.Millisecond)
-	if err := jwks.Refresh(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	v, jwks, _ := jwksVerifier(t, srv, time.Millisecond)
 	srv.serve(500)
 	if err := jwks.Refresh(context.Background()); err == nil {
 		t.Fatal("refresh of a broken endpoint succeeded")
@@ -199,33 +240,34 @@ func TestJWKSPeriodicRefreshAndClose(t *testing.T) {
 	srv.serve(200, jwkOf("k", &testRSAKey(t, 0).PublicKey))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	jwks, err := NewJWKS(ctx, JWKSConfig{URL: srv.URL, RefreshInterval: 20 * time.Millisecond, Logger: quietLog})
+	clk := testkit.NewClock(jwksStart)
+	jwks, err := newJWKS(ctx, JWKSConfig{URL: srv.URL, RefreshInterval: 20 * time.Second, Logger: quietLog}, clk)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "periodic fetches", func() bool { return srv.fetches.Load() >= 3 })
-	jwks.Close()
-	jwks.Close()                      // idempotent
-	time.Sleep(50 * time.Millisecond) // let a request in flight at Close land
-	n := srv.fetches.Load()
-	time.Sleep(100 * time.Millisecond)
-	if srv.fetches.Load() != n {
-		t.Error("fetches continue after Close")
+	for i := 1; i <= 3; i++ {
+		nextFetchAt(t, clk, jwksStart.Add(time.Duration(i)*20*time.Second))
+		if n := srv.fetches.Load(); n != int64(i) {
+			t.Fatalf("%d fetches after %d intervals, want %d", n, i-1, i)
+		}
+		clk.Advance(20 * time.Second)
 	}
+	nextFetchAt(t, clk, jwksStart.Add(80*time.Second))
+	jwks.Close()
+	jwks.Close() // idempotent
 	select {
 	case <-jwks.done:
 	default:
 		t.Error("Close returned before the goroutine ended")
 	}
+	if n := srv.fetches.Load(); n != 4 {
+		t.Errorf("%d fetches, want 4", n)
+	}
 
 	// Cancelling the context stops it too.
 	jwks2, _ := NewJWKS(ctx, JWKSConfig{URL: srv.URL, Logger: quietLog})
 	cancel()
-	select {
-	case <-jwks2.done:
-	case <-time.After(2 * time.Second):
-		t.Error("the goroutine outlived its context")
-	}
+	testkit.Receive(t, jwks2.done, "the end of the goroutine when its context is cancelled")
 }
 
 func TestNewJWKSConfigErrors(t *testing.T) {

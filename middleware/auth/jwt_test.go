@@ -435,6 +435,9 @@ func TestJWTClaimsDecodedOnlyAfterSignature(t *testing.T) {
 		tok := rawToken(t, shapedClaims(t, depth, hostileClaimsSize, "1"))
 		return tok[:len(tok)-4] + "AAAA"
 	}
+	if raceEnabled {
+		return // the race detector drops sync.Pool items at random (fmt's printers): allocations vary by one or two
+	}
 	allocs := func(token string) float64 {
 		return testing.AllocsPerRun(10, func() {
 			if _, err := v.Verify(context.Background(), token); !errors.Is(err, ErrTokenSignature) {

@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -83,22 +84,22 @@ func TestRequireScopesWithoutAuthenticate(t *testing.T) {
 
 func TestRequireScopesPanicsOnBadScopes(t *testing.T) {
 	for _, scopes := range [][]string{nil, {""}, {"a b"}, {`a"`}, {"é"}, {"a\u00a0b"}, {"a\tb"}, {"a\u3000b"}, {"ok", " "}} {
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%q: no panic", scopes)
-				}
+		want := "auth: RequireScopes and RequireAnyScope need at least one scope"
+		if len(scopes) > 0 {
+			want = fmt.Sprintf("auth: %q is not a valid scope", scopes[len(scopes)-1])
+		}
+		for name, require := range map[string]func(...string) func(http.Handler) http.Handler{
+			"RequireScopes": RequireScopes, "RequireAnyScope": RequireAnyScope,
+		} {
+			func() {
+				defer func() {
+					if v := recover(); v != want {
+						t.Errorf("%s(%q) panicked with %v, want %q", name, scopes, v, want)
+					}
+				}()
+				require(scopes...)
 			}()
-			RequireScopes(scopes...)
-		}()
-		func() {
-			defer func() {
-				if recover() == nil {
-					t.Errorf("%q: no panic from RequireAnyScope", scopes)
-				}
-			}()
-			RequireAnyScope(scopes...)
-		}()
+		}
 	}
 }
 

@@ -77,12 +77,22 @@ func TestKeysOfARequestShareOneSlot(t *testing.T) {
 }
 
 // Against a real (one-node) Cluster: a multi-policy take runs without
-// CROSSSLOT, and the node agrees on the slots.
+// CROSSSLOT, and the node agrees on the slots. The node refuses commands
+// over two slots, so the take proves something; this is the only test of
+// redistest.StartCluster too, since a cluster takes two seconds to accept
+// writes.
 func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
+	t.Parallel()
 	s := redistest.StartCluster(t)
+	if _, err := s.Do("MSET", "a", "1", "b", "2"); err == nil || !strings.Contains(err.Error(), "CROSSSLOT") {
+		t.Fatalf("MSET over two slots: %v, want CROSSSLOT", err)
+	}
+	if _, err := s.Do("MSET", "{t}a", "1", "{t}b", "2"); err != nil {
+		t.Fatalf("MSET in one slot: %v", err)
+	}
 	c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: []string{s.Addr}, ContextTimeoutEnabled: true})
 	t.Cleanup(func() { c.Close() })
-	rc := newCounter(t, c, Config{Timeout: 5 * time.Second, FailureThreshold: 1})
+	rc := newCounter(t, c, Config{Timeout: patience, FailureThreshold: 1})
 	usage := make([]ratelimit.Usage, len(clusterPolicies))
 	for i := 1; i <= 3; i++ {
 		taken, err := rc.Take(context.Background(), "user:alice", 1, clusterPolicies, usage)

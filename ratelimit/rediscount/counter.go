@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/clock"
 	"github.com/chiguard/chiguard/ratelimit"
 	goredis "github.com/redis/go-redis/v9"
 )
@@ -91,6 +92,7 @@ type Counter struct {
 	fallback  ratelimit.Counter
 	onChange  func(from, to State)
 	logger    *slog.Logger
+	clock     clock.Clock // paces the probe
 
 	state    atomic.Int32
 	failures atomic.Int32
@@ -119,6 +121,7 @@ func NewCounter(client goredis.UniversalClient, opts Config) (*Counter, error) {
 		fallback:  opts.Fallback,
 		onChange:  opts.OnStateChange,
 		logger:    opts.Logger,
+		clock:     clock.System{},
 		done:      make(chan struct{}),
 	}
 	if strings.ContainsAny(c.prefix, "{}") {
@@ -310,13 +313,11 @@ func (c *Counter) switchTo(to State, err error) {
 // try it (half-open), or until Close.
 func (c *Counter) probe() {
 	defer c.probes.Done()
-	t := time.NewTicker(c.interval)
-	defer t.Stop()
 	for {
 		select {
 		case <-c.done:
 			return
-		case <-t.C:
+		case <-c.clock.After(c.interval):
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 		_, err := bounded(ctx, c.ctxBound, func(ctx context.Context) (string, error) { return c.client.Ping(ctx).Result() })

@@ -32,7 +32,7 @@ func (v *countingKeys) Verify(_ context.Context, key string) (auth.Principal, er
 func replica(t *testing.T, s *redistest.Server, v auth.Verifier, quota int) http.Handler {
 	c, _ := client(t, s)
 	f, err := ratelimit.NewFailureLimiter(ratelimit.Policy{Quota: quota, Window: time.Hour},
-		ratelimit.CountIn(newCounter(t, c, Config{Timeout: time.Second})))
+		ratelimit.CountIn(newCounter(t, c, Config{Timeout: patience})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,6 +51,7 @@ func sendKey(h http.Handler, remote, key string) *httptest.ResponseRecorder {
 // Two replicas counting in one Redis share a client's failures: guesses
 // alternating between them are checked the quota's worth in all.
 func TestFailureLimiterSharesFailuresAcrossReplicas(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	const quota = 6
 	v := &countingKeys{}
@@ -82,6 +83,7 @@ func TestFailureLimiterSharesFailuresAcrossReplicas(t *testing.T) {
 // Parallel guesses on a replica counting in Redis reach the verifier
 // exactly the quota's worth.
 func TestFailureLimiterInRedisRunsExactlyTheQuotaOfParallelGuesses(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	const quota, guesses = 5, 60
 	v := &countingKeys{}
@@ -105,6 +107,7 @@ func TestFailureLimiterInRedisRunsExactlyTheQuotaOfParallelGuesses(t *testing.T)
 // yet still reads the answers; its failures must count in Redis all the
 // same, not in one replica's fallback.
 func TestFailureLimiterCountsInRedisWhenTheRequestIsCancelled(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	const quota = 3
 	v := &countingKeys{}

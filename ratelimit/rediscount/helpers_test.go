@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/internal/redistest"
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 	"github.com/chiguard/chiguard/ratelimit"
 	goredis "github.com/redis/go-redis/v9"
@@ -19,6 +20,8 @@ type quietLogger struct{}
 
 func (quietLogger) Printf(context.Context, string, ...any) {}
 
+// Every test that starts a redis-server runs in parallel: each has a
+// server of its own, and most of their time is spent waiting on Redis.
 func TestMain(m *testing.M) {
 	goredis.SetLogger(quietLogger{}) // dial errors are expected while Redis is down
 	os.Exit(m.Run())
@@ -69,6 +72,11 @@ func client(t testing.TB, s *redistest.Server) (*goredis.Client, *roundTrips) {
 	return c, rt
 }
 
+// patience is the Redis timeout of the tests about counting rather than
+// timeouts: a loaded machine must not trip the fallback, which counts
+// apart from Redis.
+const patience = 10 * time.Second
+
 // newCounter returns a Counter closed at the end of the test.
 func newCounter(t testing.TB, c goredis.UniversalClient, opts Config) *Counter {
 	t.Helper()
@@ -95,11 +103,24 @@ func get(h http.Handler) *httptest.ResponseRecorder {
 	return w
 }
 
-// awayFromWindowEdge waits until the current window of length w has at
-// least margin left, so a test's requests all land in one window.
-func awayFromWindowEdge(w, margin time.Duration) {
-	if left := w - time.Duration(time.Now().UnixMilli()%w.Milliseconds())*time.Millisecond; left < margin {
-		time.Sleep(left + 10*time.Millisecond)
+// probeClock puts rc's probe on a fake clock, which the test advances.
+func probeClock(rc *Counter) *testkit.Clock {
+	clk := testkit.NewClock(time.Unix(1_700_000_000, 0))
+	rc.clock = clk
+	return clk
+}
+
+// inWindow waits until the current window of length w has run for at
+// least from and less than to, so that a test's requests land in one
+// window, at a known point of it: Redis counts by its own clock, which no
+// test can move.
+func inWindow(w, from, to time.Duration) {
+	e := time.Duration(time.Now().UnixMilli()%w.Milliseconds()) * time.Millisecond
+	switch {
+	case e < from:
+		time.Sleep(from - e)
+	case e >= to:
+		time.Sleep(w - e + from)
 	}
 }
 

@@ -21,9 +21,10 @@ func fitsModel(q, w, e, c, p, cost int64) bool {
 // bounds: for random stored counts, its verdict matches the model applied
 // to the state it reports.
 func TestScriptDecidesLikeTheGoModel(t *testing.T) {
+	t.Parallel()
 	s := redistest.Start(t)
 	c, _ := client(t, s)
-	rc := newCounter(t, c, Config{Timeout: 5 * time.Second, FailureThreshold: 1})
+	rc := newCounter(t, c, Config{Timeout: patience, FailureThreshold: 1})
 	rng := rand.New(rand.NewPCG(3, 4))
 	ctx := context.Background()
 	windows := []time.Duration{time.Millisecond, 7 * time.Millisecond, time.Second, 61 * time.Second, ratelimit.MaxWindow}
