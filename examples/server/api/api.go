@@ -43,7 +43,7 @@ func (a *API) Close() {
 //	problem writer -> Recoverer (500) -> RequestID -> Maintenance (502)
 //	-> HeadAsGet -> routing (404/405)
 //	-> Authenticate (401; 429 unchecked once a client's credentials keep failing)
-//	-> rate limit (429) -> Negotiate (406) -> scopes, user/app (401 if anonymous, 403)
+//	-> rate limit (429) -> scopes, user/app (401 if anonymous, 403) -> Negotiate (406)
 //	-> body and path validation (400/413/415) -> Conditional (304) -> handler
 //
 // /healthz, the problem docs and their OpenAPI document sit before
@@ -68,6 +68,13 @@ func New(cfg Config) (*API, error) {
 				slog.String("path", al.Path), slog.Int("suppressed", al.Suppressed))
 		},
 	}
+	// Closed last (closers run in reverse): alerts of the last requests
+	// are sent before the process exits.
+	a.closers = append(a.closers, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		pw.Wait(ctx)
+	})
 
 	verifier, err := a.tokenVerifier(cfg, logger)
 	if err != nil {
