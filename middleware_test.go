@@ -18,7 +18,7 @@ import (
 
 	"github.com/chiguard/chiguard/contract/contracttest"
 	"github.com/chiguard/chiguard/examples/server/api"
-	"github.com/chiguard/chiguard/internal/accept/accepttest"
+	"github.com/chiguard/chiguard/internal/testkit"
 )
 
 // The contract: every status of the seed error-codes page, produced by the
@@ -411,7 +411,7 @@ func BenchmarkStack(b *testing.B) {
 				b.Fatalf("status %d", w.code)
 			}
 			b.ReportAllocs()
-			defer accepttest.ReportCPU(b)()
+			defer testkit.ReportCPU(b)()
 			for b.Loop() {
 				clear(w.h)
 				s.handler.ServeHTTP(w, r)

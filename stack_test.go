@@ -9,7 +9,7 @@ import (
 	"github.com/elnormous/contenttype"
 
 	"github.com/chiguard/chiguard/examples/server/api"
-	"github.com/chiguard/chiguard/internal/accept/accepttest"
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/chiguard/chiguard/problem"
@@ -140,7 +140,7 @@ func BenchmarkStackSteps(b *testing.B) {
 				b.Fatalf("status %d", w.code)
 			}
 			b.ReportAllocs()
-			defer accepttest.ReportCPU(b)()
+			defer testkit.ReportCPU(b)()
 			for b.Loop() {
 				clear(w.h)
 				r.ServeHTTP(w, req)

@@ -112,7 +112,7 @@ func BenchmarkHostileAccept(b *testing.B) {
 				w := &statusWriter{benchWriter: benchWriter{h: http.Header{}}}
 				b.SetBytes(int64(len(raw)))
 				b.ReportAllocs()
-				stop := accepttest.ReportCPU(b)
+				stop := testkit.ReportCPU(b)
 				for b.Loop() {
 					r, err := http.ReadRequest(bufio.NewReader(bytes.NewReader(raw)))
 					if err != nil {

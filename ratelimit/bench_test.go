@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/go-chi/chi/v5"
 	"github.com/go-chi/httprate"
@@ -23,18 +24,6 @@ type benchWriter struct {
 func (w *benchWriter) Header() http.Header         { return w.h }
 func (w *benchWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *benchWriter) WriteHeader(s int)           { w.status = s }
-
-// reportCPU reports the process's CPU time per op (cpu-ns/op) from now to
-// the call of the returned func: on a machine shared with other work it
-// varies far less than ns/op, which counts the waits for a free core.
-func reportCPU(b *testing.B) func() {
-	start := cpuTime()
-	return func() {
-		if start > 0 {
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-		}
-	}
-}
 
 // remoteIP is the anchor's key: the TCP peer, like chiguard's default for
 // anonymous requests.
@@ -86,7 +75,7 @@ func BenchmarkLimit(b *testing.B) {
 			w := &benchWriter{h: http.Header{}}
 			h.ServeHTTP(w, reqs[0]) // the limited cases use up their quota
 			b.ReportAllocs()
-			defer reportCPU(b)()
+			defer testkit.ReportCPU(b)()
 			i := 0
 			for b.Loop() {
 				clear(w.h)
@@ -140,7 +129,7 @@ func BenchmarkMiddleware(b *testing.B) {
 			r.RemoteAddr = "10.0.0.1:1234"
 			w := &benchWriter{h: http.Header{}}
 			b.ReportAllocs()
-			defer reportCPU(b)()
+			defer testkit.ReportCPU(b)()
 			for b.Loop() {
 				clear(w.h)
 				c.h.ServeHTTP(w, r)
@@ -186,7 +175,7 @@ func BenchmarkLimitFailures(b *testing.B) {
 				w := &benchWriter{h: http.Header{}}
 				h.ServeHTTP(w, r) // the throttled case spends its quota
 				b.ReportAllocs()
-				defer reportCPU(b)()
+				defer testkit.ReportCPU(b)()
 				for b.Loop() {
 					clear(w.h)
 					h.ServeHTTP(w, r)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/chiguard/chiguard/internal/accept/accepttest"
+	"github.com/chiguard/chiguard/internal/testkit"
 )
 
 // big returns a header of about 64 KB made of n copies of elem followed by
@@ -112,7 +113,7 @@ func BenchmarkHostileAccept(b *testing.B) {
 		b.Run(s.Name, func(b *testing.B) {
 			b.SetBytes(int64(headerSize(h)))
 			b.ReportAllocs()
-			stop := accepttest.ReportCPU(b)
+			stop := testkit.ReportCPU(b)
 			for b.Loop() {
 				if got := Negotiate(h, jsonCSV); got != want {
 					b.Fatalf("Negotiate = %d, want %d", got, want)

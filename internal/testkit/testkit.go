@@ -77,3 +77,15 @@ func FieldErrors(t testing.TB, p map[string]any) map[string]string {
 var OK = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok"))
 })
+
+// ReportCPU makes b report the process's CPU time per op (cpu-ns/op) from
+// now to the call of the returned func: on a machine shared with other work
+// it varies far less than ns/op, which counts the waits for a free core.
+func ReportCPU(b *testing.B) (stop func()) {
+	start := cpuTime()
+	return func() {
+		if start > 0 {
+			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}

@@ -5,7 +5,6 @@ package accepttest
 
 import (
 	"strings"
-	"testing"
 )
 
 // Shape is one way to fill an Accept header: one element, repeated.
@@ -59,16 +58,4 @@ func params(n int, value string) string {
 		b.WriteString(value)
 	}
 	return b.String()
-}
-
-// ReportCPU makes b report the process's CPU time per op (cpu-ns/op) from
-// now to the call of the returned func: on a machine shared with other work
-// it varies far less than ns/op, which counts the waits for a free core.
-func ReportCPU(b *testing.B) (stop func()) {
-	start := cpuTime()
-	return func() {
-		if start > 0 {
-			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-		}
-	}
 }

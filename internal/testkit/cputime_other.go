@@ -1,6 +1,6 @@
 //go:build !unix
 
-package accepttest
+package testkit
 
 import "time"
 

@@ -1,14 +1,12 @@
 //go:build unix
 
-package ratelimit
+package testkit
 
 import (
 	"syscall"
 	"time"
 )
 
-// cpuTime is the CPU time this process used, user and system: unlike wall
-// time it does not grow while other processes hold the cores.
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
