@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"cmp"
 	"encoding"
 	"encoding/json"
 	"math"
@@ -10,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/chiguard/chiguard/internal/jsonfield"
 )
 
 // Schema returns the JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it)
@@ -164,15 +165,17 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 	defer func() { g.stack = g.stack[:len(g.stack)-1] }()
 	props := map[string]any{}
 	var required []string
-	for _, f := range jsonFields(t) {
-		s := g.of(f.typ)
-		if f.quoted {
-			s = map[string]any{"type": "string", "description": f.typ.String() + ", written as a JSON string."}
+	// The fields bind's decoder matches members against, so the schema
+	// takes exactly the names the decoder does.
+	for _, f := range jsonfield.Of(t) {
+		s := g.of(f.Type)
+		if f.Quoted {
+			s = map[string]any{"type": "string", "description": f.Type.String() + ", written as a JSON string."}
 		}
-		if constrain(s, f.typ, f.validate) {
-			required = append(required, f.name)
+		if constrain(s, f.Type, t.FieldByIndex(f.Index).Tag.Get("validate")) {
+			required = append(required, f.Name)
 		}
-		props[f.name] = s
+		props[f.Name] = s
 	}
 	s := map[string]any{"type": "object", "properties": props}
 	if len(required) > 0 {
@@ -182,91 +185,6 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 		s["additionalProperties"] = false
 	}
 	return s
-}
-
-// field is a member encoding/json decodes into a struct.
-type field struct {
-	name     string
-	typ      reflect.Type
-	validate string
-	quoted   bool // the ",string" option
-	index    []int
-	tagged   bool
-}
-
-// jsonFields lists the members of struct t as encoding/json sees them:
-// exported fields by their json name, embedded structs' fields promoted,
-// the shallowest of fields of one name winning (the tagged one among
-// equals), ties dropped.
-func jsonFields(t reflect.Type) []field {
-	var all []field
-	var visit func(t reflect.Type, index []int, seen []reflect.Type)
-	visit = func(t reflect.Type, index []int, seen []reflect.Type) {
-		if slices.Contains(seen, t) {
-			return
-		}
-		seen = append(seen, t)
-		for i := range t.NumField() {
-			sf := t.Field(i)
-			ft := sf.Type
-			if sf.Anonymous {
-				if ft.Kind() == reflect.Pointer {
-					ft = ft.Elem()
-				}
-				if !sf.IsExported() && ft.Kind() != reflect.Struct {
-					continue
-				}
-			} else if !sf.IsExported() {
-				continue
-			}
-			tag := sf.Tag.Get("json")
-			if tag == "-" {
-				continue
-			}
-			name, opts, _ := strings.Cut(tag, ",")
-			idx := append(slices.Clone(index), i)
-			if name == "" && sf.Anonymous && ft.Kind() == reflect.Struct {
-				visit(ft, idx, seen)
-				continue
-			}
-			quoted := false
-			for o := range strings.SplitSeq(opts, ",") {
-				quoted = quoted || o == "string" && isScalar(ft)
-			}
-			all = append(all, field{name: cmp.Or(name, sf.Name), typ: sf.Type, validate: sf.Tag.Get("validate"),
-				quoted: quoted, index: idx, tagged: name != ""})
-		}
-	}
-	visit(t, nil, nil)
-	var out []field
-	for _, f := range all {
-		if slices.ContainsFunc(out, func(o field) bool { return o.name == f.name }) {
-			continue
-		}
-		var rivals []field
-		for _, o := range all {
-			if o.name == f.name {
-				rivals = append(rivals, o)
-			}
-		}
-		depth := slices.MinFunc(rivals, func(a, b field) int { return cmp.Compare(len(a.index), len(b.index)) })
-		var top []field
-		for _, o := range rivals {
-			if len(o.index) == len(depth.index) {
-				top = append(top, o)
-			}
-		}
-		if len(top) > 1 {
-			tagged := slices.DeleteFunc(slices.Clone(top), func(o field) bool { return !o.tagged })
-			if len(tagged) != 1 {
-				continue
-			}
-			top = tagged
-		}
-		out = append(out, top[0])
-	}
-	slices.SortFunc(out, func(a, b field) int { return slices.Compare(a.index, b.index) })
-	return out
 }
 
 func isScalar(t reflect.Type) bool {

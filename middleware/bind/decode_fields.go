@@ -12,9 +12,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
+	"github.com/chiguard/chiguard/internal/jsonfield"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -218,7 +217,7 @@ type typeInfo struct {
 	self     bool // has UnmarshalJSON, or UnmarshalText
 	textOnly bool // has UnmarshalText only, which takes strings only
 	numKeys  bool // a map whose keys are numbers
-	fields   jsonFields
+	fields   []jsonfield.Field
 	byName   map[string]int // for structs with many fields
 	subs     []atomic.Pointer[typeInfo]
 }
@@ -250,12 +249,12 @@ func infoOf(t reflect.Type) *typeInfo {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		ti.kind, ti.fields = kindStruct, jsonFieldsOf(t)
+		ti.kind, ti.fields = kindStruct, jsonfield.Of(t)
 		ti.subs = make([]atomic.Pointer[typeInfo], len(ti.fields))
 		if len(ti.fields) > 8 {
 			ti.byName = make(map[string]int, len(ti.fields))
 			for i, f := range ti.fields {
-				ti.byName[f.name] = i
+				ti.byName[f.Name] = i
 			}
 		}
 	case reflect.Map:
@@ -283,7 +282,7 @@ func (ti *typeInfo) sub(i int) *typeInfo {
 	}
 	var t reflect.Type
 	if ti.kind == kindStruct {
-		t = ti.fields[i].typ
+		t = ti.fields[i].Type
 	} else {
 		t = ti.t.Elem()
 	}
@@ -302,153 +301,9 @@ func (ti *typeInfo) field(name []byte) int {
 		return -1
 	}
 	for i := range ti.fields {
-		if ti.fields[i].name == string(name) {
+		if ti.fields[i].Name == string(name) {
 			return i
 		}
 	}
 	return -1
-}
-
-// jsonField is a struct field as encoding/json sees it.
-type jsonField struct {
-	name   string
-	typ    reflect.Type
-	quoted bool // `json:",string"` on a scalar
-	tagged bool
-	depth  int
-	index  []int
-}
-
-type jsonFields []jsonField
-
-// jsonFieldsOf lists the fields encoding/json decodes into for struct t:
-// exported fields not tagged "-", with the fields of untagged embedded
-// structs promoted; of several fields with one name, the shallowest wins,
-// then the only tagged one, else none.
-func jsonFieldsOf(t reflect.Type) jsonFields {
-	var all []jsonField
-	collectFields(t, nil, 0, map[reflect.Type]bool{}, &all)
-	byName := map[string][]int{}
-	var order []string
-	for i, f := range all {
-		if _, seen := byName[f.name]; !seen {
-			order = append(order, f.name)
-		}
-		byName[f.name] = append(byName[f.name], i)
-	}
-	var fs jsonFields
-	for _, name := range order {
-		if f, ok := dominant(all, byName[name]); ok {
-			fs = append(fs, f)
-		}
-	}
-	return fs
-}
-
-func dominant(all []jsonField, idx []int) (jsonField, bool) {
-	depth := all[idx[0]].depth
-	var cands []jsonField
-	for _, i := range idx {
-		if all[i].depth < depth {
-			depth, cands = all[i].depth, cands[:0]
-		}
-		if all[i].depth == depth {
-			cands = append(cands, all[i])
-		}
-	}
-	if len(cands) == 1 {
-		return cands[0], true
-	}
-	var tagged []jsonField
-	for _, c := range cands {
-		if c.tagged {
-			tagged = append(tagged, c)
-		}
-	}
-	if len(tagged) == 1 {
-		return tagged[0], true
-	}
-	return jsonField{}, false
-}
-
-func collectFields(t reflect.Type, index []int, depth int, visiting map[reflect.Type]bool, out *[]jsonField) {
-	if visiting[t] {
-		return
-	}
-	visiting[t] = true
-	defer delete(visiting, t)
-	for i := range t.NumField() {
-		sf := t.Field(i)
-		ft := sf.Type
-		if sf.Anonymous {
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if !sf.IsExported() && ft.Kind() != reflect.Struct {
-				continue
-			}
-		} else if !sf.IsExported() {
-			continue
-		}
-		tag := sf.Tag.Get("json")
-		if tag == "-" {
-			continue
-		}
-		name, opts, _ := strings.Cut(tag, ",")
-		if !validTagName(name) {
-			name = ""
-		}
-		idx := append(index[:len(index):len(index)], i)
-		tagged := name != ""
-		if !tagged && sf.Anonymous && ft.Kind() == reflect.Struct {
-			collectFields(ft, idx, depth+1, visiting, out)
-			continue
-		}
-		if !tagged {
-			name = sf.Name
-		}
-		quoted := false
-		for o := range strings.SplitSeq(opts, ",") {
-			quoted = quoted || (o == "string" && quotable(sf.Type))
-		}
-		*out = append(*out, jsonField{name: name, typ: sf.Type, quoted: quoted, tagged: tagged,
-			depth: depth, index: idx})
-	}
-}
-
-// validTagName reports the names encoding/json takes from a json tag:
-// letters, digits, spaces, and ASCII punctuation but quotes, backslash and
-// comma. It uses the Go name instead of any other.
-func validTagName(name string) bool {
-	if name == "" {
-		return false
-	}
-	for _, c := range name {
-		switch {
-		case unicode.IsLetter(c), unicode.IsDigit(c), c == ' ':
-		case c < utf8.RuneSelf && (unicode.IsPunct(c) || unicode.IsSymbol(c)):
-			if strings.ContainsRune("\"'`,\\", c) {
-				return false
-			}
-		default:
-			return false
-		}
-	}
-	return true
-}
-
-// quotable reports the types `json:",string"` applies to: scalars, or an
-// unnamed pointer to one; encoding/json ignores the option on others.
-func quotable(t reflect.Type) bool {
-	if t.Name() == "" && t.Kind() == reflect.Pointer {
-		t = t.Elem()
-	}
-	switch t.Kind() {
-	case reflect.Bool, reflect.String,
-		reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr,
-		reflect.Float32, reflect.Float64:
-		return true
-	}
-	return false
 }

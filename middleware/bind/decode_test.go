@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/jsonfield"
 	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 )
@@ -415,15 +416,15 @@ func semExactAt(t *testing.T, body string, rv reflect.Value, raw json.RawMessage
 		var m map[string]json.RawMessage
 		_ = json.Unmarshal(raw, &m)
 		for _, f := range ti.fields {
-			fv, err := rv.FieldByIndexErr(f.index)
+			fv, err := rv.FieldByIndexErr(f.Index)
 			if err != nil || fv.IsZero() {
 				continue
 			}
-			sub, ok := m[f.name]
+			sub, ok := m[f.Name]
 			if !ok {
-				t.Fatalf("%s/%s is %v, but %q has no member %q there", at, f.name, fv, body, f.name)
+				t.Fatalf("%s/%s is %v, but %q has no member %q there", at, f.Name, fv, body, f.Name)
 			}
-			semExactAt(t, body, fv, sub, f.quoted, at+"/"+f.name)
+			semExactAt(t, body, fv, sub, f.Quoted, at+"/"+f.Name)
 		}
 	case !ti.self && ti.kind == kindList && !(rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8):
 		var l []json.RawMessage
@@ -761,8 +762,8 @@ func TestJSONFieldsAgreeWithEncodingJSON(t *testing.T) {
 			for k := range m {
 				want = append(want, k)
 			}
-			for _, f := range jsonFieldsOf(reflect.TypeOf(v)) {
-				got = append(got, f.name)
+			for _, f := range jsonfield.Of(reflect.TypeOf(v)) {
+				got = append(got, f.Name)
 			}
 			slices.Sort(want)
 			slices.Sort(got)

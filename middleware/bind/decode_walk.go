@@ -227,7 +227,7 @@ func (w *walker) member(ti *typeInfo, name []byte, start, end int, tok pathToken
 	sub := ti.sub(i)
 	w.skipSpace()
 	switch c := w.peek(); {
-	case !ti.fields[i].quoted || sub.self || c == 'n':
+	case !ti.fields[i].Quoted || sub.self || c == 'n':
 		w.value(sub)
 	case c == '"':
 		vstart := w.pos
