@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -27,21 +26,7 @@ import (
 
 func problemSchema(t testing.TB) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open("testdata/problem.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource("problem.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	return c.MustCompile("problem.schema.json")
+	return testkit.ProblemSchema(t, "testdata/problem.schema.json")
 }
 
 func mint(t testing.TB, tok api.Token) string {

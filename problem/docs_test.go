@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -197,21 +196,7 @@ func TestDocsExamplesAreTheWritersBodies(t *testing.T) {
 
 func rfc9457Schema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
-	f, err := os.Open("../testdata/problem.schema.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc := jsonschema.NewCompiler()
-	sc.AssertFormat()
-	if err := sc.AddResource("problem.schema.json", doc); err != nil {
-		t.Fatal(err)
-	}
-	return sc.MustCompile("problem.schema.json")
+	return testkit.ProblemSchema(t, "../testdata/problem.schema.json")
 }
 
 // The index tells the formats the serving writer really sends.

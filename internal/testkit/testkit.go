@@ -7,8 +7,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // Serve runs one request through h and returns the recorded response.
@@ -88,4 +91,25 @@ func ReportCPU(b *testing.B) (stop func()) {
 			b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
 		}
 	}
+}
+
+// ProblemSchema compiles the RFC 9457 JSON Schema at path (the repository's
+// testdata/problem.schema.json), with formats asserted.
+func ProblemSchema(t testing.TB, path string) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := jsonschema.NewCompiler()
+	c.AssertFormat()
+	if err := c.AddResource("problem.schema.json", doc); err != nil {
+		t.Fatal(err)
+	}
+	return c.MustCompile("problem.schema.json")
 }
