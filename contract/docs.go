@@ -12,6 +12,7 @@ import (
 
 	"github.com/chiguard/chiguard/internal/accept"
 	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/internal/docstyle"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -113,39 +114,8 @@ func mdCell(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// routesStyle is the look of the catalog's docs pages, so that the routes
-// page reads as one of them: readable on a phone, tables as cards there.
-const routesStyle = `<style>
-body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#fff;max-width:58rem;margin:0 auto;padding:1rem 1rem 3rem}
-nav{font-size:.9rem;margin:.5rem 0 1rem}
-h1{font-size:1.75rem;line-height:1.25;margin:.5rem 0 1rem}
-h2{font-size:1.3rem;margin:2rem 0 .75rem;padding-bottom:.3rem;border-bottom:1px solid #d0d7de}
-a{color:#0969da}
-code{font:.875em ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:#eff1f3;padding:.1em .35em;border-radius:4px;overflow-wrap:anywhere}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}
-th,td{border:1px solid #d0d7de;padding:.45rem .65rem;text-align:left;vertical-align:top}
-th{background:#f6f8fa;font-weight:600}
-td.status{white-space:nowrap;font-weight:600}
-th.status{width:4.5rem}
-.type-uri{display:block;margin-top:.2rem;font-size:.85rem}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:0 0 1rem}
-dl.facts dt{font-weight:600}
-dl.facts dd{margin:0;min-width:0}
-@media (max-width:40rem){
-body{padding:.75rem .75rem 2rem}
-h1{font-size:1.4rem}
-table,tbody,tr,td{display:block;width:auto}
-thead{display:none}
-tr{border:1px solid #d0d7de;border-radius:6px;margin:0 0 .75rem;padding:.35rem .65rem}
-td{border:none;padding:.2rem 0}
-td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:#57606a}
-dl.facts{grid-template-columns:1fr;gap:0}
-dl.facts dd{margin-bottom:.5rem}
-}
-</style>`
-
 var routesTemplate = template.Must(template.New("routes").Funcs(template.FuncMap{
-	"whens": whens, "join": strings.Join, "style": func() template.HTML { return routesStyle },
+	"whens": whens, "join": strings.Join, "style": func() template.HTML { return docstyle.Style },
 }).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
