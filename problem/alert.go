@@ -75,7 +75,7 @@ func (pw *Writer) alert(r *http.Request, res *resolved) {
 	al := Alert{
 		Time: pw.clock(), RequestID: res.requestID, Method: r.Method, Path: r.URL.Path,
 		Status: res.status, Type: res.typeBase + res.typeS, Title: res.title,
-		Detail: res.p.Detail, Err: res.p.cause,
+		Detail: res.detail, Err: res.cause,
 	}
 	pw.alerter().send(context.WithoutCancel(r.Context()), al)
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
@@ -58,6 +59,7 @@ func BenchmarkWrite(b *testing.B) {
 	run := func(name string, fn func()) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
+			defer testkit.ReportCPU(b)()
 			for b.Loop() {
 				clear(w.h)
 				fn()
@@ -66,6 +68,15 @@ func BenchmarkWrite(b *testing.B) {
 	}
 	run("chiguard/basic", func() { pw.Write(w, r, basic) })
 	run("chiguard/extensions", func() { pw.Write(w, r, extended) })
+	// What a handler does: the problem and its two members built per
+	// request, from values the request holds.
+	traced := httptest.NewRequest(http.MethodGet, "/cloud/42", nil)
+	traced.Header.Set("Trace-Id", "4bf92f3577b34da6a3ce929d0e0e4736")
+	run("chiguard/extensions-per-request", func() {
+		p := problem.NotFound(detail).With("traceId", traced.Header.Get("Trace-Id")).WithErrors(errs...)
+		p.Instance = "/requests/host-abc-000001"
+		pw.Write(w, traced, p)
+	})
 	// instance from a chi-style request ID, on a POST whose body is unread
 	post := httptest.NewRequest(http.MethodPost, "/cloud", strings.NewReader(`{"name":"x"}`))
 	post = post.WithContext(context.WithValue(post.Context(), chimw.RequestIDKey, "host/AbC-000001"))
@@ -80,6 +91,13 @@ func BenchmarkWrite(b *testing.B) {
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(stdExt.Status)
 		json.NewEncoder(w).Encode(stdExt)
+	})
+	run("stdlib/encoder-extensions-per-request", func() {
+		p := stdExtended{stdProblem: stdProblem{Type: "/problems/not-found", Title: "Not Found", Status: 404,
+			Detail: detail, Instance: "/requests/host-abc-000001"}, TraceID: traced.Header.Get("Trace-Id"), Errors: errs}
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(p.Status)
+		json.NewEncoder(w).Encode(p)
 	})
 	ext := map[string]any{"traceId": stdExt.TraceID, "errors": errs}
 	run("stdlib/map", func() {

@@ -82,7 +82,7 @@ func (s *catalogState) renderExamples(base string) []example {
 			t := &s.types[i]
 			p := &Problem{}
 			if t.Example != nil {
-				p = t.Example.clone()
+				*p = *t.Example
 			}
 			p.Type, p.Status, p.def = t.Slug, t.Status, 0
 			rec := &exampleRecorder{header: http.Header{}}

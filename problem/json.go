@@ -130,17 +130,7 @@ func appendValue(b []byte, v any) ([]byte, error) {
 		}
 		return append(b, ']'), nil
 	case []FieldError:
-		if v == nil {
-			return append(b, "null"...), nil
-		}
-		b = append(b, '[')
-		for i := range v {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendFieldError(b, &v[i])
-		}
-		return append(b, ']'), nil
+		return appendFieldErrors(b, v), nil
 	case FieldError:
 		return appendFieldError(b, &v), nil
 	}
@@ -149,6 +139,20 @@ func appendValue(b []byte, v any) ([]byte, error) {
 		return b, err
 	}
 	return append(b, j...), nil
+}
+
+func appendFieldErrors(b []byte, errs []FieldError) []byte {
+	if errs == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i := range errs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendFieldError(b, &errs[i])
+	}
+	return append(b, ']')
 }
 
 func appendFieldError(b []byte, e *FieldError) []byte {

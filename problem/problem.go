@@ -3,6 +3,7 @@ package problem
 import (
 	"fmt"
 	"net/http"
+	"net/textproto"
 	"strconv"
 	"strings"
 )
@@ -21,16 +22,37 @@ type Problem struct {
 	Detail   string
 	Instance string
 
-	ext        []member
-	header     http.Header
+	// A problem is copied by every With method, so its parts are laid out
+	// for cheap copies: the first extension members live in the struct,
+	// and the slices (more members, field errors, headers) are shared by
+	// the copies and never written after they are built.
+	ext        [inlineMembers]member // unused slots have no name
+	more       []member              // the members after ext's
+	errs       []FieldError          // the value of a member set by WithErrors
+	header     []headerField         // by canonical key, in order of first use
 	cause      error
+	def        int32 // 1 + the position of the default type a constructor set
 	deliberate bool
-	def        int // 1 + the position of the default type a constructor set
 }
+
+// inlineMembers is the number of extension members a problem holds without
+// an allocation of their own: most problems have one or two.
+const inlineMembers = 2
 
 type member struct {
 	name  string
 	value any
+}
+
+// fieldErrors is the value of the member WithErrors sets: the errors are in
+// Problem.errs, so that setting them boxes nothing.
+type fieldErrors struct{}
+
+// headerField is one header of a problem with its values, a slice shared
+// by the copies: WithHeader builds a new one rather than append to it.
+type headerField struct {
+	key    string
+	values []string
 }
 
 // New returns a problem with the given status and detail; type and title
@@ -66,29 +88,26 @@ func (p *Problem) Error() string {
 // Writer logs it and never renders it, unless in development mode.
 func (p *Problem) Unwrap() error { return p.cause }
 
-// clone copies p so the With methods never modify a shared problem.
-func (p *Problem) clone() *Problem {
-	q := *p
-	q.ext = append([]member(nil), p.ext...)
-	if p.header != nil {
-		q.header = p.header.Clone()
-	}
-	return &q
-}
+// The With methods copy the problem and change the copy, so that a shared
+// problem is never modified. Each is small enough to be inlined: when the
+// copies do not outlive the handler that builds them (a problem written at
+// once), the compiler keeps them on its stack, and building one per request
+// allocates nothing for the problem itself. The copies share p's slices,
+// which nothing writes into.
 
 // WithDetail returns a copy of p with detail set.
 func (p *Problem) WithDetail(detail string) *Problem {
-	q := p.clone()
+	q := *p
 	q.Detail = detail
-	return q
+	return &q
 }
 
 // WithCause returns a copy of p carrying err as its internal cause: it is
 // logged (and sent to the alert hook for 5xx), but not shown to clients.
 func (p *Problem) WithCause(err error) *Problem {
-	q := p.clone()
+	q := *p
 	q.cause = err
-	return q
+	return &q
 }
 
 // Deliberate returns a copy of p marked as a refusal the server chose, such
@@ -96,9 +115,9 @@ func (p *Problem) WithCause(err error) *Problem {
 // level like a 4xx and does not call the alert hook, which is kept for
 // faults.
 func (p *Problem) Deliberate() *Problem {
-	q := p.clone()
+	q := *p
 	q.deliberate = true
-	return q
+	return &q
 }
 
 // With returns a copy of p with the extension member name set to value.
@@ -112,25 +131,59 @@ func (p *Problem) Deliberate() *Problem {
 //
 // Values are rendered like encoding/json would render them.
 func (p *Problem) With(name string, value any) *Problem {
+	q := *p
+	q.setChecked(name, value)
+	return &q
+}
+
+// setChecked is set after checking name.
+func (p *Problem) setChecked(name string, value any) {
 	if err := checkExtensionName(name); err != nil {
 		panic(err)
 	}
-	q := p.clone()
-	for i := range q.ext {
-		if q.ext[i].name == name {
-			q.ext[i].value = value
-			return q
+	p.set(name, value)
+}
+
+// set sets member name of a problem no one else holds yet.
+func (p *Problem) set(name string, value any) {
+	for i := range p.ext {
+		switch p.ext[i].name {
+		case name:
+			p.ext[i].value = value
+			return
+		case "":
+			p.ext[i] = member{name, value}
+			return
 		}
 	}
-	q.ext = append(q.ext, member{name, value})
-	return q
+	for i := range p.more {
+		if p.more[i].name == name {
+			p.more = append([]member(nil), p.more...)
+			p.more[i].value = value
+			return
+		}
+	}
+	p.more = append(p.more[:len(p.more):len(p.more)], member{name, value})
+}
+
+// value returns a member's value as the caller set it.
+func (p *Problem) value(v any) any {
+	if _, ok := v.(fieldErrors); ok {
+		return p.errs
+	}
+	return v
 }
 
 // Extension returns the value of the extension member name.
 func (p *Problem) Extension(name string) (any, bool) {
 	for _, m := range p.ext {
+		if m.name == name && name != "" {
+			return p.value(m.value), true
+		}
+	}
+	for _, m := range p.more {
 		if m.name == name {
-			return m.value, true
+			return p.value(m.value), true
 		}
 	}
 	return nil, false
@@ -139,24 +192,56 @@ func (p *Problem) Extension(name string) (any, bool) {
 // WithErrors returns a copy of p whose "errors" member lists field errors,
 // the one shape chiguard uses for every validation failure.
 func (p *Problem) WithErrors(errs ...FieldError) *Problem {
-	return p.With("errors", errs)
+	q := *p
+	q.errs = errs
+	q.set("errors", fieldErrors{})
+	return &q
 }
 
 // WithHeader returns a copy of p that the Writer sends with header key set
 // to value, such as WWW-Authenticate, Retry-After or Allow. CR, LF and NUL
 // in value are replaced by spaces so no input can split a header.
 func (p *Problem) WithHeader(key, value string) *Problem {
-	q := p.clone()
-	if q.header == nil {
-		q.header = make(http.Header, 1)
+	q := *p
+	q.addHeader(key, value)
+	return &q
+}
+
+// addHeader adds a header value to a problem no one else holds yet.
+func (p *Problem) addHeader(key, value string) {
+	key = textproto.CanonicalMIMEHeaderKey(key)
+	value = sanitizeHeaderValue(value)
+	for i, f := range p.header {
+		if f.key == key {
+			p.header = append([]headerField(nil), p.header...)
+			p.header[i].values = append(f.values[:len(f.values):len(f.values)], value)
+			return
+		}
 	}
-	q.header.Add(key, sanitizeHeaderValue(value))
-	return q
+	if p.header == nil { // the usual case: one field, one value, one allocation
+		one := &struct {
+			f [1]headerField
+			v [1]string
+		}{v: [1]string{value}}
+		one.f[0] = headerField{key, one.v[:]}
+		p.header = one.f[:]
+		return
+	}
+	p.header = append(p.header[:len(p.header):len(p.header)], headerField{key, []string{value}})
 }
 
 // Header returns a copy of the headers attached with WithHeader: changing
 // it changes no problem, shared ones included.
-func (p *Problem) Header() http.Header { return p.header.Clone() }
+func (p *Problem) Header() http.Header {
+	if p.header == nil {
+		return nil
+	}
+	h := make(http.Header, len(p.header))
+	for _, f := range p.header {
+		h[f.key] = append([]string(nil), f.values...)
+	}
+	return h
+}
 
 // ErrInvalidExtensionName is reported (as a panic value wrapping it) for an
 // extension member name RFC 9457 does not allow.

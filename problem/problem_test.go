@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -225,5 +226,57 @@ func TestHeaderIsACopy(t *testing.T) {
 	problem.Write(rec, httptest.NewRequest("GET", "/", nil), p)
 	if got := rec.Header().Values("WWW-Authenticate"); len(got) != 1 || got[0] != `Bearer realm="api"` || rec.Header().Get("X-Extra") != "" {
 		t.Errorf("a change to Header() reached the problem: %v", rec.Header())
+	}
+}
+
+// Problems derived from one shared problem share its members and headers
+// but never see each other's: siblings that add or replace a member, or
+// add to a header, each render only their own.
+func TestSiblingsOfASharedProblemStayApart(t *testing.T) {
+	base := problem.NotFound("").With("one", 1).With("two", 2).With("three", 3).
+		WithHeader("X-A", "base").WithErrors(problem.BodyError("base", "x"))
+	a := base.With("four", "a").With("three", "a").WithHeader("X-A", "a").WithErrors(problem.BodyError("a", "x"))
+	b := base.With("four", "b").With("three", "b").WithHeader("X-A", "b").WithErrors(problem.BodyError("b", "x"))
+	for _, c := range []struct {
+		p    *problem.Problem
+		body string
+		hdr  []string
+	}{
+		{base, `"one":1,"two":2,"three":3,"errors":[{"detail":"base","pointer":"#/x"}]}`, []string{"base"}},
+		{a, `"one":1,"two":2,"three":"a","errors":[{"detail":"a","pointer":"#/x"}],"four":"a"}`, []string{"base", "a"}},
+		{b, `"one":1,"two":2,"three":"b","errors":[{"detail":"b","pointer":"#/x"}],"four":"b"}`, []string{"base", "b"}},
+	} {
+		w, _ := render(t, &problem.Writer{}, "", c.p)
+		if got := w.Body.String(); !strings.HasSuffix(got, `"status":404,`+c.body) {
+			t.Errorf("body %s\nwant it to end with %s", got, c.body)
+		}
+		if got := w.Header().Values("X-A"); !slices.Equal(got, c.hdr) {
+			t.Errorf("X-A = %q, want %q", got, c.hdr)
+		}
+	}
+	if v, _ := base.Extension("errors"); len(v.([]problem.FieldError)) != 1 || v.([]problem.FieldError)[0].Detail != "base" {
+		t.Errorf(`base's "errors" = %v`, v)
+	}
+}
+
+// A problem built and written in one handler costs no allocation of its
+// own: the With methods are inlined and their copies stay on the stack.
+// Only what the handler boxes into a member (here a string) allocates.
+func TestProblemBuiltPerRequestDoesNotAllocate(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector changes what the compiler keeps on the stack")
+	}
+	r := httptest.NewRequest(http.MethodGet, "/cloud/42", nil)
+	r.Header.Set("Trace-Id", "4bf92f3577b34da6a3ce929d0e0e4736")
+	errs := []problem.FieldError{problem.ParamError("cloudPk", "must be an integer")}
+	w := &discard{h: http.Header{}}
+	n := testing.AllocsPerRun(100, func() {
+		clear(w.h)
+		problem.Write(w, r, problem.NotFound("Cloud 42 does not exist.").
+			With("traceId", r.Header.Get("Trace-Id")).WithErrors(errs...).WithHeader("X-Trace", "1"))
+	})
+	// the boxed trace ID, and the header
+	if n > 2 {
+		t.Errorf("%v allocations per problem built and written, want at most 2", n)
 	}
 }

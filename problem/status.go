@@ -49,7 +49,7 @@ var (
 // position among the defaults, which every catalog state maps to its own
 // position, so that writing the problem needs no map lookup.
 func typed(slug string, status int, detail string) *Problem {
-	return &Problem{Type: slug, Status: status, Detail: detail, def: defaultIndex[slug] + 1}
+	return &Problem{Type: slug, Status: status, Detail: detail, def: int32(defaultIndex[slug]) + 1}
 }
 
 // BadRequest is a 400: the request is malformed or misses a required field.

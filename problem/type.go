@@ -71,7 +71,8 @@ func (t Type) clone() Type {
 	t.Members = append([]Member(nil), t.Members...)
 	t.Headers = append([]Header(nil), t.Headers...)
 	if t.Example != nil {
-		t.Example = t.Example.clone()
+		e := *t.Example // its slices are never written: sharing them is safe
+		t.Example = &e
 	}
 	return t
 }

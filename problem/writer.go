@@ -154,7 +154,8 @@ var (
 
 // resolved is a problem with every member the writer derives filled in.
 type resolved struct {
-	p               *Problem
+	detail          string
+	cause           error
 	status          int
 	head            []byte // the catalog's rendering of type, title and status, if it fits
 	typeBase, typeS string // the type URI is typeBase+typeS
@@ -170,7 +171,7 @@ func (pw *Writer) resolve(r *http.Request, p *Problem, res *resolved) {
 	if cat == nil {
 		cat = DefaultCatalog
 	}
-	*res = resolved{p: p, status: p.Status, typeS: p.Type, title: p.Title}
+	*res = resolved{detail: p.Detail, cause: p.cause, status: p.Status, typeS: p.Type, title: p.Title}
 	s := cat.load()
 	var def *Type // the default type of p's constructor, if p still names it
 	if p.def > 0 && p.Type == defaultTypes[p.def-1].Slug {
@@ -302,8 +303,8 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 		delete(h, "Etag")
 		delete(h, "Last-Modified")
 	}
-	for k, v := range p.header {
-		h[k] = v[:len(v):len(v)] // an Add to the response must not write into p
+	for _, f := range p.header {
+		h[f.key] = f.values[:len(f.values):len(f.values)] // an Add to the response must not write into p
 	}
 	if offer < 0 {
 		offer = pw.negotiate(r)
@@ -322,7 +323,7 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 	w.WriteHeader(res.status)
 	if r.Method != http.MethodHead {
 		buf := getBuffer()
-		*buf = pw.appendJSON((*buf)[:0], r, &res)
+		*buf = pw.appendJSON((*buf)[:0], r, p, &res)
 		if offer >= 2 {
 			x := getBuffer()
 			*x = jsonToXML((*x)[:0], *buf)
@@ -367,8 +368,7 @@ func (pw *Writer) offers() []accept.MediaType {
 	return jsonOffers
 }
 
-func (pw *Writer) appendJSON(b []byte, r *http.Request, res *resolved) []byte {
-	p := res.p
+func (pw *Writer) appendJSON(b []byte, r *http.Request, p *Problem, res *resolved) []byte {
 	if res.head != nil {
 		b = append(b, res.head...)
 	} else {
@@ -387,22 +387,36 @@ func (pw *Writer) appendJSON(b []byte, r *http.Request, res *resolved) []byte {
 		b = appendQuoted(b, res.instance)
 	}
 	for _, m := range p.ext {
-		mark := len(b)
-		b = append(b, ',', '"')
-		b = append(b, m.name...) // names are checked: nothing to escape
-		b = append(b, '"', ':')
-		var err error
-		if b, err = appendValue(b, m.value); err != nil {
-			b = b[:mark]
-			pw.logger().LogAttrs(r.Context(), slog.LevelError, "problem: extension member not rendered",
-				slog.String("member", m.name), slog.Any("error", err))
+		if m.name == "" {
+			break
 		}
+		b = pw.appendMember(b, r, p, m)
+	}
+	for _, m := range p.more {
+		b = pw.appendMember(b, r, p, m)
 	}
 	if pw.Development && p.cause != nil && res.status >= 500 {
 		b = append(b, `,"cause":`...)
 		b = appendQuoted(b, p.cause.Error())
 	}
 	return append(b, '}')
+}
+
+// appendMember appends m, or logs why it cannot.
+func (pw *Writer) appendMember(b []byte, r *http.Request, p *Problem, m member) []byte {
+	mark := len(b)
+	b = append(b, ',', '"')
+	b = append(b, m.name...) // names are checked: nothing to escape
+	b = append(b, '"', ':')
+	var err error
+	if _, ok := m.value.(fieldErrors); ok {
+		b = appendFieldErrors(b, p.errs)
+	} else if b, err = appendValue(b, m.value); err != nil {
+		b = b[:mark]
+		pw.logger().LogAttrs(r.Context(), slog.LevelError, "problem: extension member not rendered",
+			slog.String("member", m.name), slog.Any("error", err))
+	}
+	return b
 }
 
 // appendHead appends the start of a body: type (base+typ), title and status.
@@ -431,15 +445,15 @@ func (pw *Writer) attrs(r *http.Request, res *resolved) []slog.Attr {
 	a := []slog.Attr{
 		slog.Int("status", res.status),
 		slog.String("type", res.typeBase+res.typeS),
-		slog.String("detail", res.p.Detail),
+		slog.String("detail", res.detail),
 		slog.String("method", r.Method),
 		slog.String("path", r.URL.Path),
 	}
 	if res.requestID != "" {
 		a = append(a, slog.String("request_id", res.requestID))
 	}
-	if res.p.cause != nil {
-		a = append(a, slog.Any("error", res.p.cause))
+	if res.cause != nil {
+		a = append(a, slog.Any("error", res.cause))
 	}
 	return a
 }
