@@ -112,27 +112,35 @@ func BenchmarkLimit(b *testing.B) {
 	}
 }
 
-// BenchmarkMiddleware is each limiter alone on an allowed request, without
-// a router: what BenchmarkLimit's allowed cases add to bare.
+// BenchmarkMiddleware is each limiter alone, without a router, on an
+// allowed request (what BenchmarkLimit's allowed cases add to bare) and on
+// a refused one (the 429 itself).
 func BenchmarkMiddleware(b *testing.B) {
 	noop := http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})
 	for _, c := range []struct {
-		name string
-		h    http.Handler
+		name   string
+		h      http.Handler
+		status int
 	}{
-		{"none", noop},
-		{"chiguard", limitNamed("burst", MaxQuota, time.Hour)(noop)},
-		{"httprate", httprate.LimitBy(MaxQuota, time.Hour, remoteIP)(noop)},
+		{"none", noop, http.StatusOK},
+		{"chiguard/allowed", limitNamed("burst", MaxQuota, time.Hour)(noop), http.StatusOK},
+		{"httprate/allowed", httprate.LimitBy(MaxQuota, time.Hour, remoteIP)(noop), http.StatusOK},
+		{"chiguard/refused", limitNamed("burst", 1, time.Hour)(noop), http.StatusTooManyRequests},
+		{"httprate/refused", httprate.LimitBy(1, time.Hour, remoteIP)(noop), http.StatusTooManyRequests},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			r := httptest.NewRequest(http.MethodGet, "/items/42", nil)
 			r.RemoteAddr = "10.0.0.1:1234"
-			w := &benchWriter{h: http.Header{}}
+			w := &benchWriter{h: http.Header{}, status: http.StatusOK}
+			c.h.ServeHTTP(w, r) // the refused cases use up their quota
 			b.ReportAllocs()
 			defer testkit.ReportCPU(b)()
 			for b.Loop() {
 				clear(w.h)
 				c.h.ServeHTTP(w, r)
+			}
+			if w.status != c.status {
+				b.Fatalf("status %d, want %d", w.status, c.status)
 			}
 		})
 	}

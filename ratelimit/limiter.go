@@ -30,6 +30,7 @@ type Limiter struct {
 	failOpen bool
 	logger   *slog.Logger
 	exceeded string // the 429's detail, before "Retry after N seconds."
+	refusals refusals
 
 	policyField []string // RateLimit-Policy, shared by every response: len == cap, so an append copies
 	itemPrefix  [][]byte // per policy: `"name";r=`
@@ -137,6 +138,7 @@ func newLimiter(c config) (*Limiter, error) {
 		l.counter = NewLocalCounter()
 	}
 	l.local, _ = l.counter.(*LocalCounter)
+	l.refusals.init(l.policies)
 	if l.logger == nil {
 		l.logger = slog.Default()
 	}
@@ -374,33 +376,4 @@ func (sc *scratch) fieldValue(b []byte) []string {
 	n := copy(v.b[:], b)
 	v.s[0] = unsafe.String(&v.b[0], n)
 	return v.s[:]
-}
-
-// refuse writes the 429 problem.
-func (l *Limiter) refuse(w http.ResponseWriter, r *http.Request, usage []Usage, cost, retry int64) {
-	var violated []string
-	detail := ""
-	for i := range l.policies {
-		p := &l.policies[i]
-		s := newState(p, &usage[i])
-		if fits(s.q, s.w, s.e, s.c, s.p, cost) {
-			continue
-		}
-		violated = append(violated, p.Name)
-		if cost > s.q && detail == "" {
-			detail = fmt.Sprintf("The request costs %d units, more than the %d per %v that policy %q allows: it cannot be served.",
-				cost, p.Quota, p.Window, p.Name)
-		}
-	}
-	if len(violated) == 0 { // the counter refused on a state that fits: blame them all
-		for _, p := range l.policies {
-			violated = append(violated, p.Name)
-		}
-	}
-	retry = max(retry, 1)
-	if detail == "" {
-		detail = l.exceeded + " Retry after " + strconv.FormatInt(retry, 10) + " seconds."
-	}
-	w.Header().Set("Retry-After", strconv.FormatInt(retry, 10))
-	problem.Write(w, r, problem.QuotaExceeded(detail).With("violated-policies", violated))
 }

@@ -463,3 +463,39 @@ func TestRefusalIsTheCatalogsQuotaExceeded(t *testing.T) {
 		t.Errorf("problem %v", b)
 	}
 }
+
+// The 429 names every policy the request does not fit and no other, and
+// its Retry-After and detail agree, refusal after refusal, as the wait
+// changes.
+func TestRefusalNamesTheViolatedPoliciesAndTheWait(t *testing.T) {
+	lc, clk := fakeCounter(t0)
+	h := router(limitNamed("burst", 1, 10*time.Second, CountIn(lc),
+		AndPolicy(Policy{Name: "hourly", Quota: 1, Window: time.Hour}),
+		AndPolicy(Policy{Name: "daily", Quota: 100, Window: 24 * time.Hour})))
+	if w := do(h, "/other", "192.0.2.1:1"); w.Code != http.StatusOK {
+		t.Fatalf("first request: %d", w.Code)
+	}
+	var last int64
+	for i := range 3 {
+		w := do(h, "/other", "192.0.2.1:1")
+		if w.Code != http.StatusTooManyRequests {
+			t.Fatalf("refusal %d: %d, want 429", i, w.Code)
+		}
+		b := body(t, w)
+		if v := b["violated-policies"]; !reflect.DeepEqual(v, []any{"burst", "hourly"}) {
+			t.Errorf("violated-policies %v, want [burst hourly]", v)
+		}
+		ra := retryAfter(t, w)
+		if want := fmt.Sprintf("Retry after %d seconds.", ra); !strings.HasSuffix(b["detail"].(string), want) {
+			t.Errorf("detail %q does not end with %q", b["detail"], want)
+		}
+		if i > 0 && ra != last-1 {
+			t.Errorf("Retry-After %d a second after %d", ra, last)
+		}
+		last = ra
+		clk.Advance(time.Second)
+	}
+	if w := do(h, "/other", "192.0.2.2:1"); w.Code != http.StatusOK || w.Header().Get("Retry-After") != "" {
+		t.Errorf("another client: %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
+	}
+}
