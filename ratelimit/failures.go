@@ -24,7 +24,8 @@ import (
 // success nothing. Beyond, every request of that client that carries
 // credentials, right or wrong, gets the Limiter's 429 problem (type
 // problem.TypeQuotaExceeded) with Retry-After and the RateLimit fields, and its
-// credentials are not checked. Requests without credentials pass
+// credentials are not checked; but for a JWT already verified and cached,
+// which Authenticate serves without asking (see auth.Throttle). Requests without credentials pass
 // untouched, to the route's Limiter. A failed check's 401 carries the
 // RateLimit fields too, so a client sees its budget shrink.
 //

@@ -113,6 +113,7 @@ type authScheme struct {
 	name   string
 	v      Verifier
 	shared sharedVerifier // v, if it is one
+	jwt    *JWT           // v, if it is one
 }
 
 // Scheme accepts `Authorization: <name> <credentials>` (name matched
@@ -226,6 +227,7 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 			return nil, fmt.Errorf("auth: scheme %s has no verifier", s.name)
 		}
 		a.schemes[i].shared = shared(s.v)
+		a.schemes[i].jwt, _ = s.v.(*JWT)
 		for _, prev := range names[:i] {
 			if strings.EqualFold(prev, s.name) {
 				return nil, fmt.Errorf("auth: authentication scheme %s configured twice", s.name)
@@ -280,6 +282,19 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 
 func (a *authenticator) middleware(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		si, credentials, refusal := a.credentials(r)
+		if refusal == nil && si >= 0 {
+			if p := a.cached(si, credentials); p != nil {
+				a.serve(next, w, r, si, p)
+				return
+			}
+			if !validToken68(credentials) {
+				refusal = a.refusals[si][tokenErrorIndex(ErrTokenMalformed)]
+				if a.credentialList(credentials) {
+					refusal = a.multiple
+				}
+			}
+		}
 		at, ok := a.allow(w, r)
 		if !ok {
 			return
@@ -287,44 +302,16 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 		if at != nil {
 			defer done(&at, false) // a panicking verifier must not keep the attempt open
 		}
-		si, credentials := -1, ""
-		values := r.Header["Authorization"]
 		switch {
-		case len(values) > 1:
-			reject(w, r, &at, a.multiple)
+		case refusal != nil:
+			reject(w, r, &at, refusal)
 			return
-		case a.queryParam != "":
-			token, n := authQueryValue(r.URL.RawQuery, a.queryParam)
-			if n > 1 || n == 1 && len(values) == 1 {
-				reject(w, r, &at, a.multiple)
-				return
-			}
-			if n == 1 {
-				si, credentials = a.queryScheme, token
-			}
-		}
-		if len(values) == 1 {
-			name, c, ok := splitAuthorization(values[0])
-			if si = a.scheme(name); !ok || si < 0 {
-				reject(w, r, &at, a.unsupported)
-				return
-			}
-			credentials = c
-		}
-		if si < 0 {
+		case si < 0:
 			if a.anonymous {
 				next.ServeHTTP(w, withAuth(r, nil, a))
 				return
 			}
 			writeRefusal(w, r, a.missing)
-			return
-		}
-		if !validToken68(credentials) {
-			if a.credentialList(credentials) {
-				reject(w, r, &at, a.multiple)
-				return
-			}
-			reject(w, r, &at, a.refusals[si][tokenErrorIndex(ErrTokenMalformed)])
 			return
 		}
 		p, err := a.verify(r.Context(), si, credentials)
@@ -333,13 +320,66 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 			return
 		}
 		done(&at, false)
-		if name := a.schemes[si].name; p.Scheme != name {
-			q := *p
-			q.Scheme = name
-			p = &q
-		}
-		next.ServeHTTP(w, withAuth(r, p, a))
+		a.serve(next, w, r, si, p)
 	}), a.describe)
+}
+
+// credentials returns the scheme and the credentials r carries, -1 if
+// none, or the refusal of a request with more than one or with an
+// unsupported scheme. It does not check the credentials' syntax.
+func (a *authenticator) credentials(r *http.Request) (si int, credentials string, refusal *problem.Problem) {
+	si = -1
+	values := r.Header["Authorization"]
+	switch {
+	case len(values) > 1:
+		return -1, "", a.multiple
+	case a.queryParam != "":
+		token, n := authQueryValue(r.URL.RawQuery, a.queryParam)
+		if n > 1 || n == 1 && len(values) == 1 {
+			return -1, "", a.multiple
+		}
+		if n == 1 {
+			si, credentials = a.queryScheme, token
+		}
+	}
+	if len(values) == 1 {
+		name, c, ok := splitAuthorization(values[0])
+		if si = a.scheme(name); !ok || si < 0 {
+			return -1, "", a.unsupported
+		}
+		credentials = c
+	}
+	return si, credentials, nil
+}
+
+// cached returns the principal of credentials that scheme si's JWT
+// verifier has already verified and still caches, or nil. Such a token is
+// served at once, without the throttle: its check cannot fail, so it
+// cannot be a guess, and the users who send it are not locked out by
+// another client's failures at their address. Only JWTs: a cache hit on an
+// API key or an opaque token would let a throttled client test guesses
+// against the keys and tokens of others that the cache holds. A verified
+// JWT is made of base64url segments, so the syntax check it skips would
+// have passed.
+func (a *authenticator) cached(si int, credentials string) *Principal {
+	jwt := a.schemes[si].jwt
+	if jwt == nil || jwt.cache == nil || len(credentials) > MaxCredentialLength {
+		return nil
+	}
+	if e, ok := jwt.cache.get(credentials, jwt.now()); ok {
+		return e.p
+	}
+	return nil
+}
+
+// serve runs next as p, authenticated with scheme si.
+func (a *authenticator) serve(next http.Handler, w http.ResponseWriter, r *http.Request, si int, p *Principal) {
+	if name := a.schemes[si].name; p.Scheme != name {
+		q := *p
+		q.Scheme = name
+		p = &q
+	}
+	next.ServeHTTP(w, withAuth(r, p, a))
 }
 
 // credentialList reports whether the credentials of an Authorization field

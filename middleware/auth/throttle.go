@@ -15,9 +15,13 @@ import (
 //
 // Authenticate consults it only for requests that carry credentials (an
 // Authorization header, or a query token with QueryToken): requests
-// without any are never held back by it.
+// without any are never held back by it. Nor is a JWT that the JWT
+// verifier has already verified and still caches: its check cannot fail,
+// so it is no guess, and its user may share the address of a client that
+// keeps failing. API keys and introspected tokens have no such exception,
+// which would let a held-back client test guesses against the cache.
 type Throttle interface {
-	// Allow is called before the credentials r carries are looked at. If
+	// Allow is called before the credentials r carries are checked. If
 	// it returns false, it has written the refusal (typically a 429) and
 	// the credentials are not checked. Otherwise Authenticate checks them
 	// and calls the Attempt's Done exactly once, before writing its own

@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/chiguard/chiguard/problem"
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // recordingThrottle lets every request through, or refuses every one with
@@ -172,4 +174,41 @@ func TestThrottleFailuresRefusesNil(t *testing.T) {
 // quiet installs a problem writer that logs nothing, for the 500s and 503s.
 func quiet(h http.Handler) http.Handler {
 	return (&problem.Writer{Logger: slog.New(slog.DiscardHandler)}).Handler(h)
+}
+
+// A JWT the verifier has already verified, and still caches, is served
+// without asking the throttle: it cannot be a guess, and a client at its
+// address that keeps failing must not lock its users out. Every other
+// request with credentials still asks it, the same token too once its
+// cache entry has expired.
+func TestAuthenticateServesACachedJWTWithoutTheThrottle(t *testing.T) {
+	now := time.Now()
+	v := hsVerifier(t, nil)
+	v.now = func() time.Time { return now }
+	th := &recordingThrottle{}
+	h := newRouter(Authenticate(Bearer(v), ThrottleFailures(th)), nil)
+	good := sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"exp": now.Add(time.Minute).Unix()}), nil)
+	if rec := do(h, "/me", "Bearer "+good); rec.Code != http.StatusOK || th.asked != 1 {
+		t.Fatalf("first use: %d, throttle asked %d times", rec.Code, th.asked)
+	}
+
+	th.refuse = true
+	if rec := do(h, "/me", "Bearer "+good); rec.Code != http.StatusOK || th.asked != 1 {
+		t.Errorf("verified token from a throttled address: %d, throttle asked %d times; want 200 unasked", rec.Code, th.asked)
+	}
+	other := sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"sub": "bob"}), nil)
+	for _, c := range []string{"Bearer " + other, "Bearer " + good + "x", "Bearer " + good[:len(good)-1]} {
+		if rec := do(h, "/me", c); rec.Code != http.StatusTooManyRequests {
+			t.Errorf("%.20s… from a throttled address: %d, want the throttle's 429", c, rec.Code)
+		}
+	}
+	if rec := do(h, "/me", "Bearer "+good, "Bearer "+good); rec.Code != http.StatusTooManyRequests {
+		t.Errorf("the verified token twice: %d, want the throttle's 429", rec.Code)
+	}
+
+	now = now.Add(2 * time.Minute) // past exp and the cache entry
+	asked := th.asked
+	if rec := do(h, "/me", "Bearer "+good); rec.Code != http.StatusTooManyRequests || th.asked != asked+1 {
+		t.Errorf("expired token: %d, throttle asked %d more times; want its 429", rec.Code, th.asked-asked)
+	}
 }
