@@ -111,7 +111,7 @@ func (f *FailureLimiter) Allow(w http.ResponseWriter, r *http.Request) (auth.Att
 		return f.fail(w, r, fmt.Errorf("ratelimit: key: %w", err))
 	}
 	usage := f.l.usage(sc)
-	ctx := f.counting(r)
+	ctx := f.l.counting(r)
 	h := maphash.Bytes(f.seed, key)
 	sh := &f.shards[h>>(64-gateShardBits)]
 	g := sh.acquire(h)
@@ -138,18 +138,6 @@ func (f *FailureLimiter) Allow(w http.ResponseWriter, r *http.Request) (auth.Att
 		f.l.refuse(w, r, usage, 1, retry)
 		return nil, false
 	}
-}
-
-// counting is the context of r's counter calls. Counting must not depend
-// on the client keeping its connection open: rediscount's Counter counts
-// locally for a cancelled request, and a client that half-closes its
-// connection cancels its requests yet still reads the answers. A
-// LocalCounter ignores the context: no need to allocate one.
-func (f *FailureLimiter) counting(r *http.Request) context.Context {
-	if f.l.local != nil {
-		return r.Context()
-	}
-	return context.WithoutCancel(r.Context())
 }
 
 // fail applies the failure mode: with FailOpen the check runs, uncounted.
@@ -205,7 +193,7 @@ func (f *FailureLimiter) attempt(w http.ResponseWriter, r *http.Request, key []b
 func (a *attempt) Done(failed bool) {
 	f := a.f
 	if failed {
-		taken, err := f.l.take(f.counting(a.r), a.key, 1, a.usage)
+		taken, err := f.l.take(f.l.counting(a.r), a.key, 1, a.usage)
 		if err != nil {
 			f.l.log(a.r, "ratelimit: a failed credential check was not counted", err)
 		} else {

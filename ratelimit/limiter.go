@@ -201,7 +201,7 @@ func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
 		cost = clampCost(l.cost(r))
 	}
 	usage := l.usage(sc)
-	taken, err := l.take(r.Context(), key, cost, usage)
+	taken, err := l.take(l.counting(r), key, cost, usage)
 	if err != nil {
 		return l.fail(w, r, fmt.Errorf("ratelimit: counter: %w", err))
 	}
@@ -244,6 +244,19 @@ func (l *Limiter) usage(sc *scratch) []Usage {
 		sc.usage = make([]Usage, len(l.policies))
 	}
 	return sc.usage[:len(l.policies)]
+}
+
+// counting is the context of r's counter calls. Counting must not depend
+// on the client keeping its connection open: rediscount's Counter counts
+// locally for a cancelled request, and a client that half-closes its
+// connection cancels its requests yet still reads the answers, so its
+// requests would escape the count the replicas share. A LocalCounter
+// ignores the context: no need to allocate one.
+func (l *Limiter) counting(r *http.Request) context.Context {
+	if l.local != nil {
+		return r.Context()
+	}
+	return context.WithoutCancel(r.Context())
 }
 
 // take is Counter.Take on the limiter's policies, without allocating when
