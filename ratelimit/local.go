@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"context"
 	"hash/maphash"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +22,11 @@ type LocalCounter struct {
 	shards [localShards]localShard
 }
 
-const localShards = 64 // a power of two; keys pick one by their hash's top bits
+// Keys pick one of the shards by their hash's top bits.
+const (
+	localShardBits = 6
+	localShards    = 1 << localShardBits
+)
 
 type localShard struct {
 	mu   sync.Mutex
@@ -29,14 +34,15 @@ type localShard struct {
 	_    [32]byte // one cache line per shard
 }
 
-// generation holds one policy's counts: cur maps the keys counted in the
-// current window, prev those counted in the previous one and not since.
+// generation holds one policy's counts: cur the keys counted in the
+// current window, prev those counted in the previous one. A cell's window
+// is the table it sits in, so cells carry no window index.
 type generation struct {
 	name       string
 	w          int64 // window, ms
 	idx        int64 // index (unix ms / w) of the current window
 	start, end int64 // its bounds in unix ms: no division while now is within
-	cur, prev  map[uint64]*cell
+	cur, prev  table
 }
 
 // NewLocalCounter returns an empty LocalCounter.
@@ -59,11 +65,12 @@ func (c *LocalCounter) takeBytes(key []byte, cost int64, policies []Policy, usag
 }
 
 func (c *LocalCounter) take(h uint64, cost int64, policies []Policy, usage []Usage) bool {
+	h = max(h, 1) // 0 marks a free cell: hash 1 stands in for it
 	now := c.now()
 	if last := c.swept.Load(); now-last >= 1000 && c.swept.CompareAndSwap(last, now) {
 		c.sweep(now)
 	}
-	sh := &c.shards[h>>58]
+	sh := &c.shards[h>>(64-localShardBits)]
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	var gbuf [4]*generation
@@ -73,12 +80,16 @@ func (c *LocalCounter) take(h uint64, cost int64, policies []Policy, usage []Usa
 	for i := range policies {
 		p := &policies[i]
 		g := sh.generation(p, now)
-		cl := g.cell(h)
-		gens, cells = append(gens, g), append(cells, cl)
 		u := Usage{Elapsed: time.Duration(max(now-g.start, 0)) * time.Millisecond}
+		// A key only in prev stays there until it is counted: reads alone
+		// keep no key alive.
+		cl := g.cur.find(h)
 		if cl != nil {
-			u.Current, u.Previous = cl.cur, cl.prev
+			u.Current, u.Previous = int64(cl.cur), int64(cl.prev)
+		} else if pl := g.prev.find(h); pl != nil {
+			u.Previous = int64(pl.cur)
 		}
+		gens, cells = append(gens, g), append(cells, cl)
 		usage[i] = u
 		s := newState(p, &u)
 		if !fits(s.q, s.w, s.e, s.c, s.p, cost) {
@@ -89,11 +100,15 @@ func (c *LocalCounter) take(h uint64, cost int64, policies []Policy, usage []Usa
 		for i, g := range gens {
 			cl := cells[i]
 			if cl == nil {
-				cl = &cell{idx: g.idx}
-				g.cur[h] = cl
+				// A key counted in the previous window moves into the
+				// current one by copy; the stale copy leaves with prev.
+				cl = g.cur.add(h)
+				cl.prev = uint32(usage[i].Previous)
 			}
-			cl.cur += cost
-			usage[i].Current = cl.cur
+			// Saturating: a policy beyond MaxQuota, or one given twice,
+			// must not wrap the count around.
+			cl.cur = uint32(min(int64(cl.cur)+cost, math.MaxUint32))
+			usage[i].Current = int64(cl.cur)
 		}
 	}
 	return ok
@@ -110,45 +125,10 @@ func (sh *localShard) generation(p *Policy, now int64) *generation {
 			return g
 		}
 	}
-	g := &generation{name: p.Name, w: w, cur: map[uint64]*cell{}, prev: map[uint64]*cell{}}
+	g := &generation{name: p.Name, w: w}
 	g.setIdx(now / w)
 	sh.gens = append(sh.gens, g)
 	return g
-}
-
-// cell returns key h's counts moved to g's current window, or nil if h
-// has none in the current or previous window. A key counted in the
-// previous window moves into the current window's map: a key in use costs
-// one map lookup and no write.
-func (g *generation) cell(h uint64) *cell {
-	cl, ok := g.cur[h]
-	if !ok {
-		if cl, ok = g.prev[h]; !ok {
-			return nil
-		}
-		g.cur[h] = cl
-	}
-	cl.roll(g.idx)
-	return cl
-}
-
-// cell is one key's counts under one policy.
-type cell struct {
-	idx       int64 // window of cur
-	cur, prev int64
-}
-
-// roll moves cl to window idx.
-func (cl *cell) roll(idx int64) {
-	switch {
-	case idx <= cl.idx:
-		return
-	case idx == cl.idx+1:
-		cl.prev, cl.cur = cl.cur, 0
-	default:
-		cl.prev, cl.cur = 0, 0
-	}
-	cl.idx = idx
 }
 
 // rotate moves g to window idx: keys untouched since the window before the
@@ -159,30 +139,17 @@ func (g *generation) rotate(idx int64) {
 	case idx <= g.idx:
 		return
 	case idx == g.idx+1:
-		old := g.prev
-		g.prev = g.cur
-		g.cur = recycle(old, len(g.prev))
+		g.prev, g.cur = g.cur, g.prev
+		g.cur.reset(g.prev.n)
 	default:
-		g.prev = recycle(g.prev, 0)
-		g.cur = recycle(g.cur, 0)
+		g.prev.reset(0)
+		g.cur.reset(0)
 	}
 	g.setIdx(idx)
 }
 
 func (g *generation) setIdx(idx int64) {
 	g.idx, g.start, g.end = idx, idx*g.w, (idx+1)*g.w
-}
-
-// recycle empties m for reuse, unless it grew far beyond the current
-// traffic (a flood of keys): Go maps never shrink, so that one is dropped
-// for the collector and a fresh one sized like the current window's is
-// returned.
-func recycle(m map[uint64]*cell, hint int) map[uint64]*cell {
-	if len(m) > 4*hint+1024 {
-		return make(map[uint64]*cell, hint)
-	}
-	clear(m)
-	return m
 }
 
 // sweep rotates every generation, so shards no request touches still drop
@@ -205,9 +172,9 @@ func (c *LocalCounter) len() int {
 		sh := &c.shards[i]
 		sh.mu.Lock()
 		for _, g := range sh.gens {
-			n += len(g.cur)
-			for h := range g.prev {
-				if _, ok := g.cur[h]; !ok {
+			n += g.cur.n
+			for _, cl := range g.prev.cells {
+				if cl.h != 0 && g.cur.find(cl.h) == nil {
 					n++
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // A flood of distinct keys costs memory for two windows at most.
@@ -72,5 +73,68 @@ func TestLocalCounterKeepsPoliciesApart(t *testing.T) {
 	clk.Advance(-time.Hour)
 	if ok, _ := lc.Take(ctx, "k", 1, a, u); ok || u[0].Current != 1 || u[0].Elapsed != 0 {
 		t.Errorf("after the clock stepped back: ok=%v usage %+v, want refused with the count kept", ok, u[0])
+	}
+}
+
+// A key's count becomes its previous count for one window, then is gone; a
+// refused request or a cost of 0 keeps nothing alive.
+func TestLocalCounterCarriesCountsOneWindow(t *testing.T) {
+	lc, clk := fakeCounter(t0)
+	policies := []Policy{{Name: "p", Quota: 5, Window: time.Minute}}
+	u := make([]Usage, 1)
+	take := func(cost int, wantOK bool, wantCur, wantPrev int64) {
+		t.Helper()
+		ok, _ := lc.Take(context.Background(), "k", cost, policies, u)
+		if ok != wantOK || u[0].Current != wantCur || u[0].Previous != wantPrev {
+			t.Fatalf("Take(%d) = %v, usage %+v; want %v, current %d, previous %d", cost, ok, u[0], wantOK, wantCur, wantPrev)
+		}
+	}
+	take(3, true, 3, 0)
+	take(2, true, 5, 0)
+	clk.Advance(time.Minute)
+	take(0, true, 0, 5)
+	take(1, false, 0, 5) // the whole previous window still weighs
+	clk.Advance(30 * time.Second)
+	take(2, true, 2, 5) // moved into the current window with its previous count
+	take(0, true, 2, 5)
+	clk.Advance(30 * time.Second)
+	take(0, true, 0, 2)
+	clk.Advance(time.Minute)
+	take(0, true, 0, 0)
+	if n := lc.len(); n != 0 {
+		t.Errorf("%d keys held after a window of reads only, want 0", n)
+	}
+}
+
+// Counting a key held, under several policies, allocates nothing.
+func TestLocalCounterTakeDoesNotAllocate(t *testing.T) {
+	lc, _ := fakeCounter(t0)
+	policies := []Policy{{Name: "a", Quota: MaxQuota, Window: time.Minute}, {Name: "b", Quota: MaxQuota, Window: time.Hour}}
+	u := make([]Usage, 2)
+	key := []byte("client/1")
+	lc.takeBytes(key, 1, policies, u)
+	if n := testing.AllocsPerRun(100, func() { lc.takeBytes(key, 1, policies, u) }); n != 0 {
+		t.Errorf("%v allocations a Take, want 0", n)
+	}
+}
+
+// A key costs at most two 16-byte cells of a table (no heap object of its
+// own), so at most 40 bytes with all the tables' slack.
+func TestLocalCounterKeyCostsAtMost40Bytes(t *testing.T) {
+	lc, _ := fakeCounter(t0)
+	policies := []Policy{{Name: "p", Quota: 5, Window: time.Minute}}
+	u := make([]Usage, 1)
+	const n = 100000
+	for i := range n {
+		lc.Take(context.Background(), strconv.Itoa(i), 1, policies, u)
+	}
+	bytes := 0
+	for i := range lc.shards {
+		for _, g := range lc.shards[i].gens {
+			bytes += (len(g.cur.cells) + len(g.prev.cells)) * int(unsafe.Sizeof(cell{}))
+		}
+	}
+	if bytes > 40*n || lc.len() != n {
+		t.Errorf("%d keys held in %d bytes of cells, want %d keys in at most %d", lc.len(), bytes, n, 40*n)
 	}
 }
