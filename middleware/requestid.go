@@ -27,9 +27,9 @@ const maxRequestIDLen = 128
 // writer (for logs, alerts and the "instance" member) all see it.
 func RequestID(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(RequestIDHeader)
-		if !ValidRequestID(id) {
-			id = ""
+		id := ""
+		if v := r.Header[RequestIDHeader]; len(v) > 0 && ValidRequestID(v[0]) { // the key is canonical: no need for Get
+			id = v[0]
 		}
 		if s := reqstate.From(r.Context()); s != nil {
 			if _, field, ok := s.SetRequestID(id, appendRequestID); ok {
