@@ -25,6 +25,12 @@ type Counter interface {
 	// A counter shared by several limiters keeps policies apart by name
 	// and window only: limiters that share a counter and may see the same
 	// keys need distinct policy names (or a key part such as ByRoute).
+	//
+	// The limiters call it with the request's deadline but not its
+	// cancellation, so that a client closing its connection cannot have
+	// its requests counted elsewhere: bound the calls of a remote store
+	// yourself, as rediscount's Timeout does, for requests with no
+	// deadline.
 	Take(ctx context.Context, key string, cost int, policies []Policy, usage []Usage) (bool, error)
 }
 

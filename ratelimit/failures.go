@@ -111,7 +111,8 @@ func (f *FailureLimiter) Allow(w http.ResponseWriter, r *http.Request) (auth.Att
 		return f.fail(w, r, fmt.Errorf("ratelimit: key: %w", err))
 	}
 	usage := f.l.usage(sc)
-	ctx := f.l.counting(r)
+	ctx, cancel := f.l.counting(r)
+	defer cancel()
 	h := maphash.Bytes(f.seed, key)
 	sh := &f.shards[h>>(64-gateShardBits)]
 	g := sh.acquire(h)
@@ -193,7 +194,9 @@ func (f *FailureLimiter) attempt(w http.ResponseWriter, r *http.Request, key []b
 func (a *attempt) Done(failed bool) {
 	f := a.f
 	if failed {
-		taken, err := f.l.take(f.l.counting(a.r), a.key, 1, a.usage)
+		ctx, cancel := f.l.counting(a.r)
+		taken, err := f.l.take(ctx, a.key, 1, a.usage)
+		cancel()
 		if err != nil {
 			f.l.log(a.r, "ratelimit: a failed credential check was not counted", err)
 		} else {

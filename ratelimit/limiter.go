@@ -26,11 +26,14 @@ type Limiter struct {
 	cost     func(*http.Request) int
 	counter  Counter
 	local    *LocalCounter // counter, when it is one: the allocation-free path
-	legacy   bool
-	failOpen bool
-	logger   *slog.Logger
-	exceeded string // the 429's detail, before "Retry after N seconds."
-	refusals refusals
+	// ownCounter is set when counter is a LocalCounter or the adapter of
+	// an httprate.LimitCounter, which ignore the context.
+	ownCounter bool
+	legacy     bool
+	failOpen   bool
+	logger     *slog.Logger
+	exceeded   string // the 429's detail, before "Retry after N seconds."
+	refusals   refusals
 
 	policyField []string // RateLimit-Policy, shared by every response: len == cap, so an append copies
 	itemPrefix  [][]byte // per policy: `"name";r=`
@@ -138,6 +141,8 @@ func newLimiter(c config) (*Limiter, error) {
 		l.counter = NewLocalCounter()
 	}
 	l.local, _ = l.counter.(*LocalCounter)
+	_, foreign := l.counter.(*limitCounter)
+	l.ownCounter = l.local != nil || foreign
 	l.refusals.init(l.policies)
 	if l.logger == nil {
 		l.logger = slog.Default()
@@ -201,7 +206,9 @@ func (l *Limiter) admit(w http.ResponseWriter, r *http.Request) bool {
 		cost = clampCost(l.cost(r))
 	}
 	usage := l.usage(sc)
-	taken, err := l.take(l.counting(r), key, cost, usage)
+	ctx, cancel := l.counting(r)
+	taken, err := l.take(ctx, key, cost, usage)
+	cancel()
 	if err != nil {
 		return l.fail(w, r, fmt.Errorf("ratelimit: counter: %w", err))
 	}
@@ -246,18 +253,28 @@ func (l *Limiter) usage(sc *scratch) []Usage {
 	return sc.usage[:len(l.policies)]
 }
 
-// counting is the context of r's counter calls. Counting must not depend
-// on the client keeping its connection open: rediscount's Counter counts
-// locally for a cancelled request, and a client that half-closes its
-// connection cancels its requests yet still reads the answers, so its
-// requests would escape the count the replicas share. A LocalCounter
-// ignores the context: no need to allocate one.
-func (l *Limiter) counting(r *http.Request) context.Context {
-	if l.local != nil {
-		return r.Context()
+// counting returns the context of r's counter calls, and the function that
+// releases it. Counting must not depend on the client keeping its
+// connection open: rediscount's Counter counts locally for a cancelled
+// request, and a client that half-closes its connection cancels its
+// requests yet still reads the answers, so its requests would escape the
+// count the replicas share. The request's deadline, which the server sets
+// (middleware.Timeout, say) and no client can bring forward, still bounds
+// the calls. The counters of this package ignore the context: no need to
+// make one for them.
+func (l *Limiter) counting(r *http.Request) (context.Context, context.CancelFunc) {
+	ctx := r.Context()
+	if l.ownCounter {
+		return ctx, noCancel
 	}
-	return context.WithoutCancel(r.Context())
+	detached := context.WithoutCancel(ctx)
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(detached, d)
+	}
+	return detached, noCancel
 }
+
+func noCancel() {}
 
 // take is Counter.Take on the limiter's policies, without allocating when
 // the counter is a LocalCounter.

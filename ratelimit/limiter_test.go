@@ -499,3 +499,35 @@ func TestRefusalNamesTheViolatedPoliciesAndTheWait(t *testing.T) {
 		t.Errorf("another client: %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}
 }
+
+// ctxCounter allows everything and records the context of its last call.
+type ctxCounter struct {
+	err      error
+	deadline time.Time
+	bounded  bool
+}
+
+func (c *ctxCounter) Take(ctx context.Context, _ string, _ int, _ []Policy, _ []Usage) (bool, error) {
+	c.err = ctx.Err()
+	c.deadline, c.bounded = ctx.Deadline()
+	return true, nil
+}
+
+// A counter is called without the request's cancellation (a client that
+// half-closes its connection must not move its count out of a shared
+// store) but within the request's deadline, which the server set.
+func TestCounterGetsTheDeadlineButNotTheCancellation(t *testing.T) {
+	c := &ctxCounter{}
+	h := router(limitNamed("p", 10, time.Minute, CountIn(c)))
+	deadline := time.Now().Add(time.Hour)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	cancel() // the client went away
+	w := do(h, "/other", "192.0.2.1:1", func(r *http.Request) { *r = *r.WithContext(ctx) })
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	if c.err != nil || !c.bounded || !c.deadline.Equal(deadline) {
+		t.Errorf("counter's context: err %v, deadline %v (set %v); want no error and the request's deadline %v",
+			c.err, c.deadline, c.bounded, deadline)
+	}
+}
