@@ -288,19 +288,21 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 				a.serve(next, w, r, si, p)
 				return
 			}
-			if !validToken68(credentials) {
-				refusal = a.refusals[si][tokenErrorIndex(ErrTokenMalformed)]
-				if a.credentialList(credentials) {
-					refusal = a.multiple
-				}
-			}
 		}
+		// Nothing more is read of the credentials before the throttle has
+		// its say: a client it refuses costs no parsing.
 		at, ok := a.allow(w, r)
 		if !ok {
 			return
 		}
 		if at != nil {
 			defer done(&at, false) // a panicking verifier must not keep the attempt open
+		}
+		if refusal == nil && si >= 0 && !validToken68(credentials) {
+			refusal = a.refusals[si][tokenErrorIndex(ErrTokenMalformed)]
+			if a.credentialList(credentials) {
+				refusal = a.multiple
+			}
 		}
 		switch {
 		case refusal != nil:
@@ -387,7 +389,14 @@ func (a *authenticator) serve(next http.Handler, w http.ResponseWriter, r *http.
 // as in "Bearer x, ApiKey y": the one-line form of two Authorization
 // fields, answered like them.
 func (a *authenticator) credentialList(credentials string) bool {
-	for _, part := range strings.Split(credentials, ",")[1:] {
+	if len(credentials) > MaxCredentialLength { // too long to be either: no need to walk it
+		return false
+	}
+	_, rest, found := strings.Cut(credentials, ",")
+	if !found {
+		return false
+	}
+	for part := range strings.SplitSeq(rest, ",") {
 		if name, _, ok := splitAuthorization(part); ok && a.scheme(name) >= 0 {
 			return true
 		}

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -210,5 +212,28 @@ func TestAuthenticateServesACachedJWTWithoutTheThrottle(t *testing.T) {
 	asked := th.asked
 	if rec := do(h, "/me", "Bearer "+good); rec.Code != http.StatusTooManyRequests || th.asked != asked+1 {
 		t.Errorf("expired token: %d, throttle asked %d more times; want its 429", rec.Code, th.asked-asked)
+	}
+}
+
+// A client the throttle refuses costs no parsing of its credentials,
+// however large: here a megabyte of commas, which the syntax check would
+// otherwise split.
+func TestThrottledCredentialsAreNotParsed(t *testing.T) {
+	th := &recordingThrottle{refuse: true}
+	h := newRouter(Authenticate(Bearer(hsVerifier(t, nil)), APIKey(testAPIKeys(t)), ThrottleFailures(th)), nil)
+	huge := "Bearer " + strings.Repeat(",", 1<<20)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	rec := do(h, "/me", huge)
+	runtime.ReadMemStats(&after)
+	if rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("status %d, want the throttle's 429", rec.Code)
+	}
+	if n := after.TotalAlloc - before.TotalAlloc; n > 256<<10 {
+		t.Errorf("a refused megabyte of credentials allocated %d KiB", n>>10)
+	}
+	th.refuse = false
+	if rec := do(h, "/me", huge); rec.Code != http.StatusUnauthorized {
+		t.Errorf("the same, checked: %d, want 401", rec.Code)
 	}
 }
