@@ -22,7 +22,7 @@ type refusals struct {
 // retryText is a Retry-After value and the detail that names it.
 type retryText struct {
 	seconds int64
-	header  []string // len == cap: an Add to the response copies it
+	header  []string // shared by the responses that send it, as the writer shares Content-Type: len == cap, so an Add copies it
 	detail  string
 }
 
