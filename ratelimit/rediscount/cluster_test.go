@@ -2,6 +2,9 @@ package rediscount
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -50,28 +53,26 @@ var clusterPolicies = []ratelimit.Policy{
 	{Name: "}{", Quota: 5, Window: time.Minute},
 }
 
-// Every key of one request lands in one slot, whatever the client key and
-// the policy names hold, so Cluster never answers CROSSSLOT.
-func TestKeysOfARequestShareOneSlot(t *testing.T) {
+// A limiter key's Redis key is the prefix and the key's digest in braces,
+// whatever the key holds: bounded, never the key in clear, and one key for
+// all of a request's policies, so Cluster never answers CROSSSLOT.
+func TestKeyIsTheDigestInAHashTag(t *testing.T) {
 	rc := &Counter{prefix: "chiguard:ratelimit:"}
+	shape := regexp.MustCompile(`^chiguard:ratelimit:\{[0-9a-f]{32}\}$`)
 	seen := map[string]bool{}
-	for _, key := range []string{"", "ip:192.0.2.1\x0c", "}{client", "{a}", strings.Repeat("x", 10000), "user:alice\x0a"} {
-		keys := rc.keys(key, clusterPolicies)
-		tag := keys[0][strings.IndexByte(keys[0], '{') : strings.IndexByte(keys[0], '}')+1]
-		if len(tag) != 34 {
-			t.Errorf("key %q: hash tag %q, want 32 hex digits in braces", key, tag)
+	for _, key := range []string{"", "ip:192.0.2.1\x0c", "}{client", "{a}", strings.Repeat("x", 256), strings.Repeat("x", 257),
+		strings.Repeat("x", 10000), "user:alice\x0a"} {
+		k := rc.key(key)
+		sum := sha256.Sum256([]byte(key))
+		if !shape.MatchString(k) || !strings.Contains(k, hex.EncodeToString(sum[:16])) {
+			t.Errorf("key %q: Redis key %q, want the prefix and 32 hex digits of its SHA-256 in braces", key, k)
 		}
-		if seen[tag] {
-			t.Errorf("key %q: tag %q reused", key, tag)
+		if seen[k] {
+			t.Errorf("key %q: Redis key %q reused", key, k)
 		}
-		seen[tag] = true
-		for _, k := range keys {
-			if slot(k) != slot(keys[0]) {
-				t.Errorf("key %q: %q and %q in different slots", key, k, keys[0])
-			}
-			if key != "" && strings.Contains(k, key) {
-				t.Errorf("Redis key %q holds the client key in clear", k)
-			}
+		seen[k] = true
+		if key != "" && strings.Contains(k, key) {
+			t.Errorf("Redis key %q holds the client key in clear", k)
 		}
 	}
 }
@@ -103,13 +104,16 @@ func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 			t.Fatalf("take %d: daily count %d, want %d (counted in Redis)", i, usage[1].Current, i)
 		}
 	}
-	for _, k := range rc.keys("user:alice", clusterPolicies) {
-		got, err := s.Do("CLUSTER", "KEYSLOT", k)
-		if err != nil || got != strconv.Itoa(slot(k)) {
-			t.Errorf("CLUSTER KEYSLOT %q = %q %v, want %d", k, got, err, slot(k))
-		}
-		if n, _ := s.Do("EXISTS", k); n != "1" {
-			t.Errorf("key %q not in Redis", k)
-		}
+	k := rc.key("user:alice")
+	got, err := s.Do("CLUSTER", "KEYSLOT", k)
+	if err != nil || got != strconv.Itoa(slot(k)) {
+		t.Errorf("CLUSTER KEYSLOT %q = %q %v, want %d", k, got, err, slot(k))
+	}
+	if keys, _ := s.Do("KEYS", "chiguard:*"); keys != k {
+		t.Errorf("keys %q, want the one key %q of all the policies", keys, k)
+	}
+	fields, _ := s.Do("HKEYS", k)
+	if n := strings.Count(fields, "\n") + 1; n != 1+3*len(clusterPolicies) {
+		t.Errorf("HKEYS %q: %d fields, want x and 3 a policy", k, n)
 	}
 }

@@ -2,8 +2,6 @@ package rediscount
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -99,6 +97,7 @@ type Counter struct {
 	trial    atomic.Bool // a half-open trial is in flight
 
 	ctxBound bool // the client honours context deadlines on its sockets
+	policies policyCache
 
 	mu     sync.Mutex // serializes switches
 	done   chan struct{}
@@ -180,33 +179,62 @@ func (c *Counter) Take(ctx context.Context, key string, cost int, policies []rat
 
 // take runs the script: one round trip.
 func (c *Counter) take(ctx context.Context, key string, cost int, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
-	keys := c.keys(key, policies)
-	args := make([]any, 1, 1+2*len(policies))
-	args[0] = max(cost, 0)
-	for _, p := range policies {
-		args = append(args, p.Quota, p.Window.Milliseconds())
+	args := c.args(key, cost, policies)
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) > c.timeout {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	res, err := c.run(ctx, keys, args)
+	reply, err := bounded(ctx, c.ctxBound, func(ctx context.Context) (any, error) { return c.run(ctx, args) })
 	if err != nil {
 		return false, err
 	}
-	if len(res) != 1+3*len(policies) {
-		return false, fmt.Errorf("%w: %d values for %d policies", errReply, len(res), len(policies))
-	}
-	for i := range policies {
-		r := res[1+3*i:]
-		usage[i] = ratelimit.Usage{Elapsed: time.Duration(r[0]) * time.Millisecond, Current: r[1], Previous: r[2]}
-	}
-	return res[0] == 1, nil
+	return readReply(reply, policies, usage)
 }
 
-// run runs the script within ctx's deadline.
-func (c *Counter) run(ctx context.Context, keys []string, args []any) ([]int64, error) {
-	return bounded(ctx, c.ctxBound, func(ctx context.Context) ([]int64, error) {
-		return takeScript.Run(ctx, c.client, keys, args...).Int64Slice()
-	})
+// run sends the script by EVALSHA, then by EVAL if Redis has not loaded
+// it yet.
+func (c *Counter) run(ctx context.Context, args []any) (any, error) {
+	cmd := scriptCmd(ctx, args)
+	if err := c.client.Process(ctx, cmd); isNoScript(err) {
+		args[0], args[1] = "eval", takeSource
+		cmd = scriptCmd(ctx, args)
+		c.client.Process(ctx, cmd)
+	}
+	return cmd.Result()
+}
+
+// scriptCmd is the command of args, routed by its one key.
+func scriptCmd(ctx context.Context, args []any) *goredis.Cmd {
+	cmd := goredis.NewCmd(ctx, args...)
+	cmd.SetFirstKeyPos(3)
+	return cmd
+}
+
+func isNoScript(err error) bool {
+	return errors.Is(err, goredis.ErrNoScript) || goredis.HasErrorPrefix(err, "NOSCRIPT")
+}
+
+// readReply reads the script's reply into usage and returns its verdict.
+func readReply(reply any, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
+	vals, ok := reply.([]any)
+	if !ok || len(vals) != 1+3*len(policies) {
+		return false, fmt.Errorf("%w: %T for %d policies", errReply, reply, len(policies))
+	}
+	var n [3]int64
+	for i := range policies {
+		for j, v := range vals[1+3*i : 4+3*i] {
+			if n[j], ok = v.(int64); !ok {
+				return false, fmt.Errorf("%w: %T", errReply, v)
+			}
+		}
+		usage[i] = ratelimit.Usage{Elapsed: time.Duration(n[0]) * time.Millisecond, Current: n[1], Previous: n[2]}
+	}
+	taken, ok := vals[0].(int64)
+	if !ok {
+		return false, fmt.Errorf("%w: %T", errReply, vals[0])
+	}
+	return taken == 1, nil
 }
 
 // bounded returns call's result, or ctx's error at its deadline. A client
@@ -254,21 +282,6 @@ func contextTimeouts(client goredis.UniversalClient) bool {
 
 type clusterOptioner interface {
 	Options() *goredis.ClusterOptions
-}
-
-// keys returns the Redis key of each policy for a limiter key. The key is
-// hashed: its length and bytes never depend on client input, no client's
-// IP or identity is stored in clear, and the digest in braces is the hash
-// tag that keeps all of a request's keys in one Cluster slot. The policy's
-// name and window keep policies apart.
-func (c *Counter) keys(key string, policies []ratelimit.Policy) []string {
-	sum := sha256.Sum256([]byte(key))
-	tag := c.prefix + "{" + hex.EncodeToString(sum[:16]) + "}:"
-	keys := make([]string, len(policies))
-	for i, p := range policies {
-		keys[i] = tag + p.Name + ":" + strconv.FormatInt(p.Window.Milliseconds(), 10)
-	}
-	return keys
 }
 
 func (c *Counter) succeeded() {

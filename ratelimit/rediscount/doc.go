@@ -11,8 +11,11 @@
 //
 // Each request costs one round trip: a Lua script, sent with EVALSHA (and
 // loaded once), checks and takes the quota of all the limiter's policies
-// atomically on Redis' clock and sets the keys' expiry. A request's keys
-// share a hash tag, so a Redis Cluster keeps them in one slot.
+// atomically on Redis' clock. All the policies of a limiter key live in one
+// hash, named by the prefix and the key's SHA-256 (its first 128 bits, in
+// hex, in braces: the Cluster hash tag), so no client input is stored in
+// clear and a key never spans Cluster slots. The hash expires at the end of
+// the window after the current one of its longest policy.
 //
 // When Redis fails or does not answer within Config.Timeout, the counter
 // serves from a local fallback counter (each replica then counts alone),
