@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -84,23 +85,74 @@ func (pc *policyCache) get(p ratelimit.Policy) *policyArgs {
 	return a
 }
 
-// Boxed once: the script's command name, digest and key count.
+// Boxed once: the script's command name and digest.
 var (
 	evalshaArg any = "evalsha"
 	shaArg     any = takeScript.Hash()
-	oneKeyArg  any = 1
 )
 
-// args returns the EVALSHA command of a take: the script's digest, its one
-// key, the cost, then the policies' field names and their limits.
-func (c *Counter) args(key string, cost int, policies []ratelimit.Policy) []any {
-	n := len(policies)
-	args := make([]any, 5+5*n)
-	args[0], args[1], args[2], args[3], args[4] = evalshaArg, shaArg, oneKeyArg, c.key(key), max(cost, 0)
-	for i, p := range policies {
-		a := c.policies.get(p)
-		copy(args[5+3*i:], a.fields[:])
-		copy(args[5+3*n+2*i:], a.limits[:])
+// part is one take's part of a script: its Redis key and cost, boxed, its
+// policies' arguments, and then its share of the reply.
+type part struct {
+	key      any
+	cost     any
+	policies []*policyArgs
+	list     int // scratch of scriptArgs: the index of policies among the script's lists
+
+	reply any // the take's share of the script's reply
+	err   error
+}
+
+// setPart fills p for a take, reusing its memory.
+func (c *Counter) setPart(p *part, key string, cost int, policies []ratelimit.Policy) {
+	p.key, p.cost = c.key(key), max(cost, 0)
+	p.policies = p.policies[:0]
+	for _, pol := range policies {
+		p.policies = append(p.policies, c.policies.get(pol))
+	}
+}
+
+// replyLen is the length of p's part of the script's reply.
+func (p *part) replyLen() int { return 1 + 3*len(p.policies) }
+
+// scriptArgs returns the EVALSHA command of the takes of parts in one
+// script (see takeSource): their keys, each distinct list of policies
+// once, then each take's list and cost. Takes of one limiter share a list.
+func scriptArgs(parts []*part) []any {
+	var buf [4]*part
+	lists := buf[:0] // the first part of each distinct list
+	size := 4 + 3*len(parts)
+	for _, p := range parts {
+		p.list = 0
+		for i, q := range lists {
+			if slices.Equal(p.policies, q.policies) {
+				p.list = i + 1
+				break
+			}
+		}
+		if p.list == 0 {
+			lists = append(lists, p)
+			p.list = len(lists)
+			size += 1 + 5*len(p.policies)
+		}
+	}
+	args := make([]any, 0, size)
+	args = append(args, evalshaArg, shaArg, len(parts))
+	for _, p := range parts {
+		args = append(args, p.key)
+	}
+	args = append(args, len(lists))
+	for _, l := range lists {
+		args = append(args, len(l.policies))
+		for _, a := range l.policies {
+			args = append(args, a.fields[:]...)
+		}
+		for _, a := range l.policies {
+			args = append(args, a.limits[:]...)
+		}
+	}
+	for _, p := range parts {
+		args = append(args, p.list, p.cost)
 	}
 	return args
 }

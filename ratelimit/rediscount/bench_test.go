@@ -52,14 +52,15 @@ func BenchmarkRedis(b *testing.B) {
 	}
 	two.ServeHTTP(&benchWriter{h: http.Header{}}, reqs[0]) // loads the script
 
-	report := func(b *testing.B, before int64) {
+	report := func(b *testing.B, before, tripsBefore int64) {
 		b.ReportMetric(float64(rt.n.Load()-before)/float64(b.N), "roundtrips/op")
+		b.ReportMetric(float64(rt.trips.Load()-tripsBefore)/float64(b.N), "trips/op")
 		if rc.State() != StateRedis {
 			b.Fatal("fell back to local counts")
 		}
 	}
 	b.Run("allowed", func(b *testing.B) {
-		before := rt.n.Load()
+		before, tripsBefore := rt.n.Load(), rt.trips.Load()
 		w := &benchWriter{h: http.Header{}}
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
@@ -69,10 +70,10 @@ func BenchmarkRedis(b *testing.B) {
 				b.Fatalf("status %d", w.status)
 			}
 		}
-		report(b, before)
+		report(b, before, tripsBefore)
 	})
 	b.Run("allowed-parallel", func(b *testing.B) {
-		before := rt.n.Load()
+		before, tripsBefore := rt.n.Load(), rt.trips.Load()
 		b.ReportAllocs()
 		b.SetParallelism(8) // requests waiting on Redis leave the CPU to others
 		b.RunParallel(func(pb *testing.PB) {
@@ -82,7 +83,7 @@ func BenchmarkRedis(b *testing.B) {
 				two.ServeHTTP(w, reqs[i%len(reqs)])
 			}
 		})
-		report(b, before)
+		report(b, before, tripsBefore)
 	})
 
 	side := []struct {
@@ -97,7 +98,7 @@ func BenchmarkRedis(b *testing.B) {
 	for _, sc := range side {
 		b.Run("parallel64/"+sc.name, func(b *testing.B) {
 			sc.h.ServeHTTP(&benchWriter{h: http.Header{}}, reqs[0])
-			before, redisBefore := rt.n.Load(), redisCPU(b, s)
+			before, tripsBefore, redisBefore := rt.n.Load(), rt.trips.Load(), redisCPU(b, s)
 			stopCPU := testkit.ReportCPU(b)
 			b.ReportAllocs()
 			b.SetParallelism((concurrency + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
@@ -116,7 +117,7 @@ func BenchmarkRedis(b *testing.B) {
 			stopCPU()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
 			b.ReportMetric(float64(redisCPU(b, s)-redisBefore)/float64(b.N), "redis-cpu-ns/op")
-			report(b, before)
+			report(b, before, tripsBefore)
 		})
 	}
 }

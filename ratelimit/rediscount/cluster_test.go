@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,6 +95,10 @@ func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 	}
 	c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: []string{s.Addr}, ContextTimeoutEnabled: true})
 	t.Cleanup(func() { c.Close() })
+	rt, g := &roundTrips{}, newGate()
+	c.AddHook(rt)
+	c.AddHook(g)
+	close(g.release)
 	rc := newCounter(t, c, Config{Timeout: patience, FailureThreshold: 1})
 	usage := make([]ratelimit.Usage, len(clusterPolicies))
 	for i := 1; i <= 3; i++ {
@@ -115,5 +121,47 @@ func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 	fields, _ := s.Do("HKEYS", k)
 	if n := strings.Count(fields, "\n") + 1; n != 1+3*len(clusterPolicies) {
 		t.Errorf("HKEYS %q: %d fields, want x and 3 a policy", k, n)
+	}
+
+	// Concurrent takes of keys in several slots, held up behind maxSending
+	// takes on their way, go together in one pipeline of one script each.
+	g.release = make(chan struct{})
+	for len(g.arrived) > 0 {
+		<-g.arrived
+	}
+	hourly := []ratelimit.Policy{{Name: "hourly", Quota: 5, Window: time.Hour}}
+	inWindow(time.Hour, 0, time.Hour-30*time.Second)
+	const takers, keys = 64, 8
+	var taken atomic.Int64
+	var wg sync.WaitGroup
+	take := func(i int) {
+		defer wg.Done()
+		ok, err := rc.Take(context.Background(), "user:"+strconv.Itoa(i%keys), 1, hourly, make([]ratelimit.Usage, 1))
+		if err != nil {
+			t.Error(err)
+		}
+		if ok {
+			taken.Add(1)
+		}
+	}
+	wg.Add(takers)
+	for i := range maxSending {
+		go take(i)
+	}
+	for range maxSending {
+		<-g.arrived
+	}
+	n, trips := rt.n.Load(), rt.trips.Load()
+	for i := maxSending; i < takers; i++ {
+		go take(i)
+	}
+	waitQueued(rc.batches, takers-maxSending)
+	close(g.release)
+	wg.Wait()
+	if taken.Load() != keys*5 || rc.State() != StateRedis {
+		t.Errorf("%d taken, state %v; want the quota of 5 for each of %d keys, in Redis", taken.Load(), rc.State(), keys)
+	}
+	if n, trips := rt.n.Load()-n, rt.trips.Load()-trips; n != takers-maxSending || trips > maxSending {
+		t.Errorf("%d queued takes carried in %d round trips; want %d in at most %d pipelines", n, trips, takers-maxSending, maxSending)
 	}
 }

@@ -19,9 +19,13 @@ import (
 // Config configures a Counter. The zero value is ready.
 //
 // Set ContextTimeoutEnabled on the go-redis client: it then bounds each
-// call by Timeout on the socket itself. Without it the counter still
-// answers within Timeout, but by abandoning the call to a goroutine that
-// lives until the client's own read timeout.
+// call by Timeout on the socket itself, and concurrent requests share
+// their round trips: their takes go together in one script (in one
+// pipeline on Cluster or Ring), which costs Redis and the client far less
+// than a script each; go-redis hooks see these commands on a context of
+// their own. Without it the counter still answers within Timeout, but
+// sends each take alone and abandons a late one to a goroutine that lives
+// until the client's own read timeout.
 type Config struct {
 	// Prefix starts every key; the default is "chiguard:ratelimit:". It
 	// must not hold '{' or '}', which would move the hash tag.
@@ -96,7 +100,8 @@ type Counter struct {
 	failures atomic.Int32
 	trial    atomic.Bool // a half-open trial is in flight
 
-	ctxBound bool // the client honours context deadlines on its sockets
+	ctxBound bool       // the client honours context deadlines on its sockets
+	batches  *coalescer // nil unless ctxBound
 	policies policyCache
 
 	mu     sync.Mutex // serializes switches
@@ -133,6 +138,9 @@ func NewCounter(client goredis.UniversalClient, opts Config) (*Counter, error) {
 		c.fallback = ratelimit.NewLocalCounter()
 	}
 	c.ctxBound = contextTimeouts(client)
+	if c.ctxBound {
+		c.batches = &coalescer{client: client, timeout: c.timeout}
+	}
 	if c.logger == nil {
 		c.logger = slog.Default()
 	}
@@ -177,42 +185,41 @@ func (c *Counter) Take(ctx context.Context, key string, cost int, policies []rat
 	return c.fallback.Take(ctx, key, cost, policies, usage)
 }
 
-// take runs the script: one round trip.
+// take runs the script: one round trip. A request whose own deadline is
+// sooner than the timeout sends its take alone, on its own context; the
+// others share batches if the client bounds its sockets by context
+// deadlines.
 func (c *Counter) take(ctx context.Context, key string, cost int, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
-	args := c.args(key, cost, policies)
-	if d, ok := ctx.Deadline(); !ok || time.Until(d) > c.timeout {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
+	if d, ok := ctx.Deadline(); ok && time.Until(d) <= c.timeout {
+		return c.takeAlone(ctx, key, cost, policies, usage)
 	}
-	reply, err := bounded(ctx, c.ctxBound, func(ctx context.Context) (any, error) { return c.run(ctx, args) })
+	if c.batches == nil {
+		ctx, cancel := context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+		return c.takeAlone(ctx, key, cost, policies, usage)
+	}
+	cl := c.batches.get()
+	c.setPart(&cl.part, key, cost, policies)
+	if err := c.batches.do(ctx, cl); err != nil {
+		return false, err
+	}
+	taken, err := readReply(cl.reply, policies, usage)
+	c.batches.put(cl)
+	return taken, err
+}
+
+// takeAlone runs the script of one take within ctx's deadline.
+func (c *Counter) takeAlone(ctx context.Context, key string, cost int, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
+	p := &part{}
+	c.setPart(p, key, cost, policies)
+	reply, err := bounded(ctx, c.ctxBound, func(ctx context.Context) (any, error) {
+		sendBatch(ctx, c.client, []*part{p})
+		return p.reply, p.err
+	})
 	if err != nil {
 		return false, err
 	}
 	return readReply(reply, policies, usage)
-}
-
-// run sends the script by EVALSHA, then by EVAL if Redis has not loaded
-// it yet.
-func (c *Counter) run(ctx context.Context, args []any) (any, error) {
-	cmd := scriptCmd(ctx, args)
-	if err := c.client.Process(ctx, cmd); isNoScript(err) {
-		args[0], args[1] = "eval", takeSource
-		cmd = scriptCmd(ctx, args)
-		c.client.Process(ctx, cmd)
-	}
-	return cmd.Result()
-}
-
-// scriptCmd is the command of args, routed by its one key.
-func scriptCmd(ctx context.Context, args []any) *goredis.Cmd {
-	cmd := goredis.NewCmd(ctx, args...)
-	cmd.SetFirstKeyPos(3)
-	return cmd
-}
-
-func isNoScript(err error) bool {
-	return errors.Is(err, goredis.ErrNoScript) || goredis.HasErrorPrefix(err, "NOSCRIPT")
 }
 
 // readReply reads the script's reply into usage and returns its verdict.
@@ -230,11 +237,13 @@ func readReply(reply any, policies []ratelimit.Policy, usage []ratelimit.Usage) 
 		}
 		usage[i] = ratelimit.Usage{Elapsed: time.Duration(n[0]) * time.Millisecond, Current: n[1], Previous: n[2]}
 	}
-	taken, ok := vals[0].(int64)
-	if !ok {
-		return false, fmt.Errorf("%w: %T", errReply, vals[0])
+	switch v := vals[0].(type) {
+	case int64:
+		return v == 1, nil
+	case string: // the key's hash could not be read
+		return false, fmt.Errorf("rediscount: %s", v)
 	}
-	return taken == 1, nil
+	return false, fmt.Errorf("%w: %T", errReply, vals[0])
 }
 
 // bounded returns call's result, or ctx's error at its deadline. A client
