@@ -99,7 +99,7 @@ type part struct {
 	policies []*policyArgs
 	list     int // scratch of scriptArgs: the index of policies among the script's lists
 
-	reply any // the take's share of the script's reply
+	reply []any // the take's share of the script's reply
 	err   error
 }
 

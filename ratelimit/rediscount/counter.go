@@ -212,7 +212,7 @@ func (c *Counter) take(ctx context.Context, key string, cost int, policies []rat
 func (c *Counter) takeAlone(ctx context.Context, key string, cost int, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
 	p := &part{}
 	c.setPart(p, key, cost, policies)
-	reply, err := bounded(ctx, c.ctxBound, func(ctx context.Context) (any, error) {
+	reply, err := bounded(ctx, c.ctxBound, func(ctx context.Context) ([]any, error) {
 		sendBatch(ctx, c.client, []*part{p})
 		return p.reply, p.err
 	})
@@ -223,27 +223,27 @@ func (c *Counter) takeAlone(ctx context.Context, key string, cost int, policies 
 }
 
 // readReply reads the script's reply into usage and returns its verdict.
-func readReply(reply any, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
-	vals, ok := reply.([]any)
-	if !ok || len(vals) != 1+3*len(policies) {
-		return false, fmt.Errorf("%w: %T for %d policies", errReply, reply, len(policies))
+func readReply(vals []any, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
+	if len(vals) != 1+3*len(policies) {
+		return false, fmt.Errorf("%w: %d values for %d policies", errReply, len(vals), len(policies))
 	}
-	var n [3]int64
+	if msg, ok := vals[0].(string); ok { // the key's hash could not be read
+		return false, fmt.Errorf("rediscount: %s", msg)
+	}
+	taken, ok := vals[0].(int64)
+	if !ok {
+		return false, fmt.Errorf("%w: %T", errReply, vals[0])
+	}
 	for i := range policies {
-		for j, v := range vals[1+3*i : 4+3*i] {
-			if n[j], ok = v.(int64); !ok {
-				return false, fmt.Errorf("%w: %T", errReply, v)
-			}
+		e, ok1 := vals[1+3*i].(int64)
+		c, ok2 := vals[2+3*i].(int64)
+		p, ok3 := vals[3+3*i].(int64)
+		if !ok1 || !ok2 || !ok3 {
+			return false, fmt.Errorf("%w: %v", errReply, vals[1+3*i:4+3*i])
 		}
-		usage[i] = ratelimit.Usage{Elapsed: time.Duration(n[0]) * time.Millisecond, Current: n[1], Previous: n[2]}
+		usage[i] = ratelimit.Usage{Elapsed: time.Duration(e) * time.Millisecond, Current: c, Previous: p}
 	}
-	switch v := vals[0].(type) {
-	case int64:
-		return v == 1, nil
-	case string: // the key's hash could not be read
-		return false, fmt.Errorf("rediscount: %s", v)
-	}
-	return false, fmt.Errorf("%w: %T", errReply, vals[0])
+	return taken == 1, nil
 }
 
 // bounded returns call's result, or ctx's error at its deadline. A client

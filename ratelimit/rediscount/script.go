@@ -21,26 +21,35 @@ import goredis "github.com/redis/go-redis/v9"
 // Redis' error instead of taken, and fails that take only.
 //
 // Every redis.call, number parsed or printed, and Lua value made costs
-// Redis time, which all requests share. So the takes of one script share
-// a TIME and their lists' numbers, and each take makes two calls (HMGET,
-// HSET), writes only the fields that change, and sets the expiry only when
-// it moves: to the end of the window after the latest current one, which
-// no count outlives usefully.
+// Redis time, which all requests share. So the takes of one script share a
+// TIME, and each list's numbers are parsed, and its windows' indexes and
+// weights at that time computed, once. Each take makes two calls (HMGET,
+// HSET) and writes only the fields that change; it compares the stored
+// window index as a string, parsing it only when its window has turned,
+// and moves the expiry only then: to the end of the window after the
+// latest current one, which no count outlives usefully.
 const takeSource = `
 if redis.replicate_commands then redis.replicate_commands() end
-local KEYS, ARGV, tonumber, floor, unpack = KEYS, ARGV, tonumber, math.floor, unpack
+local KEYS, ARGV, tonumber, tostring, floor, unpack = KEYS, ARGV, tonumber, tostring, math.floor, unpack
 local call = redis.call
 local t = call('TIME')
 local now = tonumber(t[1]) * 1000 + floor(tonumber(t[2]) / 1000)
+-- Each list once: per policy q in millionths, w, and at now the window's
+-- index (as a number and as stored), elapsed time and the previous
+-- window's weight; and the list's expiry.
 local lists, a = {}, 2
 for m = 1, tonumber(ARGV[1]) do
   local n = tonumber(ARGV[a])
-  local q, w = {}, {}
+  local list = {n, a, 0}
   for i = 1, n do
-    q[i] = tonumber(ARGV[a + 3 * n + 2 * i - 1])
-    w[i] = tonumber(ARGV[a + 3 * n + 2 * i])
+    local q = tonumber(ARGV[a + 3 * n + 2 * i - 1])
+    local w = tonumber(ARGV[a + 3 * n + 2 * i])
+    local idx = floor(now / w)
+    local e = now - idx * w
+    list[3 + i] = {q * 1000000, w, idx, tostring(idx), e, floor((w - e) * 1000000 / w)}
+    if (idx + 2) * w > list[3] then list[3] = (idx + 2) * w end
   end
-  lists[m] = {n, a, q, w}
+  lists[m] = list
   a = a + 1 + 5 * n
 end
 local nums, out, set, o = {}, {}, {}, 0
@@ -51,47 +60,43 @@ for k = 1, #KEYS do
   if not cost then cost = tonumber(ARGV[a + 1]); nums[ARGV[a + 1]] = cost end
   a = a + 2
   local list = lists[m]
-  local n, f, qs, ws = list[1], list[2], list[3], list[4]
+  local n, f = list[1], list[2]
   local h = redis.pcall('HMGET', key, 'x', unpack(ARGV, f + 1, f + 3 * n))
   if h.err then
     out[o + 1] = h.err
     for j = 2, 1 + 3 * n do out[o + j] = 0 end
   else
-    local taken, s, expiry = 1, 0, 0
+    local taken, s, cu = 1, 0, cost * 1000000
     for i = 1, n do
-      local q, w = qs[i], ws[i]
-      local idx = floor(now / w)
-      local e = now - idx * w
-      local hw = tonumber(h[3 * i - 1])
-      local c = tonumber(h[3 * i]) or 0
-      local p = tonumber(h[3 * i + 1]) or 0
-      if hw ~= idx then
-        if hw == nil or hw < idx then
-          if hw == idx - 1 then p = c else p = 0 end
-          c = 0
-          set[s + 1], set[s + 2], set[s + 3], set[s + 4] = ARGV[f + 3 * i - 2], idx, ARGV[f + 3 * i], p
-          s = s + 4
-        else
-          idx, e = hw, 0
-        end
+      local P, j = list[3 + i], 3 * i
+      local c, p, e, weight = 0, 0, P[5], P[6]
+      local hw = h[j - 1]
+      if hw ~= P[4] then hw = tonumber(hw) end
+      if hw == P[4] or hw == P[3] then
+        c, p = tonumber(h[j]) or 0, tonumber(h[j + 1]) or 0
+      elseif hw == nil or hw < P[3] then
+        if hw == P[3] - 1 then p = tonumber(h[j]) or 0 end
+        set[s + 1], set[s + 2], set[s + 3], set[s + 4] = ARGV[f + j - 2], P[4], ARGV[f + j], p
+        s = s + 4
+      else -- stored ahead of now (Redis' clock went back): that window goes on
+        c, p, e, weight = tonumber(h[j]) or 0, tonumber(h[j + 1]) or 0, 0, 1000000
       end
-      if p * floor((w - e) * 1000000 / w) + (c + cost) * 1000000 > q * 1000000 then taken = 0 end
-      local j = o + 3 * i
-      out[j - 1], out[j], out[j + 1] = e, c, p
-      if (idx + 2) * w > expiry then expiry = (idx + 2) * w end
+      if p * weight + c * 1000000 + cu > P[1] then taken = 0 end
+      out[o + j - 1], out[o + j], out[o + j + 1] = e, c, p
     end
     out[o + 1] = taken
     if taken == 1 and cost > 0 then
+      local rotated = s > 0
       for i = 1, n do
         local j = o + 3 * i
         out[j] = out[j] + cost
         set[s + 1], set[s + 2] = ARGV[f + 3 * i - 1], out[j]
         s = s + 2
       end
-      if expiry > (tonumber(h[1]) or 0) then
-        set[s + 1], set[s + 2] = 'x', expiry
+      if rotated and list[3] > (tonumber(h[1]) or 0) then
+        set[s + 1], set[s + 2] = 'x', list[3]
         call('HSET', key, unpack(set, 1, s + 2))
-        call('PEXPIREAT', key, expiry)
+        call('PEXPIREAT', key, list[3])
       else
         call('HSET', key, unpack(set, 1, s))
       end

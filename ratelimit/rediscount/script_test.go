@@ -38,8 +38,13 @@ func TestScriptDecidesLikeTheGoModel(t *testing.T) {
 		p := ratelimit.Policy{Name: "p", Quota: int(q), Window: w}
 		key := "case-" + strconv.Itoa(i)
 		idx := time.Now().UnixMilli() / w.Milliseconds()
-		if rng.IntN(3) == 0 {
+		switch rng.IntN(6) {
+		case 0, 1:
 			idx-- // stored in the previous window: the script rotates
+		case 2:
+			idx -= 2 // older: both counts are stale
+		case 3:
+			idx++ // ahead, as after Redis' clock went back: that window goes on
 		}
 		cur, prev := rng.Int64N(q+2), rng.Int64N(2*q+2)
 		store(t, s, rc.key(key), p, idx, cur, prev)
