@@ -8,18 +8,29 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// sendBatch sends the takes of parts and sets their replies. A single
-// node runs them all in one script; any other client (Cluster, Ring),
-// whose takes may live on different nodes or slots, runs one script a take
-// in one pipeline. A script Redis has not loaded yet is sent again by EVAL.
-func sendBatch(ctx context.Context, client goredis.UniversalClient, parts []*part) {
-	if _, single := client.(*goredis.Client); single || len(parts) == 1 {
-		cmd := scriptCmd(ctx, scriptArgs(parts))
-		if err := client.Process(ctx, cmd); isNoScript(err) {
-			cmd = evalCmd(ctx, cmd)
-			client.Process(ctx, cmd)
-		}
-		split(cmd, parts)
+// sendTogether sends the takes of parts in one script and sets their
+// replies, unless Redis refuses a script over keys of several slots (a
+// proxy in front of a cluster, such as Redis Enterprise's or Envoy's,
+// does): it then reports crossSlot and leaves parts as they were.
+func sendTogether(ctx context.Context, client goredis.UniversalClient, parts []*part) (crossSlot bool) {
+	cmd := scriptCmd(ctx, scriptArgs(parts))
+	if err := client.Process(ctx, cmd); isNoScript(err) {
+		cmd = evalCmd(ctx, cmd)
+		client.Process(ctx, cmd)
+	}
+	if goredis.HasErrorPrefix(cmd.Err(), "CROSSSLOT") && len(parts) > 1 {
+		return true
+	}
+	split(cmd, parts)
+	return false
+}
+
+// sendEach sends the takes of parts, one script a take, several in one
+// pipeline, and sets their replies: the way for clients whose takes may
+// live on different nodes or slots (Cluster, Ring).
+func sendEach(ctx context.Context, client goredis.UniversalClient, parts []*part) {
+	if len(parts) == 1 {
+		sendTogether(ctx, client, parts)
 		return
 	}
 	cmds := make([]*goredis.Cmd, len(parts))

@@ -165,3 +165,54 @@ func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 		t.Errorf("%d queued takes carried in %d round trips; want %d in at most %d pipelines", n, trips, takers-maxSending, maxSending)
 	}
 }
+
+// A single-node client whose server refuses scripts over several slots,
+// as a proxy in front of a cluster does (here: a plain client of a
+// one-node cluster), sends the batch again one script a take, and so the
+// later ones: no take fails.
+func TestCrossSlotRefusalSendsOneScriptATake(t *testing.T) {
+	t.Parallel()
+	s := redistest.StartCluster(t)
+	c, rt, g := gatedClient(t, s)
+	rc := newCounter(t, c, Config{Timeout: patience, FailureThreshold: 1})
+	if _, err := s.Do("SCRIPT", "LOAD", takeSource); err != nil {
+		t.Fatal(err)
+	}
+	hourly := []ratelimit.Policy{{Name: "hourly", Quota: 5, Window: time.Hour}}
+	inWindow(time.Hour, 0, time.Hour-30*time.Second)
+	const takers, keys = 24, 8
+	var taken atomic.Int64
+	var wg sync.WaitGroup
+	take := func(i int) {
+		defer wg.Done()
+		ok, err := rc.take(context.Background(), "user:"+strconv.Itoa(i%keys), 1, hourly, make([]ratelimit.Usage, 1))
+		if err != nil {
+			t.Error(err)
+		}
+		if ok {
+			taken.Add(1)
+		}
+	}
+	wg.Add(takers)
+	for i := range maxSending {
+		go take(i)
+	}
+	for range maxSending {
+		<-g.arrived
+	}
+	for i := maxSending; i < takers; i++ {
+		go take(i)
+	}
+	waitQueued(rc.batches, takers-maxSending)
+	close(g.release)
+	wg.Wait()
+	if taken.Load() != takers {
+		t.Errorf("%d taken; want all %d, 3 for each of %d keys with a quota of 5", taken.Load(), takers, keys)
+	}
+	if rc.batches.together.Load() || rc.State() != StateRedis {
+		t.Errorf("together %v, state %v; want one script a take, counting in Redis", rc.batches.together.Load(), rc.State())
+	}
+	if n := rt.n.Load(); n <= takers {
+		t.Errorf("%d takes carried, want %d and the refused script's", n, takers)
+	}
+}

@@ -4,13 +4,13 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// coalescer sends the takes of concurrent requests together, in batches
-// (see sendBatch): Redis and the client then read, write and run many
+// coalescer sends the takes of concurrent requests together, in batches: Redis and the client then read, write and run many
 // takes per system call and per script instead of one, which is most of
 // a take's cost to both. A take that finds fewer than maxSending batches
 // on their way sends one at once, with itself and the takes queued so
@@ -28,6 +28,10 @@ import (
 type coalescer struct {
 	client  goredis.UniversalClient
 	timeout time.Duration
+	// together: a batch goes in one script, as a single node runs it;
+	// else one script a take, in one pipeline (Cluster, Ring, a proxy
+	// that refused a script over several slots).
+	together atomic.Bool
 
 	mu      sync.Mutex
 	queue   []*call // oldest first
@@ -134,7 +138,12 @@ func (co *coalescer) send(lead *call) {
 		parts[i] = &cl.part
 	}
 	ctx, cancel := context.WithDeadline(context.Background(), oldest.Add(co.timeout))
-	sendBatch(ctx, co.client, parts)
+	if !co.together.Load() {
+		sendEach(ctx, co.client, parts)
+	} else if sendTogether(ctx, co.client, parts) { // refused: from now on, one script a take
+		co.together.Store(false)
+		sendEach(ctx, co.client, parts)
+	}
 	cancel()
 	co.mu.Lock()
 	co.pass()

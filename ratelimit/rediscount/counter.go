@@ -140,6 +140,8 @@ func NewCounter(client goredis.UniversalClient, opts Config) (*Counter, error) {
 	c.ctxBound = contextTimeouts(client)
 	if c.ctxBound {
 		c.batches = &coalescer{client: client, timeout: c.timeout}
+		_, single := client.(*goredis.Client)
+		c.batches.together.Store(single)
 	}
 	if c.logger == nil {
 		c.logger = slog.Default()
@@ -213,7 +215,7 @@ func (c *Counter) takeAlone(ctx context.Context, key string, cost int, policies 
 	p := &part{}
 	c.setPart(p, key, cost, policies)
 	reply, err := bounded(ctx, c.ctxBound, func(ctx context.Context) ([]any, error) {
-		sendBatch(ctx, c.client, []*part{p})
+		sendEach(ctx, c.client, []*part{p})
 		return p.reply, p.err
 	})
 	if err != nil {
