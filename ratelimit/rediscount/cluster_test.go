@@ -2,8 +2,13 @@ package rediscount
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -50,28 +55,26 @@ var clusterPolicies = []ratelimit.Policy{
 	{Name: "}{", Quota: 5, Window: time.Minute},
 }
 
-// Every key of one request lands in one slot, whatever the client key and
-// the policy names hold, so Cluster never answers CROSSSLOT.
-func TestKeysOfARequestShareOneSlot(t *testing.T) {
+// A limiter key's Redis key is the prefix and the key's digest in braces,
+// whatever the key holds: bounded, never the key in clear, and one key for
+// all of a request's policies, so Cluster never answers CROSSSLOT.
+func TestKeyIsTheDigestInAHashTag(t *testing.T) {
 	rc := &Counter{prefix: "chiguard:ratelimit:"}
+	shape := regexp.MustCompile(`^chiguard:ratelimit:\{[0-9a-f]{32}\}$`)
 	seen := map[string]bool{}
-	for _, key := range []string{"", "ip:192.0.2.1\x0c", "}{client", "{a}", strings.Repeat("x", 10000), "user:alice\x0a"} {
-		keys := rc.keys(key, clusterPolicies)
-		tag := keys[0][strings.IndexByte(keys[0], '{') : strings.IndexByte(keys[0], '}')+1]
-		if len(tag) != 34 {
-			t.Errorf("key %q: hash tag %q, want 32 hex digits in braces", key, tag)
+	for _, key := range []string{"", "ip:192.0.2.1\x0c", "}{client", "{a}", strings.Repeat("x", 256), strings.Repeat("x", 257),
+		strings.Repeat("x", 10000), "user:alice\x0a"} {
+		k := rc.key(key)
+		sum := sha256.Sum256([]byte(key))
+		if !shape.MatchString(k) || !strings.Contains(k, hex.EncodeToString(sum[:16])) {
+			t.Errorf("key %q: Redis key %q, want the prefix and 32 hex digits of its SHA-256 in braces", key, k)
 		}
-		if seen[tag] {
-			t.Errorf("key %q: tag %q reused", key, tag)
+		if seen[k] {
+			t.Errorf("key %q: Redis key %q reused", key, k)
 		}
-		seen[tag] = true
-		for _, k := range keys {
-			if slot(k) != slot(keys[0]) {
-				t.Errorf("key %q: %q and %q in different slots", key, k, keys[0])
-			}
-			if key != "" && strings.Contains(k, key) {
-				t.Errorf("Redis key %q holds the client key in clear", k)
-			}
+		seen[k] = true
+		if key != "" && strings.Contains(k, key) {
+			t.Errorf("Redis key %q holds the client key in clear", k)
 		}
 	}
 }
@@ -92,6 +95,10 @@ func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 	}
 	c := goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: []string{s.Addr}, ContextTimeoutEnabled: true})
 	t.Cleanup(func() { c.Close() })
+	rt, g := &roundTrips{}, newGate()
+	c.AddHook(rt)
+	c.AddHook(g)
+	close(g.release)
 	rc := newCounter(t, c, Config{Timeout: patience, FailureThreshold: 1})
 	usage := make([]ratelimit.Usage, len(clusterPolicies))
 	for i := 1; i <= 3; i++ {
@@ -103,13 +110,109 @@ func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 			t.Fatalf("take %d: daily count %d, want %d (counted in Redis)", i, usage[1].Current, i)
 		}
 	}
-	for _, k := range rc.keys("user:alice", clusterPolicies) {
-		got, err := s.Do("CLUSTER", "KEYSLOT", k)
-		if err != nil || got != strconv.Itoa(slot(k)) {
-			t.Errorf("CLUSTER KEYSLOT %q = %q %v, want %d", k, got, err, slot(k))
+	k := rc.key("user:alice")
+	got, err := s.Do("CLUSTER", "KEYSLOT", k)
+	if err != nil || got != strconv.Itoa(slot(k)) {
+		t.Errorf("CLUSTER KEYSLOT %q = %q %v, want %d", k, got, err, slot(k))
+	}
+	if keys, _ := s.Do("KEYS", "chiguard:*"); keys != k {
+		t.Errorf("keys %q, want the one key %q of all the policies", keys, k)
+	}
+	fields, _ := s.Do("HKEYS", k)
+	if n := strings.Count(fields, "\n") + 1; n != 1+3*len(clusterPolicies) {
+		t.Errorf("HKEYS %q: %d fields, want x and 3 a policy", k, n)
+	}
+
+	// Concurrent takes of keys in several slots, held up behind maxSending
+	// takes on their way, go together in one pipeline of one script each.
+	g.release = make(chan struct{})
+	for len(g.arrived) > 0 {
+		<-g.arrived
+	}
+	hourly := []ratelimit.Policy{{Name: "hourly", Quota: 5, Window: time.Hour}}
+	inWindow(time.Hour, 0, time.Hour-30*time.Second)
+	const takers, keys = 64, 8
+	var taken atomic.Int64
+	var wg sync.WaitGroup
+	take := func(i int) {
+		defer wg.Done()
+		ok, err := rc.Take(context.Background(), "user:"+strconv.Itoa(i%keys), 1, hourly, make([]ratelimit.Usage, 1))
+		if err != nil {
+			t.Error(err)
 		}
-		if n, _ := s.Do("EXISTS", k); n != "1" {
-			t.Errorf("key %q not in Redis", k)
+		if ok {
+			taken.Add(1)
 		}
+	}
+	wg.Add(takers)
+	for i := range maxSending {
+		go take(i)
+	}
+	for range maxSending {
+		<-g.arrived
+	}
+	n, trips := rt.n.Load(), rt.trips.Load()
+	for i := maxSending; i < takers; i++ {
+		go take(i)
+	}
+	waitQueued(rc.batches, takers-maxSending)
+	close(g.release)
+	wg.Wait()
+	if taken.Load() != keys*5 || rc.State() != StateRedis {
+		t.Errorf("%d taken, state %v; want the quota of 5 for each of %d keys, in Redis", taken.Load(), rc.State(), keys)
+	}
+	if n, trips := rt.n.Load()-n, rt.trips.Load()-trips; n != takers-maxSending || trips > maxSending {
+		t.Errorf("%d queued takes carried in %d round trips; want %d in at most %d pipelines", n, trips, takers-maxSending, maxSending)
+	}
+}
+
+// A single-node client whose server refuses scripts over several slots,
+// as a proxy in front of a cluster does (here: a plain client of a
+// one-node cluster), sends the batch again one script a take, and so the
+// later ones: no take fails.
+func TestCrossSlotRefusalSendsOneScriptATake(t *testing.T) {
+	t.Parallel()
+	s := redistest.StartCluster(t)
+	c, rt, g := gatedClient(t, s)
+	rc := newCounter(t, c, Config{Timeout: patience, FailureThreshold: 1})
+	if _, err := s.Do("SCRIPT", "LOAD", takeSource); err != nil {
+		t.Fatal(err)
+	}
+	hourly := []ratelimit.Policy{{Name: "hourly", Quota: 5, Window: time.Hour}}
+	inWindow(time.Hour, 0, time.Hour-30*time.Second)
+	const takers, keys = 24, 8
+	var taken atomic.Int64
+	var wg sync.WaitGroup
+	take := func(i int) {
+		defer wg.Done()
+		ok, err := rc.take(context.Background(), "user:"+strconv.Itoa(i%keys), 1, hourly, make([]ratelimit.Usage, 1))
+		if err != nil {
+			t.Error(err)
+		}
+		if ok {
+			taken.Add(1)
+		}
+	}
+	wg.Add(takers)
+	for i := range maxSending {
+		go take(i)
+	}
+	for range maxSending {
+		<-g.arrived
+	}
+	for i := maxSending; i < takers; i++ {
+		go take(i)
+	}
+	waitQueued(rc.batches, takers-maxSending)
+	close(g.release)
+	wg.Wait()
+	if taken.Load() != takers {
+		t.Errorf("%d taken; want all %d, 3 for each of %d keys with a quota of 5", taken.Load(), takers, keys)
+	}
+	if rc.batches.together.Load() || rc.State() != StateRedis {
+		t.Errorf("together %v, state %v; want one script a take, counting in Redis", rc.batches.together.Load(), rc.State())
+	}
+	if n := rt.n.Load(); n <= takers {
+		t.Errorf("%d takes carried, want %d and the refused script's", n, takers)
 	}
 }

@@ -2,8 +2,6 @@ package rediscount
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,9 +19,13 @@ import (
 // Config configures a Counter. The zero value is ready.
 //
 // Set ContextTimeoutEnabled on the go-redis client: it then bounds each
-// call by Timeout on the socket itself. Without it the counter still
-// answers within Timeout, but by abandoning the call to a goroutine that
-// lives until the client's own read timeout.
+// call by Timeout on the socket itself, and concurrent requests share
+// their round trips: their takes go together in one script (in one
+// pipeline on Cluster or Ring), which costs Redis and the client far less
+// than a script each; go-redis hooks see these commands on a context of
+// their own. Without it the counter still answers within Timeout, but
+// sends each take alone and abandons a late one to a goroutine that lives
+// until the client's own read timeout.
 type Config struct {
 	// Prefix starts every key; the default is "chiguard:ratelimit:". It
 	// must not hold '{' or '}', which would move the hash tag.
@@ -101,7 +103,9 @@ type Counter struct {
 	failures atomic.Int32
 	trial    atomic.Bool // a half-open trial is in flight
 
-	ctxBound bool // the client honours context deadlines on its sockets
+	ctxBound bool       // the client honours context deadlines on its sockets
+	batches  *coalescer // nil unless ctxBound
+	policies policyCache
 
 	mu     sync.Mutex // serializes switches
 	done   chan struct{}
@@ -137,6 +141,11 @@ func NewCounter(client goredis.UniversalClient, opts Config) (*Counter, error) {
 		c.fallback = ratelimit.NewLocalCounter()
 	}
 	c.ctxBound = contextTimeouts(client)
+	if c.ctxBound {
+		c.batches = &coalescer{client: client, timeout: c.timeout}
+		_, single := client.(*goredis.Client)
+		c.batches.together.Store(single)
+	}
 	if c.logger == nil {
 		c.logger = slog.Default()
 	}
@@ -181,35 +190,65 @@ func (c *Counter) Take(ctx context.Context, key string, cost int, policies []rat
 	return c.fallback.Take(ctx, key, cost, policies, usage)
 }
 
-// take runs the script: one round trip.
+// take runs the script: one round trip. A request whose own deadline is
+// sooner than the timeout sends its take alone, on its own context; the
+// others share batches if the client bounds its sockets by context
+// deadlines.
 func (c *Counter) take(ctx context.Context, key string, cost int, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
-	keys := c.keys(key, policies)
-	args := make([]any, 1, 1+2*len(policies))
-	args[0] = max(cost, 0)
-	for _, p := range policies {
-		args = append(args, p.Quota, p.Window.Milliseconds())
+	if d, ok := ctx.Deadline(); ok && time.Until(d) <= c.timeout {
+		return c.takeAlone(ctx, key, cost, policies, usage)
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	res, err := c.run(ctx, keys, args)
+	if c.batches == nil {
+		ctx, cancel := context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+		return c.takeAlone(ctx, key, cost, policies, usage)
+	}
+	cl := c.batches.get()
+	c.setPart(&cl.part, key, cost, policies)
+	if err := c.batches.do(ctx, cl); err != nil {
+		return false, err
+	}
+	taken, err := readReply(cl.reply, policies, usage)
+	c.batches.put(cl)
+	return taken, err
+}
+
+// takeAlone runs the script of one take within ctx's deadline.
+func (c *Counter) takeAlone(ctx context.Context, key string, cost int, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
+	p := &part{}
+	c.setPart(p, key, cost, policies)
+	reply, err := bounded(ctx, c.ctxBound, func(ctx context.Context) ([]any, error) {
+		sendEach(ctx, c.client, []*part{p})
+		return p.reply, p.err
+	})
 	if err != nil {
 		return false, err
 	}
-	if len(res) != 1+3*len(policies) {
-		return false, fmt.Errorf("%w: %d values for %d policies", errReply, len(res), len(policies))
-	}
-	for i := range policies {
-		r := res[1+3*i:]
-		usage[i] = ratelimit.Usage{Elapsed: time.Duration(r[0]) * time.Millisecond, Current: r[1], Previous: r[2]}
-	}
-	return res[0] == 1, nil
+	return readReply(reply, policies, usage)
 }
 
-// run runs the script within ctx's deadline.
-func (c *Counter) run(ctx context.Context, keys []string, args []any) ([]int64, error) {
-	return bounded(ctx, c.ctxBound, func(ctx context.Context) ([]int64, error) {
-		return takeScript.Run(ctx, c.client, keys, args...).Int64Slice()
-	})
+// readReply reads the script's reply into usage and returns its verdict.
+func readReply(vals []any, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
+	if len(vals) != 1+3*len(policies) {
+		return false, fmt.Errorf("%w: %d values for %d policies", errReply, len(vals), len(policies))
+	}
+	if msg, ok := vals[0].(string); ok { // the key's hash could not be read
+		return false, fmt.Errorf("rediscount: %s", msg)
+	}
+	taken, ok := vals[0].(int64)
+	if !ok {
+		return false, fmt.Errorf("%w: %T", errReply, vals[0])
+	}
+	for i := range policies {
+		e, ok1 := vals[1+3*i].(int64)
+		c, ok2 := vals[2+3*i].(int64)
+		p, ok3 := vals[3+3*i].(int64)
+		if !ok1 || !ok2 || !ok3 {
+			return false, fmt.Errorf("%w: %v", errReply, vals[1+3*i:4+3*i])
+		}
+		usage[i] = ratelimit.Usage{Elapsed: time.Duration(e) * time.Millisecond, Current: c, Previous: p}
+	}
+	return taken == 1, nil
 }
 
 // bounded returns call's result, or ctx's error at its deadline. A client
@@ -257,21 +296,6 @@ func contextTimeouts(client goredis.UniversalClient) bool {
 
 type clusterOptioner interface {
 	Options() *goredis.ClusterOptions
-}
-
-// keys returns the Redis key of each policy for a limiter key. The key is
-// hashed: its length and bytes never depend on client input, no client's
-// IP or identity is stored in clear, and the digest in braces is the hash
-// tag that keeps all of a request's keys in one Cluster slot. The policy's
-// name and window keep policies apart.
-func (c *Counter) keys(key string, policies []ratelimit.Policy) []string {
-	sum := sha256.Sum256([]byte(key))
-	tag := c.prefix + "{" + hex.EncodeToString(sum[:16]) + "}:"
-	keys := make([]string, len(policies))
-	for i, p := range policies {
-		keys[i] = tag + p.Name + ":" + strconv.FormatInt(p.Window.Milliseconds(), 10)
-	}
-	return keys
 }
 
 func (c *Counter) succeeded() {

@@ -72,18 +72,32 @@ func TestTakeCountsInRedisInOneRoundTrip(t *testing.T) {
 }
 
 // Two servers, each with its own limiter and client, share one Redis: under
-// concurrent load they serve exactly the quota between them.
+// concurrent load they serve exactly the quota between them, whether their
+// takes go alone or together (ContextTimeoutEnabled).
 func TestTwoServersSharingRedisEnforceOneLimitExactly(t *testing.T) {
 	t.Parallel()
+	for _, together := range []bool{false, true} {
+		t.Run("ContextTimeoutEnabled="+strconv.FormatBool(together), func(t *testing.T) {
+			t.Parallel()
+			twoServersShareOneLimit(t, together)
+		})
+	}
+}
+
+func twoServersShareOneLimit(t *testing.T, together bool) {
 	s := redistest.Start(t)
 	const quota, workers, each = 100, 16, 25
 	var servers [2]*httptest.Server
 	var counters [2]*Counter
 	for i := range servers {
-		c, _ := client(t, s)
+		c := goredis.NewClient(&goredis.Options{Addr: s.Addr, ContextTimeoutEnabled: together})
+		t.Cleanup(func() { c.Close() })
 		counters[i] = newCounter(t, c, Config{Timeout: patience})
+		if (counters[i].batches != nil) != together {
+			t.Fatalf("coalescing %v, want %v", counters[i].batches != nil, together)
+		}
 		servers[i] = httptest.NewServer(handler(limit(t, ratelimit.Policy{Name: "shared", Quota: quota, Window: time.Hour},
-			ratelimit.CountIn(counters[i]))))
+			ratelimit.CountIn(counters[i]), ratelimit.AndPolicy(ratelimit.Policy{Name: "daily", Quota: 2 * quota, Window: 24 * time.Hour}))))
 		t.Cleanup(servers[i].Close)
 	}
 	inWindow(time.Hour, 0, time.Hour-30*time.Second)

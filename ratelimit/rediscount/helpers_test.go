@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,10 +28,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// roundTrips counts the commands and pipelines a client sends, except the
-// handshake of each new pooled connection (HELLO, AUTH, CLIENT, SELECT),
-// which is not a request's.
-type roundTrips struct{ n atomic.Int64 }
+// roundTrips counts the round trips of a client's requests: n, the takes
+// carried (a script carries as many as it has keys, any other command or
+// pipeline one), each of which costs its request one round trip; and
+// trips, the commands and pipelines sent, fewer than n when takes share
+// them. Neither counts the handshake of a new pooled connection (HELLO,
+// AUTH, CLIENT, SELECT), which is not a request's.
+type roundTrips struct{ n, trips atomic.Int64 }
 
 func handshake(cmd goredis.Cmder) bool {
 	switch cmd.Name() {
@@ -40,12 +44,23 @@ func handshake(cmd goredis.Cmder) bool {
 	return false
 }
 
+// takes is the number of takes cmd carries.
+func takes(cmd goredis.Cmder) int64 {
+	if name := cmd.Name(); name == "evalsha" || name == "eval" {
+		if n, ok := cmd.Args()[2].(int); ok {
+			return int64(n)
+		}
+	}
+	return 1
+}
+
 func (h *roundTrips) DialHook(next goredis.DialHook) goredis.DialHook { return next }
 
 func (h *roundTrips) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
 	return func(ctx context.Context, cmd goredis.Cmder) error {
 		if !handshake(cmd) {
-			h.n.Add(1)
+			h.n.Add(takes(cmd))
+			h.trips.Add(1)
 		}
 		return next(ctx, cmd)
 	}
@@ -53,12 +68,19 @@ func (h *roundTrips) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
 
 func (h *roundTrips) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []goredis.Cmder) error {
+		var n int64
+		scripts := false
 		for _, c := range cmds {
-			if !handshake(c) {
-				h.n.Add(1)
-				break
+			if c.Name() == "evalsha" || c.Name() == "eval" {
+				n += takes(c)
+				scripts = true
 			}
 		}
+		if !scripts && !slices.ContainsFunc(cmds, func(c goredis.Cmder) bool { return !handshake(c) }) {
+			return next(ctx, cmds)
+		}
+		h.n.Add(max(n, 1))
+		h.trips.Add(1)
 		return next(ctx, cmds)
 	}
 }
