@@ -31,10 +31,10 @@ type Config struct {
 	// must not hold '{' or '}', which would move the hash tag.
 	Prefix string
 	// Timeout bounds every Redis call, retries included; the default is
-	// 50ms. The context's deadline applies if it is sooner, but
-	// ratelimit's limiters pass none: their calls ignore the request's
-	// cancellation and deadline, so that a client cannot move its count
-	// out of Redis by closing its connection.
+	// 50ms. The context's deadline applies if it is sooner. ratelimit's
+	// limiters pass the request's deadline but not its cancellation, so
+	// that a client cannot move its count out of Redis by closing its
+	// connection.
 	Timeout time.Duration
 	// FailureThreshold is the number of failed calls in a row that switch
 	// to the fallback; the default is 3.
