@@ -3,10 +3,12 @@ package loadtest
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -33,7 +35,10 @@ func token(tb testing.TB, secret string, scopes ...string) string {
 }
 
 // server serves one pass-through handler twice: bare at /bare, and behind
-// the recommended stack at /stack.
+// the recommended stack at /stack, and bare again at /headers but sending
+// the headers the stack adds (X-Request-Id, Vary, RateLimit,
+// RateLimit-Policy), values of the same length included: what the
+// protocol costs apart from the middlewares.
 func server(tb testing.TB) *httptest.Server {
 	cfg := api.DefaultConfig()
 	jwt, err := auth.NewJWT(auth.JWTConfig{Algorithms: []string{"HS256"}, Key: []byte(secret),
@@ -48,9 +53,21 @@ func server(tb testing.TB) *httptest.Server {
 	pw := &problem.Writer{}
 	r := chi.NewRouter()
 	r.Get("/bare", ok)
+	stackHeaders := http.Header{
+		"X-Request-Id":     {"ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+		"Vary":             {"Accept"},
+		"Ratelimit":        {`"1000000000-per-1m";r=999999999;t=60`},
+		"Ratelimit-Policy": {`"1000000000-per-1m";q=1000000000;w=60`},
+	}
+	r.Get("/headers", func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range stackHeaders {
+			w.Header()[k] = v
+		}
+		ok(w, r)
+	})
 	r.Group(func(r chi.Router) {
 		r.Use(pw.Handler, middleware.Recoverer, middleware.RequestID,
-			auth.Authenticate(auth.Bearer(jwt)),
+			auth.Authenticate(auth.Bearer(jwt), ratelimit.LimitFailures(20, time.Minute)),
 			ratelimit.Limit(1_000_000_000, time.Minute),
 			middleware.Negotiate("application/json"))
 		r.With(auth.RequireScopes("cloud:read")).Get("/stack", ok)
@@ -167,5 +184,35 @@ func TestTwoInstancesShareOneLimit(t *testing.T) {
 	}
 	if allowed.Load() != limit || refused.Load() != requests-limit {
 		t.Fatalf("allowed %d, refused %d; want exactly %d and %d", allowed.Load(), refused.Load(), limit, requests-limit)
+	}
+}
+
+// /headers sends the very header fields the stack adds, so that
+// BenchmarkWrk's %-of-headers compares like with like.
+func TestHeadersRouteSendsTheStacksHeaders(t *testing.T) {
+	srv := server(t)
+	auth := token(t, secret, "cloud:read")
+	fields := func(route string) map[string]int {
+		req, _ := http.NewRequest("GET", srv.URL+"/"+route, nil)
+		req.Header.Set("Authorization", auth)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Fatalf("%s: %s", route, resp.Status)
+		}
+		m := map[string]int{}
+		for k, v := range resp.Header {
+			if k != "Date" {
+				m[k] = len(strings.Join(v, ",")) / 8 // RateLimit's t varies by a digit
+			}
+		}
+		return m
+	}
+	if got, want := fields("headers"), fields("stack"); !maps.Equal(got, want) {
+		t.Errorf("/headers sends fields (name: length/8) %v, the stack %v", got, want)
 	}
 }
