@@ -44,6 +44,24 @@ type scopeCheck struct {
 const indexedScopes = 5
 
 func requireScopes(scopes []string, all bool) func(http.Handler) http.Handler {
+	c := newScopeCheck(scopes, all)
+	return func(next http.Handler) http.Handler {
+		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			p := requirePrincipal(w, r)
+			if p == nil {
+				return
+			}
+			if !c.granted(p) {
+				c.deny(w, r, p)
+				return
+			}
+			next.ServeHTTP(w, r)
+		}), c.describe)
+	}
+}
+
+// newScopeCheck checks scopes, all of them or any; it panics on a bad scope.
+func newScopeCheck(scopes []string, all bool) *scopeCheck {
 	if len(scopes) == 0 {
 		panic("auth: RequireScopes and RequireAnyScope need at least one scope")
 	}
@@ -62,19 +80,7 @@ func requireScopes(scopes []string, all bool) func(http.Handler) http.Handler {
 		}
 		c.distinct = len(c.index)
 	}
-	return func(next http.Handler) http.Handler {
-		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			p := requirePrincipal(w, r)
-			if p == nil {
-				return
-			}
-			if !c.granted(p) {
-				c.deny(w, r, p)
-				return
-			}
-			next.ServeHTTP(w, r)
-		}), c.describe)
-	}
+	return c
 }
 
 func (c *scopeCheck) granted(p *Principal) bool {
@@ -93,7 +99,15 @@ func (c *scopeCheck) granted(p *Principal) bool {
 // separated by single spaces (Authenticate checks it).
 func (c *scopeCheck) grantedIndexed(list string) bool {
 	var small [4]uint64 // 256 scopes without allocating
-	seen := small[:]
+	_, ok := c.seen(list, small[:], true)
+	return ok
+}
+
+// seen marks in a bitmap, by index, the required scopes list grants, in
+// one pass over it, and reports whether the check passes. With stop, it
+// returns as soon as it knows; the bitmap is then incomplete.
+func (c *scopeCheck) seen(list string, small []uint64, stop bool) ([]uint64, bool) {
+	seen := small
 	if c.distinct > 64*len(small) {
 		seen = make([]uint64, (c.distinct+63)/64)
 	}
@@ -103,17 +117,39 @@ func (c *scopeCheck) grantedIndexed(list string) bool {
 		if !ok {
 			continue
 		}
-		if !c.all {
-			return true
+		if !c.all && stop {
+			return seen, true
 		}
 		if bit := uint64(1) << (i % 64); seen[i/64]&bit == 0 {
 			seen[i/64] |= bit
-			if found++; found == c.distinct {
-				return true
+			if found++; found == c.distinct && stop {
+				return seen, true
 			}
 		}
 	}
-	return false
+	return seen, c.all && found == c.distinct || !c.all && found > 0
+}
+
+// missing lists the required scopes p lacks, in one pass over p's scopes
+// when they are indexed.
+func (c *scopeCheck) missing(p *Principal) []string {
+	var missing []string
+	if c.index == nil {
+		for _, s := range c.scopes {
+			if !p.HasScope(s) {
+				missing = append(missing, s)
+			}
+		}
+		return missing
+	}
+	var small [4]uint64
+	seen, _ := c.seen(p.Scope, small[:], false)
+	for _, s := range c.scopes {
+		if i := c.index[s]; seen[i/64]&(uint64(1)<<(i%64)) == 0 {
+			missing = append(missing, s)
+		}
+	}
+	return missing
 }
 
 func (c *scopeCheck) deny(w http.ResponseWriter, r *http.Request, p *Principal) {
@@ -121,12 +157,7 @@ func (c *scopeCheck) deny(w http.ResponseWriter, r *http.Request, p *Principal) 
 		notVisible(w, r)
 		return
 	}
-	var missing []string
-	for _, s := range c.scopes {
-		if !p.HasScope(s) {
-			missing = append(missing, s)
-		}
-	}
+	missing := c.missing(p)
 	var detail string
 	switch {
 	case len(c.scopes) == 1:
