@@ -25,7 +25,7 @@ func TestLimiterCountsInRedisWhenTheRequestIsCancelled(t *testing.T) {
 		c, _ := client(t, s)
 		replicas[i] = handler(limit(t, p, ratelimit.CountIn(newCounter(t, c, Config{Timeout: patience}))))
 	}
-	inWindow(time.Hour, 0, time.Hour-30*time.Second)
+	inWindow(t, time.Hour, 0, time.Hour-30*time.Second)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	for i := range quota {

@@ -130,7 +130,7 @@ func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 		<-g.arrived
 	}
 	hourly := []ratelimit.Policy{{Name: "hourly", Quota: 5, Window: time.Hour}}
-	inWindow(time.Hour, 0, time.Hour-30*time.Second)
+	inWindow(t, time.Hour, 0, time.Hour-30*time.Second)
 	const takers, keys = 64, 8
 	var taken atomic.Int64
 	var wg sync.WaitGroup
@@ -179,7 +179,7 @@ func TestCrossSlotRefusalSendsOneScriptATake(t *testing.T) {
 		t.Fatal(err)
 	}
 	hourly := []ratelimit.Policy{{Name: "hourly", Quota: 5, Window: time.Hour}}
-	inWindow(time.Hour, 0, time.Hour-30*time.Second)
+	inWindow(t, time.Hour, 0, time.Hour-30*time.Second)
 	const takers, keys = 24, 8
 	var taken atomic.Int64
 	var wg sync.WaitGroup

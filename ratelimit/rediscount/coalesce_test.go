@@ -74,7 +74,7 @@ func TestConcurrentTakesShareOneScriptAndCountExactly(t *testing.T) {
 		t.Fatal(err)
 	}
 	policies := []ratelimit.Policy{{Name: "hourly", Quota: 40, Window: time.Hour}, {Name: "daily", Quota: 50, Window: 24 * time.Hour}}
-	inWindow(time.Hour, 0, time.Hour-30*time.Second)
+	inWindow(t, time.Hour, 0, time.Hour-30*time.Second)
 	const takers = 64
 	var taken atomic.Int64
 	var wg sync.WaitGroup

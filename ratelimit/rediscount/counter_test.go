@@ -34,7 +34,7 @@ func TestTakeCountsInRedisInOneRoundTrip(t *testing.T) {
 	}
 	usage := make([]ratelimit.Usage, 2)
 	ctx := context.Background()
-	inWindow(time.Hour, 0, time.Hour-5*time.Second)
+	inWindow(t, time.Hour, 0, time.Hour-5*time.Second)
 
 	rc.Take(ctx, "warm-up", 1, policies, usage) // EVALSHA, then EVAL loads the script
 	before := rt.n.Load()
@@ -100,7 +100,7 @@ func twoServersShareOneLimit(t *testing.T, together bool) {
 			ratelimit.CountIn(counters[i]), ratelimit.AndPolicy(ratelimit.Policy{Name: "daily", Quota: 2 * quota, Window: 24 * time.Hour}))))
 		t.Cleanup(servers[i].Close)
 	}
-	inWindow(time.Hour, 0, time.Hour-30*time.Second)
+	inWindow(t, time.Hour, 0, time.Hour-30*time.Second)
 
 	var ok, limited, other atomic.Int64
 	var wg sync.WaitGroup
@@ -409,7 +409,7 @@ func TestRetryAfterHoldsWithRedisCounts(t *testing.T) {
 	c, _ := client(t, s)
 	rc := newCounter(t, c, Config{Timeout: patience})
 	h := handler(ratelimit.Limit(2, time.Second, ratelimit.CountIn(rc)))
-	inWindow(time.Second, 500*time.Millisecond, 800*time.Millisecond)
+	inWindow(t, time.Second, 500*time.Millisecond, 800*time.Millisecond)
 	get(h)
 	get(h)
 	w := get(h)

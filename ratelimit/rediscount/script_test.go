@@ -118,7 +118,7 @@ func TestScriptSetsTheExpiryOncePerWindow(t *testing.T) {
 	rc := newCounter(t, c, Config{Timeout: patience})
 	policies := []ratelimit.Policy{{Name: "hourly", Quota: 100, Window: time.Hour}, {Name: "daily", Quota: 100, Window: 24 * time.Hour}}
 	usage := make([]ratelimit.Usage, 2)
-	inWindow(time.Hour, 0, time.Hour-10*time.Second)
+	inWindow(t, time.Hour, 0, time.Hour-10*time.Second)
 	rc.Take(context.Background(), "warm-up", 1, policies, usage) // loads the script
 	hsets, expiries := commandCalls(t, s, "hset"), commandCalls(t, s, "pexpireat")
 	for i := range 5 {
@@ -157,7 +157,7 @@ func TestLimitersSharingAKeyShareCommonPoliciesOnly(t *testing.T) {
 	hourly := ratelimit.Policy{Name: "hourly", Quota: 100, Window: time.Hour}
 	daily := ratelimit.Policy{Name: "daily", Quota: 100, Window: 24 * time.Hour}
 	otherHourly := ratelimit.Policy{Name: "hourly", Quota: 100, Window: 2 * time.Hour}
-	inWindow(2*time.Hour, 0, time.Hour-10*time.Second)
+	inWindow(t, time.Hour, 0, time.Hour-10*time.Second) // every window here turns on the hour
 	ctx := context.Background()
 	usage := make([]ratelimit.Usage, 2)
 	for range 2 {
