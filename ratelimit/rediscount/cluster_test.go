@@ -7,8 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,34 +130,12 @@ func TestClusterCountsAllPoliciesInOneScript(t *testing.T) {
 	hourly := []ratelimit.Policy{{Name: "hourly", Quota: 5, Window: time.Hour}}
 	inWindow(t, time.Hour, 0, time.Hour-30*time.Second)
 	const takers, keys = 64, 8
-	var taken atomic.Int64
-	var wg sync.WaitGroup
-	take := func(i int) {
-		defer wg.Done()
-		ok, err := rc.Take(context.Background(), "user:"+strconv.Itoa(i%keys), 1, hourly, make([]ratelimit.Usage, 1))
-		if err != nil {
-			t.Error(err)
-		}
-		if ok {
-			taken.Add(1)
-		}
-	}
-	wg.Add(takers)
-	for i := range maxSending {
-		go take(i)
-	}
-	for range maxSending {
-		<-g.arrived
-	}
-	n, trips := rt.n.Load(), rt.trips.Load()
-	for i := maxSending; i < takers; i++ {
-		go take(i)
-	}
-	waitQueued(rc.batches, takers-maxSending)
-	close(g.release)
-	wg.Wait()
-	if taken.Load() != keys*5 || rc.State() != StateRedis {
-		t.Errorf("%d taken, state %v; want the quota of 5 for each of %d keys, in Redis", taken.Load(), rc.State(), keys)
+	var n, trips int64
+	taken := takeBehindGate(t, rc, g, takers, keys, func(key string) (bool, error) {
+		return rc.Take(context.Background(), key, 1, hourly, make([]ratelimit.Usage, 1))
+	}, func() { n, trips = rt.n.Load(), rt.trips.Load() })
+	if taken != keys*5 || rc.State() != StateRedis {
+		t.Errorf("%d taken, state %v; want the quota of 5 for each of %d keys, in Redis", taken, rc.State(), keys)
 	}
 	if n, trips := rt.n.Load()-n, rt.trips.Load()-trips; n != takers-maxSending || trips > maxSending {
 		t.Errorf("%d queued takes carried in %d round trips; want %d in at most %d pipelines", n, trips, takers-maxSending, maxSending)
@@ -181,33 +157,11 @@ func TestCrossSlotRefusalSendsOneScriptATake(t *testing.T) {
 	hourly := []ratelimit.Policy{{Name: "hourly", Quota: 5, Window: time.Hour}}
 	inWindow(t, time.Hour, 0, time.Hour-30*time.Second)
 	const takers, keys = 24, 8
-	var taken atomic.Int64
-	var wg sync.WaitGroup
-	take := func(i int) {
-		defer wg.Done()
-		ok, err := rc.take(context.Background(), "user:"+strconv.Itoa(i%keys), 1, hourly, make([]ratelimit.Usage, 1))
-		if err != nil {
-			t.Error(err)
-		}
-		if ok {
-			taken.Add(1)
-		}
-	}
-	wg.Add(takers)
-	for i := range maxSending {
-		go take(i)
-	}
-	for range maxSending {
-		<-g.arrived
-	}
-	for i := maxSending; i < takers; i++ {
-		go take(i)
-	}
-	waitQueued(rc.batches, takers-maxSending)
-	close(g.release)
-	wg.Wait()
-	if taken.Load() != takers {
-		t.Errorf("%d taken; want all %d, 3 for each of %d keys with a quota of 5", taken.Load(), takers, keys)
+	taken := takeBehindGate(t, rc, g, takers, keys, func(key string) (bool, error) {
+		return rc.take(context.Background(), key, 1, hourly, make([]ratelimit.Usage, 1))
+	}, nil)
+	if taken != takers {
+		t.Errorf("%d taken; want all %d, 3 for each of %d keys with a quota of 5", taken, takers, keys)
 	}
 	if rc.batches.together.Load() || rc.State() != StateRedis {
 		t.Errorf("together %v, state %v; want one script a take, counting in Redis", rc.batches.together.Load(), rc.State())

@@ -3,6 +3,7 @@ package rediscount
 import (
 	"context"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -51,6 +52,42 @@ func gatedClient(t *testing.T, s *redistest.Server) (*goredis.Client, *roundTrip
 }
 
 // waitQueued waits until n takes wait in co's queue.
+// takeBehindGate runs takers calls of take over keys keys ("user:0" ...):
+// the first maxSending are held at g, the others queue behind them, then g
+// lets all through. held, if set, runs while the first are held. It returns
+// how many takes took their cost; a take's error fails t.
+func takeBehindGate(t testing.TB, rc *Counter, g *gate, takers, keys int, take func(key string) (bool, error), held func()) int64 {
+	var taken atomic.Int64
+	var wg sync.WaitGroup
+	run := func(i int) {
+		defer wg.Done()
+		ok, err := take("user:" + strconv.Itoa(i%keys))
+		if err != nil {
+			t.Error(err)
+		}
+		if ok {
+			taken.Add(1)
+		}
+	}
+	wg.Add(takers)
+	for i := range maxSending {
+		go run(i)
+	}
+	for range maxSending {
+		<-g.arrived
+	}
+	if held != nil {
+		held()
+	}
+	for i := maxSending; i < takers; i++ {
+		go run(i)
+	}
+	waitQueued(rc.batches, takers-maxSending)
+	close(g.release)
+	wg.Wait()
+	return taken.Load()
+}
+
 func waitQueued(co *coalescer, n int) {
 	for {
 		co.mu.Lock()
