@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
@@ -193,7 +194,8 @@ func Authenticate(opts ...Option) func(http.Handler) http.Handler {
 type authenticator struct {
 	schemes     []authScheme
 	queryParam  string
-	queryScheme int // index of the Bearer scheme, for query tokens
+	queryScheme int    // index of the Bearer scheme, for query tokens
+	nameLens    uint64 // bit n set: a scheme's name has n bytes (n < 64)
 	anonymous   bool
 	throttle    Throttle
 	realm       string
@@ -228,6 +230,9 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 		}
 		a.schemes[i].shared = shared(s.v)
 		a.schemes[i].jwt, _ = s.v.(*JWT)
+		if len(s.name) < 64 {
+			a.nameLens |= 1 << len(s.name)
+		}
 		for _, prev := range names[:i] {
 			if strings.EqualFold(prev, s.name) {
 				return nil, fmt.Errorf("auth: authentication scheme %s configured twice", s.name)
@@ -392,22 +397,53 @@ func (a *authenticator) credentialList(credentials string) bool {
 	if len(credentials) > MaxCredentialLength { // too long to be either: no need to walk it
 		return false
 	}
-	_, rest, found := strings.Cut(credentials, ",")
-	if !found {
+	i := strings.IndexByte(credentials, ',')
+	if i < 0 {
 		return false
 	}
-	for part := range strings.SplitSeq(rest, ",") {
-		if name, _, ok := splitAuthorization(part); ok && a.scheme(name) >= 0 {
+	// One pass over the bytes after the first comma, with no call per
+	// element: the first word of each element is a scheme's name to look
+	// up, empty elements and blanks are skipped, so that a list of commas
+	// costs about what a token of its length does.
+	for s := credentials[i+1:]; ; {
+		j := 0
+		for j < len(s) && (s[j] == ',' || s[j] == ' ' || s[j] == '\t') {
+			j++
+		}
+		s = s[j:]
+		k, ascii := 0, true
+		for k < len(s) && s[k] != ',' && s[k] != ' ' && s[k] != '\t' {
+			ascii = ascii && s[k] < utf8.RuneSelf
+			k++
+		}
+		if k == 0 {
+			return false // the end
+		}
+		// An ASCII word can only be a scheme of its length (see scheme).
+		if (!ascii || k >= 64 || a.nameLens&(1<<k) != 0) && a.scheme(s[:k]) >= 0 {
 			return true
 		}
+		for k < len(s) && s[k] != ',' { // the rest of the element
+			k++
+		}
+		s = s[k:]
 	}
-	return false
 }
 
 // scheme returns the index of the configured scheme called name, or -1.
 func (a *authenticator) scheme(name string) int {
+	// Scheme names are ASCII tokens: an ASCII name of another length
+	// cannot match, which saves the fold of a list's every element. (Not
+	// so for any name: Unicode folds the 3-byte Kelvin sign to 'k'.)
+	ascii := true
+	for i := 0; i < len(name); i++ {
+		if name[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
 	for i := range a.schemes {
-		if strings.EqualFold(a.schemes[i].name, name) {
+		if (!ascii || len(a.schemes[i].name) == len(name)) && strings.EqualFold(a.schemes[i].name, name) {
 			return i
 		}
 	}

@@ -1,6 +1,9 @@
 package auth
 
 import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -62,6 +65,65 @@ func FuzzParseAuthorization(f *testing.F) {
 			return !strings.ContainsRune("-._~+/=", r) && !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
 		}) {
 			t.Fatalf("%q accepted as token68", credentials)
+		}
+	})
+}
+
+// BenchmarkHostileCredentials sends malformed credentials of one size two
+// ways: "benign" breaks the token68 syntax at its end, "commas" is made of
+// commas, or of one-letter names between commas, which credentialList
+// walks looking for a second credential's scheme. At
+// MaxCredentialLength and beyond it (where nothing is walked), a hostile
+// shape should cost at most a few times the benign one.
+func BenchmarkHostileCredentials(b *testing.B) {
+	h := Authenticate(Bearer(hsVerifier(b, nil)), APIKey(testAPIKeys(b)))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	for _, n := range []int{MaxCredentialLength - len("Bearer "), 1 << 20} {
+		for _, shape := range []struct{ name, value string }{
+			{"benign", strings.Repeat("a", n-1) + "\""},
+			{"commas", strings.Repeat(",", n)},
+			{"names", strings.Repeat("x,", n/2)},
+		} {
+			r := httptest.NewRequest(http.MethodGet, "/", nil)
+			r.Header.Set("Authorization", "Bearer "+shape.value)
+			b.Run(fmt.Sprintf("size=%d/%s", n, shape.name), func(b *testing.B) {
+				w := &discardWriter{h: http.Header{}}
+				b.SetBytes(int64(n))
+				b.ReportAllocs()
+				for b.Loop() {
+					clear(w.h)
+					h.ServeHTTP(w, r)
+				}
+			})
+		}
+	}
+}
+
+// FuzzCredentialList checks the one-pass credentialList against its
+// definition: some element after the first comma starts, once trimmed,
+// with the name of a configured scheme.
+func FuzzCredentialList(f *testing.F) {
+	for _, s := range []string{"x, ApiKey y", "x,apikey", "x,\tBEARER y", "x,, ,Basic z", "x,ApiKe", "x,Bearerx",
+		"x,\u212Aey", "x,ApiKe\u212A", ",", "", "x,  ", strings.Repeat("x,", 50)} {
+		f.Add(s)
+	}
+	cfg := authConfig{}
+	Bearer(hsVerifier(f, nil))(&cfg)
+	APIKey(testAPIKeys(f))(&cfg)
+	a, err := newAuthenticator(cfg)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, credentials string) {
+		want := false
+		if len(credentials) <= MaxCredentialLength {
+			for _, part := range strings.Split(credentials, ",")[1:] {
+				if name, _, ok := splitAuthorization(part); ok && a.scheme(name) >= 0 {
+					want = true
+				}
+			}
+		}
+		if got := a.credentialList(credentials); got != want {
+			t.Errorf("credentialList(%q) = %v, want %v", credentials, got, want)
 		}
 	})
 }
