@@ -194,9 +194,11 @@ func probe(t *testing.T, clk *testkit.Clock, rc *Counter, tr *transitions) bool 
 // one.
 func probeUntilAnswered(t *testing.T, clk *testkit.Clock, rc *Counter, tr *transitions) {
 	t.Helper()
+	// Each probe that fails costs the counter's real Timeout; a resumed
+	// redis-server on a machine with a load average of 25 has missed ten.
 	for i := 0; !probe(t, clk, rc, tr); i++ {
-		if i == 10 {
-			t.Fatal("Redis answered none of 10 probes")
+		if i == 50 {
+			t.Fatal("Redis answered none of 50 probes")
 		}
 	}
 }
