@@ -88,6 +88,25 @@ func takeBehindGate(t testing.TB, rc *Counter, g *gate, takers, keys int, take f
 	return taken.Load()
 }
 
+// waitSending waits until n batches are on their way, and reports true,
+// or until ended is closed first.
+func waitSending(co *coalescer, n int, ended <-chan struct{}) bool {
+	for {
+		co.mu.Lock()
+		full := co.sending == n
+		co.mu.Unlock()
+		if full {
+			return true
+		}
+		select {
+		case <-ended:
+			return false
+		default:
+			runtime.Gosched()
+		}
+	}
+}
+
 func waitQueued(co *coalescer, n int) {
 	for {
 		co.mu.Lock()
@@ -220,22 +239,26 @@ func TestQueuedTakeWaitsAtMostTheTimeout(t *testing.T) {
 	rc.Take(context.Background(), "k", 1, policies, make([]ratelimit.Usage, 1)) // loads the script
 	s.Pause()
 	defer s.Resume()
+	// maxSending takes hang on the paused Redis. On a loaded machine the
+	// first may time out before the last has started: then all end, and
+	// the test starts them again.
 	var wg sync.WaitGroup
-	wg.Add(maxSending)
-	for range maxSending {
-		go func() {
-			defer wg.Done()
-			rc.Take(context.Background(), "k", 1, policies, make([]ratelimit.Usage, 1))
-		}()
-	}
-	for {
-		rc.batches.mu.Lock()
-		full := rc.batches.sending == maxSending
-		rc.batches.mu.Unlock()
-		if full {
+	for attempt := 0; ; attempt++ {
+		wg.Add(maxSending)
+		for range maxSending {
+			go func() {
+				defer wg.Done()
+				rc.Take(context.Background(), "k", 1, policies, make([]ratelimit.Usage, 1))
+			}()
+		}
+		ended := make(chan struct{})
+		go func() { wg.Wait(); close(ended) }()
+		if waitSending(rc.batches, maxSending, ended) {
 			break
 		}
-		runtime.Gosched()
+		if attempt == 20 {
+			t.Fatalf("%d takes were never on their way at once", maxSending)
+		}
 	}
 	start := time.Now()
 	cl := rc.batches.get()
