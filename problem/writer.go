@@ -82,17 +82,16 @@ func (pw *Writer) Handler(next http.Handler) http.Handler {
 		// The request's shared state (internal/reqstate) is the context
 		// value that selects the writer: the middlewares after this one
 		// store into it rather than copy the request again.
-		s := reqstate.New(r.Context())
+		s, r2 := reqstate.NewRequest(r)
 		if !hasBody(r) {
 			s.Set(reqstate.Writer, pw, nil)
-			next.ServeHTTP(w, r.WithContext(s))
+			next.ServeHTTP(w, r2)
 			return
 		}
 		b := &watchedBody{ReadCloser: r.Body, pw: pw}
 		s.Set(reqstate.Writer, b, nil)
-		r = r.WithContext(s)
-		r.Body = b // on the copy: the server keeps its own reference
-		next.ServeHTTP(w, r)
+		r2.Body = b // on the copy: the server keeps its own reference
+		next.ServeHTTP(w, r2)
 	}), pw.describe)
 }
 

@@ -88,3 +88,25 @@ func TestRecorderKeepsTheInterfaces(t *testing.T) {
 		t.Fatalf("status %d", w.Status())
 	}
 }
+
+type ctxKey struct{}
+
+var sink *http.Request // makes what NewRequest returns escape, as in a server
+
+func TestNewRequestCopiesTheRequest(t *testing.T) {
+	parent := context.WithValue(context.Background(), ctxKey{}, "parent")
+	r := httptest.NewRequest("GET", "/x", nil).WithContext(parent)
+	s, r2 := NewRequest(r)
+	if r2 == r || r.Context() != parent {
+		t.Fatal("the incoming request was changed")
+	}
+	if r2.Context() != context.Context(s) || From(r2.Context()) != s {
+		t.Fatal("the copy does not carry the state")
+	}
+	if r2.Context().Value(ctxKey{}) != "parent" || r2.URL != r.URL || r2.Method != "GET" {
+		t.Fatal("the copy lost the request's fields or its parent context")
+	}
+	if n := testing.AllocsPerRun(100, func() { _, sink = NewRequest(r) }); n != 1 && !raceEnabled {
+		t.Fatalf("%v allocations, want 1", n)
+	}
+}

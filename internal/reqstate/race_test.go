@@ -1,0 +1,5 @@
+//go:build race
+
+package reqstate
+
+const raceEnabled = true
