@@ -196,3 +196,25 @@ func params(n int, sep ...string) string {
 	}
 	return b.String()
 }
+
+// The headers Offers answers without a pass get the pass's answer.
+func TestOffersAnswerCommonHeadersAsAPassWould(t *testing.T) {
+	for _, os := range [][]MediaType{
+		offers("application/json"),
+		offers("text/csv", "text/html"),
+		offers("application/json;charset=utf-8", "application/json", "application/xml"),
+		offers("application/problem+json"),
+		offers("application/xml"),
+	} {
+		o := NewOffers(os...)
+		for _, h := range []string{"*/*", "application/json", "application/xml", "text/html", "text/csv",
+			"application/problem+json", "application/problem+xml", "image/png"} {
+			i, c := o.Negotiate([]string{h})
+			// Space after the value defeats any shortcut on the exact string.
+			want, wc := o.Negotiate([]string{h + " "})
+			if i != want || c != wc || i != Negotiate([]string{h}, os) {
+				t.Errorf("offers %v, Accept %q: %d %v, but a pass gives %d %v", os, h, i, c, want, wc)
+			}
+		}
+	}
+}
