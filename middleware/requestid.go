@@ -59,14 +59,15 @@ const requestIDLen = 26
 // number of requests.
 func appendRequestID(b []byte) []byte {
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-	for range 2 {
+	var id [requestIDLen]byte
+	for half := 0; half < requestIDLen; half += requestIDLen / 2 {
 		u := rand.Uint64()
-		for range 13 { // 13 x 5 bits: the last character takes 4
-			b = append(b, alphabet[u&31])
+		for i := range requestIDLen / 2 { // 13 x 5 bits: the last character takes 4
+			id[half+i] = alphabet[u&31]
 			u >>= 5
 		}
 	}
-	return b
+	return append(b, id[:]...)
 }
 
 // ValidRequestID reports whether id may be kept as a request ID: 1 to 128

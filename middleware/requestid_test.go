@@ -46,6 +46,7 @@ func TestRequestIDReplacesInvalidOrMissingID(t *testing.T) {
 
 func TestRequestIDGeneratesDistinctIDs(t *testing.T) {
 	seen := map[string]bool{}
+	var perPosition [26]map[byte]bool
 	h := RequestID(testkit.OK)
 	for range 1000 {
 		id := testkit.Serve(h, testkit.Request("GET", "/", "")).Header().Get("X-Request-Id")
@@ -53,6 +54,22 @@ func TestRequestIDGeneratesDistinctIDs(t *testing.T) {
 			t.Fatalf("duplicate id %q", id)
 		}
 		seen[id] = true
+		if len(id) != 26 || strings.Trim(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != "" {
+			t.Fatalf("id %q is not 26 characters of base32", id)
+		}
+		for i := range id {
+			if perPosition[i] == nil {
+				perPosition[i] = map[byte]bool{}
+			}
+			perPosition[i][id[i]] = true
+		}
+	}
+	// Every character is random: none is stuck (16 values at least, since
+	// the 13th of each 64-bit half carries 4 bits).
+	for i, vals := range perPosition {
+		if len(vals) < 16 {
+			t.Errorf("position %d takes only %d values", i, len(vals))
+		}
 	}
 }
 
