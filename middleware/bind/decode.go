@@ -36,7 +36,12 @@ const DefaultMaxBodyBytes = 1 << 20
 //     each field: a value of the wrong type, a member the target does not
 //     have (unless AllowUnknownFields), a member repeated in its object,
 //     and a failed `validate` struct tag, such as a missing required field;
-//     at most 100 are listed.
+//     at most 100 are listed, and fewer when their pointers pass 8 KiB (a
+//     pointer's tokens longer than 128 bytes are cut and end with "…");
+//   - 400 for a body whose map keys, counted once for each value below
+//     them, add up to more than 32 times its size and 1 MiB: validator
+//     spells out every value's path, keys included, so one long key above
+//     many values would cost it the square of the body's size.
 //
 // A member sets a field only when its name is the field's JSON name
 // exactly, as the API's contract spells it (the json tag's name, else the
@@ -110,6 +115,10 @@ func emptyBody() *problem.Problem {
 	return problem.BadRequest("The request body is empty: send a JSON value.")
 }
 
+func heavyNames() *problem.Problem {
+	return problem.BadRequest("The request body has too many values under long object member names: shorten the names.")
+}
+
 // Decode decodes the request body into v, a non-nil pointer. The error, if
 // any, is a *problem.Problem (see JSONDecoder for which), new on every call:
 // the caller may change it.
@@ -153,6 +162,8 @@ func (d *JSONDecoder) decode(data []byte, v any) error {
 	w := walker{data: data, strict: strict}
 	w.document(t)
 	switch {
+	case w.heavy:
+		return heavyNames()
 	case w.bad:
 		return notJSON(data, w.pos)
 	case w.refused:
@@ -215,8 +226,8 @@ func (d *JSONDecoder) validate(v any) error {
 		vd = defaultValidator()
 	}
 	v = innermostPointer(v)
-	if errs := validateTags(vd, v); len(errs) > 0 {
-		return invalidBody(errs)
+	if errs := validateTags(vd, v); len(errs.errs) > 0 {
+		return errs.problem()
 	}
 	if val, ok := v.(Validatable); ok {
 		if err := val.Validate(); err != nil {
@@ -315,22 +326,6 @@ func position(data []byte, offset int64) (line, col int) {
 	line = 1 + bytes.Count(before, []byte{'\n'})
 	lineStart := bytes.LastIndexByte(before, '\n') + 1
 	return line, 1 + utf8.RuneCount(before[lineStart:])
-}
-
-// invalidBody is the 400 listing field errors; when all of them are
-// missing required fields it says so in the error-codes page's words.
-func invalidBody(errs []problem.FieldError) *problem.Problem {
-	detail := "A required field is missing in the body."
-	for _, e := range errs {
-		if e.Detail != detailRequired {
-			detail = "The request body has invalid fields."
-			break
-		}
-	}
-	if len(errs) >= maxFieldErrors {
-		detail = "The request body has invalid fields; the first " + strconv.Itoa(maxFieldErrors) + " are listed."
-	}
-	return problem.BadRequest(detail).WithErrors(errs...)
 }
 
 const detailRequired = "is required"

@@ -13,6 +13,9 @@ type benchDoc struct {
 	Items []benchItem    `json:"items" validate:"dive"`
 	Meta  map[string]int `json:"meta"`
 	Tree  *benchNode     `json:"tree"`
+	// Groups is validated entry by entry: validator spells out the path of
+	// each, outer key included.
+	Groups map[string]map[string]benchItem `json:"groups" validate:"dive,dive"`
 }
 
 type benchItem struct {
@@ -63,6 +66,18 @@ func benchMapKeys() string {
 	return b.String()
 }
 
+// benchGroups is a document with one group, named by a key of n bytes,
+// whose items fill up about benchSize.
+func benchGroups(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"name":"n","groups":{"` + strings.Repeat("g", n) + `":{"k0":{"kind":"a"}`)
+	for i := 1; b.Len() < benchSize-30; i++ {
+		b.WriteString(`,"k` + strconv.Itoa(i) + `":{"kind":"a"}`)
+	}
+	b.WriteString("}}}")
+	return b.String()
+}
+
 // benchDeep is a document whose tree nests as deep as encoding/json allows,
 // each node named with key and a value long enough to make about benchSize.
 func benchDeep(key string) string {
@@ -101,6 +116,10 @@ func BenchmarkDecodeJSONHostile(b *testing.B) {
 		{"repeated-fields", strict, benchMembers(`"items":[{`, `"kind":"a"`, "}]"), false},
 		{"repeated-fields-allowed", allow, benchMembers(`"items":[{`, `"kind":"a"`, "}]"), false},
 		{"repeated-map-keys", strict, benchMembers(`"meta":{`, `"k":1`, "}"), false},
+		{"short-group-key", strict, benchGroups(8), true},
+		// The longest key namesBudget lets through above that many items.
+		{"long-group-key", strict, benchGroups(300), true},
+		{"longer-group-key", strict, benchGroups(4000), false}, // refused by namesBudget
 		{"deep", strict, benchDeep("name"), true},
 		{"deep-case-variants", strict, benchDeep("NAME"), false},
 		{"deep-case-variants-allowed", allow, benchDeep("NAME"), true},

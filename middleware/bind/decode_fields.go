@@ -41,14 +41,15 @@ func fieldProblem(data []byte, t reflect.Type, err error, strict bool) *problem.
 	}
 	w := walker{data: data, strict: strict, report: true}
 	w.document(t)
-	if len(w.errs) == 0 {
-		w.errs = append(w.errs, fallbackFieldError(err))
+	if len(w.errs.errs) == 0 {
+		w.errs.add(fallbackFieldError(err))
 	}
-	return invalidBody(w.errs)
+	return w.errs.problem()
 }
 
-// fallbackFieldError converts encoding/json's own error.
-func fallbackFieldError(err error) problem.FieldError {
+// fallbackFieldError converts encoding/json's own error into a detail and
+// the tokens of its pointer.
+func fallbackFieldError(err error) (string, []string) {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &te):
@@ -57,14 +58,14 @@ func fallbackFieldError(err error) problem.FieldError {
 			tokens = strings.Split(te.Field, ".")
 		}
 		if len(tokens) > maxWalkDepth {
-			return problem.BodyError("has a value of the wrong type, nested too deep to locate")
+			return "has a value of the wrong type, nested too deep to locate", nil
 		}
-		return problem.BodyError(kindDetail(te.Type), tokens...)
+		return kindDetail(te.Type), tokens
 	case err != nil && strings.HasPrefix(err.Error(), "json: unknown field "):
 		name, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
-		return problem.BodyError(detailUnknown, name)
+		return detailUnknown, []string{name}
 	}
-	return problem.BodyError("is not a valid value")
+	return "is not a valid value", nil
 }
 
 const (
@@ -73,14 +74,10 @@ const (
 	detailQuoted   = "must be sent as a string" // `json:",string"`
 )
 
-// The walk stops at maxFieldErrors errors and locates none deeper than
-// maxWalkDepth reference tokens, so that a hostile body (a long array of
-// wrong values, a deeply nested recursive type) makes neither a huge
-// problem nor huge pointers.
-const (
-	maxFieldErrors = 100
-	maxWalkDepth   = 64
-)
+// The walk locates no error deeper than maxWalkDepth reference tokens, so
+// that a hostile body (a deeply nested recursive type) makes no huge
+// pointer; errorList bounds the rest.
+const maxWalkDepth = 64
 
 var (
 	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()

@@ -6,31 +6,28 @@ import (
 	"strings"
 
 	"github.com/go-playground/validator/v10"
-
-	"github.com/chiguard/chiguard/problem"
 )
 
-// validateTags checks v's `validate` tags and returns one field error per
+// validateTags checks v's `validate` tags and lists one field error per
 // failure, located by JSON Pointer. Only structs (behind any pointers) are
 // checked.
-func validateTags(vd *validator.Validate, v any) []problem.FieldError {
+func validateTags(vd *validator.Validate, v any) (errs errorList) {
 	rt := reflect.TypeOf(v)
 	for rt != nil && rt.Kind() == reflect.Pointer {
 		rt = rt.Elem()
 	}
 	if rt == nil || rt.Kind() != reflect.Struct {
-		return nil
+		return errs
 	}
 	var verrs validator.ValidationErrors
 	if !errors.As(vd.Struct(v), &verrs) {
-		return nil
+		return errs
 	}
-	errs := make([]problem.FieldError, 0, min(len(verrs), maxFieldErrors))
-	for _, fe := range verrs[:min(len(verrs), maxFieldErrors)] {
-		errs = append(errs, problem.FieldError{
-			Detail:  tagDetail(fe),
-			Pointer: problem.Pointer(namespaceTokens(rt, fe.StructNamespace())...),
-		})
+	for _, fe := range verrs {
+		if errs.full {
+			break
+		}
+		errs.add(tagDetail(fe), namespaceTokens(rt, fe.StructNamespace()))
 	}
 	return errs
 }

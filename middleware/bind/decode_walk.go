@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
-
-	"github.com/chiguard/chiguard/problem"
 )
 
 // encoding/json v1 matches an object member to a field by any case-folded
@@ -39,8 +37,22 @@ type walker struct {
 	refused bool // an unknown (strict) or a repeated member
 	deep    bool // an error deeper than maxWalkDepth is listed
 	path    []pathToken
-	errs    []problem.FieldError
+	errs    errorList
+
+	// keys is the length of the map keys on the path to the value being
+	// walked; names is its sum over the values walked (see namesBudget).
+	keys, names int
+	heavy       bool // names went over namesBudget
 }
+
+// namesBudget bounds the bytes of map keys a body may place above its
+// values, counted once per value below them. It is what validator, which
+// spells out every value's path with all the map keys on it, copies: one
+// long key above many values would cost it the key's length times their
+// number, quadratic in the body's size. The budget keeps that cost within a
+// multiple of the body's size: a body of small values under 64-byte keys,
+// or 128-byte keys above 4-byte values, stays well inside it.
+func namesBudget(n int) int { return 32*n + 1<<20 }
 
 // pathToken is a reference token of the place being walked, turned into a
 // string only for an error: a member name as sent (escaped tells it needs
@@ -50,6 +62,24 @@ type pathToken struct {
 	escaped bool
 	index   int
 	isIndex bool
+	str     string // the token, cut (clipToken), once an error needed it
+}
+
+// text returns the token as a string, cut to maxTokenBytes. It is made
+// once per place: the errors of its many members share it, so a long name
+// is copied and unquoted once, not once per error.
+func (t *pathToken) text() string {
+	if t.str == "" {
+		switch {
+		case t.isIndex:
+			t.str = strconv.Itoa(t.index)
+		case t.escaped:
+			t.str = clipToken(string(unquote(t.name)))
+		default:
+			t.str = clipToken(t.name)
+		}
+	}
+	return t.str
 }
 
 // document walks data as one JSON value decoded into t; a nil t checks
@@ -67,7 +97,7 @@ func (w *walker) document(t reflect.Type) {
 }
 
 func (w *walker) stopped() bool {
-	return w.bad || (w.report && len(w.errs) >= maxFieldErrors)
+	return w.bad || (w.report && w.errs.full)
 }
 
 // value walks the value at w.pos as ti says; nil ti skips it, checking
@@ -80,6 +110,12 @@ func (w *walker) value(ti *typeInfo) {
 	}
 	if w.refused && !w.report {
 		ti = nil // the report pass looks again
+	}
+	if w.keys > 0 && ti != nil {
+		if w.names += w.keys; w.names > namesBudget(len(w.data)) {
+			w.heavy, w.bad = true, true
+			return
+		}
 	}
 	inner := ti
 	if ti != nil && ti.self {
@@ -166,7 +202,9 @@ func (w *walker) object(ti *typeInfo) {
 				w.refused = true
 				w.fail(detailRepeated)
 			}
+			w.keys += len(tok.name)
 			w.entry(ti, name)
+			w.keys -= len(tok.name)
 			w.pop()
 		default:
 			w.value(nil)
@@ -322,7 +360,7 @@ func (w *walker) pop() {
 // maxWalkDepth it lists only the first, at its ancestor of that depth, so
 // a hostile body never makes pointers of thousands of tokens.
 func (w *walker) fail(detail string) {
-	if !w.report || len(w.errs) >= maxFieldErrors {
+	if !w.report || w.errs.full {
 		return
 	}
 	path := w.path
@@ -334,17 +372,10 @@ func (w *walker) fail(detail string) {
 		path, detail = path[:maxWalkDepth], "has, nested too deep to locate, a member that "+detail
 	}
 	tokens := make([]string, len(path))
-	for i, t := range path {
-		switch {
-		case t.isIndex:
-			tokens[i] = strconv.Itoa(t.index)
-		case t.escaped:
-			tokens[i] = string(unquote(t.name))
-		default:
-			tokens[i] = string(t.name)
-		}
+	for i := range path {
+		tokens[i] = path[i].text()
 	}
-	w.errs = append(w.errs, problem.BodyError(detail, tokens...))
+	w.errs.add(detail, tokens)
 }
 
 func (w *walker) peek() byte {

@@ -1,0 +1,156 @@
+package bind
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chiguard/chiguard/internal/testkit"
+	"github.com/chiguard/chiguard/problem"
+)
+
+// hostileNames are targets whose map keys come from the body and appear in
+// the pointers of many errors.
+type hostileNames struct {
+	Any   map[string]any              `json:"any"`
+	Lists map[string][]int            `json:"lists"`
+	Items map[string]map[string]valid `json:"items" validate:"dive,dive"`
+}
+
+type valid struct {
+	N int `json:"n" validate:"min=1"`
+}
+
+// decodeToResponse decodes body into a hostileNames and writes the problem,
+// returning the response and the bytes allocated on the way.
+func decodeToResponse(t *testing.T, body string) (*httptest.ResponseRecorder, uint64) {
+	t.Helper()
+	r := testkit.Request("POST", "/", body)
+	r.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var v hostileNames
+	err := (&JSONDecoder{MaxBytes: 2 << 20}).Decode(rec, r, &v)
+	p := problemOf(err)
+	if p == nil {
+		t.Fatalf("no problem: %v", err)
+	}
+	problem.Write(rec, r, p)
+	runtime.ReadMemStats(&after)
+	return rec, after.TotalAlloc - before.TotalAlloc
+}
+
+// hostileBodies put many bad values under one member name of n bytes, in
+// each way a name reaches many pointers: repeated members, type errors and
+// validation errors.
+func hostileBodies(n int) map[string]string {
+	key := strings.Repeat("&", n) // "&" is kept in a fragment, then escaped by JSON as \u0026
+	var items strings.Builder
+	for i := range 150 {
+		if i > 0 {
+			items.WriteByte(',')
+		}
+		items.WriteString(`"k` + itoa(i) + `":{"n":0}`)
+	}
+	return map[string]string{
+		"repeated members":  `{"any":{"` + key + `":{` + strings.TrimSuffix(strings.Repeat(`"a":0,`, 150), ",") + `}}}`,
+		"type errors":       `{"lists":{"` + key + `":[` + strings.TrimSuffix(strings.Repeat(`"x",`, 150), ",") + `]}}`,
+		"validation errors": `{"items":{"` + key + `":{` + items.String() + `}}}`,
+	}
+}
+
+// A long member name with 150 bad members under it makes a 400 of a few
+// kilobytes: the name is cut in each pointer, and the list stops when its
+// pointers reach maxPointerBytes.
+func TestLongMemberNamesMakeSmallProblems(t *testing.T) {
+	for name, body := range hostileBodies(2 << 10) {
+		t.Run(name, func(t *testing.T) {
+			rec, _ := decodeToResponse(t, body)
+			p := testkit.Problem(t, rec, http.StatusBadRequest)
+			errs := semFieldErrorsList(p)
+			if len(errs) == 0 || rec.Body.Len() > 64<<10 {
+				t.Fatalf("%d errors in %d bytes for a %d-byte body", len(errs), rec.Body.Len(), len(body))
+			}
+			ptr := errs[0].(map[string]any)["pointer"].(string)
+			if want := "/" + strings.Repeat("&", maxTokenBytes) + "%E2%80%A6"; !strings.Contains(ptr, want) {
+				t.Errorf("pointer %.200q does not hold the cut name %q", ptr, want)
+			}
+			if d := p["detail"].(string); !strings.Contains(d, "the first ") {
+				t.Errorf("detail %q does not say the list is cut", d)
+			}
+		})
+	}
+}
+
+// A name of a megabyte above many values is refused before validator
+// spells it out once per value.
+func TestManyValuesUnderALongNameAreRefused(t *testing.T) {
+	for name, body := range hostileBodies(1 << 20) {
+		t.Run(name, func(t *testing.T) {
+			rec, allocated := decodeToResponse(t, body)
+			p := testkit.Problem(t, rec, http.StatusBadRequest)
+			if rec.Body.Len() > 64<<10 {
+				t.Errorf("%d-byte answer", rec.Body.Len())
+			}
+			if allocated > 8*uint64(len(body)) {
+				t.Errorf("allocated %d MiB for a %d KiB body", allocated>>20, len(body)>>10)
+			}
+			if name != "repeated members" && !strings.Contains(p["detail"].(string), "long object member names") {
+				t.Errorf("detail %q", p["detail"])
+			}
+		})
+	}
+}
+
+// Bodies of many small values under ordinary map keys are decoded.
+func TestManySmallValuesUnderMapKeysAreDecoded(t *testing.T) {
+	key := "0b5cbd5e-6a4e-4bd6-9b8e-3d1c7f5a9e21"
+	var b strings.Builder
+	b.WriteString(`{"lists":{"` + key + `":[1`)
+	for b.Len() < 1<<20-16 {
+		b.WriteString(",1")
+	}
+	b.WriteString(`]}}`)
+	r := testkit.Request("POST", "/", b.String())
+	r.Header.Set("Content-Type", "application/json")
+	var v hostileNames
+	if err := (&JSONDecoder{MaxBytes: 2 << 20}).Decode(httptest.NewRecorder(), r, &v); err != nil {
+		t.Fatalf("%d-byte body refused: %v", b.Len(), err)
+	}
+	if n := len(v.Lists[key]); n < 500_000 {
+		t.Fatalf("%d values decoded", n)
+	}
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestClipTokenCutsAtACharacterBoundary(t *testing.T) {
+	short := strings.Repeat("é", maxTokenBytes/2)
+	if got := clipToken(short); got != short {
+		t.Errorf("a token of %d bytes was cut: %q", len(short), got)
+	}
+	long := "x" + short // the 128th byte is the first of an é
+	got := clipToken(long)
+	if want := "x" + strings.Repeat("é", maxTokenBytes/2-1) + "…"; got != want {
+		t.Errorf("clipToken = %q, want %q", got, want)
+	}
+	if got := clipToken([]byte(long)); got != "x"+strings.Repeat("é", maxTokenBytes/2-1)+"…" {
+		t.Errorf("clipToken(bytes) = %q", got)
+	}
+}
+
+// A hundred short errors are all listed, as before the byte budget.
+func TestShortPointersAreAllListed(t *testing.T) {
+	var l errorList
+	for range 150 {
+		l.add("is wrong", []string{"items", "12", "name"})
+	}
+	if len(l.errs) != maxFieldErrors || !l.full {
+		t.Fatalf("%d errors listed, full %v", len(l.errs), l.full)
+	}
+}
