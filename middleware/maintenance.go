@@ -3,7 +3,6 @@ package middleware
 import (
 	"math"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
+	"github.com/go-chi/chi/v5"
 )
 
 // MaintenanceDetail is the default detail of maintenance refusals, in the
@@ -38,7 +38,10 @@ type Maintenance struct {
 	// patterns without parameters: "/healthz" matches that path only, and
 	// "/problems/*" matches "/problems/" and every path below it (list
 	// "/problems" too for the index). Paths are matched as chi routes
-	// them: escaped, as sent.
+	// them: escaped, as sent, or as a middleware before this one rewrote
+	// them for routing (chi's CleanPath, StripSlashes). A path with "."
+	// or ".." segments or an empty one ("//") is never exempt: a
+	// middleware after this one could clean it into another route.
 	Exempt []string
 
 	refusal atomic.Pointer[problem.Problem] // nil when off
@@ -80,7 +83,7 @@ func (m *Maintenance) Enabled() bool { return m.refusal.Load() != nil }
 // Middleware refuses requests to non-exempt paths while maintenance is on.
 func (m *Maintenance) Handler(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := m.refusal.Load(); p != nil && !m.exempt(r.URL) {
+		if p := m.refusal.Load(); p != nil && !m.exempt(r) {
 			problem.Write(w, r, p)
 			return
 		}
@@ -88,10 +91,13 @@ func (m *Maintenance) Handler(next http.Handler) http.Handler {
 	}), m.describe)
 }
 
-func (m *Maintenance) exempt(u *url.URL) bool {
-	path := u.RawPath // what chi routes on, when it differs from Path
-	if path == "" {
-		path = u.Path
+func (m *Maintenance) exempt(r *http.Request) bool {
+	path := routingPath(r)
+	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePath != "" {
+		path = rctx.RoutePath
+	}
+	if strings.Contains(path, "//") || hasDotSegment(path) {
+		return false
 	}
 	for _, e := range m.Exempt {
 		if prefix, ok := strings.CutSuffix(e, "*"); ok {

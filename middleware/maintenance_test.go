@@ -11,6 +11,8 @@ import (
 
 	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
+	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
 func TestMaintenanceSwitch(t *testing.T) {
@@ -66,6 +68,8 @@ func TestMaintenanceExemptions(t *testing.T) {
 		"/": false, "/cloud": false,
 		// chi routes the escaped path: this is not below /problems/ for it.
 		"/problems%2F..%2Fcloud": false,
+		// A later CleanPath would route these to /cloud.
+		"/problems/../cloud": false, "/problems/./x": false, "/docs//cloud": false, "/docs/..": false,
 	} {
 		if got := testkit.Serve(h, testkit.Request("GET", path, "")).Code == http.StatusOK; got != served {
 			t.Errorf("%s served = %v, want %v", path, got, served)
@@ -105,5 +109,44 @@ func TestMaintenanceRefusalsDoNotAlert(t *testing.T) {
 	waitForAlerts(t, pw)
 	if len(alerted) != 0 {
 		t.Fatalf("planned maintenance paged someone: %+v", <-alerted)
+	}
+}
+
+// Behind chi's CleanPath, which rewrites the routing path, the exemption
+// is checked on the path chi routes; in front of it, paths CleanPath would
+// change are not exempt. Either way /problems/../cloud reaches /cloud only
+// outside maintenance.
+func TestMaintenanceExemptionsFollowTheRoutingPath(t *testing.T) {
+	for _, order := range []string{"CleanPath first", "Maintenance first"} {
+		t.Run(order, func(t *testing.T) {
+			m := &Maintenance{Exempt: []string{"/problems/*"}}
+			m.Enable(time.Minute)
+			r := chi.NewRouter()
+			if order == "CleanPath first" {
+				r.Use(chimw.CleanPath, m.Handler)
+			} else {
+				r.Use(m.Handler, chimw.CleanPath)
+			}
+			r.Post("/cloud", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusCreated) })
+			r.Get("/problems/*", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusOK) })
+			for path, want := range map[string]int{
+				"/cloud":              http.StatusServiceUnavailable,
+				"/problems/../cloud":  http.StatusServiceUnavailable,
+				"/problems//../cloud": http.StatusServiceUnavailable,
+				"/problems/x":         http.StatusOK,
+			} {
+				method := "POST"
+				if want == http.StatusOK {
+					method = "GET"
+				}
+				if got := testkit.Serve(r, testkit.Request(method, path, "")).Code; got != want {
+					t.Errorf("%s %s: %d, want %d", method, path, got, want)
+				}
+			}
+			m.Disable()
+			if got := testkit.Serve(r, testkit.Request("POST", "/problems/../cloud", "")).Code; got != http.StatusCreated {
+				t.Errorf("outside maintenance, POST /problems/../cloud: %d, want 201 (CleanPath routes it to /cloud)", got)
+			}
+		})
 	}
 }

@@ -90,10 +90,16 @@ func ValidRequestID(id string) bool {
 			return false
 		}
 	}
-	for seg := range strings.SplitSeq(id, "/") {
+	return !hasDotSegment(id)
+}
+
+// hasDotSegment reports whether a "/"-separated path has a "." or ".."
+// segment.
+func hasDotSegment(path string) bool {
+	for seg := range strings.SplitSeq(path, "/") {
 		if seg == "." || seg == ".." {
-			return false
+			return true
 		}
 	}
-	return true
+	return false
 }
