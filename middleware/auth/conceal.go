@@ -29,7 +29,14 @@ import (
 //
 // What Conceal cannot hide: a 503 when the verifier's infrastructure fails
 // (a 404 would tell a legitimate client its resource is gone), a 429 from a
-// limiter, and anything that runs before it.
+// limiter, anything that runs before it, and the budgets a concealed route
+// shares with visible ones. A refusal still counts in the failure throttle
+// (bad credentials) and in the route's limiter (a caller without access);
+// were those budgets shared with a visible route, its RateLimit fields
+// would drop faster after a probe of the concealed route than after one of
+// an unknown path. Give concealed routes an Authenticate with a throttle of
+// their own (LimitFailures or a NewFailureLimiter used only there) and
+// limiters of their own.
 func Conceal(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c := &concealment{header: w.Header().Clone()}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,4 +123,70 @@ func TestAllowLeavesConcealedMethodsOut(t *testing.T) {
 		t.Fatalf("POST /shared: %d Allow %q; want 405 Allow \"GET, HEAD\"", rec.Code, rec.Header().Get("Allow"))
 	}
 	sameAsNotFound(t, h, send(h, "DELETE", "/shared", "Authorization", "ApiKey reader-key", "X-Request-Id", "req-1"))
+}
+
+// The budgets a concealed route spends show in the RateLimit fields of the
+// routes that share them. With budgets of its own, as Conceal's doc says,
+// probing a concealed route moves no count a visible route shows: a
+// concealed route and an unknown path cost a prober the same.
+func TestConcealedRoutesWithTheirOwnBudgetsMoveNoVisibleCount(t *testing.T) {
+	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "reader-key", ClientID: "reader", Scopes: []string{"cloud:read"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	visible := auth.Authenticate(auth.APIKey(keys), ratelimit.LimitFailures(20, time.Minute))
+	hidden := auth.Authenticate(auth.APIKey(keys), ratelimit.LimitFailures(20, time.Minute))
+	ok := func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }
+	pw := &problem.Writer{}
+	r := chi.NewRouter()
+	r.Use(pw.Handler, middleware.Recoverer)
+	r.NotFound(middleware.NotFound)
+	r.With(visible, ratelimit.Limit(100, time.Minute)).Get("/me", ok)
+	r.With(auth.Conceal, hidden, ratelimit.Limit(100, time.Minute),
+		auth.RequireScopes("admin")).Get("/admin/secret", ok)
+
+	remaining := func(headers ...string) string {
+		t.Helper()
+		rec := send(r, http.MethodGet, "/me", headers...)
+		return rec.Header().Get("RateLimit")
+	}
+	for _, who := range []struct {
+		name    string
+		headers []string
+	}{
+		{"bad credentials", []string{"Authorization", "ApiKey garbage"}},
+		{"a caller without the scope", []string{"Authorization", "ApiKey reader-key"}},
+	} {
+		t.Run(who.name, func(t *testing.T) {
+			before := remaining(who.headers...)
+			for _, path := range []string{"/admin/nothing", "/admin/secret"} {
+				if rec := send(r, http.MethodGet, path, who.headers...); rec.Code != http.StatusNotFound {
+					t.Fatalf("%s: %d", path, rec.Code)
+				}
+				after := remaining(who.headers...)
+				// Each /me request spends one unit of its own: the probe
+				// in between must spend none of /me's.
+				if !oneLess(before, after) {
+					t.Errorf("probing %s: /me's RateLimit went from %q to %q", path, before, after)
+				}
+				before = after
+			}
+		})
+	}
+}
+
+// oneLess reports whether RateLimit field b has r one less than a, its
+// item's name and t aside.
+func oneLess(a, b string) bool {
+	ra, rb := fieldR(a), fieldR(b)
+	return ra >= 0 && rb == ra-1
+}
+
+func fieldR(f string) int {
+	_, after, ok := strings.Cut(f, ";r=")
+	if !ok {
+		return -1
+	}
+	n, _ := strconv.Atoi(strings.SplitN(after, ";", 2)[0])
+	return n
 }
