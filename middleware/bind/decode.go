@@ -38,10 +38,15 @@ const DefaultMaxBodyBytes = 1 << 20
 //     and a failed `validate` struct tag, such as a missing required field;
 //     at most 100 are listed, and fewer when their pointers pass 8 KiB (a
 //     pointer's tokens longer than 128 bytes are cut and end with "…");
-//   - 400 for a body whose map keys, counted once for each value below
-//     them, add up to more than 32 times its size and 1 MiB: validator
-//     spells out every value's path, keys included, so one long key above
-//     many values would cost it the square of the body's size.
+//   - 400 for a body that would cost validator far more than its size:
+//     validator spells out the path of every value and every error, map
+//     keys included, and lists every error, so one long key above many
+//     values, a nesting thousands deep or thousands of empty objects whose
+//     required fields are missing would cost it the square of the body's
+//     size or hundreds of times it. The paths of the values validator
+//     visits, counted once per value, and again for each left-out field
+//     with a tag that refuses the zero value, may add up to 32 times the
+//     body's size and 1 MiB.
 //
 // A member sets a field only when its name is the field's JSON name
 // exactly, as the API's contract spells it (the json tag's name, else the
@@ -116,7 +121,8 @@ func emptyBody() *problem.Problem {
 }
 
 func heavyNames() *problem.Problem {
-	return problem.BadRequest("The request body has too many values under long object member names: shorten the names.")
+	return problem.BadRequest("The request body costs too much to check for its size: " +
+		"it has too many values under long member names, nests too deep, or leaves out required fields in too many objects.")
 }
 
 // Decode decodes the request body into v, a non-nil pointer. The error, if
@@ -159,7 +165,7 @@ func (d *JSONDecoder) decode(data []byte, v any) error {
 	}
 	strict := !d.AllowUnknownFields
 	t := targetType(rv)
-	w := walker{data: data, strict: strict}
+	w := walker{data: data, strict: strict, validated: derefType(t).Kind() == reflect.Struct}
 	w.document(t)
 	switch {
 	case w.heavy:

@@ -120,6 +120,7 @@ func BenchmarkDecodeJSONHostile(b *testing.B) {
 		// The longest key namesBudget lets through above that many items.
 		{"long-group-key", strict, benchGroups(300), true},
 		{"longer-group-key", strict, benchGroups(4000), false}, // refused by namesBudget
+		{"empty-items", strict, benchItems(`{}`), false},       // each misses its kind: refused by namesBudget
 		{"deep", strict, benchDeep("name"), true},
 		{"deep-case-variants", strict, benchDeep("NAME"), false},
 		{"deep-case-variants-allowed", allow, benchDeep("NAME"), true},

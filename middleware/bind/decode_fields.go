@@ -215,6 +215,8 @@ type typeInfo struct {
 	textOnly bool // has UnmarshalText only, which takes strings only
 	numKeys  bool // a map whose keys are numbers
 	fields   []jsonfield.Field
+	must     []int          // fields whose validate tag refuses their zero value, roughly
+	dives    []int8         // per field: container levels validator visits, -1 for none
 	byName   map[string]int // for structs with many fields
 	subs     []atomic.Pointer[typeInfo]
 }
@@ -248,6 +250,17 @@ func infoOf(t reflect.Type) *typeInfo {
 	case reflect.Struct:
 		ti.kind, ti.fields = kindStruct, jsonfield.Of(t)
 		ti.subs = make([]atomic.Pointer[typeInfo], len(ti.fields))
+		ti.dives = make([]int8, len(ti.fields))
+		for i, f := range ti.fields {
+			tag := t.FieldByIndex(f.Index).Tag.Get("validate")
+			if refusesZero(tag) {
+				ti.must = append(ti.must, i)
+			}
+			ti.dives[i] = int8(min(strings.Count(tag, "dive")+strings.Count(tag, "keys"), 64))
+			if tag == "-" {
+				ti.dives[i] = -1
+			}
+		}
 		if len(ti.fields) > 8 {
 			ti.byName = make(map[string]int, len(ti.fields))
 			for i, f := range ti.fields {
@@ -268,6 +281,17 @@ func infoOf(t reflect.Type) *typeInfo {
 	}
 	actual, _ := typeInfos.LoadOrStore(t, ti)
 	return actual.(*typeInfo)
+}
+
+// refusesZero reports whether a validate tag may fail on a field the body
+// leaves out: any tag but "-" and those that begin by skipping zero values.
+func refusesZero(tag string) bool {
+	first, _, _ := strings.Cut(tag, ",")
+	switch first {
+	case "", "-", "omitempty", "omitnil", "omitzero":
+		return false
+	}
+	return true
 }
 
 // sub is the typeInfo of field i of a struct, or of the elements of a map,

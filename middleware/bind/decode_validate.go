@@ -27,7 +27,11 @@ func validateTags(vd *validator.Validate, v any) (errs errorList) {
 		if errs.full {
 			break
 		}
-		errs.add(tagDetail(fe), namespaceTokens(rt, fe.StructNamespace()))
+		detail, tokens := tagDetail(fe), namespaceTokens(rt, fe.StructNamespace())
+		if len(tokens) > maxWalkDepth {
+			tokens, detail = tokens[:maxWalkDepth], "has, nested too deep to locate, a member that "+detail
+		}
+		errs.add(detail, tokens)
 	}
 	return errs
 }

@@ -39,20 +39,36 @@ type walker struct {
 	path    []pathToken
 	errs    errorList
 
-	// keys is the length of the map keys on the path to the value being
-	// walked; names is its sum over the values walked (see namesBudget).
-	keys, names int
-	heavy       bool // names went over namesBudget
+	// pathLen is the length of the path to the value being walked (map
+	// keys, members, indexes); names is what the body would cost validator
+	// (see namesBudget).
+	pathLen, names int
+	validated      bool // validator visits the value being walked
+	dives          int  // container levels below it that validator visits
+	heavy          bool // names went over namesBudget
 }
 
-// namesBudget bounds the bytes of map keys a body may place above its
-// values, counted once per value below them. It is what validator, which
-// spells out every value's path with all the map keys on it, copies: one
-// long key above many values would cost it the key's length times their
-// number, quadratic in the body's size. The budget keeps that cost within a
-// multiple of the body's size: a body of small values under 64-byte keys,
-// or 128-byte keys above 4-byte values, stays well inside it.
+// namesBudget bounds the work a body may make validator do, in bytes of
+// paths. validator spells out the path of every value it visits and of
+// every error, map keys and struct names included, and lists every error:
+// one long key above many values, a nesting thousands deep, or thousands of
+// empty objects whose required fields are all missing would cost it the
+// square of the body's size, or hundreds of times it. The walk charges each
+// value validator visits (below a struct target, through struct fields and
+// as far into arrays and maps as their tags "dive") the length of its path,
+// and each object decoded into a struct that leaves out a field with a
+// validate tag that may refuse the zero value (required, min=1, ...) that
+// path again plus 128. The budget keeps validation within a small multiple
+// of the body's size; bodies of small values under 36-byte keys, or of
+// objects that leave out a few optional fields, stay well inside it.
 func namesBudget(n int) int { return 32*n + 1<<20 }
+
+// charge adds n to the cost of the body, and stops the walk past the budget.
+func (w *walker) charge(n int) {
+	if w.names += n; w.names > namesBudget(len(w.data)) {
+		w.heavy, w.bad = true, true
+	}
+}
 
 // pathToken is a reference token of the place being walked, turned into a
 // string only for an error: a member name as sent (escaped tells it needs
@@ -111,9 +127,8 @@ func (w *walker) value(ti *typeInfo) {
 	if w.refused && !w.report {
 		ti = nil // the report pass looks again
 	}
-	if w.keys > 0 && ti != nil {
-		if w.names += w.keys; w.names > namesBudget(len(w.data)) {
-			w.heavy, w.bad = true, true
+	if ti != nil && w.validated {
+		if w.charge(w.pathLen); w.heavy {
 			return
 		}
 	}
@@ -164,6 +179,9 @@ func (w *walker) object(ti *typeInfo) {
 	}
 	var seen fieldSet
 	var names nameSet
+	if kind == kindStruct && w.validated {
+		defer w.chargeMissing(ti, &seen)
+	}
 	w.skipSpace()
 	if w.peek() == '}' {
 		w.pos++
@@ -202,9 +220,15 @@ func (w *walker) object(ti *typeInfo) {
 				w.refused = true
 				w.fail(detailRepeated)
 			}
-			w.keys += len(tok.name)
+			k := len(tok.name)
+			if tok.escaped {
+				k *= 3 // an invalid byte decodes to U+FFFD, three bytes
+			}
+			w.pathLen += k + 2
+			v, d := w.enterContainer()
 			w.entry(ti, name)
-			w.keys -= len(tok.name)
+			w.validated, w.dives = v, d
+			w.pathLen -= k + 2
 			w.pop()
 		default:
 			w.value(nil)
@@ -221,6 +245,33 @@ func (w *walker) object(ti *typeInfo) {
 			w.bad = true
 			return
 		}
+	}
+}
+
+// enterContainer sets the walk into an element of an array or an entry of
+// an object decoded into a map or an any, which validator visits only
+// along a "dive"; it returns what it changed, for the caller to restore.
+func (w *walker) enterContainer() (validated bool, dives int) {
+	validated, dives = w.validated, w.dives
+	if w.dives > 0 {
+		w.dives--
+	} else {
+		w.validated = false
+	}
+	return validated, dives
+}
+
+// chargeMissing charges an object decoded into struct ti for the fields
+// with a validate tag it left out: each may be an error of validator's.
+func (w *walker) chargeMissing(ti *typeInfo, seen *fieldSet) {
+	missing := 0
+	for _, i := range ti.must {
+		if !seen.has(i) {
+			missing++
+		}
+	}
+	if missing > 0 && !w.bad {
+		w.charge(missing * (w.pathLen + 128))
 	}
 }
 
@@ -263,6 +314,15 @@ func (w *walker) member(ti *typeInfo, name []byte, start, end int, tok pathToken
 		w.fail(detailRepeated)
 	}
 	sub := ti.sub(i)
+	if w.validated {
+		k := len(ti.fields[i].Name) + 1
+		v, d := w.validated, w.dives
+		w.pathLen += k
+		if w.dives = int(ti.dives[i]); w.dives < 0 {
+			w.validated = false
+		}
+		defer func() { w.pathLen -= k; w.validated, w.dives = v, d }()
+	}
 	w.skipSpace()
 	switch c := w.peek(); {
 	case !ti.fields[i].Quoted || sub.self || c == 'n':
@@ -327,7 +387,11 @@ func (w *walker) array(ti *typeInfo) {
 			e = nil // encoding/json drops the elements an array has no room for
 		}
 		w.push(pathToken{index: i, isIndex: true})
+		w.pathLen += 8 // "[1234]."
+		v, d := w.enterContainer()
 		w.value(e)
+		w.validated, w.dives = v, d
+		w.pathLen -= 8
 		w.pop()
 		w.skipSpace()
 		switch w.peek() {
@@ -552,6 +616,14 @@ func hex4(h []byte) rune {
 type fieldSet struct {
 	small uint64
 	more  []bool
+}
+
+// has reports whether field i was recorded.
+func (s *fieldSet) has(i int) bool {
+	if i < 64 {
+		return s.small&(1<<i) != 0
+	}
+	return i-64 < len(s.more) && s.more[i-64]
 }
 
 // add records field i and reports whether it was already there.

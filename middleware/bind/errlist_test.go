@@ -87,8 +87,9 @@ func TestLongMemberNamesMakeSmallProblems(t *testing.T) {
 	}
 }
 
-// A name of a megabyte above many values is refused before validator
-// spells it out once per value.
+// A name of a megabyte above many bad values costs little and makes a
+// small answer: validator, which would spell it out once per value, never
+// sees the body, and the other errors are cut and capped.
 func TestManyValuesUnderALongNameAreRefused(t *testing.T) {
 	for name, body := range hostileBodies(1 << 20) {
 		t.Run(name, func(t *testing.T) {
@@ -100,16 +101,22 @@ func TestManyValuesUnderALongNameAreRefused(t *testing.T) {
 			if allocated > 8*uint64(len(body)) {
 				t.Errorf("allocated %d MiB for a %d KiB body", allocated>>20, len(body)>>10)
 			}
-			if name != "repeated members" && !strings.Contains(p["detail"].(string), "long object member names") {
+			if name == "validation errors" && !strings.Contains(p["detail"].(string), "costs too much to check") {
 				t.Errorf("detail %q", p["detail"])
 			}
 		})
 	}
 }
 
-// Bodies of many small values under ordinary map keys are decoded.
+// Bodies of many small values under ordinary map keys are decoded, and
+// under long keys too where validator does not look.
 func TestManySmallValuesUnderMapKeysAreDecoded(t *testing.T) {
-	key := "0b5cbd5e-6a4e-4bd6-9b8e-3d1c7f5a9e21"
+	for _, key := range []string{"0b5cbd5e-6a4e-4bd6-9b8e-3d1c7f5a9e21", strings.Repeat("k", 4096)} {
+		manySmallValues(t, key)
+	}
+}
+
+func manySmallValues(t *testing.T, key string) {
 	var b strings.Builder
 	b.WriteString(`{"lists":{"` + key + `":[1`)
 	for b.Len() < 1<<20-16 {
@@ -153,4 +160,89 @@ func TestShortPointersAreAllListed(t *testing.T) {
 	if len(l.errs) != maxFieldErrors || !l.full {
 		t.Fatalf("%d errors listed, full %v", len(l.errs), l.full)
 	}
+}
+
+type required10 struct {
+	A1  string `json:"a1" validate:"required"`
+	A2  string `json:"a2" validate:"required"`
+	A3  string `json:"a3" validate:"required"`
+	A4  string `json:"a4" validate:"required"`
+	A5  string `json:"a5" validate:"required"`
+	A6  string `json:"a6" validate:"required"`
+	A7  string `json:"a7" validate:"required"`
+	A8  string `json:"a8" validate:"required"`
+	A9  string `json:"a9" validate:"required"`
+	A10 string `json:"a10" validate:"min=1"`
+	B   string `json:"b" validate:"omitempty,min=1"`
+}
+
+type costly struct {
+	Items    []required10 `json:"items" validate:"dive"`
+	Children []costly     `json:"children" validate:"dive"`
+	Next     *costly      `json:"next"`
+	Name     string       `json:"name" validate:"required"`
+}
+
+// validator lists every error with its whole path: bodies that would make
+// it build far more than their size are refused before it runs.
+func TestBodiesCostlyToValidateAreRefused(t *testing.T) {
+	bodies := map[string]string{
+		"empty objects missing required fields": `{"name":"n","items":[` + strings.TrimSuffix(strings.Repeat(`{},`, 300_000), ",") + `]}`,
+		"a chain 9,999 deep":                    strings.Repeat(`{"next":`, 9999) + `{}` + strings.Repeat(`}`, 9999),
+		"a tree 4,999 deep":                     strings.Repeat(`{"children":[`, 4999) + `{}` + strings.Repeat(`]}`, 4999),
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			r := testkit.Request("POST", "/", body)
+			r.Header.Set("Content-Type", "application/json")
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			var v costly
+			err := (&JSONDecoder{MaxBytes: 2 << 20}).Decode(httptest.NewRecorder(), r, &v)
+			runtime.ReadMemStats(&after)
+			p := problemOf(err)
+			if p == nil || p.Status != http.StatusBadRequest || !strings.Contains(p.Detail, "costs too much to check") {
+				t.Fatalf("got %v", err)
+			}
+			if n := after.TotalAlloc - before.TotalAlloc; n > 8*uint64(len(body)) {
+				t.Errorf("allocated %d KiB for a %d KiB body", n>>10, len(body)>>10)
+			}
+		})
+	}
+}
+
+// Bodies of the same size and shape that validator may check at a cost
+// close to their size are decoded and checked.
+func TestBodiesOfManyObjectsAreValidated(t *testing.T) {
+	full := `{"a1":"x","a2":"x","a3":"x","a4":"x","a5":"x","a6":"x","a7":"x","a8":"x","a9":"x","a10":"x"}`
+	bodies := map[string]struct {
+		body  string
+		valid bool
+	}{
+		"complete objects":          {`{"name":"n","items":[` + strings.TrimSuffix(strings.Repeat(full+",", 10_000), ",") + `]}`, true},
+		"a few missing fields each": {`{"name":"n","items":[` + strings.TrimSuffix(strings.Repeat(`{"a1":"x","a2":"x","a3":"x","a4":"x","a5":"x","a6":"x","a7":"x","a8":"x"},`, 10_000), ",") + `]}`, false},
+		"a chain 50 deep":           {strings.Repeat(`{"name":"n","next":`, 50) + `{"name":"n"}` + strings.Repeat(`}`, 50), true},
+	}
+	for name, tt := range bodies {
+		t.Run(name, func(t *testing.T) {
+			r := testkit.Request("POST", "/", tt.body)
+			r.Header.Set("Content-Type", "application/json")
+			var v costly
+			err := (&JSONDecoder{MaxBytes: 2 << 20}).Decode(httptest.NewRecorder(), r, &v)
+			p := problemOf(err)
+			switch {
+			case tt.valid && err != nil:
+				t.Fatalf("%d-byte body refused: %v", len(tt.body), err)
+			case !tt.valid && (p == nil || !hasFieldErrors(p)):
+				t.Fatalf("%d-byte body: %v, want its field errors", len(tt.body), err)
+			}
+		})
+	}
+}
+
+func hasFieldErrors(p *problem.Problem) bool {
+	errs, _ := p.Extension("errors")
+	l, _ := errs.([]problem.FieldError)
+	return len(l) > 0
 }
