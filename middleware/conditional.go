@@ -177,6 +177,13 @@ func (cw *conditionalWriter) WriteHeader(code int) {
 		cw.ResponseWriter.WriteHeader(code)
 		return
 	}
+	if cw.state == condBuffering {
+		// Nothing went out, as Status says: the problem writer, which
+		// asks it, answers in place of the body held back, and so does a
+		// handler that changes its mind.
+		cw.release()
+		cw.state = condUndecided
+	}
 	if cw.state != condUndecided {
 		if cw.state == condPassing {
 			cw.ResponseWriter.WriteHeader(code) // superfluous: let net/http say so

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/internal/testkit"
+	"github.com/chiguard/chiguard/problem"
 )
 
 // semResource is a handler whose response the conditional tests revalidate.
@@ -280,6 +281,37 @@ func TestCheckPreconditions(t *testing.T) {
 					t.Fatalf("Last-Modified %q with ETag %q", lmh, tt.etag)
 				}
 			}
+		})
+	}
+}
+
+// A problem written after part of a body, while Conditional still holds
+// that part back, is the answer: its status, its headers and only its body,
+// as when Recoverer answers a panic after a partial write.
+func TestConditionalProblemAfterPartialBodyReplacesIt(t *testing.T) {
+	for name, h := range map[string]http.Handler{
+		"problem.Write": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.Write([]byte("<html><body>partial"))
+			problem.Write(w, r, problem.InternalServerError(""))
+		}),
+		"a panic under Recoverer": Recoverer(Conditional(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Write([]byte("<html><body>partial"))
+			panic("boom")
+		}))),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if name == "problem.Write" {
+				h = Conditional(h)
+			}
+			rec := testkit.Serve(h, testkit.Request("GET", "/", ""))
+			if rec.Code != http.StatusInternalServerError || strings.Contains(rec.Body.String(), "partial") {
+				t.Fatalf("%d %q", rec.Code, rec.Body)
+			}
+			if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" || rec.Header().Get("Etag") != "" {
+				t.Errorf("Content-Type %q, ETag %q", ct, rec.Header().Get("Etag"))
+			}
+			testkit.Problem(t, rec, http.StatusInternalServerError)
 		})
 	}
 }
