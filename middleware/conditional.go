@@ -1,8 +1,10 @@
 package middleware
 
 import (
+	"bufio"
 	"crypto/sha256"
 	"encoding/base64"
+	"net"
 	"net/http"
 	"strconv"
 	"sync"
@@ -252,6 +254,17 @@ func (cw *conditionalWriter) Status() int {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (cw *conditionalWriter) Unwrap() http.ResponseWriter { return cw.ResponseWriter }
+
+// Hijack hands the connection over, as translateWriter's does; nothing
+// held back is sent after it.
+func (cw *conditionalWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(cw.ResponseWriter).Hijack()
+	if err == nil {
+		cw.release()
+		cw.state = condDiscarding
+	}
+	return conn, rw, err
+}
 
 func (cw *conditionalWriter) pass() {
 	cw.state = condPassing

@@ -1,9 +1,11 @@
 package middleware
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"mime"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -107,6 +109,18 @@ func (tw *translateWriter) Status() int {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (tw *translateWriter) Unwrap() http.ResponseWriter { return tw.ResponseWriter }
+
+// Hijack hands the connection over, for the WebSocket libraries that look
+// for http.Hijacker rather than use http.ResponseController; it fails with
+// http.ErrNotSupported when the writer below cannot. Nothing is translated
+// after it.
+func (tw *translateWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(tw.ResponseWriter).Hijack()
+	if err == nil {
+		tw.wroteHeader, tw.translating = true, false
+	}
+	return conn, rw, err
+}
 
 // foreignContentType reports the content types of error bodies written by
 // code that does not know chiguard: none, or text.
