@@ -32,6 +32,15 @@ const takeSource = `
 if redis.replicate_commands then redis.replicate_commands() end
 local KEYS, ARGV, tonumber, tostring, floor, unpack = KEYS, ARGV, tonumber, tostring, math.floor, unpack
 local call = redis.call
+-- A stored count as a whole number in 0..2^40 (ratelimit's maxCount): a
+-- value someone else wrote (nan, inf, negative, text) neither lifts the
+-- limit nor reaches the caller as garbage.
+local function count(v)
+  v = tonumber(v)
+  if not v or v ~= v or v < 0 then return 0 end
+  if v > 1099511627776 then return 1099511627776 end
+  return floor(v)
+end
 local t = call('TIME')
 local now = tonumber(t[1]) * 1000 + floor(tonumber(t[2]) / 1000)
 -- Each list once: per policy q in millionths, w, and at now the window's
@@ -73,13 +82,13 @@ for k = 1, #KEYS do
       local hw = h[j - 1]
       if hw ~= P[4] then hw = tonumber(hw) end
       if hw == P[4] or hw == P[3] then
-        c, p = tonumber(h[j]) or 0, tonumber(h[j + 1]) or 0
+        c, p = count(h[j]), count(h[j + 1])
       elseif hw == nil or hw < P[3] then
-        if hw == P[3] - 1 then p = tonumber(h[j]) or 0 end
+        if hw == P[3] - 1 then p = count(h[j]) end
         set[s + 1], set[s + 2], set[s + 3], set[s + 4] = ARGV[f + j - 2], P[4], ARGV[f + j], p
         s = s + 4
       else -- stored ahead of now (Redis' clock went back): that window goes on
-        c, p, e, weight = tonumber(h[j]) or 0, tonumber(h[j + 1]) or 0, 0, 1000000
+        c, p, e, weight = count(h[j]), count(h[j + 1]), 0, 1000000
       end
       if p * weight + c * 1000000 + cu > P[1] then taken = 0 end
       out[o + j - 1], out[o + j], out[o + j + 1] = e, c, p

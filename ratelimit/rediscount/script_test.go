@@ -183,3 +183,47 @@ func TestLimitersSharingAKeyShareCommonPoliciesOnly(t *testing.T) {
 		t.Errorf("usage %+v, want hourly 4, daily 3", usage)
 	}
 }
+
+// Counts that someone else wrote into the hash are read as whole numbers
+// in 0..2^40: text, NaN and negative ones as 0, huge and infinite ones as
+// the cap, which refuses. None lifts the limit or reaches the caller as a
+// wrapped-around number.
+func TestScriptReadsForeignCountsSafely(t *testing.T) {
+	t.Parallel()
+	s := redistest.Start(t)
+	c, _ := client(t, s)
+	rc := newCounter(t, c, Config{Timeout: patience})
+	policies := []ratelimit.Policy{{Name: "hourly", Quota: 3, Window: time.Hour}}
+	usage := make([]ratelimit.Usage, 1)
+	inWindow(t, time.Hour, 0, time.Hour-10*time.Second)
+	for _, tt := range []struct {
+		stored  string
+		current int64 // after one take
+		taken   bool
+	}{
+		{"nan", 1, true}, {"-nan", 1, true}, {"-5", 1, true}, {"abc", 1, true}, {"2.7", 3, true},
+		{"inf", 1 << 40, false}, {"1e300", 1 << 40, false}, {"-inf", 1, true},
+	} {
+		key := "k-" + tt.stored
+		if taken, err := rc.Take(context.Background(), key, 1, policies, usage); !taken || err != nil {
+			t.Fatalf("first take: %v %v", taken, err)
+		}
+		if _, err := s.Do("HSET", rc.key(key), "hourly:3600000:c", tt.stored); err != nil {
+			t.Fatal(err)
+		}
+		taken, err := rc.Take(context.Background(), key, 1, policies, usage)
+		if err != nil || taken != tt.taken || usage[0].Current != tt.current || usage[0].Previous != 0 {
+			t.Errorf("count %q stored: taken %v, usage %+v, err %v; want taken %v, current %d", tt.stored, taken, usage[0], err, tt.taken, tt.current)
+		}
+		// The quota still holds: 3 takes at most in all.
+		n := 0
+		for range 5 {
+			if ok, _ := rc.Take(context.Background(), key, 1, policies, usage); ok {
+				n++
+			}
+		}
+		if max := 3 - tt.current; tt.taken && int64(n) > max {
+			t.Errorf("count %q stored: %d more takes, want at most %d", tt.stored, n, max)
+		}
+	}
+}
