@@ -92,7 +92,9 @@ func (e *PanicError) LogValue() slog.Value {
 // client sees a broken response rather than a truncated one that looks
 // complete.
 //
-// Put Recoverer first. When RequestID runs after it, Recoverer finds the
+// Put Recoverer right after the problem writer's Handler, so that panics
+// are answered and alerted through that writer (contract.Check says so
+// when it is not). When RequestID runs after it, Recoverer finds the
 // request ID in the X-Request-Id response header RequestID set.
 func Recoverer(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -86,6 +86,10 @@ func TestParseRate(t *testing.T) {
 		{"10/100ms", api.Rate{}, false},
 		{"10", api.Rate{}, false},
 		{"10/", api.Rate{}, false},
+		{"5/10s", api.Rate{N: 5, Window: 10 * time.Second}, true},
+		{"5/1m30s", api.Rate{N: 5, Window: 90 * time.Second}, true},
+		{"5/1h10m", api.Rate{N: 5, Window: 70 * time.Minute}, true},
+		{"5/2h", api.Rate{N: 5, Window: 2 * time.Hour}, true},
 	} {
 		got, err := api.ParseRate(tt.in)
 		if (err == nil) != tt.ok || got != tt.want {
@@ -93,6 +97,9 @@ func TestParseRate(t *testing.T) {
 		}
 		if tt.ok && got.String() != tt.in && tt.in != "5/h" {
 			t.Errorf("%v.String() = %q, want %q", got, got.String(), tt.in)
+		}
+		if back, err := api.ParseRate(got.String()); tt.ok && (err != nil || back != got) {
+			t.Errorf("ParseRate(%q), from %v.String(), = %v, %v", got.String(), got, back, err)
 		}
 	}
 }

@@ -114,8 +114,15 @@ func (r *Rate) Set(s string) error {
 	return err
 }
 
+// shortDuration writes 1m for 1m0s and 2h for 2h0m0s, and leaves 10s,
+// 1m30s and 1h10m0s whole: only zero units at the end go.
 func shortDuration(d time.Duration) string {
 	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	return strings.TrimSuffix(s, "0m")
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
