@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math"
 	"reflect"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -238,6 +239,9 @@ func kindOf(t reflect.Type) string {
 	case reflect.String:
 		return "string"
 	case reflect.Slice, reflect.Array:
+		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+			return "" // encoding/json sends a []byte as a base64 string: its length rules count bytes
+		}
 		return "array"
 	case reflect.Map:
 		return "map"
@@ -248,6 +252,18 @@ func kindOf(t reflect.Type) string {
 		return "number"
 	}
 	return ""
+}
+
+// oneofWords splits a oneof argument as validator does: words, or
+// 'quoted words' that may hold spaces, whose quotes are then dropped.
+var oneofWords = regexp.MustCompile(`'[^']*'|\S+`)
+
+func oneofValues(arg string) []string {
+	vals := oneofWords.FindAllString(arg, -1)
+	for i, v := range vals {
+		vals[i] = strings.ReplaceAll(v, "'", "")
+	}
+	return vals
 }
 
 // applyRule states one validate rule in s, and reports whether it could.
@@ -278,7 +294,7 @@ func applyRule(s map[string]any, t reflect.Type, kind, name, arg string) bool {
 		return true
 	case "oneof":
 		var enum []any
-		for _, v := range strings.Fields(arg) {
+		for _, v := range oneofValues(arg) {
 			if kind == "number" {
 				n, err := strconv.ParseFloat(v, 64)
 				if err != nil {
