@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/chiguard/chiguard/internal/chipattern"
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/problem"
@@ -51,13 +52,13 @@ func build(router chi.Routes) *Contract {
 	for i, w := range ws {
 		b := newRouteBuilder(w)
 		builders[i] = b
-		p := routePattern(w.pattern)
+		p := chipattern.Path(w.pattern)
 		anyAt[p] = anyAt[p] || w.any
 		hidden[p] = append(hidden[p], b.conceal >= 0)
 	}
 	seen := map[string]bool{}
 	for _, b := range builders {
-		p := routePattern(b.w.pattern)
+		p := chipattern.Path(b.w.pattern)
 		method := b.w.method
 		if b.w.any {
 			// A route served for every method is one route, unless its
@@ -87,6 +88,7 @@ func build(router chi.Routes) *Contract {
 	slices.SortFunc(c.Routes, func(a, b Route) int {
 		return cmp.Or(strings.Compare(a.Pattern, b.Pattern), cmp.Compare(methodRank(a.Method), methodRank(b.Method)))
 	})
+	c.findings = append(c.findings, samePaths(c.Routes)...)
 	c.Unrouted = unrouted(router)
 	if c.Catalog == nil {
 		c.Catalog = defaultCatalog()
@@ -531,4 +533,22 @@ func isSlug(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// samePaths finds the routes whose patterns differ only by their regexps:
+// OpenAPI spells them as one path, where only the first can be described.
+func samePaths(routes []Route) []finding {
+	var out []finding
+	first := map[string]string{}
+	for _, r := range routes {
+		k := r.Method + " " + openAPIPath(r.Pattern)
+		if p, ok := first[k]; !ok {
+			first[k] = r.Pattern
+		} else if p != r.Pattern {
+			out = append(out, finding{r.Method + " " + r.Pattern, "the router",
+				"serves a pattern that differs from " + p + " only by its regexps, so the OpenAPI document, which spells both as one path, describes only " + p,
+				"serve both from one pattern and tell the cases apart in the handler, or give them different paths"})
+		}
+	}
+	return out
 }

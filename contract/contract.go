@@ -32,8 +32,11 @@ type Route struct {
 	// Method is the request method, or "*" for a route registered for
 	// every method (chi's Handle).
 	Method string
-	// Pattern is the chi pattern, as chi.Context.RoutePattern spells it
-	// for the requests the route serves: "/cloud/{cloudPk}/project".
+	// Pattern is the chi pattern of the path the route serves, with the
+	// patterns of the routers on the way joined: "/cloud/{cloudPk}/project".
+	// A subrouter's "/" route is its mount's path, as in
+	// chi.Context.RoutePattern; a route registered with a trailing slash
+	// keeps it, since chi serves only that path there.
 	Pattern string
 	// Middlewares are the route's middlewares in the order they run, the
 	// router's own (r.Use) first.

@@ -63,6 +63,11 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 			methods = openAPIMethods
 		}
 		for _, m := range methods {
+			// Patterns that differ only by their regexps share a path:
+			// the first route keeps it, and Check says so.
+			if _, taken := item[strings.ToLower(m)]; taken {
+				continue
+			}
 			if slices.Contains(openAPIMethods, m) && !(m == "HEAD" && servesGet(c.Routes, r.Pattern)) {
 				item[strings.ToLower(m)] = g.operation(r, m)
 			}
@@ -106,7 +111,8 @@ func (g *openapi) catalogResponse(uri string) (resp map[string]any, schema strin
 }
 
 // openAPIPath turns a chi pattern into an OpenAPI path template:
-// regexps leave the parameters, and a catch-all becomes {path}.
+// regexps leave the parameters, and a catch-all becomes {path} (see
+// catchAllName).
 func openAPIPath(pattern string) string {
 	var b strings.Builder
 	for i := 0; i < len(pattern); i++ {
@@ -117,7 +123,7 @@ func openAPIPath(pattern string) string {
 			b.WriteString("{" + name + "}")
 			i = end
 		case '*':
-			b.WriteString("{" + catchAll + "}")
+			b.WriteString("{" + catchAllName(pattern) + "}")
 		default:
 			b.WriteByte(c)
 		}
@@ -125,8 +131,15 @@ func openAPIPath(pattern string) string {
 	return b.String()
 }
 
-// catchAll names chi's "*" parameter in OpenAPI paths.
-const catchAll = "path"
+// catchAllName names chi's "*" parameter in the OpenAPI path of pattern:
+// "path", or "path_", "path__"... when a parameter of pattern has that name.
+func catchAllName(pattern string) string {
+	name := "path"
+	for strings.Contains(pattern, "{"+name+"}") || strings.Contains(pattern, "{"+name+":") {
+		name += "_"
+	}
+	return name
+}
 
 func (g *openapi) operation(r Route, method string) map[string]any {
 	id := operationID(method, openAPIPath(r.Pattern))
@@ -145,7 +158,7 @@ func (g *openapi) operation(r Route, method string) map[string]any {
 	for _, p := range r.Parameters {
 		name, desc := p.Name, ""
 		if name == "*" {
-			name, desc = catchAll, "The rest of the path, which may hold '/'."
+			name, desc = catchAllName(r.Pattern), "The rest of the path, which may hold '/'."
 		}
 		pm := map[string]any{"name": name, "in": "path", "required": true, "schema": json.RawMessage(p.Schema)}
 		if desc != "" {

@@ -173,3 +173,48 @@ func TestOpenAPIHandlerAndDocsHandlerServeTheWholeRouter(t *testing.T) {
 		t.Errorf("an unacceptable page: %d", resp.StatusCode)
 	}
 }
+
+// Routes the contract must keep apart: "/x" and "/x/" are two routes; a
+// catch-all next to a parameter named path gets another name; patterns that
+// differ only by regexps are one OpenAPI path, which Check reports.
+func TestOpenAPIKeepsRoutesApart(t *testing.T) {
+	pw := writer()
+	r := newRoot(pw)
+	r.Get("/items/", ok)
+	r.Get("/x", ok)
+	r.With(auth.RequireScopes("admin")).Get("/x/", ok) // no Authenticate: Check must see it
+	r.Get("/files/{path}/*", ok)
+	c := contract.Of(r)
+	for _, p := range []string{"/items/", "/x", "/x/", "/files/{path}/*"} {
+		route(t, c, "GET", p)
+	}
+	if _, ok := c.Route("GET", "/items"); ok {
+		t.Error("the contract lists GET /items, which the router does not serve")
+	}
+	if err := c.Check(); err == nil || !strings.Contains(err.Error(), "GET /x/") {
+		t.Errorf("Check: %v; want the misplaced RequireScopes of GET /x/", err)
+	}
+	doc, err := json.Marshal(c.OpenAPI(contract.Info{Title: "Apart", Version: "1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := loadOpenAPI(t, doc)
+	for _, p := range []string{"/items/", "/x", "/x/", "/files/{path}/{path_}"} {
+		if d.Paths.Find(p) == nil {
+			t.Errorf("no path %s in %v", p, d.Paths.InMatchingOrder())
+		}
+	}
+	if d.Paths.Find("/items") != nil {
+		t.Error("the document lists /items")
+	}
+
+	r2 := newRoot(pw)
+	r2.Get("/item/{id:[0-9]+}", ok)
+	r2.Get("/item/{id:[a-z]+}", ok)
+	err = contract.Check(r2)
+	if err == nil || !strings.Contains(err.Error(), "only by its regexps") {
+		t.Errorf("Check: %v; want the two /item/{id} patterns", err)
+	}
+	doc, _ = json.Marshal(contract.Of(r2).OpenAPI(contract.Info{Title: "Regexps", Version: "1"}))
+	loadOpenAPI(t, doc)
+}

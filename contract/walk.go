@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -61,20 +60,6 @@ func walkLevel(r chi.Routes, prefix string, parent []func(http.Handler) http.Han
 			*out = append(*out, w)
 		}
 	}
-}
-
-// routePattern spells a walked pattern as chi.Context.RoutePattern does
-// for the requests of the route: a subrouter's "/" route is its mount's
-// path.
-func routePattern(p string) string {
-	for strings.Contains(p, "/*/") {
-		p = strings.ReplaceAll(p, "/*/", "/")
-	}
-	if p != "/" {
-		p = strings.TrimSuffix(p, "//")
-		p = strings.TrimSuffix(p, "/")
-	}
-	return p
 }
 
 // probe is the handler the middlewares are applied to.

@@ -220,3 +220,23 @@ func TestObserveFailsOnAnswersTheContractLacks(t *testing.T) {
 		t.Errorf("Observe reported %q, want %q", f.errors, want)
 	}
 }
+
+// A route that declares its successes fails the test with any other 2xx;
+// one that declares none may answer any.
+func TestObserveHoldsDeclaredSuccesses(t *testing.T) {
+	r := chi.NewRouter()
+	r.With(contract.Declare(contract.Response{Status: 200})).Get("/declared", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusAccepted)
+	})
+	r.Get("/undeclared", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusAccepted) })
+	f := &fakeTB{}
+	rec := contracttest.Observe(f, r)
+	for _, path := range []string{"/declared", "/undeclared"} {
+		rec.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", path, nil))
+	}
+	f.end()
+	got := rec.Unlisted()
+	if len(got) != 1 || got[0].Pattern != "/declared" || got[0].Status != 202 || len(f.errors) != 1 {
+		t.Fatalf("unlisted %+v, errors %v; want the 202 of /declared alone", got, f.errors)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/chiguard/chiguard/contract"
+	"github.com/chiguard/chiguard/internal/chipattern"
 )
 
 // Observation is one answer a Recorder saw.
@@ -100,34 +101,29 @@ func (rec *Recorder) route(r *http.Request, rctx *chi.Context) (method, pattern 
 	if method == "" {
 		method = r.Method
 	}
+	path := r.URL.RawPath
+	if path == "" {
+		path = r.URL.Path
+	}
+	// Find tells "/items/" from "/items", which RoutePattern spells alike.
+	if p := rec.router.Find(chi.NewRouteContext(), method, path); p != "" {
+		if rt, ok := rec.contract.Route(method, chipattern.Path(p)); ok {
+			return rt.Method, rt.Pattern
+		}
+	}
 	if p := rctx.RoutePattern(); p != "" {
 		if rt, ok := rec.contract.Route(method, p); ok {
 			return rt.Method, rt.Pattern
 		}
 	}
-	path := r.URL.RawPath
-	if path == "" {
-		path = r.URL.Path
-	}
 	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "QUERY", "TRACE", "CONNECT"} {
 		if p := rec.router.Find(chi.NewRouteContext(), m, path); p != "" {
-			if rt, ok := rec.contract.Route(m, routePattern(p)); ok {
+			if rt, ok := rec.contract.Route(m, chipattern.Path(p)); ok {
 				return method, rt.Pattern
 			}
 		}
 	}
 	return method, ""
-}
-
-// routePattern spells a pattern Find returns as the contract does.
-func routePattern(p string) string {
-	for strings.Contains(p, "/*/") {
-		p = strings.ReplaceAll(p, "/*/", "/")
-	}
-	if p != "/" {
-		p = strings.TrimSuffix(strings.TrimSuffix(p, "//"), "/")
-	}
-	return p
 }
 
 // Observations returns every answer recorded so far, in order.
@@ -153,8 +149,8 @@ func (rec *Recorder) Unlisted() []Observation {
 }
 
 func (rec *Recorder) listed(o Observation) bool {
-	if o.Status < 300 && o.Type == "" {
-		return true // a handler's success: the contract knows only the declared ones
+	if o.Status < 300 && o.Type == "" && !rec.declaresSuccess(o) {
+		return true // a handler's success, on a route that declares none
 	}
 	if o.Pattern == "" {
 		return answers(rec.contract.Unrouted, o)
@@ -173,6 +169,18 @@ func (rec *Recorder) listed(o Observation) bool {
 			}) && answers(r.Responses, o) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// declaresSuccess reports whether the route that answered o declares its
+// 2xx statuses (contract.Declare): then o's must be one of them.
+func (rec *Recorder) declaresSuccess(o Observation) bool {
+	for _, r := range rec.contract.Routes {
+		if r.Pattern == o.Pattern && (r.Method == o.Method || r.Method == "*") &&
+			slices.ContainsFunc(r.Responses, func(x contract.Response) bool { return x.Status >= 200 && x.Status < 300 }) {
+			return true
 		}
 	}
 	return false

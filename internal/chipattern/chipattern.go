@@ -1,0 +1,23 @@
+// Package chipattern spells the patterns chi.Walk and chi's Find report as
+// the path a route serves, for package contract and its test helpers.
+package chipattern
+
+import "strings"
+
+// Path joins the "/*/" of mounts: a subrouter's "/" route is its mount's
+// path, as chi.Context.RoutePattern says, but a route registered with a
+// trailing slash keeps it, since chi serves that path only ("/items/" and
+// "/items" are two routes, which RoutePattern spells alike).
+func Path(p string) string {
+	mountRoot := strings.HasSuffix(p, "/*/") || strings.HasSuffix(p, "/*//")
+	for strings.Contains(p, "/*/") {
+		p = strings.ReplaceAll(p, "/*/", "/")
+	}
+	if p != "/" {
+		p = strings.TrimSuffix(p, "//")
+		if mountRoot {
+			p = strings.TrimSuffix(p, "/")
+		}
+	}
+	return p
+}
