@@ -71,14 +71,19 @@
 //     handler.
 //  6. Routing: an unknown path is a 404 before any credentials are asked
 //     for, which is also what lets Conceal make a hidden route look like an
-//     unknown one.
+//     unknown one. chi runs a subrouter's middlewares, and those of the
+//     group it is mounted in, before the subrouter picks a route: register
+//     the routes of an authenticated group flat in the group
+//     (r.Get("/cloud/{cloudPk}/project", ...)) rather than in r.Route, or
+//     unknown paths below the mount are refused (401) instead.
 //  7. Authentication runs per group, after routing, so that public routes
 //     (health checks, the error docs) need none. Its failure throttle
 //     (ratelimit.LimitFailures) is an option of Authenticate, not a
 //     middleware of its own: only Authenticate knows which requests carry
 //     credentials and how their check ended, and a throttled client's guess
 //     is refused before any verifier runs. Pass the same throttle to every
-//     Authenticate, so a client has one budget for the whole API.
+//     Authenticate, so a client has one budget for the whole API
+//     (concealed routes aside: see auth.Conceal).
 //  8. Rate limits follow authentication, so they are counted by principal
 //     (anonymous callers, with AllowAnonymous, by client IP). A limiter
 //     keyed by route must be mounted after routing too.
@@ -93,6 +98,7 @@
 // of Authenticate, on the route or its group: every refusal after it is then
 // the very 404 of an unknown path, headers included.
 //
-// contract.Check(r), at start-up or in a test, names every route whose
-// middlewares are out of this order where it matters, and the fix.
+// contract.Check(r), at start-up or in a test, names the routes whose
+// middlewares break this order in the ways it knows to defeat a middleware
+// (see contract.Check for the list), and the fix.
 package chiguard

@@ -419,3 +419,17 @@ func TestContractAnonymousRequestsAreLimitedByIP(t *testing.T) {
 		t.Fatalf("an authenticated caller from the same IP has its own quota: %d", resp.StatusCode)
 	}
 }
+
+// An unknown path is a 404 before credentials are asked for, below the
+// cloud's routes too: no 401, and no budget spent.
+func TestContractUnknownPathsBelowARouteAre404(t *testing.T) {
+	srv := newAPI(t, nil)
+	bad := http.Header{"Authorization": {"Bearer not-a-token"}}
+	for _, path := range []string{"/nope", "/cloud/1/nope", "/cloud/1/project/x", "/cloud/1/export/2/x"} {
+		resp, raw := do(t, srv, "GET", path, bad, "")
+		if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Ratelimit") != "" || resp.Header.Get("Www-Authenticate") != "" {
+			t.Errorf("GET %s: %d, RateLimit %q, WWW-Authenticate %q\n%s", path, resp.StatusCode,
+				resp.Header.Get("Ratelimit"), resp.Header.Get("Www-Authenticate"), raw)
+		}
+	}
+}

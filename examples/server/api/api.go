@@ -168,21 +168,22 @@ func New(cfg Config) (*API, error) {
 			declare(http.StatusOK, "The clouds the caller may see.", []Cloud{})).Get("/cloud", s.listClouds)
 		r.With(auth.RequireScopes("cloud:manage"), json, bind.Body[newCloud](nil),
 			declare(http.StatusCreated, "The new cloud, at its Location.", Cloud{}, "Location")).Post("/cloud", s.createCloud)
-		r.Route("/cloud/{cloudPk}", func(r chi.Router) {
-			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional,
-				declare(http.StatusOK, "The cloud.", Cloud{}), contract.Declare(missing)).Get("/", s.getCloud)
-			r.With(auth.RequireScopes("cloud:manage"), json, cloudPk,
-				declare(http.StatusNoContent, "The cloud is deleted.", nil), contract.Declare(missing)).Delete("/", s.deleteCloud)
-			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional,
-				declare(http.StatusOK, "The cloud's projects.", []Project{}), contract.Declare(missing)).Get("/project", s.listProjects)
-			r.With(auth.RequireScopes("cloud:read"), limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute),
-				json, cloudPk, declare(http.StatusAccepted, "The export is started; its status is at its Location.", Export{}, "Location"),
-				contract.Declare(missing)).Post("/export", s.startExport)
-			r.With(auth.RequireScopes("cloud:read"), json, cloudPk, bind.ValidatePath[int64]("exportId"),
-				declare(http.StatusOK, "The export's status.", Export{}),
-				contract.Declare(contract.Response{Status: http.StatusNotFound, Description: "The cloud or the export does not exist."})).
-				Get("/export/{exportId}", s.getExport)
-		})
+		// The cloud's routes are flat in the group, not in r.Route: chi runs a
+		// mount's middlewares before its routing, so an unknown path below
+		// it would get Authenticate's 401 rather than the 404.
+		r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional,
+			declare(http.StatusOK, "The cloud.", Cloud{}), contract.Declare(missing)).Get("/cloud/{cloudPk}", s.getCloud)
+		r.With(auth.RequireScopes("cloud:manage"), json, cloudPk,
+			declare(http.StatusNoContent, "The cloud is deleted.", nil), contract.Declare(missing)).Delete("/cloud/{cloudPk}", s.deleteCloud)
+		r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional,
+			declare(http.StatusOK, "The cloud's projects.", []Project{}), contract.Declare(missing)).Get("/cloud/{cloudPk}/project", s.listProjects)
+		r.With(auth.RequireScopes("cloud:read"), limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute),
+			json, cloudPk, declare(http.StatusAccepted, "The export is started; its status is at its Location.", Export{}, "Location"),
+			contract.Declare(missing)).Post("/cloud/{cloudPk}/export", s.startExport)
+		r.With(auth.RequireScopes("cloud:read"), json, cloudPk, bind.ValidatePath[int64]("exportId"),
+			declare(http.StatusOK, "The export's status.", Export{}),
+			contract.Declare(contract.Response{Status: http.StatusNotFound, Description: "The cloud or the export does not exist."})).
+			Get("/cloud/{cloudPk}/export/{exportId}", s.getExport)
 		r.With(auth.RequireScopes("admin:manage"), json, bind.Body[maintenanceSwitch](nil),
 			declare(http.StatusNoContent, "Maintenance is switched.", nil)).Put("/admin/maintenance", s.setMaintenance)
 		if cfg.DebugRoutes {
