@@ -216,6 +216,9 @@ func (b *routeBuilder) route(method, pattern string, methodNotAllowed bool) Rout
 		r.Anonymous = true
 	}
 	r.Responses = b.resolve()
+	if method == http.MethodGet || method == http.MethodHead {
+		b.tagSuccess(r.Responses)
+	}
 	b.check(r)
 	return r
 }
@@ -265,6 +268,9 @@ func (b *routeBuilder) resolve() []Response {
 		}
 		cause := Cause{Middleware: a.from, When: a.Detail}
 		headers := slices.Clone(a.Headers)
+		if resp.Type != "" {
+			headers = append(headers, "Vary") // the problem writer's Vary: Accept
+		}
 		for j, s := range b.steps {
 			if j <= a.at && s.known {
 				headers = append(headers, s.Headers...)
@@ -551,4 +557,17 @@ func samePaths(routes []Route) []finding {
 		}
 	}
 	return out
+}
+
+// tagSuccess adds ETag to the 200 of a GET or HEAD route behind
+// middleware.Conditional, which tags every 200 it lets through.
+func (b *routeBuilder) tagSuccess(rs []Response) {
+	if !slices.ContainsFunc(b.steps, func(s step) bool { return s.known && s.Conditional }) {
+		return
+	}
+	for i := range rs {
+		if rs[i].Status == http.StatusOK && rs[i].Type == "" {
+			rs[i].Headers = uniq(append(rs[i].Headers, "ETag"))
+		}
+	}
 }

@@ -239,8 +239,9 @@ func TestOfConcealedRoutes(t *testing.T) {
 		t.Errorf("concealed PUT: %+v", put.Responses)
 	}
 	i := slices.IndexFunc(put.Responses, func(a contract.Response) bool { return a.Status == 404 })
-	if slices.Contains(put.Responses[i].Headers, "Vary") || !slices.Contains(put.Responses[i].Headers, "X-Request-Id") {
-		t.Errorf("the concealed 404 carries only what an unknown path's does: %v", put.Responses[i].Headers)
+	j := slices.IndexFunc(c.Unrouted, func(a contract.Response) bool { return a.Status == 404 })
+	if got, want := put.Responses[i].Headers, c.Unrouted[j].Headers; !slices.Equal(got, want) || !slices.Contains(got, "X-Request-Id") {
+		t.Errorf("the concealed 404 carries %v, an unknown path's %v", got, want)
 	}
 	if get := route(t, c, "GET", "/admin"); !get.Answers(405, base+"method-not-allowed") {
 		t.Errorf("GET /admin: the path's 405 is the open route's: %+v", get.Responses)
@@ -380,6 +381,31 @@ func TestEveryChiguardMiddlewareDescribesItself(t *testing.T) {
 	for _, m := range got.Middlewares {
 		if m.Opaque {
 			t.Errorf("%s does not describe itself", m.Name)
+		}
+	}
+}
+
+// The headers the contract lists are those sent: Vary on every problem
+// (the writer's Vary: Accept), ETag on the 200 Conditional tags.
+func TestOfListsTheHeadersSent(t *testing.T) {
+	r := newRoot(writer())
+	r.With(auth.Authenticate(auth.Bearer(jwtVerifier(t))), middleware.Conditional,
+		contract.Declare(contract.Response{Status: 200})).Get("/doc", ok)
+	r.With(middleware.Conditional, contract.Declare(contract.Response{Status: 200})).Put("/doc", ok)
+	c := contract.Of(r)
+	for _, rt := range c.Routes {
+		for _, resp := range rt.Responses {
+			if resp.Type != "" && !slices.Contains(resp.Headers, "Vary") {
+				t.Errorf("%s %s: the %d problem lists %v, no Vary", rt.Method, rt.Pattern, resp.Status, resp.Headers)
+			}
+			if resp.Status == 200 && slices.Contains(resp.Headers, "ETag") != (rt.Method != "PUT") {
+				t.Errorf("%s %s: the 200 lists %v", rt.Method, rt.Pattern, resp.Headers)
+			}
+		}
+	}
+	for _, resp := range c.Unrouted {
+		if resp.Type != "" && !slices.Contains(resp.Headers, "Vary") {
+			t.Errorf("unrouted %d lists %v", resp.Status, resp.Headers)
 		}
 	}
 }
