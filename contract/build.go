@@ -291,6 +291,9 @@ func (b *routeBuilder) resolve() []Response {
 	slices.SortStableFunc(out, func(x, y Response) int {
 		return cmp.Or(cmp.Compare(x.Status, y.Status), strings.Compare(x.Type, y.Type))
 	})
+	for i := range out {
+		slices.Sort(out[i].Headers) // one order on every row of the docs
+	}
 	return out
 }
 
@@ -568,6 +571,7 @@ func (b *routeBuilder) tagSuccess(rs []Response) {
 	for i := range rs {
 		if rs[i].Status == http.StatusOK && rs[i].Type == "" {
 			rs[i].Headers = uniq(append(rs[i].Headers, "ETag"))
+			slices.Sort(rs[i].Headers)
 		}
 	}
 }
