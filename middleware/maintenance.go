@@ -93,7 +93,10 @@ func (m *Maintenance) Handler(next http.Handler) http.Handler {
 
 func (m *Maintenance) exempt(r *http.Request) bool {
 	path := routingPath(r)
-	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePath != "" {
+	// On the root router, before routing, RoutePath is what a middleware
+	// before this one rewrote the path to; inside a subrouter it is the
+	// rest below the mount, and the exemptions are full paths.
+	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePath != "" && len(rctx.RoutePatterns) == 0 {
 		path = rctx.RoutePath
 	}
 	if strings.Contains(path, "//") || hasDotSegment(path) {

@@ -150,3 +150,30 @@ func TestMaintenanceExemptionsFollowTheRoutingPath(t *testing.T) {
 		})
 	}
 }
+
+// Inside a subrouter the exemptions are still full paths.
+func TestMaintenanceExemptionsInASubrouter(t *testing.T) {
+	m := &Maintenance{Exempt: []string{"/api/healthz"}}
+	m.Enable(0)
+	r := chi.NewRouter()
+	r.Route("/api", func(r chi.Router) {
+		r.Use(m.Handler)
+		r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {})
+		r.Get("/cloud", func(w http.ResponseWriter, r *http.Request) {})
+	})
+	for path, want := range map[string]int{"/api/healthz": 200, "/api/cloud": 503} {
+		if got := testkit.Serve(r, testkit.Request("GET", path, "")).Code; got != want {
+			t.Errorf("GET %s: %d, want %d", path, got, want)
+		}
+	}
+	other := &Maintenance{Exempt: []string{"/healthz"}}
+	other.Enable(0)
+	r2 := chi.NewRouter()
+	r2.Route("/api", func(r chi.Router) {
+		r.Use(other.Handler)
+		r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) {})
+	})
+	if got := testkit.Serve(r2, testkit.Request("GET", "/api/healthz", "")).Code; got != 503 {
+		t.Errorf("Exempt /healthz exempted /api/healthz: %d", got)
+	}
+}

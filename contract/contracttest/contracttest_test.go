@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
 
 	"github.com/chiguard/chiguard/contract"
 	"github.com/chiguard/chiguard/contract/contracttest"
@@ -238,5 +239,23 @@ func TestObserveHoldsDeclaredSuccesses(t *testing.T) {
 	got := rec.Unlisted()
 	if len(got) != 1 || got[0].Pattern != "/declared" || got[0].Status != 202 || len(f.errors) != 1 {
 		t.Fatalf("unlisted %+v, errors %v; want the 202 of /declared alone", got, f.errors)
+	}
+}
+
+// A middleware that rewrites the routing path (StripSlashes) sends the
+// request to another route than its URL names: the answer is that route's.
+func TestObserveFollowsARewrittenRoutingPath(t *testing.T) {
+	r := chi.NewRouter()
+	r.Use(chimw.StripSlashes)
+	r.With(contract.Declare(contract.Response{Status: 200})).Get("/items", func(w http.ResponseWriter, r *http.Request) {})
+	r.With(contract.Declare(contract.Response{Status: 201})).Get("/items/", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusCreated)
+	})
+	f := &fakeTB{}
+	rec := contracttest.Observe(f, r)
+	rec.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/items/", nil))
+	f.end()
+	if got := rec.Observations(); len(got) != 1 || got[0].Pattern != "/items" || got[0].Status != 200 || len(f.errors) != 0 {
+		t.Fatalf("observations %+v, errors %v", got, f.errors)
 	}
 }

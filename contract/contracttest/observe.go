@@ -105,9 +105,11 @@ func (rec *Recorder) route(r *http.Request, rctx *chi.Context) (method, pattern 
 	if path == "" {
 		path = r.URL.Path
 	}
-	// Find tells "/items/" from "/items", which RoutePattern spells alike.
-	if p := rec.router.Find(chi.NewRouteContext(), method, path); p != "" {
-		if rt, ok := rec.contract.Route(method, chipattern.Path(p)); ok {
+	// The patterns chi matched, as registered, tell "/items/" from
+	// "/items" (RoutePattern spells both alike), and follow a routing path
+	// a middleware rewrote (StripSlashes, CleanPath), which the URL does not.
+	if len(rctx.RoutePatterns) > 0 {
+		if rt, ok := rec.contract.Route(method, chipattern.Path(strings.Join(rctx.RoutePatterns, ""))); ok {
 			return rt.Method, rt.Pattern
 		}
 	}

@@ -253,7 +253,7 @@ func infoOf(t reflect.Type) *typeInfo {
 		ti.dives = make([]int8, len(ti.fields))
 		for i, f := range ti.fields {
 			tag := t.FieldByIndex(f.Index).Tag.Get("validate")
-			if refusesZero(tag) {
+			if refusesZero(f.Type, tag) {
 				ti.must = append(ti.must, i)
 			}
 			ti.dives[i] = int8(min(strings.Count(tag, "dive")+strings.Count(tag, "keys"), 64))
@@ -283,15 +283,22 @@ func infoOf(t reflect.Type) *typeInfo {
 	return actual.(*typeInfo)
 }
 
-// refusesZero reports whether a validate tag may fail on a field the body
-// leaves out: any tag but "-" and those that begin by skipping zero values.
-func refusesZero(tag string) bool {
+// refusesZero reports whether a validate tag may fail on a field of type t
+// that the body leaves out: what the shared validator says of the zero
+// value. A tag it cannot check alone (a custom tag, one that compares
+// fields) counts as refusing: the budget then errs on the safe side.
+func refusesZero(t reflect.Type, tag string) (refuses bool) {
 	first, _, _ := strings.Cut(tag, ",")
 	switch first {
 	case "", "-", "omitempty", "omitnil", "omitzero":
 		return false
 	}
-	return true
+	defer func() {
+		if recover() != nil {
+			refuses = true
+		}
+	}()
+	return defaultValidator().Var(reflect.Zero(t).Interface(), tag) != nil
 }
 
 // sub is the typeInfo of field i of a struct, or of the elements of a map,

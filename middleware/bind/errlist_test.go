@@ -3,6 +3,7 @@ package bind
 import (
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"runtime"
 	"strconv"
 	"strings"
@@ -245,4 +246,43 @@ func hasFieldErrors(p *problem.Problem) bool {
 	errs, _ := p.Extension("errors")
 	l, _ := errs.([]problem.FieldError)
 	return len(l) > 0
+}
+
+type sparseItem struct {
+	ID   int      `json:"id"`
+	Note string   `json:"note" validate:"max=64"`
+	Tags []string `json:"tags" validate:"dive,max=10"`
+}
+
+// Fields left out whose tags pass the zero value (max, dive) cost
+// validator no error, and are not charged: many small objects that leave
+// them out are decoded.
+func TestLeftOutOptionalFieldsAreNotCharged(t *testing.T) {
+	body := `{"items":[` + strings.TrimSuffix(strings.Repeat(`{"id":1},`, 100_000), ",") + `]}`
+	r := testkit.Request("POST", "/", body)
+	r.Header.Set("Content-Type", "application/json")
+	var v struct {
+		Items []sparseItem `json:"items" validate:"dive"`
+	}
+	if err := (&JSONDecoder{}).Decode(httptest.NewRecorder(), r, &v); err != nil || len(v.Items) != 100_000 {
+		t.Fatalf("%d-byte body: %v, %d items", len(body), err, len(v.Items))
+	}
+}
+
+func TestRefusesZero(t *testing.T) {
+	str, ints := reflect.TypeFor[string](), reflect.TypeFor[[]string]()
+	for _, tt := range []struct {
+		t    reflect.Type
+		tag  string
+		want bool
+	}{
+		{str, "required", true}, {str, "min=1", true}, {str, "email", true}, {str, "oneof=a b", true},
+		{str, "max=64", false}, {str, "omitempty,min=1", false}, {str, "", false}, {str, "-", false},
+		{ints, "dive,max=10", false}, {ints, "required", true}, {ints, "min=1", true},
+		{str, "eqfield=Other", true}, {str, "no_such_tag", true},
+	} {
+		if got := refusesZero(tt.t, tt.tag); got != tt.want {
+			t.Errorf("refusesZero(%v, %q) = %v", tt.t, tt.tag, got)
+		}
+	}
 }
