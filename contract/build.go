@@ -279,22 +279,26 @@ func (b *routeBuilder) resolve() []Response {
 		i := slices.IndexFunc(out, func(o Response) bool { return o.Status == resp.Status && o.Type == resp.Type })
 		if i < 0 {
 			resp.Causes = []Cause{cause}
-			resp.Headers = uniq(headers)
+			resp.Headers = headerSet(headers)
 			out = append(out, resp)
 			continue
 		}
 		if !slices.Contains(out[i].Causes, cause) {
 			out[i].Causes = append(out[i].Causes, cause)
 		}
-		out[i].Headers = uniq(append(out[i].Headers, headers...))
+		out[i].Headers = headerSet(append(out[i].Headers, headers...))
 	}
 	slices.SortStableFunc(out, func(x, y Response) int {
 		return cmp.Or(cmp.Compare(x.Status, y.Status), strings.Compare(x.Type, y.Type))
 	})
-	for i := range out {
-		slices.Sort(out[i].Headers) // one order on every row of the docs
-	}
 	return out
+}
+
+// headerSet is a response's header names once each, sorted: one order on
+// every row of the docs.
+func headerSet(h []string) []string {
+	slices.Sort(h)
+	return slices.Compact(h)
 }
 
 // resolveOne finds a response's type in the catalog, as the problem
@@ -570,8 +574,7 @@ func (b *routeBuilder) tagSuccess(rs []Response) {
 	}
 	for i := range rs {
 		if rs[i].Status == http.StatusOK && rs[i].Type == "" {
-			rs[i].Headers = uniq(append(rs[i].Headers, "ETag"))
-			slices.Sort(rs[i].Headers)
+			rs[i].Headers = headerSet(append(rs[i].Headers, "ETag"))
 		}
 	}
 }

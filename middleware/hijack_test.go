@@ -14,7 +14,8 @@ func TestWrappersHandTheConnectionOver(t *testing.T) {
 	upgrade := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hj, ok := w.(http.Hijacker)
 		if !ok {
-			http.Error(w, "no Hijacker", http.StatusInternalServerError)
+			t.Error("the writer is no http.Hijacker")
+			w.WriteHeader(http.StatusInternalServerError)
 			return
 		}
 		conn, rw, err := hj.Hijack()

@@ -83,14 +83,13 @@ func (pw *Writer) Handler(next http.Handler) http.Handler {
 		// value that selects the writer: the middlewares after this one
 		// store into it rather than copy the request again.
 		s, r2 := reqstate.NewRequest(r)
-		if !hasBody(r) {
-			s.Set(reqstate.Writer, pw, nil)
-			next.ServeHTTP(w, r2)
-			return
+		var selected any = pw
+		if hasBody(r) {
+			b := &watchedBody{ReadCloser: r.Body, pw: pw}
+			r2.Body = b // on the copy: the server keeps its own reference
+			selected = b
 		}
-		b := &watchedBody{ReadCloser: r.Body, pw: pw}
-		s.Set(reqstate.Writer, b, nil)
-		r2.Body = b // on the copy: the server keeps its own reference
+		s.Set(reqstate.Writer, selected, nil)
 		next.ServeHTTP(w, r2)
 	}), pw.describe)
 }

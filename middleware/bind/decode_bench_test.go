@@ -117,10 +117,10 @@ func BenchmarkDecodeJSONHostile(b *testing.B) {
 		{"repeated-fields-allowed", allow, benchMembers(`"items":[{`, `"kind":"a"`, "}]"), false},
 		{"repeated-map-keys", strict, benchMembers(`"meta":{`, `"k":1`, "}"), false},
 		{"short-group-key", strict, benchGroups(8), true},
-		// The longest key namesBudget lets through above that many items.
+		// The longest key validationBudget lets through above that many items.
 		{"long-group-key", strict, benchGroups(300), true},
-		{"longer-group-key", strict, benchGroups(4000), false}, // refused by namesBudget
-		{"empty-items", strict, benchItems(`{}`), false},       // each misses its kind: refused by namesBudget
+		{"longer-group-key", strict, benchGroups(4000), false}, // refused by validationBudget
+		{"empty-items", strict, benchItems(`{}`), false},       // each misses its kind: refused by validationBudget
 		{"deep", strict, benchDeep("name"), true},
 		{"deep-case-variants", strict, benchDeep("NAME"), false},
 		{"deep-case-variants-allowed", allow, benchDeep("NAME"), true},

@@ -40,15 +40,15 @@ type walker struct {
 	errs    errorList
 
 	// pathLen is the length of the path to the value being walked (map
-	// keys, members, indexes); names is what the body would cost validator
-	// (see namesBudget).
-	pathLen, names int
-	validated      bool // validator visits the value being walked
-	dives          int  // container levels below it that validator visits
-	heavy          bool // names went over namesBudget
+	// keys, members, indexes); cost is what the body would cost validator
+	// (see validationBudget).
+	pathLen, cost int
+	validated     bool // validator visits the value being walked
+	dives         int  // container levels below it that validator visits
+	heavy         bool // cost went over validationBudget
 }
 
-// namesBudget bounds the work a body may make validator do, in bytes of
+// validationBudget bounds the work a body may make validator do, in bytes of
 // paths. validator spells out the path of every value it visits and of
 // every error, map keys and struct names included, and lists every error:
 // one long key above many values, a nesting thousands deep, or thousands of
@@ -61,11 +61,11 @@ type walker struct {
 // path again plus 128. The budget keeps validation within a small multiple
 // of the body's size; bodies of small values under 36-byte keys, or of
 // objects that leave out a few optional fields, stay well inside it.
-func namesBudget(n int) int { return 32*n + 1<<20 }
+func validationBudget(n int) int { return 32*n + 1<<20 }
 
 // charge adds n to the cost of the body, and stops the walk past the budget.
 func (w *walker) charge(n int) {
-	if w.names += n; w.names > namesBudget(len(w.data)) {
+	if w.cost += n; w.cost > validationBudget(len(w.data)) {
 		w.heavy, w.bad = true, true
 	}
 }
@@ -314,14 +314,12 @@ func (w *walker) member(ti *typeInfo, name []byte, start, end int, tok pathToken
 		w.fail(detailRepeated)
 	}
 	sub := ti.sub(i)
+	pathLen, validated, dives := w.pathLen, w.validated, w.dives
 	if w.validated {
-		k := len(ti.fields[i].Name) + 1
-		v, d := w.validated, w.dives
-		w.pathLen += k
+		w.pathLen += len(ti.fields[i].Name) + 1
 		if w.dives = int(ti.dives[i]); w.dives < 0 {
 			w.validated = false
 		}
-		defer func() { w.pathLen -= k; w.validated, w.dives = v, d }()
 	}
 	w.skipSpace()
 	switch c := w.peek(); {
@@ -339,6 +337,7 @@ func (w *walker) member(ti *typeInfo, name []byte, start, end int, tok pathToken
 		w.fail(detailQuoted)
 		w.value(nil)
 	}
+	w.pathLen, w.validated, w.dives = pathLen, validated, dives
 	w.pop()
 }
 
