@@ -75,7 +75,8 @@
 //     group it is mounted in, before the subrouter picks a route: register
 //     the routes of an authenticated group flat in the group
 //     (r.Get("/cloud/{cloudPk}/project", ...)) rather than in r.Route, or
-//     unknown paths below the mount are refused (401) instead.
+//     unknown paths below the mount are refused (401) instead; the
+//     contract lists those refusals under the mount (contract.Mount).
 //  7. Authentication runs per group, after routing, so that public routes
 //     (health checks, the error docs) need none. Its failure throttle
 //     (ratelimit.LimitFailures) is an option of Authenticate, not a

@@ -44,7 +44,7 @@ type routeBuilder struct {
 }
 
 func build(router chi.Routes) *Contract {
-	ws := walk(router)
+	ws, routers := walk(router)
 	c := &Contract{}
 	anyAt := map[string]bool{}    // patterns served for every method
 	hidden := map[string][]bool{} // per pattern: concealment of each route
@@ -89,7 +89,12 @@ func build(router chi.Routes) *Contract {
 		return cmp.Or(strings.Compare(a.Pattern, b.Pattern), cmp.Compare(methodRank(a.Method), methodRank(b.Method)))
 	})
 	c.findings = append(c.findings, samePaths(c.Routes)...)
-	c.Unrouted = unrouted(router)
+	c.Unrouted, _ = unrouted(routers[0])
+	for _, m := range routers[1:] {
+		rs, concealed := unrouted(m)
+		c.Mounts = append(c.Mounts, Mount{Pattern: chipattern.Mount(m.pattern), Unrouted: rs, Concealed: concealed})
+	}
+	slices.SortStableFunc(c.Mounts, func(a, b Mount) int { return strings.Compare(a.Pattern, b.Pattern) })
 	if c.Catalog == nil {
 		c.Catalog = defaultCatalog()
 	}
@@ -141,6 +146,37 @@ func (b *routeBuilder) authBefore(i int) *describe.Auth {
 func (b *routeBuilder) route(method, pattern string, methodNotAllowed bool) Route {
 	r := Route{Method: method, Pattern: pattern, Concealed: b.conceal >= 0}
 	b.name = method + " " + pattern
+	requires := b.collect(&r, method, pattern, true)
+	if d, ok := describeHandler(b.w.handler); ok {
+		for _, resp := range d.Responses {
+			b.answers = append(b.answers, answer{Response: resp, at: len(b.steps), from: d.Name})
+		}
+	}
+	b.concealAnswers()
+	if methodNotAllowed {
+		b.addMethodNotAllowed()
+	}
+	r.Parameters = parameters(pattern, b.steps)
+	if len(b.auth) > 0 {
+		a := b.steps[b.auth[len(b.auth)-1]].Auth
+		r.Security = security(a, requires)
+		r.Anonymous = a.Anonymous && len(requires) == 0
+	} else {
+		r.Anonymous = true
+	}
+	r.Responses = b.resolve()
+	if method == http.MethodGet || method == http.MethodHead {
+		b.tagSuccess(r.Responses)
+	}
+	b.check(r)
+	return r
+}
+
+// collect gathers the answers of the steps, for a request of method
+// ("*": any) to pattern, and what they say of the route into r. A
+// Recoverer answers for a panic after it, if a handler runs. It returns
+// the authorization checks.
+func (b *routeBuilder) collect(r *Route, method, pattern string, handler bool) []describe.Require {
 	var requires []describe.Require
 	for i, s := range b.steps {
 		r.Middlewares = append(r.Middlewares, Middleware{Name: s.Name, Opaque: !s.known, BeforeRouting: i < b.w.root})
@@ -149,6 +185,9 @@ func (b *routeBuilder) route(method, pattern string, methodNotAllowed bool) Rout
 		}
 		at := i
 		if s.Recoverer {
+			if !handler {
+				continue
+			}
 			at = len(b.steps) // it answers for a panic after it
 		}
 		if s.Maintenance != nil && exempt(s.Maintenance.Exempt, pattern) {
@@ -189,38 +228,22 @@ func (b *routeBuilder) route(method, pattern string, methodNotAllowed bool) Rout
 				Schema: schemaJSON(s.Body.Type, s.Body.AllowUnknownFields)}
 		}
 	}
-	if d, ok := describeHandler(b.w.handler); ok {
-		for _, resp := range d.Responses {
-			b.answers = append(b.answers, answer{Response: resp, at: len(b.steps), from: d.Name})
+	return requires
+}
+
+// concealAnswers makes the concealable refusals after Conceal its 404.
+func (b *routeBuilder) concealAnswers() {
+	if b.conceal < 0 {
+		return
+	}
+	kept := b.answers[:0]
+	for _, a := range b.answers {
+		if !a.Concealable || a.at < b.conceal {
+			kept = append(kept, a)
 		}
 	}
-	if b.conceal >= 0 {
-		kept := b.answers[:0]
-		for _, a := range b.answers {
-			if !a.Concealable || a.at < b.conceal {
-				kept = append(kept, a)
-			}
-		}
-		b.answers = append(kept, answer{Response: describe.Response{Status: http.StatusNotFound, Type: problem.TypeNotFound,
-			Detail: "a refusal of the concealed route"}, at: b.conceal, from: "auth.Conceal"})
-	}
-	if methodNotAllowed {
-		b.addMethodNotAllowed()
-	}
-	r.Parameters = parameters(pattern, b.steps)
-	if len(b.auth) > 0 {
-		a := b.steps[b.auth[len(b.auth)-1]].Auth
-		r.Security = security(a, requires)
-		r.Anonymous = a.Anonymous && len(requires) == 0
-	} else {
-		r.Anonymous = true
-	}
-	r.Responses = b.resolve()
-	if method == http.MethodGet || method == http.MethodHead {
-		b.tagSuccess(r.Responses)
-	}
-	b.check(r)
-	return r
+	b.answers = append(kept, answer{Response: describe.Response{Status: http.StatusNotFound, Type: problem.TypeNotFound,
+		Detail: "a refusal of the concealed route"}, at: b.conceal, from: "auth.Conceal"})
 }
 
 // addThrottle adds the refusals of Authenticate's failure throttle at
@@ -476,37 +499,21 @@ func exempt(exempts []string, pattern string) bool {
 	return false
 }
 
-// unrouted is what a path no route serves gets: the refusals of the root
-// router's middlewares, and its 404.
-func unrouted(router chi.Routes) []Response {
-	b := &routeBuilder{conceal: -1}
-	for _, mw := range router.Middlewares() {
-		s := describeMiddleware(mw)
-		b.steps = append(b.steps, s)
-		if d := s.Middleware; d.Writer != nil {
-			if cat, ok := d.Writer.Catalog.(*problem.Catalog); ok {
-				b.catalog = cat
-			}
-		}
-	}
-	if b.catalog == nil {
-		b.catalog = defaultCatalog()
-	}
-	for i, s := range b.steps {
-		if s.Recoverer || !s.known {
-			continue
-		}
-		for _, resp := range s.Responses {
-			b.answers = append(b.answers, answer{Response: resp, at: i, from: s.Name})
-		}
-	}
+// unrouted is what a path that no route of m serves gets: the refusals
+// of the middlewares that run before m routes, and m's 404; and whether
+// one of those is auth.Conceal.
+func unrouted(m mounted) ([]Response, bool) {
+	b := newRouteBuilder(walked{pattern: m.pattern, mws: m.mws, root: m.root, routed: len(m.mws), router: m.router})
+	var r Route
+	b.collect(&r, "*", strings.TrimSuffix(chipattern.Mount(m.pattern), "/")+"/*", false)
 	nf := describe.Response{Status: http.StatusNotFound, Detail: "no route serves the path", Plain: true}
 	from := "chi's NotFound"
-	if mx, ok := router.(*chi.Mux); ok && sameFunc(mx.NotFoundHandler(), middleware.NotFound) {
+	if mx, ok := m.router.(*chi.Mux); ok && sameFunc(mx.NotFoundHandler(), middleware.NotFound) {
 		nf.Type, nf.Plain, from = problem.TypeNotFound, false, "middleware.NotFound"
 	}
 	b.answers = append(b.answers, answer{Response: nf, at: len(b.steps), from: from})
-	return b.resolve()
+	b.concealAnswers()
+	return b.resolve(), b.conceal >= 0
 }
 
 var methodOrder = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "QUERY", "OPTIONS", "CONNECT", "TRACE", "*"}

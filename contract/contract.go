@@ -20,6 +20,10 @@ type Contract struct {
 	// Unrouted are the answers to a path no route serves: the router's
 	// 404, and the refusals of the middlewares it runs before routing.
 	Unrouted []Response
+	// Mounts are the routers mounted below the root (chi's Mount and
+	// Route), sorted by pattern: a path below one that none of its routes
+	// serves gets that mount's answers, not Unrouted.
+	Mounts []Mount
 	// Catalog resolves the problem types: the catalog of the router's
 	// problem writer, or problem.DefaultWriter's.
 	Catalog *problem.Catalog
@@ -69,6 +73,22 @@ type Route struct {
 	// type: the refusals of its middlewares and router, and the answers
 	// declared with Declare.
 	Responses []Response
+}
+
+// Mount is a router mounted below another. chi runs the middlewares of a
+// mount, and of the groups it is mounted in, before the mounted router
+// routes, so an unknown path below it gets their refusals before its 404.
+type Mount struct {
+	// Pattern is the path the router is mounted at, the patterns of the
+	// routers on the way joined: "/cloud/{cloudPk}".
+	Pattern string
+	// Unrouted are the answers to a path below Pattern that no route
+	// serves: the refusals of every middleware that runs before the
+	// mounted router routes, the root's included, and its 404.
+	Unrouted []Response
+	// Concealed is set when auth.Conceal runs before the mounted router
+	// routes, making its refusals the 404 of an unknown path.
+	Concealed bool
 }
 
 // Middleware is one middleware of a route.

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -57,6 +58,26 @@ func (c *Contract) docRoutes() []docRoute {
 	return out
 }
 
+// docMounts are the mounts the docs page shows: those whose unknown
+// paths get answers a client can tell from the root's, unless concealed.
+func (c *Contract) docMounts() []Mount {
+	var out []Mount
+	for _, m := range c.Mounts {
+		if !m.Concealed && !sameAnswers(m.Unrouted, c.Unrouted) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// sameAnswers reports whether a and b list the same statuses, types and
+// headers.
+func sameAnswers(a, b []Response) bool {
+	return slices.EqualFunc(a, b, func(x, y Response) bool {
+		return x.Status == y.Status && x.Type == y.Type && slices.Equal(x.Headers, y.Headers)
+	})
+}
+
 // whens joins the causes of a response.
 func whens(r Response) string {
 	var ws []string
@@ -93,6 +114,10 @@ func (c *Contract) WriteMarkdown(w io.Writer) error {
 	}
 	b.WriteString("\n## Any other path\n")
 	writeMarkdownAnswers(&b, c.Unrouted)
+	for _, m := range c.docMounts() {
+		fmt.Fprintf(&b, "\n## Any other path below %s\n", mdCell(m.Pattern))
+		writeMarkdownAnswers(&b, m.Unrouted)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -153,7 +178,10 @@ var routesTemplate = template.Must(template.New("routes").Funcs(template.FuncMap
 {{end}}
 <h2>Any other path</h2>
 {{template "answers" .Unrouted}}
-</body></html>
+{{range .Mounts}}
+<h2>Any other path below <code>{{.Pattern}}</code></h2>
+{{template "answers" .Unrouted}}
+{{end}}</body></html>
 `))
 
 // WriteHTML writes the routes page as a standalone HTML document, in the
@@ -167,7 +195,8 @@ func (c *Contract) WriteHTML(w io.Writer) error {
 		Errors   string
 		Routes   []docRoute
 		Unrouted []Response
-	}{errors, c.docRoutes(), c.Unrouted})
+		Mounts   []Mount
+	}{errors, c.docRoutes(), c.Unrouted, c.docMounts()})
 }
 
 // DocsHandler serves the routes page of router: HTML, or Markdown to

@@ -24,27 +24,39 @@ type walked struct {
 	any     bool       // registered for every method
 }
 
-// walk lists the routes of r, as chi.Walk does, knowing for each route
-// which of its middlewares run before which router's routing. chi.Walk
-// gives the middlewares of a route as one list.
-func walk(r chi.Routes) []walked {
-	var out []walked
-	walkLevel(r, "", nil, -1, &out)
-	return out
+// mounted is a router as the walk finds it: the root (pattern "") or one
+// mounted below it, with the middlewares that run before it routes.
+type mounted struct {
+	pattern string // chi's full pattern of the mount, "/*" included
+	mws     []func(http.Handler) http.Handler
+	root    int // mws[:root] are the root router's Use
+	router  chi.Routes
 }
 
-func walkLevel(r chi.Routes, prefix string, parent []func(http.Handler) http.Handler, root int, out *[]walked) {
+// walk lists the routes of r, as chi.Walk does, knowing for each route
+// which of its middlewares run before which router's routing, and the
+// routers on the way, r first. chi.Walk gives the middlewares of a route
+// as one list, and no routers.
+func walk(r chi.Routes) ([]walked, []mounted) {
+	var out []walked
+	var routers []mounted
+	walkLevel(r, "", nil, -1, &out, &routers)
+	return out, routers
+}
+
+func walkLevel(r chi.Routes, prefix string, parent []func(http.Handler) http.Handler, root int, out *[]walked, routers *[]mounted) {
 	mws := slices.Concat(parent, r.Middlewares())
 	if root < 0 {
 		root = len(mws)
 	}
+	*routers = append(*routers, mounted{pattern: prefix, mws: mws, root: root, router: r})
 	for _, rt := range r.Routes() {
 		if rt.SubRoutes != nil {
 			sub := mws
 			if ch, ok := rt.Handlers["*"].(*chi.ChainHandler); ok {
 				sub = slices.Concat(mws, ch.Middlewares)
 			}
-			walkLevel(rt.SubRoutes, prefix+rt.Pattern, sub, root, out)
+			walkLevel(rt.SubRoutes, prefix+rt.Pattern, sub, root, out, routers)
 			continue
 		}
 		_, any := rt.Handlers["*"]

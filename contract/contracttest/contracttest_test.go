@@ -259,3 +259,66 @@ func TestObserveFollowsARewrittenRoutingPath(t *testing.T) {
 		t.Fatalf("observations %+v, errors %v", got, f.errors)
 	}
 }
+
+// An unknown path below a mount is refused by the mount's middlewares
+// before its 404; Observe holds it to that mount's answers, and a method a
+// path below it does not serve too.
+func TestObserveHoldsUnknownPathsToTheirMount(t *testing.T) {
+	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "k", ClientID: "app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := chi.NewRouter()
+	r.Use(problem.DefaultWriter.Handler)
+	r.NotFound(middleware.NotFound)
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	r.Route("/admin", func(r chi.Router) {
+		r.Use(auth.Authenticate(auth.APIKey(keys)))
+		r.Get("/users", ok)
+		r.Route("/teapots", func(r chi.Router) {
+			// Not chiguard's: what it answers is unknown to the contract.
+			r.Use(func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Header.Get("Authorization") == "ApiKey k" && strings.HasSuffix(r.URL.Path, "/brew") {
+						w.WriteHeader(http.StatusTeapot)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			})
+			r.Get("/", ok)
+		})
+	})
+	f := &fakeTB{}
+	rec := contracttest.Observe(f, r)
+	for _, c := range []struct {
+		method, path, key string
+		status            int
+	}{
+		{"GET", "/admin/nope", "", 401},
+		{"GET", "/admin/nope", "k", 404},
+		{"POST", "/admin/users", "", 401},
+		{"POST", "/admin/users", "k", 405},
+		{"GET", "/admin/teapots/nope", "", 401},
+		{"GET", "/admin/teapots/brew", "k", 418},
+	} {
+		req := httptest.NewRequest(c.method, c.path, nil)
+		if c.key != "" {
+			req.Header.Set("Authorization", "ApiKey "+c.key)
+		}
+		w := httptest.NewRecorder()
+		rec.ServeHTTP(w, req)
+		if w.Code != c.status {
+			t.Fatalf("%s %s: %d, want %d", c.method, c.path, w.Code, c.status)
+		}
+	}
+	f.end()
+	got := rec.Observations()
+	if got[0].Mount != "/admin" || got[0].Pattern != "" || got[4].Mount != "/admin" || got[5].Mount != "/admin/teapots" || got[2].Pattern != "/admin/users" {
+		t.Errorf("observations %+v", got)
+	}
+	want := "contracttest: a path below /admin/teapots that no route serves answered 418, which its contract does not list"
+	if len(f.errors) != 1 || !strings.HasPrefix(f.errors[0], want) {
+		t.Errorf("Observe reported %q, want the teapot alone: %q", f.errors, want)
+	}
+}

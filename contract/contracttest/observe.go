@@ -24,7 +24,10 @@ type Observation struct {
 	// Method and Pattern name the route that answered, as its contract
 	// does; Pattern is "" for a path no route serves.
 	Method, Pattern string
-	Status          int
+	// Mount is the pattern of the deepest mounted router the request
+	// reached (a contract.Mount), "" for the root alone.
+	Mount  string
+	Status int
 	// Type is the problem type of the answer, "" if it is no problem or a
 	// HEAD request's.
 	Type string
@@ -34,6 +37,9 @@ func (o Observation) String() string {
 	s := strconv.Itoa(o.Status)
 	if o.Type != "" {
 		s += " " + o.Type
+	}
+	if o.Pattern == "" && o.Mount != "" {
+		return "a path below " + o.Mount + " that no route serves answered " + s
 	}
 	if o.Pattern == "" {
 		return "a path no route serves answered " + s
@@ -88,6 +94,7 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	o.Method, o.Pattern = rec.route(r, rctx)
+	o.Mount = rec.mount(rctx.RoutePatterns)
 	rec.mu.Lock()
 	rec.seen = append(rec.seen, o)
 	rec.mu.Unlock()
@@ -128,6 +135,37 @@ func (rec *Recorder) route(r *http.Request, rctx *chi.Context) (method, pattern 
 	return method, ""
 }
 
+// mount names the deepest mount of the contract that chi routed into:
+// the longest run of the patterns it matched that spells one.
+func (rec *Recorder) mount(patterns []string) string {
+	for k := len(patterns); k > 0; k-- {
+		p := chipattern.Mount(strings.Join(patterns[:k], ""))
+		if _, ok := rec.mountAnswers(p); ok {
+			return p
+		}
+	}
+	return ""
+}
+
+// mountAnswers returns the answers of the mount at pattern to the paths
+// below it that no route serves.
+func (rec *Recorder) mountAnswers(pattern string) ([]contract.Response, bool) {
+	for _, m := range rec.contract.Mounts {
+		if m.Pattern == pattern {
+			return m.Unrouted, true
+		}
+	}
+	return nil, false
+}
+
+// unrouted returns the answers to a path no route serves, below o's mount.
+func (rec *Recorder) unrouted(o Observation) []contract.Response {
+	if rs, ok := rec.mountAnswers(o.Mount); ok && o.Mount != "" {
+		return rs
+	}
+	return rec.contract.Unrouted
+}
+
 // Observations returns every answer recorded so far, in order.
 func (rec *Recorder) Observations() []Observation {
 	rec.mu.Lock()
@@ -155,7 +193,15 @@ func (rec *Recorder) listed(o Observation) bool {
 		return true // a handler's success, on a route that declares none
 	}
 	if o.Pattern == "" {
-		return answers(rec.contract.Unrouted, o)
+		return answers(rec.unrouted(o), o)
+	}
+	served := slices.ContainsFunc(rec.contract.Routes, func(x contract.Route) bool {
+		return x.Pattern == o.Pattern && (x.Method == o.Method || x.Method == "*")
+	})
+	if !served && o.Mount != "" && o.Status != http.StatusNotFound && answers(rec.unrouted(o), o) {
+		// A method no route serves at the path, refused before the mount
+		// routes, by the middlewares that refuse its unknown paths too.
+		return true
 	}
 	for _, r := range rec.contract.Routes {
 		if r.Pattern != o.Pattern {
@@ -164,13 +210,8 @@ func (rec *Recorder) listed(o Observation) bool {
 		if (r.Method == o.Method || r.Method == "*") && answers(r.Responses, o) {
 			return true
 		}
-		if o.Status == http.StatusMethodNotAllowed || o.Status == http.StatusNotFound {
-			// The router's answer at the path, for a method no route of it serves.
-			if !slices.ContainsFunc(rec.contract.Routes, func(x contract.Route) bool {
-				return x.Pattern == o.Pattern && (x.Method == o.Method || x.Method == "*")
-			}) && answers(r.Responses, o) {
-				return true
-			}
+		if (o.Status == http.StatusMethodNotAllowed || o.Status == http.StatusNotFound) && !served && answers(r.Responses, o) {
+			return true // the router's answer at the path, for a method no route of it serves
 		}
 	}
 	return false
@@ -196,7 +237,7 @@ func answers(rs []contract.Response, o Observation) bool {
 
 // hint says what the contract has for the status, and how to fix it.
 func (rec *Recorder) hint(o Observation) string {
-	rs := rec.contract.Unrouted
+	rs := rec.unrouted(o)
 	if rt, ok := rec.contract.Route(o.Method, o.Pattern); ok {
 		rs = rt.Responses
 	}
@@ -209,6 +250,9 @@ func (rec *Recorder) hint(o Observation) string {
 	if len(have) > 0 {
 		return fmt.Sprintf("it lists %d only as %s; declare the type with contract.Declare, or find what answers with it",
 			o.Status, strings.Join(have, ", "))
+	}
+	if o.Pattern == "" {
+		return "no route serves the path, so a middleware that runs before routing gave it: make that middleware describe itself"
 	}
 	return "declare it with contract.Declare where the handler gives it, or find the middleware that does and make it describe itself"
 }

@@ -21,3 +21,17 @@ func Path(p string) string {
 	}
 	return p
 }
+
+// Mount spells the chi pattern of a mount ("/cloud/*/{id}/*", as chi.Walk
+// and chi.Context.RoutePatterns report it) as the path the router is
+// mounted at ("/cloud/{id}"); "" for "", the root.
+func Mount(p string) string {
+	if p == "" {
+		return ""
+	}
+	p = strings.TrimSuffix(Path(p), "*")
+	if p != "/" {
+		p = strings.TrimSuffix(p, "/")
+	}
+	return p
+}
