@@ -52,9 +52,11 @@ type finding struct {
 // routing, a principal before authentication), a Conceal that its route
 // defeats (after Authenticate, after middlewares that set headers or
 // refuse before the authorization checks, or under chi's own 404 and
-// 405), a missing problem writer or one after the Recoverer, path
-// validation of parameters the pattern lacks, HeadAsGet after routing,
-// and problem types missing from the writer's catalog.
+// 405), negotiation and input checks before authentication or
+// authorization, a Maintenance after Authenticate or a limiter, a missing
+// problem writer or one after the Recoverer, path validation of
+// parameters the pattern lacks, HeadAsGet after routing, and problem
+// types missing from the writer's catalog.
 func Check(router chi.Routes) error { return Of(router).Check() }
 
 // Check reports the mistakes found while the contract was built; see the
@@ -128,6 +130,57 @@ func (b *routeBuilder) check(r Route) {
 	}
 	if b.conceal >= 0 {
 		b.checkConceal(lastCheck)
+	} else {
+		b.checkInputOrder()
+	}
+	b.checkMaintenance()
+}
+
+// checkInputOrder looks for negotiation and input checks before the last
+// authentication or authorization step, where a caller without access
+// gets their refusal, and so learns what the route takes, instead of the
+// 401 or 403. A concealed route's are found by checkConceal.
+func (b *routeBuilder) checkInputOrder() {
+	last := -1
+	for i, s := range b.steps {
+		if s.known && (s.Auth != nil || s.Require != nil) {
+			last = i
+		}
+	}
+	for i := 0; i < last; i++ {
+		s := b.steps[i]
+		if !s.known || s.Offers == nil && s.Body == nil && len(s.Params) == 0 {
+			continue
+		}
+		var codes []string
+		for _, resp := range s.Responses {
+			if resp.Status != http.StatusInternalServerError {
+				codes = append(codes, strconv.Itoa(resp.Status))
+			}
+		}
+		b.find(s.Name, "runs before "+b.steps[last].Name+", so a caller without access gets its "+strings.Join(uniq(codes), ", ")+
+			" rather than the 401 or 403, and learns what the route takes", "put it after "+b.steps[last].Name)
+	}
+}
+
+// checkMaintenance looks for a Maintenance after authentication or a
+// limiter, which then run while the API is down.
+func (b *routeBuilder) checkMaintenance() {
+	for i, s := range b.steps {
+		if !s.known || s.Maintenance == nil {
+			continue
+		}
+		for _, prior := range b.steps[:i] {
+			switch {
+			case !prior.known:
+			case prior.Auth != nil:
+				b.find(s.Name, "runs after "+prior.Name+", so while the API is down credentials are still checked, and a bad one gets a 401 rather than the maintenance answer",
+					"install it on the root router, with r.Use, ahead of "+prior.Name)
+			case prior.Limit != nil:
+				b.find(s.Name, "runs after "+prior.Name+", so while the API is down requests still spend their quota, and a client over it gets a 429 rather than the maintenance answer",
+					"install it on the root router, with r.Use, ahead of "+prior.Name)
+			}
+		}
 	}
 }
 

@@ -107,6 +107,28 @@ func TestCheckFindsMisorders(t *testing.T) {
 				"fix: put it after auth.RequireScopes",
 			"PUT /admin: bind.Body runs before the authorization checks of a concealed route, so its 400, 413, 415 tells",
 		}},
+		{"Negotiate and input before authentication and authorization", func() chi.Router {
+			r := newRoot(writer())
+			r.With(json, authn(), bind.ValidatePath[int64]("id"), bind.Body[newCloud](nil), auth.RequireScopes("cloud:write")).Put("/cloud/{id}", ok)
+			r.With(bind.Body[newCloud](nil), authn()).Post("/cloud", ok)
+			return r
+		}, []string{
+			"PUT /cloud/{id}: middleware.Negotiate runs before auth.RequireScopes, so a caller without access gets its 406 rather than the 401 or 403, " +
+				"and learns what the route takes; fix: put it after auth.RequireScopes",
+			"PUT /cloud/{id}: bind.ValidatePath runs before auth.RequireScopes, so a caller without access gets its 400 rather than",
+			"PUT /cloud/{id}: bind.Body runs before auth.RequireScopes, so a caller without access gets its 400, 413, 415 rather than",
+			"POST /cloud: bind.Body runs before auth.Authenticate, so a caller without access gets its 400, 413, 415 rather than the 401 or 403",
+		}},
+		{"Maintenance after Authenticate and a limiter", func() chi.Router {
+			m := &middleware.Maintenance{}
+			r := newRoot(writer())
+			r.With(authn(), ratelimit.Limit(10, time.Minute), m.Handler).Get("/x", ok)
+			return r
+		}, []string{
+			"GET /x: middleware.Maintenance.Handler runs after auth.Authenticate, so while the API is down credentials are still checked, " +
+				"and a bad one gets a 401 rather than the maintenance answer; fix: install it on the root router, with r.Use, ahead of auth.Authenticate",
+			"GET /x: middleware.Maintenance.Handler runs after ratelimit.Limit, so while the API is down requests still spend their quota",
+		}},
 		{"Conceal under chi's own 404 and 405", func() chi.Router {
 			r := chi.NewRouter()
 			r.Use(writer().Handler, middleware.Recoverer)
