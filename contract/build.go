@@ -91,6 +91,11 @@ func build(router chi.Routes) *Contract {
 	c.findings = append(c.findings, samePaths(c.Routes)...)
 	c.Unrouted, _ = unrouted(routers[0])
 	for _, m := range routers[1:] {
+		if slices.ContainsFunc(routers[1:], func(n mounted) bool { return n.pattern == m.pattern+"/*" }) {
+			// A router mounted at "/" in m, spelled as m is, gets every
+			// path that m's routes do not serve: m never answers one.
+			continue
+		}
 		rs, concealed := unrouted(m)
 		c.Mounts = append(c.Mounts, Mount{Pattern: chipattern.Mount(m.pattern), Unrouted: rs, Concealed: concealed})
 	}

@@ -1,0 +1,75 @@
+package contracttest_test
+
+import (
+	"net/http/httptest"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/contract/contracttest"
+	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/middleware/auth"
+	"github.com/chiguard/chiguard/problem"
+)
+
+func reviewRoot() *chi.Mux {
+	r := chi.NewRouter()
+	r.Use(problem.DefaultWriter.Handler)
+	r.NotFound(middleware.NotFound)
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	return r
+}
+
+func reviewKeys(t *testing.T) *auth.APIKeys {
+	k, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "k", ClientID: "app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+type reviewReq struct {
+	method, path, key string
+	status            int
+}
+
+// serveAll serves each request through an Observe of r, checks the status,
+// and returns what Observe reported.
+func serveAll(t *testing.T, r chi.Router, reqs []reviewReq) []string {
+	t.Helper()
+	f := &fakeTB{}
+	rec := contracttest.Observe(f, r)
+	for _, q := range reqs {
+		req := httptest.NewRequest(q.method, q.path, nil)
+		if q.key != "" {
+			req.Header.Set("Authorization", "ApiKey "+q.key)
+		}
+		w := httptest.NewRecorder()
+		rec.ServeHTTP(w, req)
+		if w.Code != q.status {
+			t.Fatalf("%s %s: %d, want %d", q.method, q.path, w.Code, q.status)
+		}
+	}
+	f.end()
+	return f.errors
+}
+
+// A router mounted at "/" inside r.Route gets the unknown paths below the
+// Route: Observe holds them to its answers, not the outer router's.
+func TestReviewObserveMountAtSlashInsideAMount(t *testing.T) {
+	r := reviewRoot()
+	r.Route("/api", func(r chi.Router) {
+		r.Get("/health", ok)
+		inner := chi.NewRouter()
+		inner.Use(auth.Authenticate(auth.APIKey(reviewKeys(t))))
+		inner.Get("/x", ok)
+		r.Mount("/", inner)
+	})
+	if errs := serveAll(t, r, []reviewReq{
+		{"GET", "/api/nope", "", 401},
+		{"GET", "/api/nope", "k", 404},
+		{"POST", "/api/x", "", 401},
+	}); len(errs) > 0 {
+		t.Errorf("Observe failed correct answers: %q", errs)
+	}
+}

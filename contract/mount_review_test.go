@@ -1,0 +1,59 @@
+package contract_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/contract"
+	"github.com/chiguard/chiguard/middleware/auth"
+)
+
+// get serves GET path with r and returns the status.
+func get(r http.Handler, path, key string) int {
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	if key != "" {
+		req.Header.Set("Authorization", "ApiKey "+key)
+	}
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	return w.Code
+}
+
+// A router mounted at "/" inside another catches every path the outer one
+// does not route: the outer router's own 404 is never answered, and the
+// contract lists one mount at the pattern, the inner one.
+func TestReviewMountAtSlashInsideAMount(t *testing.T) {
+	r := newRoot(writer())
+	r.Route("/api", func(r chi.Router) {
+		r.Get("/health", ok)
+		inner := chi.NewRouter()
+		inner.Use(auth.Authenticate(auth.APIKey(apiKeys(t))))
+		inner.Get("/x", ok)
+		r.Mount("/", inner)
+	})
+	if got := get(r, "/api/nope", ""); got != http.StatusUnauthorized {
+		t.Fatalf("GET /api/nope: %d, want 401", got)
+	}
+	c := contract.Of(r)
+	var at []contract.Mount
+	for _, m := range c.Mounts {
+		if m.Pattern == "/api" {
+			at = append(at, m)
+		}
+	}
+	if len(at) != 1 || !slices.Contains(statuses(at[0].Unrouted), http.StatusUnauthorized) {
+		t.Errorf("mounts at /api: %+v, want one, with the inner router's 401", at)
+	}
+	var md strings.Builder
+	if err := c.WriteMarkdown(&md); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(md.String(), "## Any other path below /api\n"); n != 1 {
+		t.Errorf("the page has %d sections for /api, want 1:\n%s", n, md.String())
+	}
+}
