@@ -73,3 +73,19 @@ func TestReviewObserveMountAtSlashInsideAMount(t *testing.T) {
 		t.Errorf("Observe failed correct answers: %q", errs)
 	}
 }
+
+// The root's middlewares refuse a method no route serves at a path before
+// chi routes it, as they refuse an unknown path.
+func TestReviewObserveRootRefusalOfAnUnservedMethod(t *testing.T) {
+	r := reviewRoot()
+	r.Use(auth.Authenticate(auth.APIKey(reviewKeys(t))))
+	r.Get("/x", ok)
+	r.Route("/a", func(r chi.Router) { r.Get("/y", ok) })
+	if errs := serveAll(t, r, []reviewReq{
+		{"POST", "/x", "", 401},
+		{"POST", "/a/y", "", 401},
+		{"POST", "/x", "k", 405},
+	}); len(errs) > 0 {
+		t.Errorf("Observe failed correct answers: %q", errs)
+	}
+}

@@ -198,9 +198,10 @@ func (rec *Recorder) listed(o Observation) bool {
 	served := slices.ContainsFunc(rec.contract.Routes, func(x contract.Route) bool {
 		return x.Pattern == o.Pattern && (x.Method == o.Method || x.Method == "*")
 	})
-	if !served && o.Mount != "" && o.Status != http.StatusNotFound && answers(rec.unrouted(o), o) {
-		// A method no route serves at the path, refused before the mount
-		// routes, by the middlewares that refuse its unknown paths too.
+	if !served && o.Status != http.StatusNotFound && answers(rec.unrouted(o), o) {
+		// A method no route serves at the path, refused before its mount
+		// (or the root) routes, by the middlewares that refuse its
+		// unknown paths too.
 		return true
 	}
 	for _, r := range rec.contract.Routes {
