@@ -195,7 +195,10 @@ func (b *routeBuilder) collect(r *Route, method, pattern string, handler bool) [
 			}
 			at = len(b.steps) // it answers for a panic after it
 		}
-		if s.Maintenance != nil && exempt(s.Maintenance.Exempt, pattern) {
+		// A path below a mount may be its bare path, or have an empty or
+		// a dot segment, which Maintenance never exempts: only a route's
+		// pattern can be exempt.
+		if s.Maintenance != nil && handler && exempt(s.Maintenance.Exempt, pattern) {
 			continue
 		}
 		auth := b.authBefore(i)

@@ -10,6 +10,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/chiguard/chiguard/contract"
+	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/middleware/auth"
 )
 
@@ -55,5 +56,24 @@ func TestReviewMountAtSlashInsideAMount(t *testing.T) {
 	}
 	if n := strings.Count(md.String(), "## Any other path below /api\n"); n != 1 {
 		t.Errorf("the page has %d sections for /api, want 1:\n%s", n, md.String())
+	}
+}
+
+// Maintenance never exempts a path with an empty or a dot segment, and
+// "/problems/*" does not exempt "/problems" itself, which chi routes to
+// the mount: an unknown path below the mount can get the 503.
+func TestReviewMaintenanceOfAnExemptMount(t *testing.T) {
+	m := &middleware.Maintenance{Exempt: []string{"/problems/*"}}
+	m.Enable(0)
+	r := newRoot(writer(), m.Handler)
+	r.Route("/problems", func(r chi.Router) { r.Get("/{slug}", ok) })
+	for _, path := range []string{"/problems", "/problems//x", "/problems/./x"} {
+		if got := get(r, path, ""); got != http.StatusServiceUnavailable {
+			t.Fatalf("GET %s: %d, want 503", path, got)
+		}
+	}
+	c := contract.Of(r)
+	if got := statuses(mount(t, c, "/problems").Unrouted); !slices.Contains(got, http.StatusServiceUnavailable) {
+		t.Errorf("unknown paths below /problems answer %v, want the 503 too", got)
 	}
 }

@@ -1,6 +1,7 @@
 package contracttest_test
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"testing"
 
@@ -85,6 +86,25 @@ func TestReviewObserveRootRefusalOfAnUnservedMethod(t *testing.T) {
 		{"POST", "/x", "", 401},
 		{"POST", "/a/y", "", 401},
 		{"POST", "/x", "k", 405},
+	}); len(errs) > 0 {
+		t.Errorf("Observe failed correct answers: %q", errs)
+	}
+}
+
+// Maintenance in a mount does not exempt the mount's own path unless it is
+// listed: "/docs/*" leaves "/docs" refused.
+func TestReviewObserveMaintenanceInAMount(t *testing.T) {
+	m := &middleware.Maintenance{Exempt: []string{"/docs/*"}}
+	m.Enable(0)
+	r := reviewRoot()
+	r.Route("/docs", func(r chi.Router) {
+		r.Use(m.Handler)
+		r.Get("/{slug}", ok)
+	})
+	if errs := serveAll(t, r, []reviewReq{
+		{"GET", "/docs", "", http.StatusServiceUnavailable},
+		{"GET", "/docs//x", "", http.StatusServiceUnavailable},
+		{"GET", "/docs/a/b", "", 404},
 	}); len(errs) > 0 {
 		t.Errorf("Observe failed correct answers: %q", errs)
 	}
