@@ -178,9 +178,10 @@ func (b *routeBuilder) route(method, pattern string, methodNotAllowed bool) Rout
 }
 
 // collect gathers the answers of the steps, for a request of method
-// ("*": any) to pattern, and what they say of the route into r. A
-// Recoverer answers for a panic after it, if a handler runs. It returns
-// the authorization checks.
+// ("*": any) to pattern, and what they say of the route into r. Without
+// a handler (a path no route serves) the answers of a handler are left
+// out: a Recoverer's, Conditional's and those a Declare declares. It
+// returns the authorization checks.
 func (b *routeBuilder) collect(r *Route, method, pattern string, handler bool) []describe.Require {
 	var requires []describe.Require
 	for i, s := range b.steps {
@@ -188,11 +189,11 @@ func (b *routeBuilder) collect(r *Route, method, pattern string, handler bool) [
 		if !s.known {
 			continue
 		}
+		if !handler && (s.Recoverer || s.Conditional || s.declared != nil) {
+			continue // it answers for a handler, and none runs
+		}
 		at := i
 		if s.Recoverer {
-			if !handler {
-				continue
-			}
 			at = len(b.steps) // it answers for a panic after it
 		}
 		// A path below a mount may be its bare path, or have an empty or

@@ -77,3 +77,30 @@ func TestReviewMaintenanceOfAnExemptMount(t *testing.T) {
 		t.Errorf("unknown paths below /problems answer %v, want the 503 too", got)
 	}
 }
+
+// Declare declares the answers of the handler after it, and Conditional
+// acts on a handler's 200: neither answers a path no route serves.
+func TestReviewHandlerAnswersAreNotUnrouted(t *testing.T) {
+	r := newRoot(writer(), contract.Declare(contract.Response{Status: http.StatusConflict, Description: "in use"}))
+	r.Route("/clouds", func(r chi.Router) {
+		r.Use(middleware.Conditional, contract.Declare(contract.Response{Status: http.StatusCreated}))
+		r.Get("/{id}", ok)
+	})
+	req := httptest.NewRequest(http.MethodGet, "/clouds/1/nope", nil)
+	req.Header.Set("If-None-Match", "*")
+	w := httptest.NewRecorder()
+	r.ServeHTTP(w, req)
+	if w.Code != http.StatusNotFound {
+		t.Fatalf("GET /clouds/1/nope: %d, want 404", w.Code)
+	}
+	c := contract.Of(r)
+	if got := statuses(c.Unrouted); !slices.Equal(got, []int{404}) {
+		t.Errorf("unknown paths answer %v, want the 404 alone", got)
+	}
+	if got := statuses(mount(t, c, "/clouds").Unrouted); !slices.Equal(got, []int{404}) {
+		t.Errorf("unknown paths below /clouds answer %v, want the 404 alone", got)
+	}
+	if rt := route(t, c, "GET", "/clouds/{id}"); !rt.Answers(http.StatusConflict, "") || !rt.Answers(http.StatusNotModified, "") {
+		t.Errorf("the route lost its declared or conditional answers: %v", statuses(rt.Responses))
+	}
+}
