@@ -13,7 +13,7 @@ import (
 	"github.com/chiguard/chiguard/problem"
 )
 
-func reviewRoot() *chi.Mux {
+func mountRoot() *chi.Mux {
 	r := chi.NewRouter()
 	r.Use(problem.DefaultWriter.Handler)
 	r.NotFound(middleware.NotFound)
@@ -21,7 +21,7 @@ func reviewRoot() *chi.Mux {
 	return r
 }
 
-func reviewKeys(t *testing.T) *auth.APIKeys {
+func mountKeys(t *testing.T) *auth.APIKeys {
 	k, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "k", ClientID: "app"})
 	if err != nil {
 		t.Fatal(err)
@@ -29,14 +29,14 @@ func reviewKeys(t *testing.T) *auth.APIKeys {
 	return k
 }
 
-type reviewReq struct {
+type mountReq struct {
 	method, path, key string
 	status            int
 }
 
 // serveAll serves each request through an Observe of r, checks the status,
 // and returns what Observe reported.
-func serveAll(t *testing.T, r chi.Router, reqs []reviewReq) []string {
+func serveAll(t *testing.T, r chi.Router, reqs []mountReq) []string {
 	t.Helper()
 	f := &fakeTB{}
 	rec := contracttest.Observe(f, r)
@@ -57,16 +57,16 @@ func serveAll(t *testing.T, r chi.Router, reqs []reviewReq) []string {
 
 // A router mounted at "/" inside r.Route gets the unknown paths below the
 // Route: Observe holds them to its answers, not the outer router's.
-func TestReviewObserveMountAtSlashInsideAMount(t *testing.T) {
-	r := reviewRoot()
+func TestObserveHoldsARouterMountedAtSlashInAMount(t *testing.T) {
+	r := mountRoot()
 	r.Route("/api", func(r chi.Router) {
 		r.Get("/health", ok)
 		inner := chi.NewRouter()
-		inner.Use(auth.Authenticate(auth.APIKey(reviewKeys(t))))
+		inner.Use(auth.Authenticate(auth.APIKey(mountKeys(t))))
 		inner.Get("/x", ok)
 		r.Mount("/", inner)
 	})
-	if errs := serveAll(t, r, []reviewReq{
+	if errs := serveAll(t, r, []mountReq{
 		{"GET", "/api/nope", "", 401},
 		{"GET", "/api/nope", "k", 404},
 		{"POST", "/api/x", "", 401},
@@ -77,12 +77,12 @@ func TestReviewObserveMountAtSlashInsideAMount(t *testing.T) {
 
 // The root's middlewares refuse a method no route serves at a path before
 // chi routes it, as they refuse an unknown path.
-func TestReviewObserveRootRefusalOfAnUnservedMethod(t *testing.T) {
-	r := reviewRoot()
-	r.Use(auth.Authenticate(auth.APIKey(reviewKeys(t))))
+func TestObserveListsTheRootsRefusalOfAnUnservedMethod(t *testing.T) {
+	r := mountRoot()
+	r.Use(auth.Authenticate(auth.APIKey(mountKeys(t))))
 	r.Get("/x", ok)
 	r.Route("/a", func(r chi.Router) { r.Get("/y", ok) })
-	if errs := serveAll(t, r, []reviewReq{
+	if errs := serveAll(t, r, []mountReq{
 		{"POST", "/x", "", 401},
 		{"POST", "/a/y", "", 401},
 		{"POST", "/x", "k", 405},
@@ -93,15 +93,15 @@ func TestReviewObserveRootRefusalOfAnUnservedMethod(t *testing.T) {
 
 // Maintenance in a mount does not exempt the mount's own path unless it is
 // listed: "/docs/*" leaves "/docs" refused.
-func TestReviewObserveMaintenanceInAMount(t *testing.T) {
+func TestObserveHoldsMaintenanceInAMount(t *testing.T) {
 	m := &middleware.Maintenance{Exempt: []string{"/docs/*"}}
 	m.Enable(0)
-	r := reviewRoot()
+	r := mountRoot()
 	r.Route("/docs", func(r chi.Router) {
 		r.Use(m.Handler)
 		r.Get("/{slug}", ok)
 	})
-	if errs := serveAll(t, r, []reviewReq{
+	if errs := serveAll(t, r, []mountReq{
 		{"GET", "/docs", "", http.StatusServiceUnavailable},
 		{"GET", "/docs//x", "", http.StatusServiceUnavailable},
 		{"GET", "/docs/a/b", "", 404},

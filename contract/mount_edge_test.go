@@ -28,7 +28,7 @@ func get(r http.Handler, path, key string) int {
 // A router mounted at "/" inside another catches every path the outer one
 // does not route: the outer router's own 404 is never answered, and the
 // contract lists one mount at the pattern, the inner one.
-func TestReviewMountAtSlashInsideAMount(t *testing.T) {
+func TestOfListsARouterMountedAtSlashInAMountOnce(t *testing.T) {
 	r := newRoot(writer())
 	r.Route("/api", func(r chi.Router) {
 		r.Get("/health", ok)
@@ -62,7 +62,7 @@ func TestReviewMountAtSlashInsideAMount(t *testing.T) {
 // Maintenance never exempts a path with an empty or a dot segment, and
 // "/problems/*" does not exempt "/problems" itself, which chi routes to
 // the mount: an unknown path below the mount can get the 503.
-func TestReviewMaintenanceOfAnExemptMount(t *testing.T) {
+func TestOfListsMaintenanceBelowAnExemptMount(t *testing.T) {
 	m := &middleware.Maintenance{Exempt: []string{"/problems/*"}}
 	m.Enable(0)
 	r := newRoot(writer(), m.Handler)
@@ -80,7 +80,7 @@ func TestReviewMaintenanceOfAnExemptMount(t *testing.T) {
 
 // Declare declares the answers of the handler after it, and Conditional
 // acts on a handler's 200: neither answers a path no route serves.
-func TestReviewHandlerAnswersAreNotUnrouted(t *testing.T) {
+func TestOfListsNoHandlerAnswerForUnknownPaths(t *testing.T) {
 	r := newRoot(writer(), contract.Declare(contract.Response{Status: http.StatusConflict, Description: "in use"}))
 	r.Route("/clouds", func(r chi.Router) {
 		r.Use(middleware.Conditional, contract.Declare(contract.Response{Status: http.StatusCreated}))
