@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -54,8 +55,11 @@ type JWKSConfig struct {
 // (a 503): the API's trouble, not the client's.
 //
 // A set is read from at most 1 MiB of JSON (a larger document is a failed
-// fetch), which bounds the keys kept: one set at a time, some 2 MiB at
-// most once parsed, whatever the key types.
+// fetch). Of its entries, the first 256 are parsed and at most 64 usable
+// keys kept (RSA moduli of 8192 bits at most); the rest are skipped, with
+// a few of them, and their number, logged. A token naming no key ID is
+// tried against at most 4 keys, the first that fit its algorithm. So a
+// key set, whatever it holds, costs a token a few signature checks.
 //
 // Keys are parsed here with crypto/* rather than with a JOSE library:
 // RSA, EC (P-256, P-384, P-521), OKP (Ed25519) and oct keys take a few
@@ -64,6 +68,7 @@ type JWKSConfig struct {
 // HTTP cache) to every binary for that.
 type JWKS struct {
 	url        string
+	logURL     string // url with any password redacted, for logs and errors
 	client     *http.Client
 	refresh    time.Duration
 	minRefresh time.Duration
@@ -96,10 +101,15 @@ func NewJWKS(ctx context.Context, cfg JWKSConfig) (*JWKS, error) {
 func newJWKS(ctx context.Context, cfg JWKSConfig, clk clock.Clock) (*JWKS, error) {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("auth: JWKS URL %q is not an absolute http(s) URL", cfg.URL)
+		shown := "(unparsable)"
+		if err == nil {
+			shown = u.Redacted()
+		}
+		return nil, fmt.Errorf("auth: JWKS URL %q is not an absolute http(s) URL", shown)
 	}
 	j := &JWKS{
 		url:        cfg.URL,
+		logURL:     u.Redacted(), // net/http sends the user info as Basic credentials
 		client:     cfg.Client,
 		refresh:    cfg.RefreshInterval,
 		minRefresh: cfg.MinRefreshInterval,
@@ -213,7 +223,7 @@ func (j *JWKS) fetch(ctx context.Context) error {
 	if err != nil {
 		if ctx.Err() == nil {
 			j.logger.LogAttrs(ctx, slog.LevelError, "auth: fetching the JWKS failed",
-				slog.String("url", j.url), slog.Any("error", err), slog.Bool("keys_loaded", j.keys.Load() != nil))
+				slog.String("url", j.logURL), slog.Any("error", err), slog.Bool("keys_loaded", j.keys.Load() != nil))
 		}
 		j.lastErr.Store(&err)
 		return err
@@ -247,13 +257,23 @@ func (j *JWKS) get(ctx context.Context) (*keySet, error) {
 	}
 	ks, skipped, err := parseJWKS(body)
 	for _, e := range skipped {
-		j.logger.LogAttrs(ctx, slog.LevelWarn, "auth: JWKS key skipped", slog.String("url", j.url), slog.Any("error", e))
+		j.logger.LogAttrs(ctx, slog.LevelWarn, "auth: JWKS key skipped", slog.String("url", j.logURL), slog.Any("error", e))
 	}
 	return ks, err
 }
 
-// maxJWKSLength bounds a fetched key set document, and so the keys kept.
+// maxJWKSLength bounds a fetched key set document.
 const maxJWKSLength = 1 << 20
+
+// Bounds on what a key set costs, whatever its server sends: real sets
+// hold a handful of keys of 2048 to 4096 bits.
+const (
+	maxJWKSEntries    = 256  // entries of "keys" parsed; the rest are skipped unread
+	maxJWKSKeys       = 64   // usable keys kept
+	maxKeyCandidates  = 4    // keys a token of a key set is tried against
+	maxSkippedReports = 16   // skipped keys reported one by one, then counted
+	maxRSAKeyBits     = 8192 // as crypto/tls allows
+)
 
 // lookup finds the key for a token's kid and alg. It never blocks on the
 // network.
@@ -265,7 +285,7 @@ func (j *JWKS) lookup(kid, alg string) (any, error) {
 		if e := j.lastErr.Load(); e != nil {
 			cause = *e
 		}
-		return nil, fmt.Errorf("%w: JWKS %s: %w", ErrVerifierUnavailable, j.url, cause)
+		return nil, fmt.Errorf("%w: JWKS %s: %w", ErrVerifierUnavailable, j.logURL, cause)
 	}
 	key, err := ks.lookup(kid, alg)
 	if errors.Is(err, ErrTokenUnknownKey) {
@@ -277,6 +297,9 @@ func (j *JWKS) lookup(kid, alg string) (any, error) {
 // keySet holds verification keys by key ID.
 type keySet struct {
 	keys []setKey
+	// maxCandidates, if not zero, bounds the keys lookup returns: a token
+	// naming no kid is tried against at most that many.
+	maxCandidates int
 }
 
 type setKey struct {
@@ -299,6 +322,9 @@ func (ks *keySet) lookup(kid, alg string) (any, error) {
 		known = true
 		if (k.alg == "" || k.alg == alg) && keyFits(alg, k.key) {
 			fits = append(fits, k.key)
+			if len(fits) == ks.maxCandidates {
+				break
+			}
 		}
 	}
 	switch {
@@ -377,41 +403,126 @@ type jsonWebKey struct {
 
 // parseJWKS parses a JWK Set. Keys that are not for signatures, or of a
 // type or curve not supported, are skipped and reported; a set without a
-// usable key is an error.
+// usable key is an error. Whatever the document, the work and the reports
+// are bounded (see maxJWKSEntries and the constants by it).
 func parseJWKS(data []byte) (*keySet, []error, error) {
 	var doc struct {
-		Keys []json.RawMessage `json:"keys"`
+		Keys jwkList `json:"keys"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, nil, fmt.Errorf("JWKS: %w", err)
 	}
-	ks := &keySet{}
-	var skipped []error
-	for i, raw := range doc.Keys {
-		var jwk jsonWebKey
-		if err := json.Unmarshal(raw, &jwk); err != nil {
-			skipped = append(skipped, fmt.Errorf("JWKS key %d: %w", i, err))
-			continue
-		}
-		key, err := jwk.publicKey()
-		if err == nil && jwk.Alg != "" {
-			if !supportedAlgorithm(jwk.Alg) || !keyFits(jwk.Alg, key) {
-				err = fmt.Errorf("alg %q does not fit the key", jwk.Alg)
+	l := &doc.Keys
+	if more := l.skipped - len(l.reports); more > 0 {
+		l.reports = append(l.reports, fmt.Errorf("JWKS: %d more keys skipped", more))
+	}
+	if len(l.set.keys) == 0 {
+		return nil, l.reports, errors.New("JWKS holds no usable signature key")
+	}
+	l.set.maxCandidates = maxKeyCandidates
+	return &l.set, l.reports, nil
+}
+
+// jwkList is the "keys" member of a JWK Set, whose entries are split
+// without decoding, so that a document of many small entries costs no
+// more than its size; only the first maxJWKSEntries are decoded.
+type jwkList struct {
+	set     keySet
+	skipped int
+	reports []error
+}
+
+func (l *jwkList) UnmarshalJSON(data []byte) error {
+	*l = jwkList{} // a repeated "keys" member replaces the one before, as for a slice
+	data = bytes.TrimSpace(data)
+	if string(data) == "null" {
+		return nil
+	}
+	if len(data) < 2 || data[0] != '[' {
+		return errors.New("JWKS: keys is not an array")
+	}
+	// data is valid JSON (json.Unmarshal checks the whole document before
+	// decoding any of it): the entries are what lies between the commas
+	// outside strings and nested values.
+	body := data[1 : len(data)-1]
+	depth, start, n := 0, 0, 0
+	for p := 0; p <= len(body); p++ {
+		if p == len(body) || depth == 0 && body[p] == ',' {
+			if entry := bytes.TrimSpace(body[start:p]); len(entry) > 0 {
+				l.entry(n, entry)
+				n++
 			}
-		}
-		if err == nil {
-			err = checkKey(key)
-		}
-		if err != nil {
-			skipped = append(skipped, fmt.Errorf("JWKS key %d (kid %q): %w", i, jwk.Kid, err))
+			start = p + 1
 			continue
 		}
-		ks.keys = append(ks.keys, setKey{kid: jwk.Kid, alg: jwk.Alg, key: key})
+		switch body[p] {
+		case '"':
+			for p++; p < len(body) && body[p] != '"'; p++ {
+				if body[p] == '\\' {
+					p++
+				}
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		}
 	}
-	if len(ks.keys) == 0 {
-		return nil, skipped, errors.New("JWKS holds no usable signature key")
+	return nil
+}
+
+func (l *jwkList) entry(i int, raw []byte) {
+	if i >= maxJWKSEntries || len(l.set.keys) >= maxJWKSKeys {
+		l.skip(i, nil, "", errTooManyKeys)
+		return
 	}
-	return ks, skipped, nil
+	l.add(i, raw)
+}
+
+var errTooManyKeys = fmt.Errorf("beyond the first %d entries or %d usable keys", maxJWKSEntries, maxJWKSKeys)
+
+func (l *jwkList) add(i int, raw []byte) {
+	var jwk jsonWebKey
+	if len(raw) == 0 || raw[0] != '{' {
+		l.skip(i, nil, "", errors.New("not a JSON object"))
+		return
+	}
+	if err := json.Unmarshal(raw, &jwk); err != nil {
+		l.skip(i, nil, "", err)
+		return
+	}
+	key, err := jwk.publicKey()
+	if err == nil && jwk.Alg != "" {
+		if !supportedAlgorithm(jwk.Alg) || !keyFits(jwk.Alg, key) {
+			err = errAlgMismatch
+		}
+	}
+	if err == nil {
+		err = checkKey(key)
+	}
+	if err != nil {
+		l.skip(i, &jwk, jwk.Kid, err)
+		return
+	}
+	l.set.keys = append(l.set.keys, setKey{kid: jwk.Kid, alg: jwk.Alg, key: key})
+}
+
+var errAlgMismatch = errors.New("alg does not fit the key")
+
+// skip counts a skipped entry, and reports the first few.
+func (l *jwkList) skip(i int, jwk *jsonWebKey, kid string, err error) {
+	l.skipped++
+	if len(l.reports) >= maxSkippedReports {
+		return
+	}
+	if jwk == nil {
+		l.reports = append(l.reports, fmt.Errorf("JWKS key %d: %w", i, err))
+		return
+	}
+	if err == errAlgMismatch {
+		err = fmt.Errorf("alg %q does not fit the key", jwk.Alg)
+	}
+	l.reports = append(l.reports, fmt.Errorf("JWKS key %d (kid %q): %w", i, kid, err))
 }
 
 var errNotSigningKey = errors.New("not a signature verification key")
@@ -440,7 +551,13 @@ func (k *jsonWebKey) publicKey() (any, error) {
 		if exp < 3 || exp%2 == 0 {
 			return nil, errors.New("bad RSA exponent")
 		}
-		return &rsa.PublicKey{N: new(big.Int).SetBytes(n), E: exp}, nil
+		// A modulus has no upper bound in crypto/rsa, and each check costs
+		// its size squared: a 97,000-bit key (all a 16 KiB token's
+		// signature can match) costs 200 ms a token.
+		if N := new(big.Int).SetBytes(n); N.BitLen() <= maxRSAKeyBits {
+			return &rsa.PublicKey{N: N, E: exp}, nil
+		}
+		return nil, fmt.Errorf("RSA modulus of more than %d bits", maxRSAKeyBits)
 	case "EC":
 		var curve elliptic.Curve
 		switch k.Crv {

@@ -277,7 +277,17 @@ func (v *JWT) verify(token string) (*Principal, error) {
 	}
 	// The principal keeps the claims as JSON text, not the decoded tree: a
 	// string is immutable and costs its length.
-	return principalFromClaims(claims, string(raw), v.classify, "Bearer")
+	p, err := principalFromClaims(claims, string(raw), v.classify, "Bearer")
+	if err != nil {
+		return nil, err
+	}
+	// The expiry as the validator read it: golang-jwt truncates dates to
+	// jwt.TimePrecision (a second), so an "exp" of T+0.9 expires at T, and
+	// the cache, which serves until Expiry, must not outlive that.
+	if exp, _ := claims.GetExpirationTime(); exp != nil {
+		p.Expiry = exp.Time
+	}
+	return p, nil
 }
 
 // header decodes a token's JOSE header and returns its algorithm, checked
