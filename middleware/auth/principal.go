@@ -237,20 +237,27 @@ func withinDepth(data []byte, limit int) bool {
 }
 
 // DefaultClassify is the rule the JWT verifier uses, unless configured
-// otherwise, to tell app tokens from user tokens: a token is an app's when
-// it carries a "client_id" (RFC 8693, Keycloak) or "clientId" (older
-// Keycloak) claim, or "gty": "client-credentials" (Auth0). "azp" alone does
-// not make an app: OpenID providers put it in user tokens too, so it only
-// names the client. Providers that put client_id in every access token (RFC
-// 9068) need their own rule, e.g. comparing "sub" with "client_id".
+// otherwise, to tell app tokens from user tokens. A token is an app's when
+// its "client_id" names the token's subject too, or it has no subject (RFC
+// 9068 §2.2: a client credentials grant's "sub" is the client), when it
+// carries "clientId" (older Keycloak service accounts) or "gty":
+// "client-credentials" (Auth0). Any other token is a user's: RFC 9068 puts
+// "client_id" in user tokens too, and "azp" only names the client.
+//
+// Keycloak's newer service-account tokens carry "client_id" with a "sub"
+// of their own; for that server, configure Classify to take any
+// "client_id" for an app.
 func DefaultClassify(claims map[string]any) Kind {
 	if s, _ := claims["gty"].(string); s == "client-credentials" {
 		return KindApp
 	}
-	for _, name := range [...]string{"client_id", "clientId"} {
-		if s, _ := claims[name].(string); s != "" {
-			return KindApp
-		}
+	if s, _ := claims["clientId"].(string); s != "" {
+		return KindApp
+	}
+	client, _ := claims["client_id"].(string)
+	sub, _ := claims["sub"].(string)
+	if client != "" && (sub == "" || sub == client) {
+		return KindApp
 	}
 	return KindUser
 }

@@ -15,7 +15,7 @@ func TestRequireUserAndApp(t *testing.T) {
 		r.With(RequireApp).Get("/app", whoami)
 	})
 	user := "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), nil)
-	app := "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"client_id": "svc"}), nil)
+	app := "Bearer " + sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"sub": "svc", "client_id": "svc"}), nil)
 	tests := []struct {
 		name, path, auth string
 		status           int
