@@ -58,7 +58,7 @@ func ConditionalLimit(limit int) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			cw := &conditionalWriter{ResponseWriter: w, r: r, limit: limit}
+			cw := &conditionalWriter{ResponseWriter: w, r: r, limit: limit, enc: saveEncoding(w.Header())}
 			defer cw.release()
 			next.ServeHTTP(cw, r)
 			cw.finish()
@@ -163,6 +163,7 @@ type conditionalWriter struct {
 	status int // written by the handler; 0 before
 	state  conditionalState
 	buf    *[]byte
+	enc    savedEncoding // Content-Encoding before the handler ran
 }
 
 type conditionalState uint8
@@ -288,6 +289,7 @@ func (cw *conditionalWriter) judge(etag string, lastModified time.Time) {
 		writeNotModified(cw.ResponseWriter)
 	case http.StatusPreconditionFailed:
 		cw.state = condDiscarding
+		cw.enc.restore(cw.Header()) // the refused representation's encoding, not the problem's
 		problem.Write(cw.ResponseWriter, cw.r, preconditionFailed)
 	default:
 		cw.pass()

@@ -99,6 +99,7 @@ func (e *PanicError) LogValue() slog.Value {
 func Recoverer(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ww := wrapForRecoverer(w, r)
+		enc := saveEncoding(w.Header())
 		defer func() {
 			v := recover()
 			if v == nil {
@@ -113,6 +114,9 @@ func Recoverer(next http.Handler) http.Handler {
 				}
 			}
 			started := ww.Status() != 0
+			if !started {
+				enc.restore(ww.Header()) // the handler's encoding was for a body that never came
+			}
 			problem.Write(ww, r, problem.InternalServerError("").
 				WithCause(&PanicError{Value: v, Stack: debug.Stack()}))
 			if started {

@@ -39,9 +39,12 @@ const maxForeignDetail = 256
 func TranslateErrors(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tw := &translateWriter{ResponseWriter: w}
+		enc := saveEncoding(w.Header())
 		next.ServeHTTP(tw, r)
 		if tw.translating {
-			problem.Write(w, r, foreignProblem(tw.status, tw.Header().Get("Content-Type"), tw.body.Bytes()))
+			ct := tw.Header().Get("Content-Type")
+			enc.restore(w.Header()) // the foreign body's encoding, not the problem's
+			problem.Write(w, r, foreignProblem(tw.status, ct, tw.body.Bytes()))
 		}
 	}), describeTranslate)
 }
@@ -159,4 +162,29 @@ func restatesStatus(status int, text string) bool {
 func isPlain(ct string) bool {
 	mt, _, _ := mime.ParseMediaType(ct)
 	return mt == "text/plain"
+}
+
+// savedEncoding is a response's Content-Encoding as a middleware found it,
+// before the handlers after it ran. A problem that replaces their answer
+// must not carry the encoding they set for bytes that are not sent (a
+// proxied gzip error page, chi's Compress inside TranslateErrors, a
+// pre-compressed file refused by If-Match): the client would fail to
+// decode it. An encoding set before, by a compressing wrapper that encodes
+// whatever is written, is kept.
+type savedEncoding struct {
+	values []string
+	had    bool
+}
+
+func saveEncoding(h http.Header) savedEncoding {
+	v, had := h["Content-Encoding"]
+	return savedEncoding{v[:len(v):len(v)], had}
+}
+
+func (e savedEncoding) restore(h http.Header) {
+	if e.had {
+		h["Content-Encoding"] = e.values
+	} else {
+		delete(h, "Content-Encoding")
+	}
 }

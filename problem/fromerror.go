@@ -50,7 +50,17 @@ func HandlerFunc(f func(w http.ResponseWriter, r *http.Request) error) http.Hand
 			// keeps the Flusher, Hijacker and ReaderFrom of w.
 			w = chimw.NewWrapResponseWriter(w, r.ProtoMajor)
 		}
+		enc, had := w.Header()["Content-Encoding"]
+		enc = enc[:len(enc):len(enc)]
 		if err := f(w, r); err != nil {
+			if started, _ := statusOf(w); !started {
+				// f's Content-Encoding was for a body it did not send.
+				if h := w.Header(); had {
+					h["Content-Encoding"] = enc
+				} else {
+					delete(h, "Content-Encoding")
+				}
+			}
 			Write(w, r, FromError(err))
 		}
 	}

@@ -1,0 +1,104 @@
+package middleware
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
+)
+
+// A foreign error compressed by chi's Compress, inside TranslateErrors,
+// must not reach the client as a plain problem labelled gzip.
+func TestReviewTranslatedErrorIsNotLabelledWithForeignEncoding(t *testing.T) {
+	r := chi.NewRouter()
+	r.Use(TranslateErrors)
+	r.Use(chimw.Compress(5))
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, strings.Repeat("the cloud is archived ", 20), http.StatusConflict)
+	})
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	req, _ := http.NewRequest("GET", srv.URL+"/", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	res, err := srv.Client().Transport.RoundTrip(req) // no transparent decompression
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	body := raw
+	if ce := res.Header.Get("Content-Encoding"); ce == "gzip" {
+		zr, err := gzip.NewReader(strings.NewReader(string(raw)))
+		if err != nil {
+			t.Fatalf("Content-Encoding: gzip on a body that is not gzip: %v; body %q", err, raw)
+		}
+		body, _ = io.ReadAll(zr)
+	}
+	var p map[string]any
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatalf("status %d, headers %v: body is not a problem: %q", res.StatusCode, res.Header, body)
+	}
+	if p["status"] != float64(409) {
+		t.Fatalf("problem %v", p)
+	}
+}
+
+// A handler that set Content-Encoding for the bytes it meant to send, then
+// failed, gets a problem that says nothing of that encoding.
+func TestReviewProblemAfterHandlerEncodingIsDecodable(t *testing.T) {
+	h := TranslateErrors(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusBadGateway)
+		zw := gzip.NewWriter(w)
+		zw.Write([]byte("upstream exploded"))
+		zw.Close()
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if ce := rec.Header().Get("Content-Encoding"); ce != "" {
+		t.Fatalf("problem %q sent with Content-Encoding %q", rec.Body.String(), ce)
+	}
+}
+
+// A pre-compressed representation with its own ETag, refused by If-Match:
+// the 412 problem is not gzip.
+func TestReviewConditional412DropsHandlersEncoding(t *testing.T) {
+	h := Conditional(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Etag", `"v2"`)
+		w.Header().Set("Content-Encoding", "gzip")
+		w.Header().Set("Content-Type", "text/css")
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte("\x1f\x8b..."))
+	}))
+	req := httptest.NewRequest("GET", "/app.css", nil)
+	req.Header.Set("If-Match", `"v1"`)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusPreconditionFailed {
+		t.Fatalf("status %d", rec.Code)
+	}
+	if ce := rec.Header().Get("Content-Encoding"); ce != "" {
+		t.Fatalf("412 problem %q sent with Content-Encoding %q", rec.Body.String(), ce)
+	}
+}
+
+// A handler that panics after setting Content-Encoding gets a 500 problem
+// that is not labelled with it.
+func TestReviewRecovererDropsHandlersEncoding(t *testing.T) {
+	h := Recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Encoding", "br")
+		panic("boom")
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+	if ce := rec.Header().Get("Content-Encoding"); ce != "" {
+		t.Fatalf("500 problem %q sent with Content-Encoding %q", rec.Body.String(), ce)
+	}
+}
