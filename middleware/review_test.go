@@ -3,11 +3,14 @@ package middleware
 import (
 	"compress/gzip"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/chiguard/chiguard/problem"
 
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
@@ -100,5 +103,31 @@ func TestReviewRecovererDropsHandlersEncoding(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	if ce := rec.Header().Get("Content-Encoding"); ce != "" {
 		t.Fatalf("500 problem %q sent with Content-Encoding %q", rec.Body.String(), ce)
+	}
+}
+
+// A status-recording wrapper (a metrics or logging middleware built on
+// chi's WrapResponseWriter) between Conditional and a handler does not
+// make the problem writer believe a held-back response went out: the
+// handler's error is the answer, not its partial body tagged as a 200.
+func TestReviewHeldBackBodyBehindRecordingWrapperGivesWayToTheProblem(t *testing.T) {
+	metrics := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(chimw.NewWrapResponseWriter(w, r.ProtoMajor), r)
+		})
+	}
+	r := chi.NewRouter()
+	r.Use(Conditional)
+	r.Use(metrics)
+	r.Get("/report", problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"rows":[1,2,`))
+		return errors.New("database connection lost")
+	}))
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest("GET", "/report", nil))
+	if rec.Code != http.StatusInternalServerError || rec.Header().Get("Etag") != "" {
+		t.Fatalf("status %d, ETag %q, body %q: the truncated body went out as a tagged 200",
+			rec.Code, rec.Header().Get("Etag"), rec.Body.String())
 	}
 }

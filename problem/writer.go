@@ -284,11 +284,17 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 	}
 	var res resolved
 	pw.resolve(r, p, &res)
-	if responseStarted(w) {
+	started, below := statusBelow(w)
+	if started {
 		pw.logger().LogAttrs(r.Context(), slog.LevelError,
 			"problem: response already started, problem not sent", pw.attrs(r, &res)...)
 		pw.alert(r, &res)
 		return
+	}
+	if below != nil {
+		// A wrapper above recorded a status that one below held back: it
+		// would swallow ours as superfluous, so the problem goes below it.
+		w = below
 	}
 	h := w.Header()
 	if len(h) != 0 {
@@ -456,22 +462,13 @@ func (pw *Writer) attrs(r *http.Request, res *resolved) []slog.Attr {
 	return a
 }
 
-// responseStarted reports whether a status line was already written, as
-// told by a wrapping writer with chi's Status method in the Unwrap chain.
-func responseStarted(w http.ResponseWriter) bool {
-	started, _ := statusOf(w)
-	return started
-}
-
 // statusOf walks w's Unwrap chain for writers with chi's Status method:
-// started if one reports a status, tracked if any is there to report one.
+// started as the one nearest the client reports it, tracked if any is
+// there to report one.
 func statusOf(w http.ResponseWriter) (started, tracked bool) {
 	for w != nil {
 		if s, ok := w.(interface{ Status() int }); ok {
-			if s.Status() != 0 {
-				return true, true
-			}
-			tracked = true
+			started, tracked = s.Status() != 0, true
 		}
 		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
 		if !ok {
@@ -479,7 +476,34 @@ func statusOf(w http.ResponseWriter) (started, tracked bool) {
 		}
 		w = u.Unwrap()
 	}
-	return false, tracked
+	return started, tracked
+}
+
+// statusBelow is statusOf's started, and, when a writer reports a status
+// that one nearer the client still holds back (Conditional, TranslateErrors
+// hold an answer until they decide), the writer just below the last that
+// reports one: nothing has gone out, and a problem written there replaces
+// what is held rather than be swallowed as superfluous by the wrappers
+// above.
+func statusBelow(w http.ResponseWriter) (started bool, below http.ResponseWriter) {
+	for w != nil {
+		s, tracks := w.(interface{ Status() int })
+		if tracks {
+			started = s.Status() != 0
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
+		if tracks && started {
+			below = w
+		}
+	}
+	if started {
+		return true, nil
+	}
+	return false, below
 }
 
 // percentEncode escapes the bytes of s that safe rejects as %XX; s itself
