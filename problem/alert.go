@@ -26,7 +26,8 @@ type Alert struct {
 	// since the previous alert of its kind was sent.
 	Suppressed int
 	// Dropped counts the alerts of other kinds dropped by the budget
-	// (Writer.MaxAlerts) since the previous alert was sent.
+	// (Writer.MaxAlerts), or while MaxAlertsInFlight hooks were running,
+	// since the previous alert was sent.
 	Dropped int
 }
 
@@ -152,6 +153,16 @@ func (a *alerter) send(ctx context.Context, al Alert) {
 		a.mu.Unlock()
 		return
 	}
+	if a.running >= a.maxRunning {
+		// Dropped before it counts as sent: the next alert of its kind,
+		// once a hook is free, is not folded into one nobody received, and
+		// the budget is not spent on it.
+		a.dropped++
+		a.mu.Unlock()
+		a.log.LogAttrs(ctx, slog.LevelWarn, "problem: alert dropped, too many alert hooks running",
+			slog.Int("status", al.Status), slog.String("request_id", al.RequestID))
+		return
+	}
 	if !a.spend(al.Time) {
 		a.dropped++
 		a.mu.Unlock()
@@ -170,12 +181,6 @@ func (a *alerter) send(ctx context.Context, al Alert) {
 		al.Suppressed, k.suppressed, k.sent = k.suppressed, 0, al.Time
 	}
 	al.Dropped, a.dropped = a.dropped, 0
-	if a.running >= a.maxRunning {
-		a.mu.Unlock()
-		a.log.LogAttrs(ctx, slog.LevelWarn, "problem: alert dropped, too many alert hooks running",
-			slog.Int("status", al.Status), slog.String("request_id", al.RequestID))
-		return
-	}
 	a.running++
 	a.mu.Unlock()
 

@@ -1,13 +1,48 @@
 package problem_test
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 )
+
+// An alert dropped because the hooks in flight are busy was never sent: the
+// next alert of its kind, once a hook is free, must not be folded into it
+// and lost for the rest of the interval.
+func TestReviewAlertDroppedInFlightIsNotCountedAsSent(t *testing.T) {
+	clock := testkit.NewClock(time.Unix(1_700_000_000, 0))
+	release := make(chan struct{})
+	var c collected
+	pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), MaxAlertsInFlight: 1, AlertInterval: time.Minute,
+		Alert: func(ctx context.Context, a problem.Alert) {
+			if a.Err.Error() == "slow" {
+				<-release
+			}
+			c.hook(ctx, a)
+		}}
+	problem.SetClock(pw, clock.Now)
+	r := httptest.NewRequest("GET", "/", nil)
+	pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("slow"))) // occupies the one hook
+	pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("database down")))
+	close(release)
+	wait(t, pw)
+	clock.Advance(time.Second)
+	pw.Write(httptest.NewRecorder(), r, problem.FromError(errors.New("database down")))
+	wait(t, pw)
+	for _, a := range c.get() {
+		if a.Err.Error() == "database down" {
+			return
+		}
+	}
+	t.Fatalf("alerts %+v: the database failure was never alerted, its only delivered alert was dropped", c.get())
+}
 
 // A handler that set Content-Encoding for the body it meant to send, then
 // returned an error, gets a problem that is not labelled with it.
