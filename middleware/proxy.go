@@ -14,6 +14,8 @@ import (
 // and 502 for any other failure to get an answer, with the error as the
 // problem's cause (logged and alerted, never shown).
 //
+// A request body cut by http.MaxBytesReader is the client's fault: a 413.
+//
 // When the client itself went away, nobody is left to answer and it is not
 // the upstream's failure: it writes nothing, so no 5xx is logged or
 // alerted.
@@ -21,6 +23,13 @@ import (
 //	proxy := &httputil.ReverseProxy{Rewrite: ..., ErrorHandler: middleware.ProxyErrorHandler}
 func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(r.Context().Err(), context.Canceled) {
+		return
+	}
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		// The client's body, cut by http.MaxBytesReader while the proxy
+		// sent it on, is the client's fault: a 413, not an upstream 502
+		// that any client could have alerted at will.
+		problem.Write(w, r, problem.FromError(err))
 		return
 	}
 	p := problem.BadGateway("The service behind this API did not answer.")

@@ -2,12 +2,17 @@ package middleware
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/chiguard/chiguard/problem"
@@ -129,5 +134,33 @@ func TestReviewHeldBackBodyBehindRecordingWrapperGivesWayToTheProblem(t *testing
 	if rec.Code != http.StatusInternalServerError || rec.Header().Get("Etag") != "" {
 		t.Fatalf("status %d, ETag %q, body %q: the truncated body went out as a tagged 200",
 			rec.Code, rec.Header().Get("Etag"), rec.Body.String())
+	}
+}
+
+// A body over http.MaxBytesReader's limit, found while the proxy sends it
+// on, is the client's 413, not an upstream failure alerted as a 502.
+func TestReviewProxiedBodyTooLargeIsTheClients413(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+	}))
+	defer up.Close()
+	target, _ := url.Parse(up.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ErrorHandler = ProxyErrorHandler
+	var alerts atomic.Int32
+	pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), Alert: func(context.Context, problem.Alert) { alerts.Add(1) }}
+	front := httptest.NewServer(pw.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, 10)
+		proxy.ServeHTTP(w, r)
+	})))
+	defer front.Close()
+	res, err := http.Post(front.URL, "text/plain", strings.NewReader(strings.Repeat("x", 1<<20)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	pw.Wait(context.Background())
+	if res.StatusCode != http.StatusRequestEntityTooLarge || alerts.Load() != 0 {
+		t.Fatalf("status %d, %d alerts: the client's oversized body was blamed on the upstream", res.StatusCode, alerts.Load())
 	}
 }
