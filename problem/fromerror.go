@@ -45,7 +45,7 @@ func FromError(err error) *Problem {
 //	r.Get("/cloud/{id}", problem.HandlerFunc(getCloud))
 func HandlerFunc(f func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, tracked := statusOf(w); !tracked {
+		if _, tracked, _ := statusOf(w); !tracked {
 			// Let Write see whether f started the response; chi's wrapper
 			// keeps the Flusher, Hijacker and ReaderFrom of w.
 			w = chimw.NewWrapResponseWriter(w, r.ProtoMajor)
@@ -53,7 +53,7 @@ func HandlerFunc(f func(w http.ResponseWriter, r *http.Request) error) http.Hand
 		enc, had := w.Header()["Content-Encoding"]
 		enc = enc[:len(enc):len(enc)]
 		if err := f(w, r); err != nil {
-			if started, _ := statusOf(w); !started {
+			if started, _, _ := statusOf(w); !started {
 				// f's Content-Encoding was for a body it did not send.
 				if h := w.Header(); had {
 					h["Content-Encoding"] = enc

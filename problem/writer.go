@@ -284,7 +284,7 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 	}
 	var res resolved
 	pw.resolve(r, p, &res)
-	started, below := statusBelow(w)
+	started, _, below := statusOf(w)
 	if started {
 		pw.logger().LogAttrs(r.Context(), slog.LevelError,
 			"problem: response already started, problem not sent", pw.attrs(r, &res)...)
@@ -463,47 +463,34 @@ func (pw *Writer) attrs(r *http.Request, res *resolved) []slog.Attr {
 }
 
 // statusOf walks w's Unwrap chain for writers with chi's Status method:
-// started as the one nearest the client reports it, tracked if any is
-// there to report one.
-func statusOf(w http.ResponseWriter) (started, tracked bool) {
+// started if one reports a status that went on towards the client, tracked
+// if any is there to report one. A writer only knows what reached it: a
+// status one records may be held back by the writer right below it
+// (Conditional, TranslateErrors hold an answer until they decide), which
+// then reports none. below is that holding writer: a problem written there
+// replaces what it holds, where the wrappers above would swallow the
+// problem's WriteHeader as superfluous. A status recorded above a writer
+// that cannot tell (no Status method) counts as sent.
+func statusOf(w http.ResponseWriter) (started, tracked bool, below http.ResponseWriter) {
+	above := false // the writer just above w reported a status
 	for w != nil {
-		if s, ok := w.(interface{ Status() int }); ok {
-			started, tracked = s.Status() != 0, true
+		s, ok := w.(interface{ Status() int })
+		reports := ok && s.Status() != 0
+		switch {
+		case reports:
+			started, below = true, nil
+		case ok && above:
+			started, below = false, w
 		}
+		tracked = tracked || ok
+		above = reports
 		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
 		if !ok {
 			break
 		}
 		w = u.Unwrap()
 	}
-	return started, tracked
-}
-
-// statusBelow is statusOf's started, and, when a writer reports a status
-// that one nearer the client still holds back (Conditional, TranslateErrors
-// hold an answer until they decide), the writer just below the last that
-// reports one: nothing has gone out, and a problem written there replaces
-// what is held rather than be swallowed as superfluous by the wrappers
-// above.
-func statusBelow(w http.ResponseWriter) (started bool, below http.ResponseWriter) {
-	for w != nil {
-		s, tracks := w.(interface{ Status() int })
-		if tracks {
-			started = s.Status() != 0
-		}
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			break
-		}
-		w = u.Unwrap()
-		if tracks && started {
-			below = w
-		}
-	}
-	if started {
-		return true, nil
-	}
-	return false, below
+	return started, tracked, below
 }
 
 // percentEncode escapes the bytes of s that safe rejects as %XX; s itself
