@@ -16,7 +16,7 @@ import (
 // An alert dropped because the hooks in flight are busy was never sent: the
 // next alert of its kind, once a hook is free, must not be folded into it
 // and lost for the rest of the interval.
-func TestReviewAlertDroppedInFlightIsNotCountedAsSent(t *testing.T) {
+func TestAlertDroppedInFlightIsNotCountedAsSent(t *testing.T) {
 	clock := testkit.NewClock(time.Unix(1_700_000_000, 0))
 	release := make(chan struct{})
 	var c collected
@@ -46,7 +46,7 @@ func TestReviewAlertDroppedInFlightIsNotCountedAsSent(t *testing.T) {
 
 // A handler that set Content-Encoding for the body it meant to send, then
 // returned an error, gets a problem that is not labelled with it.
-func TestReviewHandlerFuncDropsTheHandlersEncoding(t *testing.T) {
+func TestHandlerFuncDropsTheHandlersEncoding(t *testing.T) {
 	h := problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Content-Encoding", "gzip")
 		return errors.New("the archive could not be opened")

@@ -23,7 +23,7 @@ import (
 
 // A foreign error compressed by chi's Compress, inside TranslateErrors,
 // must not reach the client as a plain problem labelled gzip.
-func TestReviewTranslatedErrorIsNotLabelledWithForeignEncoding(t *testing.T) {
+func TestTranslatedErrorIsNotLabelledWithForeignEncoding(t *testing.T) {
 	r := chi.NewRouter()
 	r.Use(TranslateErrors)
 	r.Use(chimw.Compress(5))
@@ -59,7 +59,7 @@ func TestReviewTranslatedErrorIsNotLabelledWithForeignEncoding(t *testing.T) {
 
 // A handler that set Content-Encoding for the bytes it meant to send, then
 // failed, gets a problem that says nothing of that encoding.
-func TestReviewProblemAfterHandlerEncodingIsDecodable(t *testing.T) {
+func TestProblemAfterHandlerEncodingIsDecodable(t *testing.T) {
 	h := TranslateErrors(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Encoding", "gzip")
 		w.Header().Set("Content-Type", "text/plain")
@@ -77,7 +77,7 @@ func TestReviewProblemAfterHandlerEncodingIsDecodable(t *testing.T) {
 
 // A pre-compressed representation with its own ETag, refused by If-Match:
 // the 412 problem is not gzip.
-func TestReviewConditional412DropsHandlersEncoding(t *testing.T) {
+func TestConditional412DropsHandlersEncoding(t *testing.T) {
 	h := Conditional(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Etag", `"v2"`)
 		w.Header().Set("Content-Encoding", "gzip")
@@ -99,7 +99,7 @@ func TestReviewConditional412DropsHandlersEncoding(t *testing.T) {
 
 // A handler that panics after setting Content-Encoding gets a 500 problem
 // that is not labelled with it.
-func TestReviewRecovererDropsHandlersEncoding(t *testing.T) {
+func TestRecovererDropsHandlersEncoding(t *testing.T) {
 	h := Recoverer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Encoding", "br")
 		panic("boom")
@@ -115,7 +115,7 @@ func TestReviewRecovererDropsHandlersEncoding(t *testing.T) {
 // chi's WrapResponseWriter) between Conditional and a handler does not
 // make the problem writer believe a held-back response went out: the
 // handler's error is the answer, not its partial body tagged as a 200.
-func TestReviewHeldBackBodyBehindRecordingWrapperGivesWayToTheProblem(t *testing.T) {
+func TestHeldBackBodyBehindRecordingWrapperGivesWayToTheProblem(t *testing.T) {
 	metrics := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			next.ServeHTTP(chimw.NewWrapResponseWriter(w, r.ProtoMajor), r)
@@ -139,7 +139,7 @@ func TestReviewHeldBackBodyBehindRecordingWrapperGivesWayToTheProblem(t *testing
 
 // A body over http.MaxBytesReader's limit, found while the proxy sends it
 // on, is the client's 413, not an upstream failure alerted as a 502.
-func TestReviewProxiedBodyTooLargeIsTheClients413(t *testing.T) {
+func TestProxiedBodyTooLargeIsTheClients413(t *testing.T) {
 	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 	}))
