@@ -1,7 +1,8 @@
 // Package contract reads from a chi router what each of its routes
 // promises: the credentials and scopes it needs, the statuses and problem
 // types it can answer, the headers that come with them, its rate limits,
-// its typed parameters and the schema of its request body. chiguard's
+// its typed parameters and the schema of its request body; and what a path
+// no route serves gets, below each mounted router too. chiguard's
 // middlewares know all of it, because they are the ones enforcing it.
 //
 //	c := contract.Of(r)
