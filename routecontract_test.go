@@ -26,6 +26,7 @@ type demoRoute struct {
 	body                  string // a valid body, for routes that decode one
 	negotiates, cloud     bool   // Negotiate; a {cloudPk} that ValidatePath checks
 	conditional           bool
+	preconditions         bool   // the handler checks If-Match (middleware.CheckPreconditions)
 	other                 string // a method the path is not served for
 	maintenance           bool   // answers 502 during maintenance
 	// unprovokable are answers of the route's contract that no request
@@ -48,7 +49,7 @@ var demoRoutes = []demoRoute{
 	{method: "GET", pattern: "/cloud/{cloudPk}/project", path: "/cloud/1/project", scope: "cloud:read", negotiates: true, cloud: true, conditional: true, other: "PUT", maintenance: true},
 	{method: "POST", pattern: "/cloud/{cloudPk}/export", path: "/cloud/1/export", scope: "cloud:read", negotiates: true, cloud: true, other: "GET", maintenance: true},
 	{method: "GET", pattern: "/cloud/{cloudPk}/export/{exportId}", path: "/cloud/1/export/100", scope: "cloud:read", negotiates: true, cloud: true, other: "POST", maintenance: true},
-	{method: "DELETE", pattern: "/cloud/{cloudPk}", path: "/cloud/1", scope: "cloud:manage", negotiates: true, cloud: true, other: "PATCH", maintenance: true},
+	{method: "DELETE", pattern: "/cloud/{cloudPk}", path: "/cloud/1", scope: "cloud:manage", negotiates: true, cloud: true, preconditions: true, other: "PATCH", maintenance: true},
 	{method: "PUT", pattern: "/admin/maintenance", path: "/admin/maintenance", scope: "admin:manage", negotiates: true, body: `{"enabled":false}`, other: "GET"},
 	{method: "GET", pattern: "/debug/panic", path: "/debug/panic", scope: "-", other: "POST", maintenance: true},
 }
@@ -130,6 +131,9 @@ func (r demoRoute) provocations(t *testing.T) []provocation {
 			provocation{"a current ETag", r.method, r.path, authed("If-None-Match", "*"), "", http.StatusNotModified},
 			provocation{"a stale ETag", r.method, r.path, authed("If-Match", `"stale"`), "", http.StatusPreconditionFailed},
 		)
+	}
+	if r.preconditions {
+		ps = append(ps, provocation{"a stale ETag", r.method, r.path, authed("If-Match", `"stale"`), "", http.StatusPreconditionFailed})
 	}
 	if r.body != "" {
 		ps = append(ps,

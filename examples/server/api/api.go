@@ -174,7 +174,9 @@ func New(cfg Config) (*API, error) {
 		r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional,
 			declare(http.StatusOK, "The cloud.", Cloud{}), contract.Declare(missing)).Get("/cloud/{cloudPk}", s.getCloud)
 		r.With(auth.RequireScopes("cloud:manage"), json, cloudPk,
-			declare(http.StatusNoContent, "The cloud is deleted.", nil), contract.Declare(missing)).Delete("/cloud/{cloudPk}", s.deleteCloud)
+			declare(http.StatusNoContent, "The cloud is deleted.", nil), contract.Declare(missing, contract.Response{
+				Status: http.StatusPreconditionFailed, Description: "If-Match or If-None-Match does not hold for the cloud's current ETag."})).
+			Delete("/cloud/{cloudPk}", s.deleteCloud)
 		r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional,
 			declare(http.StatusOK, "The cloud's projects.", []Project{}), contract.Declare(missing)).Get("/cloud/{cloudPk}/project", s.listProjects)
 		r.With(auth.RequireScopes("cloud:read"), limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute),

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -95,17 +97,37 @@ func (s *server) createCloud(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, c)
 }
 
+// cloudETag is the strong entity-tag of a cloud: GET sends it and DELETE
+// checks If-Match and If-None-Match against it.
+func cloudETag(c Cloud) string {
+	b, _ := json.Marshal(c)
+	sum := sha256.Sum256(b)
+	return `"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
+}
+
 func (s *server) getCloud(w http.ResponseWriter, r *http.Request) {
 	if c, ok := s.visibleCloud(w, r); ok {
+		w.Header().Set("Etag", cloudETag(c)) // Conditional judges the request against it
 		writeJSON(w, http.StatusOK, c)
 	}
 }
 
+// deleteCloud deletes the cloud if the request's preconditions hold for
+// it (RFC 9110 §13.1.1: a failed If-Match must not delete): Conditional
+// leaves methods other than GET and HEAD to the handler.
 func (s *server) deleteCloud(w http.ResponseWriter, r *http.Request) {
-	id := pathID(r, "cloudPk")
+	c, ok := s.visibleCloud(w, r)
+	if !ok {
+		return
+	}
+	if !middleware.CheckPreconditions(w, r, cloudETag(c), time.Time{}) {
+		return
+	}
+	// Clouds never change once created, so the cloud deleted is the one
+	// checked, unless another request deleted it in between.
 	_, user := caller(r)
-	if !s.store.delete(id, user) {
-		cloudNotFound(w, r, id)
+	if !s.store.delete(c.ID, user) {
+		cloudNotFound(w, r, c.ID)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
