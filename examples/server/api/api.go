@@ -162,7 +162,9 @@ func New(cfg Config) (*API, error) {
 			auth.Authenticate(authOpts...),
 			limit("default", cfg.RateLimit),
 		)
-		r.With(auth.RequireScopes("user:read"), auth.RequireUser, json,
+		// RequireUser first: an app is told /user is exclusive to users,
+		// not sent after a user:read scope that would not let it in.
+		r.With(auth.RequireUser, auth.RequireScopes("user:read"), json,
 			declare(http.StatusOK, "The caller's subject and scopes.", nil)).Get("/user", s.user)
 		r.With(auth.RequireScopes("cloud:read"), json, middleware.Conditional,
 			declare(http.StatusOK, "The clouds the caller may see.", []Cloud{})).Get("/cloud", s.listClouds)
