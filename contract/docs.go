@@ -247,6 +247,7 @@ func DocsHandler(router chi.Routes) http.Handler {
 
 func describeDocs() describe.Middleware {
 	return describe.Middleware{Name: "contract.DocsHandler", Methods: readMethods, Responses: []describe.Response{
+		{Status: http.StatusOK, Detail: "the routes page, in HTML or Markdown as Accept asks", Headers: []string{"Cache-Control", "Vary"}},
 		methodNotAllowed,
 		{Status: http.StatusNotAcceptable, Type: problem.TypeNotAcceptable, Detail: "Accept names neither text/html nor text/markdown"},
 	}}

@@ -531,5 +531,5 @@ func OpenAPIHandler(router chi.Routes, info Info) http.Handler {
 
 func describeOpenAPI() describe.Middleware {
 	return describe.Middleware{Name: "contract.OpenAPIHandler", Methods: readMethods,
-		Responses: []describe.Response{methodNotAllowed}}
+		Responses: []describe.Response{{Status: http.StatusOK, Detail: "this OpenAPI document", Headers: []string{"Cache-Control"}}, methodNotAllowed}}
 }

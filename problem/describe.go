@@ -17,6 +17,8 @@ func (pw *Writer) describe() describe.Middleware {
 func describeDocs() describe.Middleware {
 	return describe.Middleware{Name: "problem.Catalog.DocsHandler", Methods: []string{http.MethodGet, http.MethodHead},
 		Responses: []describe.Response{
+			{Status: http.StatusOK, Detail: "the error-codes page, or a problem type's page, in HTML, Markdown or JSON as Accept asks",
+				Headers: []string{"Cache-Control", "Vary"}},
 			{Status: http.StatusNotFound, Type: TypeNotFound, Detail: "no problem type is documented at the path"},
 			{Status: http.StatusMethodNotAllowed, Type: TypeMethodNotAllowed, Headers: []string{"Allow"},
 				Detail: "the method is neither GET nor HEAD"},

@@ -140,16 +140,11 @@ func New(cfg Config) (*API, error) {
 
 	r.With(declare(http.StatusOK, "The API's name, its docs and its routes.", nil)).Get("/", s.index)
 	r.With(declare(http.StatusOK, "The API is up.", nil)).Get("/healthz", s.health)
-	// The docs handlers describe their refusals; their 200 is declared
-	// here, or the OpenAPI document says the pages never succeed.
 	docs := a.Catalog.DocsHandler()
-	page := declare(http.StatusOK, "The error-codes page, or the page of one problem type: HTML, Markdown or JSON, as Accept asks.", nil)
-	r.With(page).Handle("/problems", docs)
-	r.With(page).Handle("/problems/*", docs)
-	r.With(declare(http.StatusOK, "What each route needs and answers, in HTML or Markdown as Accept asks.", nil)).
-		Method(http.MethodGet, "/routes", contract.DocsHandler(r))
-	r.With(declare(http.StatusOK, "This OpenAPI document.", nil)).
-		Method(http.MethodGet, "/openapi.json", contract.OpenAPIHandler(r, openAPIInfo))
+	r.Handle("/problems", docs)
+	r.Handle("/problems/*", docs)
+	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
+	r.Method(http.MethodGet, "/openapi.json", contract.OpenAPIHandler(r, openAPIInfo))
 
 	// The recommended order (see package chiguard): authentication and the
 	// limiter per group, then per route the authorization check, the media
