@@ -253,6 +253,11 @@ func (cw *conditionalWriter) Status() int {
 	return 0
 }
 
+// HoldsAnswer tells the problem writer that a status a wrapper after
+// Conditional recorded has not gone out: the body is buffered, and a
+// problem written here takes its place (see WriteHeader).
+func (cw *conditionalWriter) HoldsAnswer() bool { return cw.state == condBuffering }
+
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (cw *conditionalWriter) Unwrap() http.ResponseWriter { return cw.ResponseWriter }
 

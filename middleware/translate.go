@@ -101,12 +101,14 @@ func (tw *translateWriter) Flush() {
 	}
 }
 
-// Status is the status sent to the client so far, for the problem
-// writer's check that a response has not started.
+// Status is the status of the answer so far, for the problem writer's
+// check that a response has not started. A foreign error held back is
+// decided too: TranslateErrors sends it, translated, and a problem written
+// after it would only be swallowed here (net/http keeps the first status
+// as well). So the writer logs such a problem as not sent, and does not
+// write it in place of the held answer: that could not replace what a
+// compressing wrapper after TranslateErrors has already encoded.
 func (tw *translateWriter) Status() int {
-	if tw.translating {
-		return 0
-	}
 	return tw.status
 }
 

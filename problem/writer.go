@@ -463,14 +463,18 @@ func (pw *Writer) attrs(r *http.Request, res *resolved) []slog.Attr {
 }
 
 // statusOf walks w's Unwrap chain for writers with chi's Status method:
-// started if one reports a status that went on towards the client, tracked
-// if any is there to report one. A writer only knows what reached it: a
-// status one records may be held back by the writer right below it
-// (Conditional, TranslateErrors hold an answer until they decide), which
-// then reports none. below is that holding writer: a problem written there
-// replaces what it holds, where the wrappers above would swallow the
-// problem's WriteHeader as superfluous. A status recorded above a writer
-// that cannot tell (no Status method) counts as sent.
+// started if one reports a status, tracked if any is there to report one.
+// A writer only knows what reached it: a status one records may be held
+// back by the writer right below it, which then reports none. Only a
+// writer that says so (HoldsAnswer, as Conditional's does while it buffers
+// a body) is taken to hold it: below is that writer, and a problem written
+// there replaces what it holds, where the wrappers above would swallow the
+// problem's WriteHeader as superfluous. A writer that merely reports no
+// status below one that does (a Recorder below TranslateErrors, which
+// keeps a foreign error to translate it; one below a wrapper without a
+// Status method) holds nothing it would give up: the status counts as
+// sent, and a problem written below it would bypass what the writers
+// above still send, or have already encoded.
 func statusOf(w http.ResponseWriter) (started, tracked bool, below http.ResponseWriter) {
 	above := false // the writer just above w reported a status
 	for w != nil {
@@ -479,7 +483,7 @@ func statusOf(w http.ResponseWriter) (started, tracked bool, below http.Response
 		switch {
 		case reports:
 			started, below = true, nil
-		case ok && above:
+		case above && holdsAnswer(w):
 			started, below = false, w
 		}
 		tracked = tracked || ok
@@ -491,6 +495,13 @@ func statusOf(w http.ResponseWriter) (started, tracked bool, below http.Response
 		w = u.Unwrap()
 	}
 	return started, tracked, below
+}
+
+// holdsAnswer reports whether w holds back the answer written to it so
+// far, and gives it up for one written in its place.
+func holdsAnswer(w http.ResponseWriter) bool {
+	h, ok := w.(interface{ HoldsAnswer() bool })
+	return ok && h.HoldsAnswer()
 }
 
 // percentEncode escapes the bytes of s that safe rejects as %XX; s itself
