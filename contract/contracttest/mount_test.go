@@ -109,3 +109,20 @@ func TestObserveHoldsMaintenanceInAMount(t *testing.T) {
 		t.Errorf("Observe failed correct answers: %q", errs)
 	}
 }
+
+// A method a subrouter's "/" route does not serve, asked with the mount's
+// slash, is that route's 405.
+func TestObserveCreditsASubroutersRootWithItsSlash(t *testing.T) {
+	r := chi.NewRouter()
+	r.Use(problem.DefaultWriter.Handler)
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	r.Route("/api/cloud/{id}", func(r chi.Router) { r.Get("/", ok) })
+	f := &fakeTB{}
+	rec := contracttest.Observe(f, r)
+	w := httptest.NewRecorder()
+	rec.ServeHTTP(w, httptest.NewRequest("POST", "/api/cloud/1/", nil))
+	f.end()
+	if got := rec.Observations(); w.Code != http.StatusMethodNotAllowed || len(got) != 1 || got[0].Pattern != "/api/cloud/{id}" || len(f.errors) != 0 {
+		t.Fatalf("status %d, observations %+v, errors %v", w.Code, rec.Observations(), f.errors)
+	}
+}

@@ -126,8 +126,17 @@ func (rec *Recorder) route(r *http.Request, rctx *chi.Context) (method, pattern 
 		}
 	}
 	for _, m := range []string{"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "QUERY", "TRACE", "CONNECT"} {
-		if p := rec.router.Find(chi.NewRouteContext(), m, path); p != "" {
-			if rt, ok := rec.contract.Route(m, chipattern.Path(p)); ok {
+		p := rec.router.Find(chi.NewRouteContext(), m, path)
+		if p == "" {
+			continue
+		}
+		if rt, ok := rec.contract.Route(m, chipattern.Path(p)); ok {
+			return method, rt.Pattern
+		}
+		// Find spells a subrouter's "/" route with its mount's slash
+		// ("/cloud/{id}/"), which the contract lists as the mount's path.
+		if q := strings.TrimSuffix(p, "/"); q != p && q != "" {
+			if rt, ok := rec.contract.Route(m, q); ok {
 				return method, rt.Pattern
 			}
 		}
