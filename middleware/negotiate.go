@@ -77,10 +77,6 @@ var problemTypes = func() (names []string) {
 // canonical form (lower-case type and subtype, then the offer's
 // parameters), or "" outside Negotiate.
 func NegotiatedType(ctx context.Context) string {
-	v := ctx.Value(reqstate.Negotiated)
-	if s, ok := v.(*reqstate.State); ok {
-		v, _ = s.Get(reqstate.Negotiated)
-	}
-	t, _ := v.(string)
+	t, _ := reqstate.Lookup(ctx, reqstate.Negotiated).(string)
 	return t
 }

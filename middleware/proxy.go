@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/chiguard/chiguard/internal/reqstate"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -14,7 +15,9 @@ import (
 // and 502 for any other failure to get an answer, with the error as the
 // problem's cause (logged and alerted, never shown).
 //
-// A request body cut by http.MaxBytesReader is the client's fault: a 413.
+// A request body cut by http.MaxBytesReader is the client's fault: a 413;
+// so is one that stopped arriving (the server's ReadTimeout), a 400, when
+// the problem writer's Handler watches the body.
 //
 // When the client itself went away, nobody is left to answer and it is not
 // the upstream's failure: it writes nothing, so no 5xx is logged or
@@ -32,11 +35,27 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 		problem.Write(w, r, problem.FromError(err))
 		return
 	}
+	if berr := bodyReadError(r); berr != nil && errors.Is(err, berr) {
+		// The client stopped sending its body (the server's ReadTimeout,
+		// a reset): its fault, not an upstream timeout that any client
+		// could alert at will by stalling.
+		problem.Write(w, r, problem.BadRequest("The request body did not arrive in full.").WithCause(err))
+		return
+	}
 	p := problem.BadGateway("The service behind this API did not answer.")
 	if isTimeout(err) {
 		p = problem.GatewayTimeout("The service behind this API did not answer in time.")
 	}
 	problem.Write(w, r, p.WithCause(err))
+}
+
+// bodyReadError returns the error reading r's body returned, as the
+// problem writer's Handler saw it, or nil.
+func bodyReadError(r *http.Request) error {
+	if b, ok := reqstate.Lookup(r.Context(), reqstate.Writer).(interface{ ReadError() error }); ok {
+		return b.ReadError()
+	}
+	return nil
 }
 
 // isTimeout reports errors that mean the upstream was too slow: a deadline

@@ -6,14 +6,17 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chiguard/chiguard/problem"
 
@@ -162,5 +165,60 @@ func TestProxiedBodyTooLargeIsTheClients413(t *testing.T) {
 	pw.Wait(context.Background())
 	if res.StatusCode != http.StatusRequestEntityTooLarge || alerts.Load() != 0 {
 		t.Fatalf("status %d, %d alerts: the client's oversized body was blamed on the upstream", res.StatusCode, alerts.Load())
+	}
+}
+
+// stalledBody gives some bytes, then the error the server's body reader
+// returns once its ReadTimeout has passed.
+type stalledBody struct{ sent bool }
+
+func (b *stalledBody) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, "partial"), nil
+	}
+	return 0, os.ErrDeadlineExceeded
+}
+
+func (b *stalledBody) Close() error { return nil }
+
+// A client that stops sending its body makes the proxy fail by a timeout
+// that is the client's, not the upstream's: a 400, not a 504 alerted as
+// an upstream failure, which any client could set off by stalling.
+func TestProxiedBodyThatStopsArrivingIsTheClients400(t *testing.T) {
+	up := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+	}))
+	defer up.Close()
+	target, _ := url.Parse(up.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ErrorHandler = ProxyErrorHandler
+	proxy.ErrorLog = log.New(io.Discard, "", 0)
+	var alerts atomic.Int32
+	pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler), Alert: func(context.Context, problem.Alert) { alerts.Add(1) }}
+	req := httptest.NewRequest("POST", "/", nil)
+	req.Body, req.ContentLength = &stalledBody{}, 1000
+	rec := httptest.NewRecorder()
+	pw.Handler(proxy).ServeHTTP(rec, req)
+	pw.Wait(context.Background())
+	if rec.Code != http.StatusBadRequest || alerts.Load() != 0 || strings.Contains(rec.Body.String(), "deadline") {
+		t.Fatalf("status %d, %d alerts, body %s: the client's stalled body was blamed on the upstream", rec.Code, alerts.Load(), rec.Body)
+	}
+
+	// An upstream that times out is still the upstream's 504.
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	}))
+	defer slow.Close()
+	target, _ = url.Parse(slow.URL)
+	proxy = httputil.NewSingleHostReverseProxy(target)
+	proxy.ErrorHandler = ProxyErrorHandler
+	proxy.ErrorLog = log.New(io.Discard, "", 0)
+	proxy.Transport = &http.Transport{ResponseHeaderTimeout: 50 * time.Millisecond}
+	rec = httptest.NewRecorder()
+	pw.Handler(proxy).ServeHTTP(rec, httptest.NewRequest("POST", "/", strings.NewReader("complete")))
+	if rec.Code != http.StatusGatewayTimeout {
+		t.Fatalf("an upstream timeout: %d", rec.Code)
 	}
 }

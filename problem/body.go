@@ -11,18 +11,32 @@ import (
 // the writer, so a request with a body pays one allocation for both.
 type watchedBody struct {
 	io.ReadCloser
-	pw   *Writer
-	done atomic.Bool // EOF seen, or closed: net/http will not drain it
+	pw     *Writer
+	done   atomic.Bool // EOF seen, or closed: net/http will not drain it
+	failed atomic.Pointer[error]
 }
 
 // Read passes errors through unchanged: callers test them with errors.As
 // (for *http.MaxBytesError) and errors.Is.
 func (b *watchedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF {
+	switch {
+	case err == io.EOF:
 		b.done.Store(true)
+	case err != nil && b.failed.Load() == nil:
+		b.failed.CompareAndSwap(nil, &err)
 	}
 	return n, err
+}
+
+// ReadError returns the first error other than io.EOF that reading the
+// body returned, or nil: middleware.ProxyErrorHandler tells a client that
+// stopped sending its body from an upstream that failed by it.
+func (b *watchedBody) ReadError() error {
+	if e := b.failed.Load(); e != nil {
+		return *e
+	}
+	return nil
 }
 
 func (b *watchedBody) Close() error {

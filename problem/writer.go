@@ -122,11 +122,7 @@ func WriterFrom(ctx context.Context) *Writer {
 
 // writerValue returns what Handler stored: a *Writer or a *watchedBody.
 func writerValue(ctx context.Context) any {
-	v := ctx.Value(reqstate.Writer)
-	if s, ok := v.(*reqstate.State); ok {
-		v, _ = s.Get(reqstate.Writer)
-	}
-	return v
+	return reqstate.Lookup(ctx, reqstate.Writer)
 }
 
 // Write renders p as the response to r with the request's writer (see

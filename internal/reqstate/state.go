@@ -102,6 +102,16 @@ func (s *State) Get(k Key) (v0, v1 any) {
 	return s.vals[k][0], s.vals[k][1]
 }
 
+// Lookup returns the first value stored under k in ctx: by the nearest
+// state's Set, or as a fallback context value of key k.
+func Lookup(ctx context.Context, k Key) any {
+	v := ctx.Value(k)
+	if s, ok := v.(*State); ok {
+		v, _ = s.Get(k)
+	}
+	return v
+}
+
 // SetRequestID stores the request ID: id, or if id is "", the one gen
 // appends to the state's own buffer, so that a new ID costs no allocation.
 // It returns the ID and, as a header value of capacity one, the ID again.
