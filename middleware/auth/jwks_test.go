@@ -317,3 +317,36 @@ func TestJWKSAlgorithmConfusion(t *testing.T) {
 		t.Errorf("genuine token: %v", err)
 	}
 }
+
+// FuzzJWKSEntries holds the hand-written split of a key set's "keys" array
+// to encoding/json's: for every document encoding/json decodes, it finds
+// the same number of entries (kept or skipped), and it never panics.
+func FuzzJWKSEntries(f *testing.F) {
+	for _, s := range []string{
+		`{"keys":[]}`, `{"keys":null}`, `{"keys":"x"}`, `{"keys":[ {} , {} ]}`,
+		`{"keys":[{"kty":"oct","k":"c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA","alg":"HS256"}]}`,
+		`{"keys":[1,"a,b",[2,[3,"]"]],{"x":"\"],["}, true, null]}`,
+		`{"a":[1,2],"keys":[{"kid":"\\"},{"kid":"\u0022,"}]}`,
+		`{"keys":[1],"keys":[2,3]}`,
+		"{\"keys\":[\n\t{\"kid\":\"\u2028\"} ,\r\n\"x\"\n]}",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		var want struct {
+			Keys []json.RawMessage `json:"keys"`
+		}
+		if json.Unmarshal(doc, &want) != nil {
+			return
+		}
+		var got struct {
+			Keys jwkList `json:"keys"`
+		}
+		if err := json.Unmarshal(doc, &got); err != nil {
+			t.Fatalf("%q: %v, where encoding/json decodes it", doc, err)
+		}
+		if n := got.Keys.skipped + len(got.Keys.set.keys); n != len(want.Keys) {
+			t.Fatalf("%q: %d entries, encoding/json finds %d", doc, n, len(want.Keys))
+		}
+	})
+}
