@@ -3,6 +3,7 @@ package contracttest_test
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/go-chi/chi/v5"
@@ -35,8 +36,8 @@ type mountReq struct {
 }
 
 // serveAll serves each request through an Observe of r, checks the status,
-// and returns what Observe reported.
-func serveAll(t *testing.T, r chi.Router, reqs []mountReq) []string {
+// and returns the recorder and what Observe reported.
+func serveAll(t *testing.T, r chi.Router, reqs []mountReq) (*contracttest.Recorder, []string) {
 	t.Helper()
 	f := &fakeTB{}
 	rec := contracttest.Observe(f, r)
@@ -52,7 +53,7 @@ func serveAll(t *testing.T, r chi.Router, reqs []mountReq) []string {
 		}
 	}
 	f.end()
-	return f.errors
+	return rec, f.errors
 }
 
 // A router mounted at "/" inside r.Route gets the unknown paths below the
@@ -66,7 +67,7 @@ func TestObserveHoldsARouterMountedAtSlashInAMount(t *testing.T) {
 		inner.Get("/x", ok)
 		r.Mount("/", inner)
 	})
-	if errs := serveAll(t, r, []mountReq{
+	if _, errs := serveAll(t, r, []mountReq{
 		{"GET", "/api/nope", "", 401},
 		{"GET", "/api/nope", "k", 404},
 		{"POST", "/api/x", "", 401},
@@ -82,7 +83,7 @@ func TestObserveListsTheRootsRefusalOfAnUnservedMethod(t *testing.T) {
 	r.Use(auth.Authenticate(auth.APIKey(mountKeys(t))))
 	r.Get("/x", ok)
 	r.Route("/a", func(r chi.Router) { r.Get("/y", ok) })
-	if errs := serveAll(t, r, []mountReq{
+	if _, errs := serveAll(t, r, []mountReq{
 		{"POST", "/x", "", 401},
 		{"POST", "/a/y", "", 401},
 		{"POST", "/x", "k", 405},
@@ -101,7 +102,7 @@ func TestObserveHoldsMaintenanceInAMount(t *testing.T) {
 		r.Use(m.Handler)
 		r.Get("/{slug}", ok)
 	})
-	if errs := serveAll(t, r, []mountReq{
+	if _, errs := serveAll(t, r, []mountReq{
 		{"GET", "/docs", "", http.StatusServiceUnavailable},
 		{"GET", "/docs//x", "", http.StatusServiceUnavailable},
 		{"GET", "/docs/a/b", "", 404},
@@ -124,5 +125,45 @@ func TestObserveCreditsASubroutersRootWithItsSlash(t *testing.T) {
 	f.end()
 	if got := rec.Observations(); w.Code != http.StatusMethodNotAllowed || len(got) != 1 || got[0].Pattern != "/api/cloud/{id}" || len(f.errors) != 0 {
 		t.Fatalf("status %d, observations %+v, errors %v", w.Code, rec.Observations(), f.errors)
+	}
+}
+
+// An unknown path below a mount is refused by the mount's middlewares
+// before its 404; Observe holds it to that mount's answers, and a method a
+// path below it does not serve too.
+func TestObserveHoldsUnknownPathsToTheirMount(t *testing.T) {
+	r := mountRoot()
+	r.Route("/admin", func(r chi.Router) {
+		r.Use(auth.Authenticate(auth.APIKey(mountKeys(t))))
+		r.Get("/users", ok)
+		r.Route("/teapots", func(r chi.Router) {
+			// Not chiguard's: what it answers is unknown to the contract.
+			r.Use(func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Header.Get("Authorization") == "ApiKey k" && strings.HasSuffix(r.URL.Path, "/brew") {
+						w.WriteHeader(http.StatusTeapot)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			})
+			r.Get("/", ok)
+		})
+	})
+	rec, errs := serveAll(t, r, []mountReq{
+		{"GET", "/admin/nope", "", 401},
+		{"GET", "/admin/nope", "k", 404},
+		{"POST", "/admin/users", "", 401},
+		{"POST", "/admin/users", "k", 405},
+		{"GET", "/admin/teapots/nope", "", 401},
+		{"GET", "/admin/teapots/brew", "k", 418},
+	})
+	got := rec.Observations()
+	if got[0].Mount != "/admin" || got[0].Pattern != "" || got[4].Mount != "/admin" || got[5].Mount != "/admin/teapots" || got[2].Pattern != "/admin/users" {
+		t.Errorf("observations %+v", got)
+	}
+	want := "contracttest: a path below /admin/teapots that no route serves answered 418, which its contract does not list"
+	if len(errs) != 1 || !strings.HasPrefix(errs[0], want) {
+		t.Errorf("Observe reported %q, want the teapot alone: %q", errs, want)
 	}
 }
