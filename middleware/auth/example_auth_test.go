@@ -95,3 +95,20 @@ func ExampleConceal() {
 	// 404 true {"type":"/problems/not-found","title":"Not Found","status":404}
 	// 404 true {"type":"/problems/not-found","title":"Not Found","status":404}
 }
+
+// Keycloak puts client_id in its service accounts' tokens, each with a sub
+// of the account's own, where RFC 9068 servers (DefaultClassify's rule)
+// put it in every token.
+func ExampleKeycloakClassify() {
+	_, err := auth.NewJWT(auth.JWTConfig{
+		Algorithms: []string{"HS256"}, Key: []byte("a secret of at least thirty-two bytes!"),
+		Classify: auth.KeycloakClassify,
+	})
+	fmt.Println(err)
+	account := map[string]any{"sub": "0b6e4c1a", "client_id": "billing"}
+	user := map[string]any{"sub": "alice", "azp": "web"}
+	fmt.Println(auth.KeycloakClassify(account), auth.KeycloakClassify(user), auth.DefaultClassify(account))
+	// Output:
+	// <nil>
+	// app user user
+}

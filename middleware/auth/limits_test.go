@@ -195,6 +195,13 @@ func TestRFC9068UserTokenIsNotAnApp(t *testing.T) {
 			t.Errorf("%v is classified %s, want %s", c.claims, k, c.want)
 		}
 	}
+	keycloak := map[string]any{"sub": "0b6e4c1a-service-account", "client_id": "billing", "preferred_username": "service-account-billing"}
+	if DefaultClassify(keycloak) != KindUser || KeycloakClassify(keycloak) != KindApp {
+		t.Errorf("a Keycloak service account: %s by default, %s by KeycloakClassify", DefaultClassify(keycloak), KeycloakClassify(keycloak))
+	}
+	if k := KeycloakClassify(map[string]any{"sub": "alice", "azp": "web-frontend"}); k != KindUser {
+		t.Errorf("a Keycloak user token is classified %s", k)
+	}
 	tok := sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"client_id": "web-frontend"}), nil)
 	h := newRouter(Authenticate(Bearer(hsVerifier(t, nil))), func(r chi.Router) {
 		r.With(RequireApp).Get("/apps-only", whoami)

@@ -245,8 +245,7 @@ func withinDepth(data []byte, limit int) bool {
 // "client_id" in user tokens too, and "azp" only names the client.
 //
 // Keycloak's newer service-account tokens carry "client_id" with a "sub"
-// of their own; for that server, configure Classify to take any
-// "client_id" for an app.
+// of their own: use KeycloakClassify for that server.
 func DefaultClassify(claims map[string]any) Kind {
 	if s, _ := claims["gty"].(string); s == "client-credentials" {
 		return KindApp
@@ -258,6 +257,19 @@ func DefaultClassify(claims map[string]any) Kind {
 	sub, _ := claims["sub"].(string)
 	if client != "" && (sub == "" || sub == client) {
 		return KindApp
+	}
+	return KindUser
+}
+
+// KeycloakClassify is the rule for Keycloak's tokens, as JWTConfig.Classify:
+// a token is an app's when it carries "client_id" or "clientId", which
+// Keycloak puts in service-account tokens only, each with a "sub" of the
+// account's own; any other token is a user's.
+func KeycloakClassify(claims map[string]any) Kind {
+	for _, name := range [...]string{"client_id", "clientId"} {
+		if s, _ := claims[name].(string); s != "" {
+			return KindApp
+		}
 	}
 	return KindUser
 }
