@@ -17,7 +17,8 @@ import (
 //
 // A request body cut by http.MaxBytesReader is the client's fault: a 413;
 // so is one that stopped arriving (the server's ReadTimeout), a 400, when
-// the problem writer's Handler watches the body.
+// the problem writer's Handler watches the body, over HTTP/1 too, where
+// net/http cancels the request's context for it.
 //
 // When the client itself went away, nobody is left to answer and it is not
 // the upstream's failure: it writes nothing, so no 5xx is logged or
@@ -25,7 +26,20 @@ import (
 //
 //	proxy := &httputil.ReverseProxy{Rewrite: ..., ErrorHandler: middleware.ProxyErrorHandler}
 func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
-	if errors.Is(r.Context().Err(), context.Canceled) {
+	berr := bodyReadError(r)
+	fromBody := berr != nil && errors.Is(err, berr)
+	canceled := errors.Is(r.Context().Err(), context.Canceled)
+	if berr != nil && isTimeout(berr) && (fromBody || canceled) {
+		// The client stopped sending its body (the server's ReadTimeout):
+		// its fault, not an upstream timeout that any client could alert
+		// at will by stalling. Over HTTP/1 net/http cancels the request's
+		// context for it (and the transport may report that instead), but
+		// the client is still there, and an empty 200 would tell it that
+		// its body went through.
+		problem.Write(w, r, problem.BadRequest("The request body did not arrive in full.").WithCause(err))
+		return
+	}
+	if canceled {
 		return
 	}
 	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
@@ -35,10 +49,9 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 		problem.Write(w, r, problem.FromError(err))
 		return
 	}
-	if berr := bodyReadError(r); berr != nil && errors.Is(err, berr) {
-		// The client stopped sending its body (the server's ReadTimeout,
-		// a reset): its fault, not an upstream timeout that any client
-		// could alert at will by stalling.
+	if fromBody {
+		// The client's body broke off (over HTTP/2, shorter than its
+		// Content-Length): its fault.
 		problem.Write(w, r, problem.BadRequest("The request body did not arrive in full.").WithCause(err))
 		return
 	}
