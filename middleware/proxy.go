@@ -18,7 +18,9 @@ import (
 // A request body cut by http.MaxBytesReader is the client's fault: a 413;
 // so is one that stopped arriving (the server's ReadTimeout), a 400, when
 // the problem writer's Handler watches the body, over HTTP/1 too, where
-// net/http cancels the request's context for it.
+// net/http cancels the request's context for it. A ReadTimeout that
+// passed while the proxy mostly waited on the upstream, which did not take
+// the body, rather than on the client, is the upstream's: a 504.
 //
 // When the client itself went away, nobody is left to answer and it is not
 // the upstream's failure: it writes nothing, so no 5xx is logged or
@@ -26,17 +28,23 @@ import (
 //
 //	proxy := &httputil.ReverseProxy{Rewrite: ..., ErrorHandler: middleware.ProxyErrorHandler}
 func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
-	berr := bodyReadError(r)
+	berr, waited := bodyReadError(r)
 	fromBody := berr != nil && errors.Is(err, berr)
 	canceled := errors.Is(r.Context().Err(), context.Canceled)
 	if berr != nil && isTimeout(berr) && (fromBody || canceled) {
-		// The client stopped sending its body (the server's ReadTimeout):
-		// its fault, not an upstream timeout that any client could alert
-		// at will by stalling. Over HTTP/1 net/http cancels the request's
-		// context for it (and the transport may report that instead), but
-		// the client is still there, and an empty 200 would tell it that
-		// its body went through.
-		problem.Write(w, r, problem.BadRequest("The request body did not arrive in full.").WithCause(err))
+		// The server's ReadTimeout passed while the body was sent on. Over
+		// HTTP/1 net/http cancels the request's context for it (and the
+		// transport may report that instead), but the client is still
+		// there, and an empty 200 would tell it that its body went through.
+		if waited {
+			// The proxy waited on the client, which stopped sending: its
+			// fault, not an upstream timeout that any client could alert at
+			// will by stalling.
+			problem.Write(w, r, problem.BadRequest("The request body did not arrive in full.").WithCause(err))
+		} else {
+			// The proxy waited on an upstream that did not take the body.
+			problem.Write(w, r, problem.GatewayTimeout("The service behind this API did not answer in time.").WithCause(err))
+		}
 		return
 	}
 	if canceled {
@@ -62,13 +70,22 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	problem.Write(w, r, p.WithCause(err))
 }
 
+// bodyWatch is what the problem writer's Handler keeps of a request
+// body: the first error reading it returned, and whether the reader had
+// spent most of its time waiting on it by then.
+type bodyWatch interface {
+	ReadError() error
+	WaitedForBody() bool
+}
+
 // bodyReadError returns the error reading r's body returned, as the
-// problem writer's Handler saw it, or nil.
-func bodyReadError(r *http.Request) error {
-	if b, ok := reqstate.Lookup(r.Context(), reqstate.Writer).(interface{ ReadError() error }); ok {
-		return b.ReadError()
+// problem writer's Handler saw it, or nil; and whether the reader was
+// mostly waiting on the client until then.
+func bodyReadError(r *http.Request) (berr error, waited bool) {
+	if b, ok := reqstate.Lookup(r.Context(), reqstate.Writer).(bodyWatch); ok {
+		return b.ReadError(), b.WaitedForBody()
 	}
-	return nil
+	return nil, false
 }
 
 // isTimeout reports errors that mean the upstream was too slow: a deadline

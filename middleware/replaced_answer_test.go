@@ -168,8 +168,9 @@ func TestProxiedBodyTooLargeIsTheClients413(t *testing.T) {
 	}
 }
 
-// stalledBody gives some bytes, then the error the server's body reader
-// returns once its ReadTimeout has passed.
+// stalledBody gives some bytes, then waits, as the server's body reader
+// does for a client that sends no more, and returns the error it returns
+// once its ReadTimeout has passed.
 type stalledBody struct{ sent bool }
 
 func (b *stalledBody) Read(p []byte) (int, error) {
@@ -177,6 +178,7 @@ func (b *stalledBody) Read(p []byte) (int, error) {
 		b.sent = true
 		return copy(p, "partial"), nil
 	}
+	time.Sleep(50 * time.Millisecond)
 	return 0, os.ErrDeadlineExceeded
 }
 

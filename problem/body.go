@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"sync/atomic"
+	"time"
 )
 
 // watchedBody wraps a request body so that the writer can tell whether the
@@ -13,18 +14,31 @@ type watchedBody struct {
 	io.ReadCloser
 	pw     *Writer
 	done   atomic.Bool // EOF seen, or closed: net/http will not drain it
-	failed atomic.Pointer[error]
+	failed atomic.Pointer[bodyFailure]
+	since  time.Time    // when Handler began to watch the body
+	waited atomic.Int64 // nanoseconds spent in the body's Read
+}
+
+// bodyFailure is the first error reading the body returned, and whether
+// the reader had by then spent at least half the time since Handler
+// started waiting in Read, for the client, rather than elsewhere.
+type bodyFailure struct {
+	err     error
+	waiting bool
 }
 
 // Read passes errors through unchanged: callers test them with errors.As
 // (for *http.MaxBytesError) and errors.Is.
 func (b *watchedBody) Read(p []byte) (int, error) {
+	start := time.Now()
 	n, err := b.ReadCloser.Read(p)
+	end := time.Now()
+	waited := time.Duration(b.waited.Add(int64(end.Sub(start))))
 	switch {
 	case err == io.EOF:
 		b.done.Store(true)
 	case err != nil && b.failed.Load() == nil:
-		b.failed.CompareAndSwap(nil, &err)
+		b.failed.CompareAndSwap(nil, &bodyFailure{err: err, waiting: 2*waited >= end.Sub(b.since)})
 	}
 	return n, err
 }
@@ -33,10 +47,20 @@ func (b *watchedBody) Read(p []byte) (int, error) {
 // body returned, or nil: middleware.ProxyErrorHandler tells a client that
 // stopped sending its body from an upstream that failed by it.
 func (b *watchedBody) ReadError() error {
-	if e := b.failed.Load(); e != nil {
-		return *e
+	if f := b.failed.Load(); f != nil {
+		return f.err
 	}
 	return nil
+}
+
+// WaitedForBody reports whether, when reading the body first failed, the
+// reader had spent at least half the time since Handler started waiting
+// in Read. A deadline (the server's ReadTimeout) that passes while a proxy
+// waits on the client is the client's; one that passes while the proxy
+// waits on an upstream that does not take the body is the upstream's.
+func (b *watchedBody) WaitedForBody() bool {
+	f := b.failed.Load()
+	return f != nil && f.waiting
 }
 
 func (b *watchedBody) Close() error {

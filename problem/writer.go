@@ -85,7 +85,7 @@ func (pw *Writer) Handler(next http.Handler) http.Handler {
 		s, r2 := reqstate.NewRequest(r)
 		var selected any = pw
 		if hasBody(r) {
-			b := &watchedBody{ReadCloser: r.Body, pw: pw}
+			b := &watchedBody{ReadCloser: r.Body, pw: pw, since: time.Now()}
 			r2.Body = b // on the copy: the server keeps its own reference
 			selected = b
 		}

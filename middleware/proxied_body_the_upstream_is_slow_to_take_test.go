@@ -1,0 +1,48 @@
+package middleware
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// slowTaker is an upstream connection that takes a request body slowly:
+// it reads a little, then its writes block (the upstream does not read)
+// past the front server's ReadTimeout, while the client has sent the body
+// in full, as fast as the proxy let it.
+type slowTaker struct{ stall time.Duration }
+
+func (s slowTaker) RoundTrip(req *http.Request) (*http.Response, error) {
+	buf := make([]byte, 32<<10)
+	if _, err := req.Body.Read(buf); err != nil {
+		return nil, err
+	}
+	time.Sleep(s.stall)
+	if _, err := io.Copy(io.Discard, req.Body); err != nil {
+		return nil, fmt.Errorf("writing the body upstream: %w", err)
+	}
+	return nil, fmt.Errorf("the upstream closed the connection")
+}
+
+// The server's ReadTimeout passes while the proxy waits on an upstream that
+// does not take the body: the upstream's 504, alerted, not a 400 blaming a
+// client that sent everything (over HTTP/1 and HTTP/2 alike).
+func TestProxiedBodyTheUpstreamIsSlowToTakeIsA504(t *testing.T) {
+	for _, h2 := range []bool{false, true} {
+		front, pw, alerts := proxyFront(t, slowTaker{stall: 400 * time.Millisecond}, h2, 200*time.Millisecond)
+		res, err := front.Client().Post(front.URL, "text/plain", strings.NewReader(strings.Repeat("x", 4<<20)))
+		if err != nil {
+			t.Fatalf("HTTP/2 %v: %v", h2, err)
+		}
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		pw.Wait(context.Background())
+		if res.StatusCode != http.StatusGatewayTimeout || alerts.Load() != 1 {
+			t.Errorf("%s: status %d %q, %d alerts: the upstream's slowness was blamed on the client", res.Proto, res.StatusCode, b, alerts.Load())
+		}
+	}
+}
