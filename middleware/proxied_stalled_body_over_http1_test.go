@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,14 +53,20 @@ func TestProxiedBodyStalledOverHTTP1IsTheClients400(t *testing.T) {
 	for _, h2 := range []bool{false, true} {
 		front, pw, alerts := proxyFront(t, nil, h2, 200*time.Millisecond)
 		body, stall := io.Pipe()
+		answered := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
 		go func() {
+			defer wg.Done()
 			stall.Write([]byte("partial"))
-			time.Sleep(time.Second)
+			<-answered // the client sends no more until it has its answer
 			stall.Close()
 		}()
 		req, _ := http.NewRequest("POST", front.URL, body)
 		req.ContentLength = 1000
 		res, err := front.Client().Do(req)
+		close(answered)
+		wg.Wait()
 		if err != nil {
 			t.Fatalf("HTTP/2 %v: %v", h2, err)
 		}

@@ -178,7 +178,9 @@ func (b *stalledBody) Read(p []byte) (int, error) {
 		b.sent = true
 		return copy(p, "partial"), nil
 	}
-	time.Sleep(50 * time.Millisecond)
+	// Real time: the watched body measures how long its reader waits, and
+	// this wait must outlast the proxy's dial to the upstream.
+	time.Sleep(300 * time.Millisecond)
 	return 0, os.ErrDeadlineExceeded
 }
 

@@ -30,6 +30,8 @@ type bodyFailure struct {
 // Read passes errors through unchanged: callers test them with errors.As
 // (for *http.MaxBytesError) and errors.Is.
 func (b *watchedBody) Read(p []byte) (int, error) {
+	// Real time, not the writer's clock: the wait is weighed against the
+	// server's ReadTimeout, whose deadline runs on it.
 	start := time.Now()
 	n, err := b.ReadCloser.Read(p)
 	end := time.Now()
