@@ -243,7 +243,11 @@ func (v *JWT) verify(token string) (*Principal, error) {
 	if err != nil {
 		return nil, err
 	}
-	signature, err := base64.RawURLEncoding.DecodeString(sig)
+	// Strict: the signature covers the other segments, not itself, so a
+	// lenient decoder would take several spellings of one signature (the
+	// unused bits of the last character set), and a token refused by its
+	// exact text, in a deny list, would pass in another spelling.
+	signature, err := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err != nil {
 		return nil, ErrTokenMalformed
 	}

@@ -257,7 +257,7 @@ func TestJWTVerifierCache(t *testing.T) {
 	if _, err := v.Verify(context.Background(), tok); !errors.Is(err, ErrTokenExpired) {
 		t.Errorf("a cached token outlived its expiry: %v", err)
 	}
-	bad := tok[:len(tok)-2] + "xx"
+	bad := alterSignature(tok)
 	for range 2 {
 		if _, err := v.Verify(context.Background(), bad); !errors.Is(err, ErrTokenSignature) {
 			t.Errorf("altered token: %v", err)
@@ -488,6 +488,39 @@ func TestJWTNumericDateRange(t *testing.T) {
 		tok := rawToken(t, `{"sub":"alice","iss":"https://issuer.test","aud":"api","exp":`+exp+`}`)
 		if _, err := v.Verify(context.Background(), tok); !errors.Is(err, ErrTokenMalformed) {
 			t.Errorf("exp %s: %v", exp, err)
+		}
+	}
+}
+
+// alterSignature changes one character in the middle of tok's signature,
+// where every bit counts: the last character's unused bits would not
+// change the signature with a lenient decoder.
+func alterSignature(tok string) string {
+	i := strings.LastIndexByte(tok, '.') + 5
+	c := byte('A')
+	if tok[i] == 'A' {
+		c = 'B'
+	}
+	return tok[:i] + string(c) + tok[i+1:]
+}
+
+// A signature spelled with the unused bits of its last character set is
+// another text for the same bytes: it is refused, so that a token refused
+// by its exact text (a deny list) cannot pass in another spelling.
+func TestJWTSignatureMustBeCanonical(t *testing.T) {
+	v := hsVerifier(t, nil)
+	tok := sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), nil)
+	if _, err := v.Verify(context.Background(), tok); err != nil {
+		t.Fatal(err)
+	}
+	// An HS256 signature is 32 bytes, 43 characters: the last one carries 4
+	// bits, and 2 unused ones.
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, tok[len(tok)-1])
+	for pad := 1; pad < 4; pad++ {
+		other := tok[:len(tok)-1] + string(alphabet[last&^3|pad])
+		if _, err := v.Verify(context.Background(), other); !errors.Is(err, ErrTokenMalformed) {
+			t.Errorf("the signature spelled %q: %v", other[len(other)-1:], err)
 		}
 	}
 }
