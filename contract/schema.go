@@ -34,7 +34,9 @@ func schemaJSON(t reflect.Type, allowUnknown bool) json.RawMessage {
 		return json.RawMessage("{}")
 	}
 	g := schemaGen{strict: !allowUnknown}
-	b, err := json.Marshal(g.of(t))
+	// validator checks the tags of a struct body only (bind.JSONDecoder
+	// validates structs, behind any pointers).
+	b, err := json.Marshal(g.of(t, derefType(t).Kind() == reflect.Struct))
 	if err != nil {
 		return json.RawMessage("{}")
 	}
@@ -46,7 +48,7 @@ func schemaJSON(t reflect.Type, allowUnknown bool) json.RawMessage {
 func paramSchema(t reflect.Type, pattern, name string) json.RawMessage {
 	s := map[string]any{"type": "string"}
 	if t != nil {
-		s = (&schemaGen{}).of(t)
+		s = (&schemaGen{}).of(t, false)
 	}
 	if re := patternRegexp(pattern, name); re != "" {
 		if !strings.HasPrefix(re, "^") {
@@ -79,7 +81,17 @@ func decodesItself(t, iface reflect.Type) bool {
 	return t.Implements(iface) || t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(iface)
 }
 
-func (g *schemaGen) of(t reflect.Type) map[string]any {
+func derefType(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t
+}
+
+// of is the schema of the JSON values encoding/json decodes into a t.
+// validated says whether validator checks the value's tags: it does for
+// the fields of a validated struct, and for elements only along a "dive".
+func (g *schemaGen) of(t reflect.Type, validated bool) map[string]any {
 	switch {
 	case t == timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
@@ -92,7 +104,7 @@ func (g *schemaGen) of(t reflect.Type) map[string]any {
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
-		return nullable(g.of(t.Elem()))
+		return nullable(g.of(t.Elem(), validated))
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
 	case reflect.Int, reflect.Int64:
@@ -115,11 +127,11 @@ func (g *schemaGen) of(t reflect.Type) map[string]any {
 		if t.Elem().Kind() == reflect.Uint8 && !decodesItself(t.Elem(), textUnmarshaler) {
 			return map[string]any{"type": []any{"string", "null"}, "contentEncoding": "base64"}
 		}
-		return map[string]any{"type": []any{"array", "null"}, "items": g.of(t.Elem())}
+		return map[string]any{"type": []any{"array", "null"}, "items": g.of(t.Elem(), false)}
 	case reflect.Array:
-		return map[string]any{"type": "array", "items": g.of(t.Elem()), "minItems": t.Len(), "maxItems": t.Len()}
+		return map[string]any{"type": "array", "items": g.of(t.Elem(), false), "minItems": t.Len(), "maxItems": t.Len()}
 	case reflect.Map:
-		s := map[string]any{"type": []any{"object", "null"}, "additionalProperties": g.of(t.Elem())}
+		s := map[string]any{"type": []any{"object", "null"}, "additionalProperties": g.of(t.Elem(), false)}
 		switch t.Key().Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 			s["propertyNames"] = map[string]any{"pattern": "^-?[0-9]+$"}
@@ -128,7 +140,7 @@ func (g *schemaGen) of(t reflect.Type) map[string]any {
 		}
 		return s
 	case reflect.Struct:
-		return g.object(t)
+		return g.object(t, validated)
 	}
 	return map[string]any{}
 }
@@ -158,7 +170,7 @@ func notNull(s map[string]any) {
 	}
 }
 
-func (g *schemaGen) object(t reflect.Type) map[string]any {
+func (g *schemaGen) object(t reflect.Type, validated bool) map[string]any {
 	if slices.Contains(g.stack, t) {
 		return map[string]any{"type": "object", "description": "A " + t.String() + ", as above."}
 	}
@@ -169,11 +181,13 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 	// The fields bind's decoder matches members against, so the schema
 	// takes exactly the names the decoder does.
 	for _, f := range jsonfield.Of(t) {
-		s := g.of(f.Type)
+		tag := t.FieldByIndex(f.Index).Tag.Get("validate")
+		checked := validated && tag != "-" // validator skips a field tagged "-"
+		s := g.of(f.Type, checked)
 		if f.Quoted {
 			s = map[string]any{"type": "string", "description": f.Type.String() + ", written as a JSON string."}
 		}
-		if constrain(s, f.Type, t.FieldByIndex(f.Index).Tag.Get("validate")) {
+		if checked && g.constrain(s, f.Type, tag) {
 			required = append(required, f.Name)
 		}
 		props[f.Name] = s
@@ -198,22 +212,24 @@ func isScalar(t reflect.Type) bool {
 	return false
 }
 
-// constrain adds to s what the validate tag says of a field of type t,
+// constrain adds to s what the validate tag says of a value of type t,
 // and reports whether the member is required.
-func constrain(s map[string]any, t reflect.Type, tag string) (required bool) {
+func (g *schemaGen) constrain(s map[string]any, t reflect.Type, tag string) (required bool) {
 	if tag == "" || tag == "-" {
 		return false
 	}
-	base := t
-	for base.Kind() == reflect.Pointer {
-		base = base.Elem()
-	}
+	base := derefType(t)
 	kind := kindOf(base)
 	var unsaid []string
-	for i, rule := range strings.Split(tag, ",") {
+	rules := strings.Split(tag, ",")
+	for i, rule := range rules {
 		name, arg, _ := strings.Cut(rule, "=")
-		if name == "omitempty" || name == "dive" || strings.Contains(rule, "|") {
-			unsaid = strings.Split(tag, ",")[i:] // what follows depends on the value: say it in words
+		if name == "dive" {
+			unsaid = append(unsaid, g.dive(s, base, rules[i+1:])...)
+			break
+		}
+		if name == "omitempty" || strings.Contains(rule, "|") {
+			unsaid = append(unsaid, rules[i:]...) // what follows depends on the value: say it in words
 			break
 		}
 		if !applyRule(s, t, kind, name, arg) {
@@ -226,6 +242,55 @@ func constrain(s map[string]any, t reflect.Type, tag string) (required bool) {
 		s["description"] = strings.TrimSpace(str(s["description"]) + " Also validated as `" + strings.Join(unsaid, ",") + "`.")
 	}
 	return required
+}
+
+// dive states the rules that follow a "dive" in a tag on the elements of
+// the slice, array or map s describes, a value of type t: validator
+// checks them, and the elements' own tags, along a dive only. It returns
+// the rules it cannot place.
+func (g *schemaGen) dive(s map[string]any, t reflect.Type, rules []string) (unsaid []string) {
+	rest := strings.Join(rules, ",")
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+			break
+		}
+		items := g.of(t.Elem(), true)
+		s["items"] = items
+		g.constrain(items, t.Elem(), rest)
+		return nil
+	case reflect.Map:
+		var keys []string
+		if len(rules) > 0 && rules[0] == "keys" {
+			end := slices.Index(rules, "endkeys")
+			if end < 0 {
+				break
+			}
+			keys, rules = rules[1:end], rules[end+1:]
+			rest = strings.Join(rules, ",")
+		}
+		values := g.of(t.Elem(), true)
+		s["additionalProperties"] = values
+		if len(keys) > 0 {
+			k := t.Key()
+			if k.Kind() == reflect.String && !decodesItself(k, textUnmarshaler) {
+				names := map[string]any{}
+				g.constrain(names, k, strings.Join(keys, ","))
+				if d, ok := names["description"].(string); ok {
+					delete(names, "description")
+					unsaid = append(unsaid, "keys: "+strings.TrimSuffix(strings.TrimPrefix(d, "Also validated as `"), "`."))
+				}
+				if len(names) > 0 {
+					s["propertyNames"] = names
+				}
+			} else {
+				unsaid = append(unsaid, "dive,keys,"+strings.Join(keys, ",")+",endkeys")
+			}
+		}
+		g.constrain(values, t.Elem(), rest)
+		return unsaid
+	}
+	return append([]string{"dive"}, rules...)
 }
 
 func str(v any) string {
