@@ -3,6 +3,7 @@ package contract
 import (
 	"encoding"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"regexp"
@@ -180,15 +181,54 @@ func (g *schemaGen) object(t reflect.Type, validated bool) map[string]any {
 	var required []string
 	// The fields bind's decoder matches members against, so the schema
 	// takes exactly the names the decoder does.
-	for _, f := range jsonfield.Of(t) {
+	fields := jsonfield.Of(t)
+	// The members under an embedded struct pointer, by its place: the
+	// decoder allocates the struct, and validator checks its fields, only
+	// when one of them is sent.
+	groups := make([][]string, len(fields)) // the places of the pointers above each field
+	members := map[string][]string{}
+	for i, f := range fields {
+		cur := t
+		for j, x := range f.Index[:len(f.Index)-1] {
+			ft := cur.Field(x).Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+				key := fmt.Sprint(f.Index[:j+1])
+				groups[i] = append(groups[i], key)
+				members[key] = append(members[key], f.Name)
+			}
+			cur = ft
+		}
+	}
+	dependent := map[string][]string{}
+	for i, f := range fields {
 		tag := t.FieldByIndex(f.Index).Tag.Get("validate")
 		checked := validated && tag != "-" // validator skips a field tagged "-"
-		s := g.of(f.Type, checked)
+		inner := checked && !skipsZeroStruct(f.Type, tag)
+		s := g.of(f.Type, inner)
 		if f.Quoted {
 			s = map[string]any{"type": "string", "description": f.Type.String() + ", written as a JSON string."}
 		}
-		if checked && g.constrain(s, f.Type, tag) {
-			required = append(required, f.Name)
+		refusesZero := false
+		if checked {
+			refusesZero = g.constrain(s, f.Type, tag)
+			// A struct left out is its zero value, whose fields validator
+			// checks: so is one whose fields must be sent.
+			if inner && isPlainStruct(f.Type) && len(strs(s["required"])) > 0 {
+				refusesZero = true
+			}
+		}
+		if refusesZero {
+			notNull(s)
+			if g := groups[i]; len(g) > 0 {
+				for _, m := range members[g[len(g)-1]] {
+					if m != f.Name {
+						dependent[m] = append(dependent[m], f.Name)
+					}
+				}
+			} else {
+				required = append(required, f.Name)
+			}
 		}
 		props[f.Name] = s
 	}
@@ -196,10 +236,32 @@ func (g *schemaGen) object(t reflect.Type, validated bool) map[string]any {
 	if len(required) > 0 {
 		s["required"] = required
 	}
+	if len(dependent) > 0 {
+		s["dependentRequired"] = dependent
+	}
 	if g.strict {
 		s["additionalProperties"] = false
 	}
 	return s
+}
+
+func strs(v any) []string {
+	s, _ := v.([]string)
+	return s
+}
+
+// isPlainStruct reports a struct type whose fields validator checks.
+func isPlainStruct(t reflect.Type) bool {
+	return t.Kind() == reflect.Struct && t != timeType &&
+		!decodesItself(t, jsonUnmarshaler) && !decodesItself(t, textUnmarshaler)
+}
+
+// skipsZeroStruct reports a struct field whose tag starts with omitempty
+// or omitzero: validator then checks its fields only when one of them is
+// not zero, which the schema says in words.
+func skipsZeroStruct(t reflect.Type, tag string) bool {
+	first, _, _ := strings.Cut(tag, ",")
+	return isPlainStruct(t) && (first == "omitempty" || first == "omitzero")
 }
 
 func isScalar(t reflect.Type) bool {
@@ -212,36 +274,96 @@ func isScalar(t reflect.Type) bool {
 	return false
 }
 
+// stated are the rules applyRule can state; as the first rule of a
+// pointer's tag, each refuses a nil pointer, as validator does with every
+// rule but the omit ones and those that run on nil (required_if, ...).
+var stated = map[string]bool{"required": true, "min": true, "max": true, "len": true, "gt": true, "gte": true,
+	"lt": true, "lte": true, "oneof": true, "email": true, "url": true, "uri": true, "uuid": true}
+
 // constrain adds to s what the validate tag says of a value of type t,
-// and reports whether the member is required.
-func (g *schemaGen) constrain(s map[string]any, t reflect.Type, tag string) (required bool) {
+// and reports whether the tag refuses t's zero value (a nil pointer, an
+// empty string...), which a member left out or null leaves: such a
+// member must be sent.
+func (g *schemaGen) constrain(s map[string]any, t reflect.Type, tag string) (refusesZero bool) {
 	if tag == "" || tag == "-" {
 		return false
 	}
 	base := derefType(t)
 	kind := kindOf(base)
-	var unsaid []string
+	ptr := t.Kind() == reflect.Pointer
 	rules := strings.Split(tag, ",")
+	if first, _, _ := strings.Cut(rules[0], "="); ptr {
+		refusesZero = stated[first] && !strings.Contains(rules[0], "|")
+	}
+	omitted := false // nil goes unchecked
+	var unsaid []string
 	for i, rule := range rules {
 		name, arg, _ := strings.Cut(rule, "=")
 		if name == "dive" {
 			unsaid = append(unsaid, g.dive(s, base, rules[i+1:])...)
 			break
 		}
-		if name == "omitempty" || strings.Contains(rule, "|") {
+		if name == "omitempty" || name == "omitzero" || strings.Contains(rule, "|") {
 			unsaid = append(unsaid, rules[i:]...) // what follows depends on the value: say it in words
 			break
+		}
+		if name == "omitnil" {
+			// Only nil goes unchecked, and null passes what the rules say
+			// of arrays, objects, strings and numbers.
+			omitted = omitted || ptr || base.Kind() == reflect.Slice || base.Kind() == reflect.Map
+			continue
 		}
 		if !applyRule(s, t, kind, name, arg) {
 			unsaid = append(unsaid, rule)
 			continue
 		}
-		required = required || name == "required"
+		if name == "required" && kind == "" && !ptr && isPlainStruct(base) {
+			unsaid = append(unsaid, rule) // with all its fields zero, it counts as left out
+		}
+		if !omitted && !ptr && zeroFails(kind, name, arg) {
+			refusesZero = true
+		}
+	}
+	if enum, ok := s["enum"].([]any); ok && ptr && !refusesZero {
+		s["enum"] = append(enum, nil) // null, a nil pointer, goes unchecked
 	}
 	if len(unsaid) > 0 {
 		s["description"] = strings.TrimSpace(str(s["description"]) + " Also validated as `" + strings.Join(unsaid, ",") + "`.")
 	}
-	return required
+	return refusesZero
+}
+
+// zeroFails reports whether rule name=arg, which applyRule stated for a
+// value of kind, refuses the zero value.
+func zeroFails(kind, name, arg string) bool {
+	switch name {
+	case "required", "email", "url", "uri", "uuid":
+		return true
+	case "oneof":
+		for _, v := range oneofValues(arg) {
+			if n, err := strconv.ParseFloat(v, 64); kind == "number" && err == nil && n == 0 || kind == "string" && v == "" {
+				return false
+			}
+		}
+		return true
+	}
+	n, err := strconv.ParseFloat(arg, 64)
+	if err != nil {
+		return false
+	}
+	switch name {
+	case "min", "gte":
+		return n > 0
+	case "gt":
+		return n >= 0
+	case "max", "lte":
+		return n < 0
+	case "lt":
+		return n <= 0
+	case "len":
+		return n != 0
+	}
+	return false
 }
 
 // dive states the rules that follow a "dive" in a tag on the elements of
@@ -257,7 +379,9 @@ func (g *schemaGen) dive(s map[string]any, t reflect.Type, rules []string) (unsa
 		}
 		items := g.of(t.Elem(), true)
 		s["items"] = items
-		g.constrain(items, t.Elem(), rest)
+		if g.constrain(items, t.Elem(), rest) {
+			notNull(items)
+		}
 		return nil
 	case reflect.Map:
 		var keys []string
@@ -287,7 +411,9 @@ func (g *schemaGen) dive(s map[string]any, t reflect.Type, rules []string) (unsa
 				unsaid = append(unsaid, "dive,keys,"+strings.Join(keys, ",")+",endkeys")
 			}
 		}
-		g.constrain(values, t.Elem(), rest)
+		if g.constrain(values, t.Elem(), rest) {
+			notNull(values)
+		}
 		return unsaid
 	}
 	return append([]string{"dive"}, rules...)

@@ -204,4 +204,68 @@ func TestSchemaChecksOnlyWhatValidatorVisits(t *testing.T) {
 	agree[map[string]lineItem](t, nil, `{"x":{}}`)
 }
 
+type BaseFields struct {
+	ID   string `json:"id" validate:"required"`
+	Kind string `json:"kind"`
+}
+
+type ExtraFields struct {
+	Ref  string `json:"ref" validate:"required"`
+	Note string `json:"note"`
+}
+
+// A member left out, or null, leaves its field's zero value, which a tag
+// that refuses it (required, min=1, oneof, email, any rule on a pointer
+// but the omit ones...) refuses: the member must be sent.
+func TestSchemaRequiresMembersWhoseZeroValueFails(t *testing.T) {
+	type zeroes struct {
+		Size  int      `json:"size" validate:"min=1"`
+		Zone  string   `json:"zone" validate:"oneof=eu us"`
+		Tags  []string `json:"tags" validate:"min=1"`
+		Ratio float64  `json:"ratio" validate:"gt=0"`
+		Mail  string   `json:"mail" validate:"email"`
+	}
+	ok := `{"size":1,"zone":"eu","tags":["a"],"ratio":0.5,"mail":"a@example.com"}`
+	agree[zeroes](t, nil, ok,
+		`{"zone":"eu","tags":["a"],"ratio":0.5,"mail":"a@example.com"}`,
+		`{"size":1,"tags":["a"],"ratio":0.5,"mail":"a@example.com"}`,
+		`{"size":1,"zone":"eu","ratio":0.5,"mail":"a@example.com"}`,
+		`{"size":1,"zone":"eu","tags":null,"ratio":0.5,"mail":"a@example.com"}`,
+		`{"size":1,"zone":"eu","tags":["a"],"mail":"a@example.com"}`,
+		`{"size":1,"zone":"eu","tags":["a"],"ratio":0.5}`,
+	)
+	type pointers struct {
+		Limit *int    `json:"limit" validate:"min=1,max=100"`
+		Zone  *string `json:"zone" validate:"oneof=eu us"`
+		Nil   *int    `json:"nil" validate:"omitnil,min=1"`
+		Pick  *string `json:"pick" validate:"omitnil,oneof=a b"`
+		Tags  []int   `json:"tags" validate:"omitnil,min=1"`
+		Opt   *string `json:"opt"`
+	}
+	agree[pointers](t, nil, `{"limit":1,"zone":"eu"}`, `{"zone":"eu"}`, `{"limit":null,"zone":"eu"}`, `{"limit":1}`,
+		`{"limit":1,"zone":"eu","nil":null,"pick":null,"tags":null}`, `{"limit":1,"zone":"eu","nil":0}`, `{"limit":1,"zone":"eu","tags":[]}`)
+	type nested struct {
+		Zone zoned  `json:"zone"`
+		Opt  *zoned `json:"opt"`
+		Omit zoned  `json:"omit" validate:"omitempty"`
+	}
+	agree[nested](t, nil, `{"zone":{"zone":"eu"}}`, `{}`, `{"zone":{}}`, `{"zone":{"zone":"eu"},"opt":{}}`,
+		`{"zone":{"zone":"eu"},"omit":{}}`, `{"zone":{"zone":"eu"},"omit":{"zone":""}}`)
+	// The fields of an embedded struct pointer are checked only when the
+	// body sends one of them: only then does the decoder allocate it.
+	type embedded struct {
+		BaseFields
+		*ExtraFields
+		Name string `json:"name"`
+	}
+	agree[embedded](t, nil, `{"id":"x"}`, `{}`, `{"id":"x","note":"n"}`, `{"id":"x","note":null}`, `{"id":"x","note":"n","ref":"r"}`)
+	// validator's omitzero lets the zero value through.
+	type omitzero struct {
+		S string   `json:"s" validate:"omitzero,min=3"`
+		N int      `json:"n" validate:"omitzero,min=3"`
+		L []string `json:"l" validate:"omitzero,min=2"`
+	}
+	agree[omitzero](t, nil, `{}`, `{"s":"","n":0,"l":[]}`, `{"s":"abc","n":3,"l":["a","b"]}`)
+}
+
 // ---- over many bodies ----

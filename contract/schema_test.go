@@ -67,8 +67,8 @@ func TestSchemaOfGoTypes(t *testing.T) {
 			`"on":{"type":"boolean"},` +
 			`"size":{"exclusiveMaximum":100,"format":"int64","minimum":1,"type":"integer"},` +
 			`"tags":{"items":{"type":"string"},"maxItems":5,"type":"array"},` +
-			`"zone":{"additionalProperties":false,"properties":{"zone":{"enum":["eu","us"],"type":"string"}},"type":"object"}},` +
-			`"required":["name","tags","on"],"type":"object"}`},
+			`"zone":{"additionalProperties":false,"properties":{"zone":{"enum":["eu","us"],"type":"string"}},"required":["zone"],"type":"object"}},` +
+			`"required":["name","size","mail","tags","on","zone"],"type":"object"}`},
 		{"time, raw JSON, maps, bytes", struct {
 			At     time.Time          `json:"at"`
 			Raw    json.RawMessage    `json:"raw"`
