@@ -295,42 +295,92 @@ func (g *schemaGen) constrain(s map[string]any, t reflect.Type, tag string) (ref
 	if first, _, _ := strings.Cut(rules[0], "="); ptr {
 		refusesZero = stated[first] && !strings.Contains(rules[0], "|")
 	}
-	omitted := false // nil goes unchecked
+	target := s             // where the rules go
+	var cond map[string]any // the rules after an omitempty, for a value that is not zero
+	var zero any            // the value an omitempty lets through unchecked
+	omitted := false        // nil goes unchecked
 	var unsaid []string
-	for i, rule := range rules {
+	for i := 0; i < len(rules); i++ {
+		rule := rules[i]
 		name, arg, _ := strings.Cut(rule, "=")
-		if name == "dive" {
+		switch {
+		case strings.Contains(rule, "|"):
+			unsaid = append(unsaid, rule)
+			continue
+		case name == "dive":
 			unsaid = append(unsaid, g.dive(s, base, rules[i+1:])...)
-			break
-		}
-		if name == "omitempty" || name == "omitzero" || strings.Contains(rule, "|") {
-			unsaid = append(unsaid, rules[i:]...) // what follows depends on the value: say it in words
-			break
-		}
-		if name == "omitnil" {
+			i = len(rules)
+			continue
+		case name == "omitnil" || name == "omitempty" && (ptr || kind == "array" || kind == "map"):
 			// Only nil goes unchecked, and null passes what the rules say
 			// of arrays, objects, strings and numbers.
 			omitted = omitted || ptr || base.Kind() == reflect.Slice || base.Kind() == reflect.Map
 			continue
+		case name == "omitempty" || name == "omitzero":
+			zero = zeroOf(base, kind)
+			if zero == nil || cond != nil {
+				unsaid = append(unsaid, rules[i:]...) // what follows depends on the value: say it in words
+				i = len(rules)
+				continue
+			}
+			cond = map[string]any{}
+			target = cond
+			continue
 		}
-		if !applyRule(s, t, kind, name, arg) {
+		if !applyRule(target, t, kind, name, arg) {
 			unsaid = append(unsaid, rule)
 			continue
 		}
 		if name == "required" && kind == "" && !ptr && isPlainStruct(base) {
 			unsaid = append(unsaid, rule) // with all its fields zero, it counts as left out
 		}
-		if !omitted && !ptr && zeroFails(kind, name, arg) {
+		if !omitted && cond == nil && !ptr && zeroFails(kind, name, arg) {
 			refusesZero = true
 		}
 	}
-	if enum, ok := s["enum"].([]any); ok && ptr && !refusesZero {
-		s["enum"] = append(enum, nil) // null, a nil pointer, goes unchecked
+	if len(cond) > 0 {
+		switch zero.(type) {
+		case []any:
+			s["anyOf"] = []any{map[string]any{"maxItems": 0}, cond}
+		case map[string]any:
+			s["anyOf"] = []any{map[string]any{"maxProperties": 0}, cond}
+		default:
+			s["anyOf"] = []any{map[string]any{"const": zero}, cond}
+		}
+	}
+	if ptr && !refusesZero {
+		// null, a nil pointer, goes unchecked.
+		for _, m := range []map[string]any{s, cond} {
+			if enum, ok := m["enum"].([]any); ok {
+				m["enum"] = append(enum, nil)
+			}
+		}
 	}
 	if len(unsaid) > 0 {
 		s["description"] = strings.TrimSpace(str(s["description"]) + " Also validated as `" + strings.Join(unsaid, ",") + "`.")
 	}
 	return refusesZero
+}
+
+// zeroOf is the JSON value of the zero value an omitempty or omitzero
+// lets through, for a value of kind of type t: the empty array or object
+// for the lengths of a slice or map; nil when the schema cannot say it.
+func zeroOf(t reflect.Type, kind string) any {
+	switch kind {
+	case "string":
+		return ""
+	case "number":
+		return 0
+	case "bool":
+		return false
+	case "array":
+		if t.Kind() == reflect.Slice {
+			return []any{}
+		}
+	case "map":
+		return map[string]any{}
+	}
+	return nil
 }
 
 // zeroFails reports whether rule name=arg, which applyRule stated for a

@@ -268,4 +268,33 @@ func TestSchemaRequiresMembersWhoseZeroValueFails(t *testing.T) {
 	agree[omitzero](t, nil, `{}`, `{"s":"","n":0,"l":[]}`, `{"s":"abc","n":3,"l":["a","b"]}`)
 }
 
+// What follows an omitempty applies to a value that is not zero: the
+// schema says so, as it says what comes before.
+func TestSchemaStatesRulesAfterOmitempty(t *testing.T) {
+	type optional struct {
+		Mail  string   `json:"mail" validate:"omitempty,email"`
+		Zone  string   `json:"zone" validate:"omitempty,oneof=eu us"`
+		Code  string   `json:"code" validate:"omitempty,len=3"`
+		Ratio float64  `json:"ratio" validate:"omitempty,gt=0,lt=1"`
+		Level int      `json:"level" validate:"omitempty,oneof=1 2 3"`
+		On    bool     `json:"on" validate:"omitempty,required"`
+		Nick  *string  `json:"nick" validate:"omitempty,min=2"`
+		Pick  *string  `json:"pick" validate:"omitempty,oneof=a b"`
+		Tags  []string `json:"tags" validate:"omitempty,min=2,dive,min=1"`
+	}
+	type omitzero struct {
+		S string   `json:"s" validate:"omitzero,min=3"`
+		N int      `json:"n" validate:"omitzero,min=3"`
+		L []string `json:"l" validate:"omitzero,min=2"`
+		P *string  `json:"p" validate:"omitzero,min=2"`
+	}
+	agree[omitzero](t, nil, `{}`, `{"s":"","n":0,"l":[],"p":""}`, `{"s":"ab"}`, `{"n":2}`, `{"l":["a"]}`, `{"p":"a"}`,
+		`{"s":"abc","n":3,"l":["a","b"],"p":"ab"}`)
+	agree[optional](t, nil, `{}`,
+		`{"mail":"","zone":"","code":"","ratio":0,"level":0,"on":false,"nick":null,"pick":null,"tags":null}`,
+		`{"mail":"a@example.com","zone":"eu","code":"abc","ratio":0.5,"level":2,"on":true,"nick":"ab","pick":"a","tags":["a","b"]}`,
+		`{"mail":"not a mail"}`, `{"zone":"asia"}`, `{"code":"ab"}`, `{"ratio":1}`, `{"ratio":-0.5}`, `{"level":4}`,
+		`{"nick":""}`, `{"nick":"a"}`, `{"pick":""}`, `{"tags":[]}`, `{"tags":["a"]}`, `{"tags":["a",""]}`)
+}
+
 // ---- over many bodies ----

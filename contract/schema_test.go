@@ -61,7 +61,7 @@ func TestSchemaOfGoTypes(t *testing.T) {
 			Zone  inner    `json:"zone"`
 			Color string   `json:"color" validate:"omitempty,oneof=red blue"`
 		}{}, `{"additionalProperties":false,"properties":{` +
-			`"color":{"description":"Also validated as ` + "`omitempty,oneof=red blue`" + `.","type":"string"},` +
+			`"color":{"anyOf":[{"const":""},{"enum":["red","blue"]}],"type":"string"},` +
 			`"mail":{"format":"email","type":"string"},` +
 			`"name":{"maxLength":64,"minLength":3,"type":"string"},` +
 			`"on":{"type":"boolean"},` +
