@@ -145,7 +145,7 @@ func TestOfDescribesTheRecommendedStack(t *testing.T) {
 		t.Errorf("produces %v", get.Produces)
 	}
 	if len(get.Parameters) != 1 || get.Parameters[0].Name != "id" || get.Parameters[0].Type.String() != "int64" ||
-		string(get.Parameters[0].Schema) != `{"format":"int64","type":"integer"}` {
+		string(get.Parameters[0].Schema) != `{"format":"int64","maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"}` {
 		t.Errorf("parameters %+v", get.Parameters)
 	}
 	var policies []string

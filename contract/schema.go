@@ -89,6 +89,15 @@ func derefType(t reflect.Type) reflect.Type {
 	return t
 }
 
+// maxFloat32 is the least magnitude strconv.ParseFloat rounds past the
+// largest float32, and refuses: 2^128 - 2^103. maxFloat64 is the largest
+// float64 as Go spells it; the few longer spellings that ParseFloat
+// rounds down to it, but exceed it, are refused.
+const (
+	maxFloat32 = json.Number("340282356779733661637539395458142568448")
+	maxFloat64 = json.Number("1.7976931348623157e308")
+)
+
 // of is the schema of the JSON values encoding/json decodes into a t.
 // validated says whether validator checks the value's tags: it does for
 // the fields of a validated struct, and for elements only along a "dive".
@@ -109,19 +118,19 @@ func (g *schemaGen) of(t reflect.Type, validated bool) map[string]any {
 	case reflect.Bool:
 		return map[string]any{"type": "boolean"}
 	case reflect.Int, reflect.Int64:
-		return map[string]any{"type": "integer", "format": "int64"}
+		lo, hi := intRange(t)
+		return map[string]any{"type": "integer", "format": "int64", "minimum": lo, "maximum": hi}
 	case reflect.Int8, reflect.Int16, reflect.Int32:
-		bits := t.Bits()
-		return map[string]any{"type": "integer", "format": "int32",
-			"minimum": -(int64(1) << (bits - 1)), "maximum": int64(1)<<(bits-1) - 1}
-	case reflect.Uint, reflect.Uint64, reflect.Uintptr:
-		return map[string]any{"type": "integer", "minimum": 0}
-	case reflect.Uint8, reflect.Uint16, reflect.Uint32:
-		return map[string]any{"type": "integer", "minimum": 0, "maximum": uint64(1)<<t.Bits() - 1}
+		lo, hi := intRange(t)
+		return map[string]any{"type": "integer", "format": "int32", "minimum": lo, "maximum": hi}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return map[string]any{"type": "integer", "minimum": 0, "maximum": uint64(math.MaxUint64) >> (64 - t.Bits())}
 	case reflect.Float32:
-		return map[string]any{"type": "number", "format": "float"}
+		return map[string]any{"type": "number", "format": "float",
+			"exclusiveMinimum": "-" + maxFloat32, "exclusiveMaximum": maxFloat32}
 	case reflect.Float64:
-		return map[string]any{"type": "number", "format": "double"}
+		return map[string]any{"type": "number", "format": "double",
+			"minimum": "-" + maxFloat64, "maximum": maxFloat64}
 	case reflect.String:
 		return map[string]any{"type": "string"}
 	case reflect.Slice:
@@ -144,6 +153,11 @@ func (g *schemaGen) of(t reflect.Type, validated bool) map[string]any {
 		return g.object(t, validated)
 	}
 	return map[string]any{}
+}
+
+// intRange is the range of the integer type t.
+func intRange(t reflect.Type) (lo, hi int64) {
+	return math.MinInt64 >> (64 - t.Bits()), math.MaxInt64 >> (64 - t.Bits())
 }
 
 // nullable lets s be null too, as a pointer can.
@@ -562,7 +576,10 @@ func applyRule(s map[string]any, t reflect.Type, kind, name, arg string) bool {
 		if key == "" {
 			return false
 		}
-		s[key] = n
+		// The type's own bounds stay where the tag's are looser.
+		if old, ok := s[key]; !ok || (strings.HasPrefix(key, "min") || strings.HasPrefix(key, "exclusiveMin")) == (n > number(old)) {
+			s[key] = n
+		}
 		return true
 	}
 	keys, ok := lengths[kind]
@@ -596,6 +613,24 @@ func applyRule(s map[string]any, t reflect.Type, kind, name, arg string) bool {
 		return false
 	}
 	return true
+}
+
+// number is the value of a JSON number in a schema.
+func number(v any) float64 {
+	switch n := v.(type) {
+	case int:
+		return float64(n)
+	case int64:
+		return float64(n)
+	case uint64:
+		return float64(n)
+	case float64:
+		return n
+	case json.Number:
+		f, _ := n.Float64()
+		return f
+	}
+	return 0
 }
 
 func intOf(v any) int {

@@ -297,4 +297,21 @@ func TestSchemaStatesRulesAfterOmitempty(t *testing.T) {
 		`{"nick":""}`, `{"nick":"a"}`, `{"pick":""}`, `{"tags":[]}`, `{"tags":["a"]}`, `{"tags":["a",""]}`)
 }
 
+// A number encoding/json cannot store in the field's Go type is refused.
+func TestSchemaBoundsNumbersToTheirGoType(t *testing.T) {
+	type numbers struct {
+		I   int     `json:"i"`
+		I64 int64   `json:"i64"`
+		U   uint    `json:"u"`
+		U64 uint64  `json:"u64"`
+		F32 float32 `json:"f32"`
+		F64 float64 `json:"f64"`
+		Min int8    `json:"min" validate:"min=-1000"`
+	}
+	agree[numbers](t, nil, `{"i":9223372036854775807,"i64":-9223372036854775808,"u":18446744073709551615,"u64":0,`+
+		`"f32":3.4028235e38,"f64":1.7976931348623157e308,"min":-128}`,
+		`{"i":9223372036854775808}`, `{"i64":-9223372036854775809}`, `{"u":18446744073709551616}`, `{"u64":18446744073709551616}`,
+		`{"f32":3.5e38}`, `{"f32":-3.5e38}`, `{"f64":1e309}`, `{"f64":-1e309}`, `{"min":-129}`)
+}
+
 // ---- over many bodies ----

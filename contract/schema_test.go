@@ -41,8 +41,10 @@ func TestSchemaOfGoTypes(t *testing.T) {
 			U  uint16  `json:"u"`
 			F  float64 `json:"f"`
 			S  string  `json:"s"`
-		}{}, `{"additionalProperties":false,"properties":{"b":{"type":"boolean"},"f":{"format":"double","type":"number"},` +
-			`"i":{"format":"int64","type":"integer"},"i8":{"format":"int32","maximum":127,"minimum":-128,"type":"integer"},` +
+		}{}, `{"additionalProperties":false,"properties":{"b":{"type":"boolean"},` +
+			`"f":{"format":"double","maximum":1.7976931348623157e308,"minimum":-1.7976931348623157e308,"type":"number"},` +
+			`"i":{"format":"int64","maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"},` +
+			`"i8":{"format":"int32","maximum":127,"minimum":-128,"type":"integer"},` +
 			`"s":{"type":"string"},"u":{"maximum":65535,"minimum":0,"type":"integer"}},"type":"object"}`},
 		{"names, skipped and promoted fields", struct {
 			Embedded
@@ -65,7 +67,7 @@ func TestSchemaOfGoTypes(t *testing.T) {
 			`"mail":{"format":"email","type":"string"},` +
 			`"name":{"maxLength":64,"minLength":3,"type":"string"},` +
 			`"on":{"type":"boolean"},` +
-			`"size":{"exclusiveMaximum":100,"format":"int64","minimum":1,"type":"integer"},` +
+			`"size":{"exclusiveMaximum":100,"format":"int64","maximum":9223372036854775807,"minimum":1,"type":"integer"},` +
 			`"tags":{"items":{"type":"string"},"maxItems":5,"type":"array"},` +
 			`"zone":{"additionalProperties":false,"properties":{"zone":{"enum":["eu","us"],"type":"string"}},"required":["zone"],"type":"object"}},` +
 			`"required":["name","size","mail","tags","on","zone"],"type":"object"}`},
@@ -79,10 +81,12 @@ func TestSchemaOfGoTypes(t *testing.T) {
 			Pair   [2]float32         `json:"pair"`
 			Ptr    *map[string]string `json:"ptr"`
 		}{}, `{"additionalProperties":false,"properties":{"any":{},"at":{"format":"date-time","type":"string"},` +
-			`"counts":{"additionalProperties":{"format":"int64","type":"integer"},"propertyNames":{"pattern":"^-?[0-9]+$"},"type":["object","null"]},` +
+			`"counts":{"additionalProperties":{"format":"int64","maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"},` +
+			`"propertyNames":{"pattern":"^-?[0-9]+$"},"type":["object","null"]},` +
 			`"data":{"contentEncoding":"base64","type":["string","null"]},` +
 			`"labels":{"additionalProperties":{"type":"string"},"type":["object","null"]},` +
-			`"pair":{"items":{"format":"float","type":"number"},"maxItems":2,"minItems":2,"type":"array"},` +
+			`"pair":{"items":{"exclusiveMaximum":340282356779733661637539395458142568448,` +
+			`"exclusiveMinimum":-340282356779733661637539395458142568448,"format":"float","type":"number"},"maxItems":2,"minItems":2,"type":"array"},` +
 			`"ptr":{"additionalProperties":{"type":"string"},"type":["object","null"]},` +
 			`"raw":{}},"type":"object"}`},
 		{"recursion", tree{}, `{"additionalProperties":false,"properties":{"children":{"items":{"description":"A contract_test.tree, as above.",` +
