@@ -160,6 +160,61 @@ func intRange(t reflect.Type) (lo, hi int64) {
 	return math.MinInt64 >> (64 - t.Bits()), math.MaxInt64 >> (64 - t.Bits())
 }
 
+// integerPattern is a regexp, without anchors, of the decimal strings
+// strconv.ParseInt or ParseUint reads into a value of the integer type t,
+// leading zeros allowed, as `json:",string"` values are read. The exact
+// range of a 64-bit type would take a regexp of a kilobyte: its pattern
+// bounds the digits only.
+func integerPattern(t reflect.Type) string {
+	unsigned := t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uintptr
+	switch {
+	case unsigned && t.Bits() == 64:
+		return "0*[0-9]{1,20}"
+	case unsigned:
+		return "0*" + upTo(strconv.FormatUint(uint64(math.MaxUint64)>>(64-t.Bits()), 10))
+	case t.Bits() == 64:
+		return "-?0*[0-9]{1,19}"
+	}
+	lo, hi := intRange(t)
+	return "(0*" + upTo(strconv.FormatInt(hi, 10)) + "|-0*" + upTo(strings.TrimPrefix(strconv.FormatInt(lo, 10), "-")) + ")"
+}
+
+// upTo is a regexp, without anchors, of the decimal numbers from 0 to n,
+// with no leading zeros.
+func upTo(n string) string {
+	if len(n) == 1 {
+		return "[0-" + n + "]"
+	}
+	digits := func(k int) string {
+		switch k {
+		case 0:
+			return ""
+		case 1:
+			return "[0-9]"
+		}
+		return "[0-9]{" + strconv.Itoa(k) + "}"
+	}
+	alts := []string{"[0-9]"}
+	if len(n) > 2 {
+		alts = append(alts, "[1-9][0-9]{1,"+strconv.Itoa(len(n)-2)+"}")
+	}
+	for i := range len(n) {
+		lo, hi := byte('0'), n[i]-1
+		if i == 0 {
+			lo = '1'
+		}
+		switch {
+		case hi < lo:
+			continue
+		case hi == lo:
+			alts = append(alts, n[:i]+string(lo)+digits(len(n)-i-1))
+		default:
+			alts = append(alts, n[:i]+"["+string(lo)+"-"+string(hi)+"]"+digits(len(n)-i-1))
+		}
+	}
+	return "(" + strings.Join(append(alts, n), "|") + ")"
+}
+
 // nullable lets s be null too, as a pointer can.
 func nullable(s map[string]any) map[string]any {
 	switch ty := s["type"].(type) {
@@ -218,18 +273,25 @@ func (g *schemaGen) object(t reflect.Type, validated bool) map[string]any {
 	for i, f := range fields {
 		tag := t.FieldByIndex(f.Index).Tag.Get("validate")
 		checked := validated && tag != "-" // validator skips a field tagged "-"
-		inner := checked && !skipsZeroStruct(f.Type, tag)
-		s := g.of(f.Type, inner)
-		if f.Quoted {
-			s = map[string]any{"type": "string", "description": f.Type.String() + ", written as a JSON string."}
-		}
+		var s map[string]any
 		refusesZero := false
-		if checked {
-			refusesZero = g.constrain(s, f.Type, tag)
-			// A struct left out is its zero value, whose fields validator
-			// checks: so is one whose fields must be sent.
-			if inner && isPlainStruct(f.Type) && len(strs(s["required"])) > 0 {
-				refusesZero = true
+		if f.Quoted {
+			s = quoted(f.Type)
+			if checked && tag != "" {
+				// The rules apply to the value in the string: said in words.
+				refusesZero = g.constrain(map[string]any{}, f.Type, tag)
+				s["description"] = strings.TrimSpace(str(s["description"]) + " Also validated as `" + tag + "`.")
+			}
+		} else {
+			inner := checked && !skipsZeroStruct(f.Type, tag)
+			s = g.of(f.Type, inner)
+			if checked {
+				refusesZero = g.constrain(s, f.Type, tag)
+				// A struct left out is its zero value, whose fields
+				// validator checks: so is one whose fields must be sent.
+				if inner && isPlainStruct(f.Type) && len(strs(s["required"])) > 0 {
+					refusesZero = true
+				}
 			}
 		}
 		if refusesZero {
@@ -276,6 +338,30 @@ func isPlainStruct(t reflect.Type) bool {
 func skipsZeroStruct(t reflect.Type, tag string) bool {
 	first, _, _ := strings.Cut(tag, ",")
 	return isPlainStruct(t) && (first == "omitempty" || first == "omitzero")
+}
+
+// quotedLiteral is the grammar of a JSON string.
+const quotedLiteral = `"([^"\\\x00-\x1f]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*"`
+
+// quoted is the schema of a field tagged `json:",string"`: a string that
+// holds the JSON value, or "null"; JSON null leaves the field as it is.
+func quoted(t reflect.Type) map[string]any {
+	s := map[string]any{"type": "string", "description": t.String() + ", written as a JSON string."}
+	base := t
+	if t.Kind() == reflect.Pointer {
+		base = t.Elem()
+		s["type"] = []any{"string", "null"}
+	}
+	switch base.Kind() {
+	case reflect.Bool:
+		s["pattern"] = "^(true|false|null)$"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		s["pattern"] = "^(" + integerPattern(base) + "|null)$"
+	case reflect.String:
+		s["pattern"] = "^(" + quotedLiteral + "|null)$"
+	}
+	return s
 }
 
 func isScalar(t reflect.Type) bool {

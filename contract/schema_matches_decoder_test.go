@@ -314,4 +314,19 @@ func TestSchemaBoundsNumbersToTheirGoType(t *testing.T) {
 		`{"f32":3.5e38}`, `{"f32":-3.5e38}`, `{"f64":1e309}`, `{"f64":-1e309}`, `{"min":-129}`)
 }
 
+// A `json:",string"` field takes a string that holds the JSON value: its
+// validate tags apply to that value, not to the string.
+func TestSchemaOfStringEncodedFields(t *testing.T) {
+	type quoted struct {
+		On   bool   `json:"on,string" validate:"required"`
+		Zone string `json:"zone,string" validate:"omitempty,oneof=eu us"`
+		ID   int64  `json:"id,string"`
+		Age  uint8  `json:"age,string"`
+		Ref  *int   `json:"ref,string"`
+	}
+	agree[quoted](t, nil, `{"on":"true"}`, `{"on":"true","zone":"\"eu\"","id":"-12","age":"255","ref":"7"}`,
+		`{"on":"true","ref":null}`, `{"on":"true","ref":"null"}`, `{"on":"true","zone":"eu"}`,
+		`{"on":"yes"}`, `{"on":true}`, `{"on":"true","id":"1.5"}`, `{"on":"true","id":"+1"}`, `{"on":"true","age":"256"}`, `{"on":"true","age":"-1"}`)
+}
+
 // ---- over many bodies ----

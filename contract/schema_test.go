@@ -53,7 +53,8 @@ func TestSchemaOfGoTypes(t *testing.T) {
 			Skip   string `json:"-"`
 			Quoted int    `json:"quoted,string"`
 		}{}, `{"additionalProperties":false,"properties":{"Plain":{"type":"string"},` +
-			`"quoted":{"description":"int, written as a JSON string.","type":"string"},"region":{"type":"string"}},"type":"object"}`},
+			`"quoted":{"description":"int, written as a JSON string.","pattern":"^(-?0*[0-9]{1,19}|null)$","type":"string"},` +
+			`"region":{"type":"string"}},"type":"object"}`},
 		{"validate tags", struct {
 			Name  string   `json:"name" validate:"required,min=3,max=64"`
 			Size  int      `json:"size" validate:"gte=1,lt=100"`
