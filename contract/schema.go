@@ -142,11 +142,14 @@ func (g *schemaGen) of(t reflect.Type, validated bool) map[string]any {
 		return map[string]any{"type": "array", "items": g.of(t.Elem(), false), "minItems": t.Len(), "maxItems": t.Len()}
 	case reflect.Map:
 		s := map[string]any{"type": []any{"object", "null"}, "additionalProperties": g.of(t.Elem(), false)}
-		switch t.Key().Kind() {
-		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-			s["propertyNames"] = map[string]any{"pattern": "^-?[0-9]+$"}
-		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-			s["propertyNames"] = map[string]any{"pattern": "^[0-9]+$"}
+		if k := t.Key(); decodesItself(k, textUnmarshaler) {
+			s["description"] = "Its keys are " + k.String() + " values, as its UnmarshalText method reads them."
+		} else {
+			switch k.Kind() {
+			case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+				reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+				s["propertyNames"] = map[string]any{"pattern": "^" + integerPattern(k, true) + "$"}
+			}
 		}
 		return s
 	case reflect.Struct:
@@ -161,22 +164,26 @@ func intRange(t reflect.Type) (lo, hi int64) {
 }
 
 // integerPattern is a regexp, without anchors, of the decimal strings
-// strconv.ParseInt or ParseUint reads into a value of the integer type t,
-// leading zeros allowed, as `json:",string"` values are read. The exact
-// range of a 64-bit type would take a regexp of a kilobyte: its pattern
-// bounds the digits only.
-func integerPattern(t reflect.Type) string {
+// strconv.ParseInt or ParseUint reads into a value of the integer type t
+// (leading zeros allowed, a "+" too where sign is true); map keys and
+// `json:",string"` values are read so. The exact range of a 64-bit type
+// would take a regexp of a kilobyte: its pattern bounds the digits only.
+func integerPattern(t reflect.Type, sign bool) string {
 	unsigned := t.Kind() >= reflect.Uint && t.Kind() <= reflect.Uintptr
+	plus, signs := "", "-?"
+	if sign {
+		plus, signs = `\+?`, "[-+]?"
+	}
 	switch {
 	case unsigned && t.Bits() == 64:
 		return "0*[0-9]{1,20}"
 	case unsigned:
 		return "0*" + upTo(strconv.FormatUint(uint64(math.MaxUint64)>>(64-t.Bits()), 10))
 	case t.Bits() == 64:
-		return "-?0*[0-9]{1,19}"
+		return signs + "0*[0-9]{1,19}"
 	}
 	lo, hi := intRange(t)
-	return "(0*" + upTo(strconv.FormatInt(hi, 10)) + "|-0*" + upTo(strings.TrimPrefix(strconv.FormatInt(lo, 10), "-")) + ")"
+	return "(" + plus + "0*" + upTo(strconv.FormatInt(hi, 10)) + "|-0*" + upTo(strings.TrimPrefix(strconv.FormatInt(lo, 10), "-")) + ")"
 }
 
 // upTo is a regexp, without anchors, of the decimal numbers from 0 to n,
@@ -357,7 +364,7 @@ func quoted(t reflect.Type) map[string]any {
 		s["pattern"] = "^(true|false|null)$"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
-		s["pattern"] = "^(" + integerPattern(base) + "|null)$"
+		s["pattern"] = "^(" + integerPattern(base, false) + "|null)$"
 	case reflect.String:
 		s["pattern"] = "^(" + quotedLiteral + "|null)$"
 	}

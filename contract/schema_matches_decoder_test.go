@@ -12,6 +12,7 @@ package contract_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -327,6 +328,35 @@ func TestSchemaOfStringEncodedFields(t *testing.T) {
 	agree[quoted](t, nil, `{"on":"true"}`, `{"on":"true","zone":"\"eu\"","id":"-12","age":"255","ref":"7"}`,
 		`{"on":"true","ref":null}`, `{"on":"true","ref":"null"}`, `{"on":"true","zone":"eu"}`,
 		`{"on":"yes"}`, `{"on":true}`, `{"on":"true","id":"1.5"}`, `{"on":"true","id":"+1"}`, `{"on":"true","age":"256"}`, `{"on":"true","age":"-1"}`)
+}
+
+// level decodes itself from text.
+type level int
+
+func (l *level) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "low":
+		*l = 1
+	case "high":
+		*l = 2
+	default:
+		return errors.New("not a level")
+	}
+	return nil
+}
+
+// The keys of a map are read as its key type reads them.
+func TestSchemaOfMapKeys(t *testing.T) {
+	type keyed struct {
+		Levels map[level]string `json:"levels"`
+		Counts map[int]int      `json:"counts"`
+		Small  map[int8]int     `json:"small"`
+		Ports  map[uint16]int   `json:"ports"`
+	}
+	agree[keyed](t, nil, `{"levels":{"low":"a","high":"b"}}`,
+		`{"counts":{"1":1,"-1":1,"+1":1,"007":1}}`, `{"counts":{"1.5":1}}`, `{"counts":{"x":1}}`,
+		`{"small":{"127":1,"-128":1,"+0127":1}}`, `{"small":{"128":1}}`, `{"small":{"-129":1}}`,
+		`{"ports":{"65535":1,"00080":1}}`, `{"ports":{"65536":1}}`, `{"ports":{"+1":1}}`, `{"ports":{"-0":1}}`)
 }
 
 // ---- over many bodies ----

@@ -83,7 +83,7 @@ func TestSchemaOfGoTypes(t *testing.T) {
 			Ptr    *map[string]string `json:"ptr"`
 		}{}, `{"additionalProperties":false,"properties":{"any":{},"at":{"format":"date-time","type":"string"},` +
 			`"counts":{"additionalProperties":{"format":"int64","maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"},` +
-			`"propertyNames":{"pattern":"^-?[0-9]+$"},"type":["object","null"]},` +
+			`"propertyNames":{"pattern":"^[-+]?0*[0-9]{1,19}$"},"type":["object","null"]},` +
 			`"data":{"contentEncoding":"base64","type":["string","null"]},` +
 			`"labels":{"additionalProperties":{"type":"string"},"type":["object","null"]},` +
 			`"pair":{"items":{"exclusiveMaximum":340282356779733661637539395458142568448,` +
