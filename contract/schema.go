@@ -72,6 +72,7 @@ type schemaGen struct {
 var (
 	timeType        = reflect.TypeFor[time.Time]()
 	rawMessageType  = reflect.TypeFor[json.RawMessage]()
+	numberType      = reflect.TypeFor[json.Number]()
 	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
 	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
@@ -89,6 +90,14 @@ func derefType(t reflect.Type) reflect.Type {
 	return t
 }
 
+// rfc3339 narrows format date-time to what time.Time reads: RFC 3339's
+// upper-case T and Z only, and no leap second.
+const rfc3339 = `^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$`
+
+// jsonNumber is the grammar of a JSON number (RFC 8259 §6), which a
+// json.Number sent as a string must follow.
+const jsonNumber = `^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`
+
 // maxFloat32 is the least magnitude strconv.ParseFloat rounds past the
 // largest float32, and refuses: 2^128 - 2^103. maxFloat64 is the largest
 // float64 as Go spells it; the few longer spellings that ParseFloat
@@ -104,13 +113,16 @@ const (
 func (g *schemaGen) of(t reflect.Type, validated bool) map[string]any {
 	switch {
 	case t == timeType:
-		return map[string]any{"type": "string", "format": "date-time"}
+		return map[string]any{"type": "string", "format": "date-time", "pattern": rfc3339}
 	case t == rawMessageType:
 		return map[string]any{}
+	case t == numberType:
+		// A JSON number, or a string that spells one.
+		return map[string]any{"type": []any{"number", "string"}, "pattern": jsonNumber}
 	case t.Kind() != reflect.Pointer && decodesItself(t, jsonUnmarshaler):
 		return map[string]any{"description": "A " + t.String() + ", as its UnmarshalJSON method reads it."}
 	case t.Kind() != reflect.Pointer && decodesItself(t, textUnmarshaler):
-		return map[string]any{"type": "string"}
+		return map[string]any{"type": "string", "description": "A " + t.String() + ", as its UnmarshalText method reads it."}
 	}
 	switch t.Kind() {
 	case reflect.Pointer:
@@ -133,13 +145,19 @@ func (g *schemaGen) of(t reflect.Type, validated bool) map[string]any {
 			"minimum": "-" + maxFloat64, "maximum": maxFloat64}
 	case reflect.String:
 		return map[string]any{"type": "string"}
+	case reflect.Interface:
+		if t.NumMethod() > 0 {
+			return map[string]any{"type": "null"} // encoding/json can fill no other value
+		}
 	case reflect.Slice:
 		if t.Elem().Kind() == reflect.Uint8 && !decodesItself(t.Elem(), textUnmarshaler) {
-			return map[string]any{"type": []any{"string", "null"}, "contentEncoding": "base64"}
+			// A base64 string, or an array of bytes.
+			return map[string]any{"type": []any{"string", "array", "null"}, "contentEncoding": "base64",
+				"items": g.of(t.Elem(), false)}
 		}
 		return map[string]any{"type": []any{"array", "null"}, "items": g.of(t.Elem(), false)}
 	case reflect.Array:
-		return map[string]any{"type": "array", "items": g.of(t.Elem(), false), "minItems": t.Len(), "maxItems": t.Len()}
+		return g.array(t, g.of(t.Elem(), false))
 	case reflect.Map:
 		s := map[string]any{"type": []any{"object", "null"}, "additionalProperties": g.of(t.Elem(), false)}
 		if k := t.Key(); decodesItself(k, textUnmarshaler) {
@@ -156,6 +174,24 @@ func (g *schemaGen) of(t reflect.Type, validated bool) map[string]any {
 		return g.object(t, validated)
 	}
 	return map[string]any{}
+}
+
+// maxPrefixItems bounds the Go arrays described element by element.
+const maxPrefixItems = 64
+
+// array is the schema of a Go array of elements elem: encoding/json fills
+// it from a JSON array of any length, zeroing the elements it lacks and
+// skipping, unread, those it has no room for.
+func (g *schemaGen) array(t reflect.Type, elem map[string]any) map[string]any {
+	if t.Len() > maxPrefixItems {
+		return map[string]any{"type": "array", "items": elem,
+			"description": "Elements past the first " + strconv.Itoa(t.Len()) + " are ignored."}
+	}
+	prefix := make([]any, t.Len())
+	for i := range prefix {
+		prefix[i] = elem
+	}
+	return map[string]any{"type": "array", "prefixItems": prefix}
 }
 
 // intRange is the range of the integer type t.
@@ -415,7 +451,11 @@ func (g *schemaGen) constrain(s map[string]any, t reflect.Type, tag string) (ref
 			unsaid = append(unsaid, rule)
 			continue
 		case name == "dive":
-			unsaid = append(unsaid, g.dive(s, base, rules[i+1:])...)
+			words, elemsRefuseZero := g.dive(s, base, rules[i+1:])
+			unsaid = append(unsaid, words...)
+			if elemsRefuseZero && !ptr && !omitted {
+				refusesZero = true // a Go array left out holds zero elements
+			}
 			i = len(rules)
 			continue
 		case name == "omitnil" || name == "omitempty" && (ptr || kind == "array" || kind == "map"):
@@ -526,8 +566,9 @@ func zeroFails(kind, name, arg string) bool {
 // dive states the rules that follow a "dive" in a tag on the elements of
 // the slice, array or map s describes, a value of type t: validator
 // checks them, and the elements' own tags, along a dive only. It returns
-// the rules it cannot place.
-func (g *schemaGen) dive(s map[string]any, t reflect.Type, rules []string) (unsaid []string) {
+// the rules it cannot place; refusesZero says that they refuse the zero
+// element, which fills a Go array sent short.
+func (g *schemaGen) dive(s map[string]any, t reflect.Type, rules []string) (unsaid []string, refusesZero bool) {
 	rest := strings.Join(rules, ",")
 	switch t.Kind() {
 	case reflect.Slice, reflect.Array:
@@ -535,11 +576,21 @@ func (g *schemaGen) dive(s map[string]any, t reflect.Type, rules []string) (unsa
 			break
 		}
 		items := g.of(t.Elem(), true)
-		s["items"] = items
-		if g.constrain(items, t.Elem(), rest) {
-			notNull(items)
+		if t.Kind() == reflect.Array {
+			delete(s, "items")
+			for k, v := range g.array(t, items) {
+				s[k] = v
+			}
+		} else {
+			s["items"] = items
 		}
-		return nil
+		if refusesZero = g.constrain(items, t.Elem(), rest); refusesZero {
+			notNull(items)
+			if t.Kind() == reflect.Array {
+				s["minItems"] = t.Len()
+			}
+		}
+		return nil, refusesZero && t.Kind() == reflect.Array
 	case reflect.Map:
 		var keys []string
 		if len(rules) > 0 && rules[0] == "keys" {
@@ -571,9 +622,9 @@ func (g *schemaGen) dive(s map[string]any, t reflect.Type, rules []string) (unsa
 		if g.constrain(values, t.Elem(), rest) {
 			notNull(values)
 		}
-		return unsaid
+		return unsaid, false
 	}
-	return append([]string{"dive"}, rules...)
+	return append([]string{"dive"}, rules...), false
 }
 
 func str(v any) string {
@@ -586,8 +637,8 @@ func kindOf(t reflect.Type) string {
 	switch t.Kind() {
 	case reflect.String:
 		return "string"
-	case reflect.Slice, reflect.Array:
-		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 {
 			return "" // encoding/json sends a []byte as a base64 string: its length rules count bytes
 		}
 		return "array"
@@ -599,7 +650,7 @@ func kindOf(t reflect.Type) string {
 	if isScalar(t) {
 		return "number"
 	}
-	return ""
+	return "" // a Go array's length is its type's, whatever the body sends
 }
 
 // oneofWords splits a oneof argument as validator does: words, or
@@ -616,8 +667,8 @@ func oneofValues(arg string) []string {
 
 // applyRule states one validate rule in s, and reports whether it could.
 func applyRule(s map[string]any, t reflect.Type, kind, name, arg string) bool {
-	if t.Kind() != reflect.Pointer && decodesItself(t, textUnmarshaler) && name != "required" {
-		return false
+	if base := derefType(t); (decodesItself(base, textUnmarshaler) || decodesItself(base, jsonUnmarshaler)) && name != "required" {
+		return false // validator checks the decoded value, not the JSON sent
 	}
 	lengths := map[string][2]string{"string": {"minLength", "maxLength"}, "array": {"minItems", "maxItems"},
 		"map": {"minProperties", "maxProperties"}}

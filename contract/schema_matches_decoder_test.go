@@ -13,12 +13,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -357,6 +359,27 @@ func TestSchemaOfMapKeys(t *testing.T) {
 		`{"counts":{"1":1,"-1":1,"+1":1,"007":1}}`, `{"counts":{"1.5":1}}`, `{"counts":{"x":1}}`,
 		`{"small":{"127":1,"-128":1,"+0127":1}}`, `{"small":{"128":1}}`, `{"small":{"-129":1}}`,
 		`{"ports":{"65535":1,"00080":1}}`, `{"ports":{"65536":1}}`, `{"ports":{"+1":1}}`, `{"ports":{"-0":1}}`)
+}
+
+// encoding/json takes more shapes than the obvious one: a []byte as an
+// array of bytes too, a Go array of any length, a json.Number as a
+// string; and time.Time reads less than format date-time allows.
+func TestSchemaTakesEveryShapeEncodingJSONTakes(t *testing.T) {
+	type shapes struct {
+		Data  []byte       `json:"data"`
+		Pair  [2]int       `json:"pair"`
+		Two   [2]string    `json:"two" validate:"dive,oneof=a b"`
+		Num   json.Number  `json:"num"`
+		At    time.Time    `json:"at"`
+		Other fmt.Stringer `json:"other"`
+	}
+	agree[shapes](t, nil, `{"data":"AAEC","two":["a","b"]}`, `{"data":[0,1,255],"two":["a","b"]}`,
+		`{"data":[256],"two":["a","b"]}`, `{"data":"!!","two":["a","b"]}`,
+		`{"two":["a","b"]}`, `{"pair":[1],"two":["a","b"]}`, `{"pair":[1,2,3],"two":["a","b"]}`, `{"pair":[1,2,"x"],"two":["a","b"]}`,
+		`{"two":["a"]}`, `{}`,
+		`{"two":["a","b"],"num":1.5}`, `{"two":["a","b"],"num":"1.5"}`, `{"two":["a","b"],"num":"01"}`, `{"two":["a","b"],"num":true}`,
+		`{"two":["a","b"],"at":"2024-01-02T03:04:05Z"}`, `{"two":["a","b"],"at":"2024-01-02t03:04:05z"}`, `{"two":["a","b"],"at":"2016-12-31T23:59:60Z"}`,
+		`{"two":["a","b"],"other":null}`, `{"two":["a","b"],"other":{}}`)
 }
 
 // ---- over many bodies ----

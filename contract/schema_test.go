@@ -81,13 +81,16 @@ func TestSchemaOfGoTypes(t *testing.T) {
 			Any    any                `json:"any"`
 			Pair   [2]float32         `json:"pair"`
 			Ptr    *map[string]string `json:"ptr"`
-		}{}, `{"additionalProperties":false,"properties":{"any":{},"at":{"format":"date-time","type":"string"},` +
+		}{}, `{"additionalProperties":false,"properties":{"any":{},` +
+			`"at":{"format":"date-time","pattern":"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-5][0-9](\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$","type":"string"},` +
 			`"counts":{"additionalProperties":{"format":"int64","maximum":9223372036854775807,"minimum":-9223372036854775808,"type":"integer"},` +
 			`"propertyNames":{"pattern":"^[-+]?0*[0-9]{1,19}$"},"type":["object","null"]},` +
-			`"data":{"contentEncoding":"base64","type":["string","null"]},` +
+			`"data":{"contentEncoding":"base64","items":{"maximum":255,"minimum":0,"type":"integer"},"type":["string","array","null"]},` +
 			`"labels":{"additionalProperties":{"type":"string"},"type":["object","null"]},` +
-			`"pair":{"items":{"exclusiveMaximum":340282356779733661637539395458142568448,` +
-			`"exclusiveMinimum":-340282356779733661637539395458142568448,"format":"float","type":"number"},"maxItems":2,"minItems":2,"type":"array"},` +
+			`"pair":{"prefixItems":[{"exclusiveMaximum":340282356779733661637539395458142568448,` +
+			`"exclusiveMinimum":-340282356779733661637539395458142568448,"format":"float","type":"number"},` +
+			`{"exclusiveMaximum":340282356779733661637539395458142568448,` +
+			`"exclusiveMinimum":-340282356779733661637539395458142568448,"format":"float","type":"number"}],"type":"array"},` +
 			`"ptr":{"additionalProperties":{"type":"string"},"type":["object","null"]},` +
 			`"raw":{}},"type":"object"}`},
 		{"recursion", tree{}, `{"additionalProperties":false,"properties":{"children":{"items":{"description":"A contract_test.tree, as above.",` +
