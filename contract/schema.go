@@ -689,7 +689,10 @@ func applyRule(s map[string]any, t reflect.Type, kind, name, arg string) bool {
 		if kind != "string" {
 			return false
 		}
-		s["format"] = map[string]string{"email": "email", "url": "uri", "uri": "uri", "uuid": "uuid"}[name]
+		// validator's email and url take Unicode, and its uri a reference
+		// with no scheme ("/path", "//host"): the formats are those that
+		// take all they do.
+		s["format"] = map[string]string{"email": "idn-email", "url": "iri", "uri": "iri-reference", "uuid": "uuid"}[name]
 		return true
 	case "oneof":
 		var enum []any

@@ -382,4 +382,18 @@ func TestSchemaTakesEveryShapeEncodingJSONTakes(t *testing.T) {
 		`{"two":["a","b"],"other":null}`, `{"two":["a","b"],"other":{}}`)
 }
 
+// validator's email takes Unicode, as format idn-email does (email is
+// ASCII only); its url takes an IRI, and its uri a reference with no
+// scheme, a path or a network path.
+func TestSchemaFormatsTakeWhatValidatorTakes(t *testing.T) {
+	type formats struct {
+		Mail string `json:"mail" validate:"omitempty,email"`
+		Site string `json:"site" validate:"omitempty,url"`
+		Ref  string `json:"ref" validate:"omitempty,uri"`
+	}
+	agree[formats](t, nil, `{"mail":"a@example.com"}`, `{"mail":"é@example.com"}`, `{"mail":"not a mail"}`,
+		`{"site":"http://example.com/"}`, `{"site":"http://exämple.com/ü"}`, `{"site":"not a url"}`,
+		`{"ref":"urn:x:y"}`, `{"ref":"/path"}`, `{"ref":"//host/x"}`)
+}
+
 // ---- over many bodies ----

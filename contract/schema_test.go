@@ -65,7 +65,7 @@ func TestSchemaOfGoTypes(t *testing.T) {
 			Color string   `json:"color" validate:"omitempty,oneof=red blue"`
 		}{}, `{"additionalProperties":false,"properties":{` +
 			`"color":{"anyOf":[{"const":""},{"enum":["red","blue"]}],"type":"string"},` +
-			`"mail":{"format":"email","type":"string"},` +
+			`"mail":{"format":"idn-email","type":"string"},` +
 			`"name":{"maxLength":64,"minLength":3,"type":"string"},` +
 			`"on":{"type":"boolean"},` +
 			`"size":{"exclusiveMaximum":100,"format":"int64","maximum":9223372036854775807,"minimum":1,"type":"integer"},` +
