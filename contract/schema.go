@@ -18,14 +18,20 @@ import (
 // Schema returns the JSON Schema (draft 2020-12, as OpenAPI 3.1 uses it)
 // of the JSON values bind's decoder accepts into a value of type t: the
 // members encoding/json fills, named exactly as their json tags say, no
-// others unless allowUnknown, and the constraints of the validate tags
-// that JSON Schema can state (required, min, max, len, gt, gte, lt, lte,
-// oneof, email, url, uri, uuid). Tags it cannot state (omitempty, dive,
-// cross-field and custom rules) are quoted in the field's description,
-// and the schema accepts the values they refuse. A null member, which the
-// decoder takes as absent, is allowed only where it means something: for
-// pointers, slices and maps. A type that decodes itself (json.Unmarshaler)
-// is described by name only.
+// others unless allowUnknown, the values their Go types hold, and the
+// constraints of the validate tags that JSON Schema can state (required,
+// min, max, len, gt, gte, lt, lte, oneof, email, url, uri, uuid) where
+// validator checks them: on a struct body's fields, and on elements along
+// a dive. A member whose tag refuses its zero value must be sent; the
+// rules after omitempty or omitzero hold for a value that is not zero.
+// Rules it cannot state (cross-field, custom and or-rules, those of a
+// `json:",string"` field or of a type that decodes itself) are quoted in
+// the field's description, and the schema accepts the values they
+// refuse. A null member, which the decoder takes as absent, is allowed
+// only where it means something: for pointers, slices and maps. JSON
+// Schema sees neither a repeated member nor how a number is spelled,
+// which the decoder refuses (1.0 or 1e2 for an integer). A type that
+// decodes itself (json.Unmarshaler) is described by name only.
 func Schema(t reflect.Type, allowUnknown bool) json.RawMessage {
 	return schemaJSON(t, allowUnknown)
 }

@@ -16,7 +16,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -26,6 +28,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 
 	"github.com/chiguard/chiguard/contract"
 	"github.com/chiguard/chiguard/middleware/bind"
@@ -397,3 +400,541 @@ func TestSchemaFormatsTakeWhatValidatorTakes(t *testing.T) {
 }
 
 // ---- over many bodies ----
+
+type sweepScalars struct {
+	Name  string  `json:"name" validate:"required,min=2,max=8"`
+	Size  int     `json:"size" validate:"gte=1,lte=10"`
+	Count int64   `json:"count"`
+	Small int8    `json:"small"`
+	U     uint    `json:"u"`
+	U8    uint8   `json:"u8"`
+	F32   float32 `json:"f32"`
+	F64   float64 `json:"f64"`
+	On    bool    `json:"on"`
+	Ratio float64 `json:"ratio" validate:"omitempty,gt=0,lt=1"`
+	Zone  string  `json:"zone" validate:"omitempty,oneof=eu us"`
+	City  string  `json:"city" validate:"oneof='New York' Paris"`
+	Level int     `json:"level" validate:"omitempty,oneof=1 2 3"`
+	Code  string  `json:"code" validate:"omitempty,len=3"`
+}
+
+type sweepFormats struct {
+	Mail string     `json:"mail" validate:"omitempty,email"`
+	Site string     `json:"site" validate:"omitempty,url"`
+	Ref  string     `json:"ref" validate:"omitempty,uri"`
+	ID   string     `json:"id" validate:"omitempty,uuid"`
+	At   time.Time  `json:"at"`
+	AtP  *time.Time `json:"atp"`
+	RM   string     `json:"rm" validate:"required,email"`
+	RU   string     `json:"ru" validate:"required,url"`
+	RI   string     `json:"ri" validate:"required,uuid"`
+}
+
+type sweepPointers struct {
+	Limit *int    `json:"limit" validate:"min=1,max=100"`
+	Note  *string `json:"note"`
+	On    *bool   `json:"on" validate:"required"`
+	Opt   *string `json:"opt" validate:"omitempty,min=2"`
+	Nil   *int    `json:"nil" validate:"omitnil,min=1"`
+	Zone  *string `json:"zone" validate:"oneof=eu us"`
+	PP    **int   `json:"pp"`
+}
+
+type sweepCollections struct {
+	Tags   []string            `json:"tags" validate:"max=3"`
+	Req    []string            `json:"req" validate:"required"`
+	Items  []lineItem          `json:"items"`
+	DItems []lineItem          `json:"ditems" validate:"dive"`
+	Labels map[string]string   `json:"labels" validate:"max=2"`
+	Counts map[int]int         `json:"counts"`
+	Small  map[int8]string     `json:"small"`
+	Levels map[level]string    `json:"levels"`
+	ByName map[string]lineItem `json:"byname"`
+	Pair   [2]int              `json:"pair"`
+	Data   []byte              `json:"data"`
+	Raw    json.RawMessage     `json:"raw"`
+	Any    any                 `json:"any"`
+	Emails []string            `json:"emails" validate:"dive,email"`
+	Keys   map[string]int      `json:"keys" validate:"dive,keys,min=2,endkeys,min=1"`
+}
+
+type sweepEmbedded struct {
+	BaseFields
+	*ExtraFields
+	Name string `json:"name"`
+}
+
+type sweepOptions struct {
+	Q    int       `json:"q,string"`
+	QP   *int      `json:"qp,string"`
+	QB   bool      `json:"qb,string" validate:"required"`
+	QS   string    `json:"qs,string" validate:"omitempty,oneof=eu us"`
+	QF   float64   `json:"qf,string"`
+	QM   string    `json:"qm,string" validate:"omitempty,min=3"`
+	Skip string    `json:"-"`
+	Dash string    `json:"-,"`
+	OE   string    `json:"oe,omitempty"`
+	OZ   time.Time `json:"oz,omitzero"`
+}
+
+type sweepCustom struct {
+	Level level      `json:"level"`
+	LP    *level     `json:"lp"`
+	Addr  netip.Addr `json:"addr"`
+	LReq  level      `json:"lreq" validate:"required"`
+}
+
+type sweepCross struct {
+	Kind   string `json:"kind" validate:"omitempty,oneof=a b"`
+	Detail string `json:"detail" validate:"required_if=Kind b"`
+	Min    int    `json:"min"`
+	Max    int    `json:"max" validate:"gtefield=Min"`
+	Pass   string `json:"pass"`
+	Again  string `json:"again" validate:"eqfield=Pass"`
+	OrRule string `json:"orRule" validate:"email|uuid"`
+	Alpha  string `json:"alpha" validate:"required,alpha"`
+}
+
+type sweepNested struct {
+	Zone    zoned  `json:"zone"`
+	Skipped zoned  `json:"skipped" validate:"-"`
+	Opt     *zoned `json:"opt"`
+	Req     *zoned `json:"req" validate:"required"`
+	Omit    zoned  `json:"omit" validate:"omitempty"`
+	ReqS    zoned  `json:"reqs" validate:"required"`
+}
+
+type sweepMore struct {
+	Num    json.Number        `json:"num"`
+	Iface  fmt.Stringer       `json:"iface"`
+	Keys8  map[int8]string    `json:"keys8"`
+	KeysU  map[uint16]string  `json:"keysu"`
+	Arr    [2]string          `json:"arr" validate:"dive,oneof=a b"`
+	PEZone *string            `json:"pezone" validate:"omitempty,oneof=eu us"`
+	PZ     *string            `json:"pz" validate:"omitzero,min=2"`
+	LZ     []string           `json:"lz" validate:"omitzero,min=2"`
+	L      []string           `json:"l" validate:"omitempty,min=2"`
+	Grid   [][]int            `json:"grid" validate:"dive,dive,min=1"`
+	PItems []*lineItem        `json:"pitems" validate:"dive"`
+	PInts  []*int             `json:"pints" validate:"dive,min=1"`
+	MKeys  map[string]*zoned  `json:"mkeys" validate:"dive,keys,oneof=x y,endkeys"`
+	SZ     string             `json:"sz" validate:"omitzero,min=3"`
+	NZ     int                `json:"nz" validate:"omitzero,min=3"`
+	Deep   map[string][]zoned `json:"deep" validate:"dive,dive"`
+}
+
+// pool is what each member in turn is set to.
+var pool = []string{
+	`null`, `true`, `false`, `0`, `-0`, `0.0`, `1`, `-1`, `1.0`, `1e2`, `1E0`, `1.5`, `2`, `3`, `4`, `8`, `9`, `10`, `11`,
+	`100`, `101`, `127`, `128`, `-128`, `-129`, `255`, `256`, `65535`, `65536`, `2147483647`, `2147483648`,
+	`4294967296`, `9223372036854775807`, `9223372036854775808`, `-9223372036854775808`, `-9223372036854775809`,
+	`18446744073709551615`, `18446744073709551616`, `1e38`, `3.5e38`, `1e308`, `1.7976931348623157e308`,
+	`1.7976931348623159e308`, `1e309`, `-1e309`, `0.5`, `0.999`, `3.4028235e38`, `3.4028236e38`, `3.40282357e38`,
+	`""`, `"a"`, `"ab"`, `"abc"`, `"abcd"`, `"abcdefgh"`, `"abcdefghi"`, `"eu"`, `"us"`, `"EU"`, `"New York"`, `"'New"`, `"Paris"`,
+	`"a@example.com"`, `"not an email"`, `"é@example.com"`, `"a.@example.com"`, `"a@b"`, `"ü@exämple.com"`,
+	`"http://example.com"`, `"http://exämple.com/ü"`, `"/path"`, `"//host/x"`, `"x:"`, `"example.com"`, `"mailto:a@example.com"`, `"urn:x:y"`, `"http://ex ample.com"`, `"HTTP://x"`, `"http://[::1"`,
+	`"3f2504e0-4f89-11d3-9a0c-0305e82c3301"`, `"3F2504E0-4F89-11D3-9A0C-0305E82C3301"`, `"3f2504e04f8911d39a0c0305e82c3301"`,
+	`"2024-01-02T03:04:05Z"`, `"2024-01-02t03:04:05z"`, `"2024-01-02T03:04:05.123+01:00"`, `"2016-12-31T23:59:60Z"`,
+	`"2024-01-02 03:04:05Z"`, `"2024-02-30T03:04:05Z"`, `"0001-01-01T00:00:00Z"`, `"2024-01-02T03:04:05,5Z"`, `"2024-01-02T24:00:00Z"`,
+	`"2024-01-02T03:04:05+0100"`, `"2024-01-02T03:04:05+01:60"`,
+	`"AAEC"`, `"AAECAw=="`, `"!!"`, `"AAECAw"`, `"AAEC\nAw=="`,
+	`"\u00e9t\u00e9"`, `"😀😀"`, `"\ud800"`, `"\ud800\udc00"`, `"a\u0000b"`, `"\"1\""`, `"1"`, `"-0"`, `"1e2"`, `"true"`, `"null"`,
+	`"\"eu\""`, `"\"abc\""`, `"\"ab\""`, `"\"\""`, `" 1"`, `"0"`, `"false"`, `"1.5"`, `"007"`, `"+1"`, `"99999999999999999999"`,
+	`"255"`, `"256"`, `"0x1p4"`, `"-Inf"`, `"low"`, `"high"`, `"10.0.0.1"`, `"::1"`,
+	`[]`, `[1]`, `[1,2]`, `[1,2,3]`, `[1,2,"x"]`, `[0,255]`, `["a"]`, `["a","b"]`, `["a","b","c","d"]`, `[null]`, `[{}]`,
+	`[{"name":"x"}]`, `[{"zone":"asia"}]`, `["a@example.com"]`, `[[]]`, `[[0]]`,
+	`{}`, `{"a":1}`, `{"ab":1,"cd":2}`, `{"ab":1,"cd":2,"ef":3}`, `{"1":1}`, `{"+1":1}`, `{"-1":1}`, `{"01":1}`, `{"x":1}`,
+	`{"200":"a"}`, `{"-129":"a"}`, `{"99999999999999999999":1}`, `{"low":"a"}`, `{"mid":"a"}`, `{"zone":"eu"}`,
+	`{"zone":"asia"}`, `{"zone":""}`, `{"name":""}`, `{"ab":0}`, `{"x":{"zone":"eu"}}`, `{"z":{"zone":"eu"}}`, `{"x":[{}]}`,
+}
+
+// node is a JSON value that keeps its members' order, and their names as
+// spelled.
+type node struct {
+	names []string // as spelled, quotes included
+	obj   map[string]*node
+	arr   []*node
+	raw   string
+	kind  byte // 'o', 'a' or 'v'
+}
+
+func parseNode(raw string) *node {
+	raw = strings.TrimSpace(raw)
+	switch raw[0] {
+	case '{':
+		n := &node{kind: 'o', obj: map[string]*node{}}
+		dec := json.NewDecoder(strings.NewReader(raw))
+		_, _ = dec.Token()
+		for dec.More() {
+			k, _ := dec.Token()
+			var v json.RawMessage
+			_ = dec.Decode(&v)
+			name := strconv.Quote(k.(string))
+			n.names = append(n.names, name)
+			n.obj[name] = parseNode(string(v))
+		}
+		return n
+	case '[':
+		n := &node{kind: 'a'}
+		var vs []json.RawMessage
+		_ = json.Unmarshal([]byte(raw), &vs)
+		for _, v := range vs {
+			n.arr = append(n.arr, parseNode(string(v)))
+		}
+		return n
+	}
+	return &node{kind: 'v', raw: raw}
+}
+
+func (n *node) String() string {
+	var b strings.Builder
+	switch n.kind {
+	case 'o':
+		b.WriteByte('{')
+		for i, k := range n.names {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(k + ":" + n.obj[k].String())
+		}
+		b.WriteByte('}')
+	case 'a':
+		b.WriteByte('[')
+		for i, e := range n.arr {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(e.String())
+		}
+		b.WriteByte(']')
+	default:
+		b.WriteString(n.raw)
+	}
+	return b.String()
+}
+
+func (n *node) clone() *node {
+	c := &node{kind: n.kind, raw: n.raw, names: append([]string(nil), n.names...)}
+	if n.obj != nil {
+		c.obj = map[string]*node{}
+		for k, v := range n.obj {
+			c.obj[k] = v.clone()
+		}
+	}
+	for _, e := range n.arr {
+		c.arr = append(c.arr, e.clone())
+	}
+	return c
+}
+
+// variant is a body made from a valid one, and how.
+type variant struct {
+	body, how, path string
+	repeats         bool // a member repeated: JSON Schema sees one of its values
+}
+
+// variants makes bodies from valid: each member and element set to each
+// value of the pool, each member left out, spelled in capitals or with an
+// escape, repeated; and an unknown member in each object.
+func variants(valid string) []variant {
+	root := parseNode(valid)
+	out := []variant{{body: valid, how: "as is"}}
+	var walk func(path string, get func(*node) *node)
+	walk = func(path string, get func(*node) *node) {
+		if path != "" {
+			for _, v := range pool {
+				r := root.clone()
+				*get(r) = *parseNode(v)
+				out = append(out, variant{body: r.String(), how: "= " + v, path: path})
+			}
+		}
+		n := get(root)
+		switch n.kind {
+		case 'o':
+			for _, k := range n.names {
+				name, _ := strconv.Unquote(k)
+				sub := path + "/" + name
+				respell := func(how, to string, keep bool) {
+					r := root.clone()
+					m := get(r)
+					if keep {
+						to = k
+					}
+					v := m.obj[k]
+					if !keep {
+						delete(m.obj, k)
+						m.names = slicesDelete(m.names, k)
+					}
+					if to != "" {
+						m.obj[to+"\x00"] = v.clone() // a second key for the same name
+						m.names = append(m.names, to+"\x00")
+					}
+					out = append(out, variant{body: r.String(), how: how, path: sub, repeats: keep})
+				}
+				respell("left out", "", false)
+				if up := strings.ToUpper(name); up != name {
+					respell("in capitals", strconv.Quote(up), false)
+				}
+				respell("escaped", fmt.Sprintf(`"\u%04x%s`, name[0], k[2:]), false)
+				respell("repeated", "", true)
+				walk(sub, func(x *node) *node { return get(x).obj[k] })
+			}
+			r := root.clone()
+			m := get(r)
+			m.names = append(m.names, `"unknownMember"`)
+			m.obj[`"unknownMember"`] = parseNode(`1`)
+			out = append(out, variant{body: r.String(), how: "with an unknown member", path: path})
+		case 'a':
+			for i := range n.arr {
+				walk(path+"/"+strconv.Itoa(i), func(x *node) *node { return get(x).arr[i] })
+			}
+		}
+	}
+	walk("", func(x *node) *node { return x })
+	for i := range out {
+		out[i].body = strings.ReplaceAll(out[i].body, "\x00", "")
+	}
+	return out
+}
+
+func slicesDelete(s []string, v string) []string {
+	var out []string
+	for _, x := range s {
+		if x != v {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// at is the value at JSON Pointer p in v, and whether there is one.
+func at(v any, p string) (any, bool) {
+	if p == "" {
+		return v, true
+	}
+	for _, tok := range strings.Split(p[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = x[tok]; !ok {
+				return nil, false
+			}
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, false
+			}
+			v = x[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// schemasAt are the schemas that describe the value at pointer p of the
+// body, outermost first, the root's left out.
+func schemasAt(s any, p string) []map[string]any {
+	var out []map[string]any
+	if p == "" {
+		return nil
+	}
+	for _, tok := range strings.Split(p[1:], "/") {
+		m, _ := s.(map[string]any)
+		if m == nil {
+			return out
+		}
+		var next any
+		if props, ok := m["properties"].(map[string]any); ok && props[tok] != nil {
+			next = props[tok]
+		} else if i, err := strconv.Atoi(tok); err == nil && m["prefixItems"] != nil {
+			if pre, _ := m["prefixItems"].([]any); i < len(pre) {
+				next = pre[i]
+			}
+		} else if err == nil && m["items"] != nil {
+			next = m["items"]
+		} else if ap, ok := m["additionalProperties"].(map[string]any); ok {
+			next = ap
+		}
+		if next == nil {
+			return out
+		}
+		s = next
+		if sm, ok := s.(map[string]any); ok {
+			out = append(out, sm)
+		}
+	}
+	return out
+}
+
+// inWords reports whether a schema on the way to p says a rule in words.
+func inWords(doc any, p string) bool {
+	for _, s := range schemasAt(doc, p) {
+		d, _ := s["description"].(string)
+		if strings.Contains(d, "Also validated as") || strings.Contains(d, "method reads") || strings.Contains(d, "written as a JSON string") {
+			return true
+		}
+	}
+	return false
+}
+
+var lateOffset = regexp.MustCompile(`[+-][0-9]{2}:[6-9][0-9]$`)
+
+// leaves are the innermost errors of a validation error.
+func leaves(err *jsonschema.ValidationError) []*jsonschema.ValidationError {
+	if len(err.Causes) == 0 {
+		return []*jsonschema.ValidationError{err}
+	}
+	var out []*jsonschema.ValidationError
+	for _, c := range err.Causes {
+		out = append(out, leaves(c)...)
+	}
+	return out
+}
+
+func pointer(tokens []string) string {
+	var p strings.Builder
+	for _, t := range tokens {
+		p.WriteString("/" + strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1"))
+	}
+	return p.String()
+}
+
+// numberText is the number at pointer p of body as sent.
+func numberText(body, p string) string {
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) != nil {
+		return ""
+	}
+	n, _ := at(v, p)
+	s, _ := n.(json.Number)
+	return string(s)
+}
+
+// unexpressed says why the verdicts on v differ although the schema is
+// right, or "" when nothing does: JSON Schema sees neither a repeated
+// member nor how a number is spelled; a null member, which the decoder
+// takes as absent, the schema allows only where it means something (see
+// Schema); what it cannot state it says in words; and time.Time, and
+// validator's email and url, draw the edges of their formats their own
+// way.
+func unexpressed(r bodyRoute, v variant, ok bool, errs []fieldError, schemaErr error) string {
+	if v.repeats {
+		return "a repeated member"
+	}
+	if ok {
+		var ve *jsonschema.ValidationError
+		if !errors.As(schemaErr, &ve) {
+			return ""
+		}
+		inst, _ := jsonschema.UnmarshalJSON(strings.NewReader(v.body))
+		nulls, times := true, true
+		for _, l := range leaves(ve) {
+			x, _ := at(inst, pointer(l.InstanceLocation))
+			nulls = nulls && x == nil
+			// time.Time reads a comma before the fraction, and offset
+			// minutes past 59, where RFC 3339 does not.
+			f, _ := l.ErrorKind.(*kind.Format)
+			s, _ := x.(string)
+			times = times && f != nil && f.Want == "date-time" && (strings.Contains(s, ",") || lateOffset.MatchString(s))
+		}
+		switch {
+		case nulls:
+			return "null for a member that cannot be null"
+		case times:
+			return "a time RFC 3339 refuses"
+		}
+		return ""
+	}
+	if len(errs) == 0 {
+		return ""
+	}
+	for _, e := range errs {
+		p := strings.TrimPrefix(e.Pointer, "#")
+		num := numberText(v.body, p)
+		if num == "" {
+			num = numberText(v.body, v.path)
+		}
+		switch {
+		case num != "" && strings.HasPrefix(e.Detail, "must be a") && strings.Contains(e.Detail, "integer") &&
+			(strings.ContainsAny(num, ".eE") || num == "-0"):
+			// An integer spelled with a fraction or an exponent.
+		case num != "" && strings.Contains(num, "e30"):
+			// A number past the range of a float64, or rounded to its edge.
+		case e.Detail == "must be an email address" || e.Detail == "must be a URL":
+			// validator's own definitions: the formats take more.
+		case strings.Contains(e.Detail, "must be an integer from") && num == "":
+			// A 64-bit integer spelled in a string: its pattern bounds the digits.
+		case inWords(r.doc, p), p == "" && inWords(r.doc, v.path):
+		default:
+			return ""
+		}
+	}
+	return "said in words, or not in JSON Schema's terms"
+}
+
+func sweep[T any](t *testing.T, d *bind.JSONDecoder, valid ...string) {
+	t.Run(fmt.Sprintf("%T", *new(T)), func(t *testing.T) {
+		r := routeFor[T](t, d)
+		n, explained := 0, 0
+		seen := map[string]bool{}
+		for _, b := range valid {
+			if ok, _, answer := r.decode(b); !ok || r.check(b) != nil {
+				t.Fatalf("%s is not valid: %s %v", b, answer, r.check(b))
+			}
+			for _, v := range variants(b) {
+				if seen[v.body] {
+					continue
+				}
+				seen[v.body], n = true, n+1
+				ok, errs, answer := r.decode(v.body)
+				err := r.check(v.body)
+				if ok == (err == nil) {
+					continue
+				}
+				if unexpressed(r, v, ok, errs, err) != "" {
+					explained++
+					continue
+				}
+				if ok {
+					t.Errorf("%s %s: the decoder takes %s, the schema refuses it: %v", v.path, v.how, v.body, err)
+				} else {
+					t.Errorf("%s %s: the decoder refuses %s (%s), the schema takes it", v.path, v.how, v.body, answer)
+				}
+			}
+		}
+		if t.Failed() {
+			t.Logf("schema %s", r.raw)
+		}
+		t.Logf("%d bodies, %d differing verdicts accounted for", n, explained)
+	})
+}
+
+func TestSchemaMatchesDecoder(t *testing.T) {
+	sweep[sweepScalars](t, nil, `{"name":"ab","size":1,"count":1,"small":1,"u":1,"u8":1,"f32":1,"f64":1,"on":true,`+
+		`"ratio":0.5,"zone":"eu","city":"New York","level":1,"code":"abc"}`)
+	sweep[sweepFormats](t, nil, `{"mail":"a@example.com","site":"http://example.com","ref":"urn:x:y",`+
+		`"id":"3f2504e0-4f89-11d3-9a0c-0305e82c3301","at":"2024-01-02T03:04:05Z","atp":"2024-01-02T03:04:05Z",`+
+		`"rm":"a@example.com","ru":"http://example.com","ri":"3f2504e0-4f89-11d3-9a0c-0305e82c3301"}`)
+	sweep[sweepPointers](t, nil, `{"limit":1,"note":"x","on":false,"opt":"ab","nil":1,"zone":"eu","pp":1}`)
+	sweep[sweepCollections](t, nil, `{"tags":["a"],"req":[],"items":[{"name":"x"}],"ditems":[{"name":"x"}],`+
+		`"labels":{"a":"b"},"counts":{"1":1},"small":{"1":"a"},"levels":{"low":"a"},"byname":{"a":{"name":"x"}},`+
+		`"pair":[1,2],"data":"AAEC","raw":{"a":1},"any":[1],"emails":["a@example.com"],"keys":{"ab":1}}`)
+	sweep[sweepEmbedded](t, nil, `{"id":"x","kind":"k","ref":"r","note":"n","name":"a"}`, `{"id":"x","name":"a"}`)
+	sweep[sweepOptions](t, nil, `{"q":"1","qp":"2","qb":"true","qs":"\"eu\"","qf":"1.5","qm":"\"abc\"","-":"x","oe":"x",`+
+		`"oz":"2024-01-02T03:04:05Z"}`)
+	sweep[sweepCustom](t, nil, `{"level":"low","lp":"high","addr":"10.0.0.1","lreq":"low"}`)
+	sweep[sweepCross](t, nil, `{"kind":"a","detail":"","min":1,"max":2,"pass":"p","again":"p","orRule":"a@example.com","alpha":"abc"}`,
+		`{"kind":"b","detail":"d","min":1,"max":2,"pass":"p","again":"p","orRule":"a@example.com","alpha":"abc"}`)
+	nested := `{"zone":{"zone":"eu"},"skipped":{"zone":"eu"},"opt":{"zone":"eu"},"req":{"zone":"eu"},"omit":{"zone":"eu"},"reqs":{"zone":"eu"}}`
+	sweep[sweepNested](t, nil, nested)
+	sweep[sweepNested](t, &bind.JSONDecoder{AllowUnknownFields: true}, nested)
+	sweep[sweepMore](t, nil, `{"num":1.5,"iface":null,"keys8":{"1":"a"},"keysu":{"1":"a"},"arr":["a","b"],"pezone":"eu",`+
+		`"pz":"ab","lz":["a","b"],"l":["a","b"],"grid":[[1]],"pitems":[{"name":"x"}],"pints":[1],"mkeys":{"x":{"zone":"eu"}},`+
+		`"sz":"abc","nz":3,"deep":{"x":[{"zone":"eu"}]}}`)
+	sweep[[]lineItem](t, nil, `[{"name":"x","qty":1}]`)
+	sweep[map[string]lineItem](t, nil, `{"a":{"name":"x","qty":1}}`)
+}
