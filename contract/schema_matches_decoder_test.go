@@ -465,13 +465,14 @@ type sweepEmbedded struct {
 }
 
 type sweepOptions struct {
-	Q    int       `json:"q,string"`
-	QP   *int      `json:"qp,string"`
-	QB   bool      `json:"qb,string" validate:"required"`
-	QS   string    `json:"qs,string" validate:"omitempty,oneof=eu us"`
-	QF   float64   `json:"qf,string"`
-	QM   string    `json:"qm,string" validate:"omitempty,min=3"`
-	Skip string    `json:"-"`
+	Q    int     `json:"q,string"`
+	QP   *int    `json:"qp,string"`
+	QB   bool    `json:"qb,string" validate:"required"`
+	QS   string  `json:"qs,string" validate:"omitempty,oneof=eu us"`
+	QF   float64 `json:"qf,string"`
+	QM   string  `json:"qm,string" validate:"omitempty,min=3"`
+	Skip string  `json:"-"`
+	//lint:ignore SA5008 a member named "-" is one of the shapes the schema must describe
 	Dash string    `json:"-,"`
 	OE   string    `json:"oe,omitempty"`
 	OZ   time.Time `json:"oz,omitzero"`
