@@ -15,12 +15,12 @@ import (
 // and 502 for any other failure to get an answer, with the error as the
 // problem's cause (logged and alerted, never shown).
 //
-// A request body cut by http.MaxBytesReader is the client's fault: a 413;
-// so is one that stopped arriving (the server's ReadTimeout), a 400, when
-// the problem writer's Handler watches the body, over HTTP/1 too, where
-// net/http cancels the request's context for it. A ReadTimeout that
-// passed while the proxy mostly waited on the upstream, which did not take
-// the body, rather than on the client, is the upstream's: a 504.
+// A request body cut by http.MaxBytesReader is the client's 413. Behind
+// the problem writer's Handler, which watches the body, one that stopped
+// arriving until the server's ReadTimeout is the client's 400 (over HTTP/1
+// too, where net/http cancels the request's context for it), unless the
+// proxy spent that time waiting on an upstream that did not take the
+// body: then it is the upstream's 504.
 //
 // When the client itself went away, nobody is left to answer and it is not
 // the upstream's failure: it writes nothing, so no 5xx is logged or
