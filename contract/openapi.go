@@ -48,11 +48,21 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 		doc.Components.Headers = map[string]any{}
 	}
 	g := &openapi{doc: doc, catalog: catalog, schemes: map[string]any{}, ids: map[string]bool{}}
+	shapes := map[string]string{} // path template with its names dropped: the path that has it
 	for _, r := range c.Routes {
 		if r.Concealed && !info.Concealed {
 			continue
 		}
+		// OpenAPI holds templates that differ only by their parameters'
+		// names to be one path ("/a/{x}" and "/a/{y}", a catch-all's
+		// "/files/{path}" and "/files/{id}"): the first route's names
+		// keep it.
 		path := openAPIPath(r.Pattern)
+		if p, ok := shapes[templateShape(path)]; ok {
+			path = p
+		} else {
+			shapes[templateShape(path)] = path
+		}
 		item, _ := doc.Paths[path].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
@@ -69,7 +79,7 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 				continue
 			}
 			if slices.Contains(openAPIMethods, m) && !(m == "HEAD" && servesGet(c.Routes, r.Pattern)) {
-				item[strings.ToLower(m)] = g.operation(r, m)
+				item[strings.ToLower(m)] = g.operation(r, m, path)
 			}
 		}
 	}
@@ -141,8 +151,33 @@ func catchAllName(pattern string) string {
 	return name
 }
 
-func (g *openapi) operation(r Route, method string) map[string]any {
-	id := operationID(method, openAPIPath(r.Pattern))
+// templateShape drops the names of a path template's parameters.
+func templateShape(path string) string {
+	var b strings.Builder
+	for _, part := range strings.SplitAfter(path, "}") {
+		if i := strings.IndexByte(part, '{'); i >= 0 && strings.HasSuffix(part, "}") {
+			part = part[:i] + "{}"
+		}
+		b.WriteString(part)
+	}
+	return b.String()
+}
+
+// templateNames returns the names of a path template's parameters.
+func templateNames(path string) []string {
+	var names []string
+	for _, part := range strings.SplitAfter(path, "}") {
+		if i := strings.IndexByte(part, '{'); i >= 0 && strings.HasSuffix(part, "}") {
+			names = append(names, part[i+1:len(part)-1])
+		}
+	}
+	return names
+}
+
+// operation is the operation of r for method, at path, which is r's
+// pattern or one of the same shape whose names r's parameters take.
+func (g *openapi) operation(r Route, method, path string) map[string]any {
+	id := operationID(method, path)
 	for base, n := id, 2; g.ids[id]; n++ {
 		id = base + "_" + strconv.Itoa(n)
 	}
@@ -155,10 +190,14 @@ func (g *openapi) operation(r Route, method string) map[string]any {
 		op["security"] = sec
 	}
 	var params []any
-	for _, p := range r.Parameters {
+	names := templateNames(path)
+	for i, p := range r.Parameters {
 		name, desc := p.Name, ""
 		if name == "*" {
 			name, desc = catchAllName(r.Pattern), "The rest of the path, which may hold '/'."
+		}
+		if len(names) == len(r.Parameters) {
+			name = names[i]
 		}
 		pm := map[string]any{"name": name, "in": "path", "required": true, "schema": json.RawMessage(p.Schema)}
 		if desc != "" {
