@@ -8,6 +8,7 @@ package contracttest
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,11 @@ import (
 //   - the scopes differ: each way to be let through is compared as the set
 //     of scopes it needs, whatever the security schemes are called.
 //
+// The document's paths are under the path of its first server's URL (of
+// the path item's own servers, where it has them): a document whose server
+// is "https://api.example.com/v1" describes the router's "/v1/clouds" as
+// "/clouds".
+//
 // A document may list more answers than the router knows of: a handler's
 // own 200 or 404 are its to document. A YAML document converts to JSON
 // with any YAML package (decode into an any, encode as JSON).
@@ -44,8 +50,34 @@ func Compare(t testing.TB, router chi.Routes, doc []byte) {
 }
 
 type document struct {
+	Servers  []server                              `json:"servers"`
 	Security []map[string][]string                 `json:"security"`
 	Paths    map[string]map[string]json.RawMessage `json:"paths"`
+}
+
+type server struct {
+	URL       string `json:"url"`
+	Variables map[string]struct {
+		Default string `json:"default"`
+	} `json:"variables"`
+}
+
+// basePath is the path of the first server's URL, its variables at their
+// defaults, without a trailing slash: what the document's paths are
+// appended to. "" when there is none, or the URL is not one.
+func basePath(servers []server) string {
+	if len(servers) == 0 {
+		return ""
+	}
+	s := servers[0].URL
+	for name, v := range servers[0].Variables {
+		s = strings.ReplaceAll(s, "{"+name+"}", v.Default)
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSuffix(u.Path, "/")
 }
 
 type operation struct {
@@ -64,6 +96,13 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 	ops := map[string]operation{} // "METHOD template", templates with {} for names
 	names := map[string]string{}  // the same key, as the document spells it
 	for path, item := range d.Paths {
+		base := basePath(d.Servers)
+		if raw, ok := item["servers"]; ok {
+			var servers []server
+			if json.Unmarshal(raw, &servers) == nil && len(servers) > 0 {
+				base = basePath(servers)
+			}
+		}
 		for method, raw := range item {
 			m := strings.ToUpper(method)
 			if !slices.Contains(openAPIMethods, m) {
@@ -73,8 +112,12 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 			if err := json.Unmarshal(raw, &op); err != nil {
 				return nil, fmt.Errorf("%s %s: %w", m, path, err)
 			}
-			k := m + " " + normalize(path)
-			ops[k], names[k] = op, m+" "+path
+			full := path
+			if base != "" {
+				full = base + path
+			}
+			k := m + " " + normalize(full)
+			ops[k], names[k] = op, m+" "+full
 		}
 	}
 	var diffs []diff
