@@ -50,9 +50,41 @@ func Compare(t testing.TB, router chi.Routes, doc []byte) {
 }
 
 type document struct {
-	Servers  []server                              `json:"servers"`
-	Security []map[string][]string                 `json:"security"`
-	Paths    map[string]map[string]json.RawMessage `json:"paths"`
+	Servers    []server                              `json:"servers"`
+	Security   []map[string][]string                 `json:"security"`
+	Paths      map[string]map[string]json.RawMessage `json:"paths"`
+	Components struct {
+		PathItems map[string]map[string]json.RawMessage `json:"pathItems"`
+	} `json:"components"`
+}
+
+// pathItem returns item with the path item its $ref names merged in
+// (OpenAPI 3.1's components.pathItems); item's own fields win.
+func (d *document) pathItem(path string, item map[string]json.RawMessage) (map[string]json.RawMessage, error) {
+	raw, ok := item["$ref"]
+	if !ok {
+		return item, nil
+	}
+	var ref string
+	if err := json.Unmarshal(raw, &ref); err != nil {
+		return nil, fmt.Errorf("%s: $ref: %w", path, err)
+	}
+	name, ok := strings.CutPrefix(ref, "#/components/pathItems/")
+	name = strings.NewReplacer("~1", "/", "~0", "~").Replace(name)
+	target, found := d.Components.PathItems[name]
+	if !ok || !found {
+		return nil, fmt.Errorf("%s: $ref %q names no path item of the document's components", path, ref)
+	}
+	merged := map[string]json.RawMessage{}
+	for k, v := range target {
+		merged[k] = v
+	}
+	for k, v := range item {
+		if k != "$ref" {
+			merged[k] = v
+		}
+	}
+	return merged, nil
 }
 
 type server struct {
@@ -96,6 +128,10 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 	ops := map[string]operation{} // "METHOD template", templates with {} for names
 	names := map[string]string{}  // the same key, as the document spells it
 	for path, item := range d.Paths {
+		item, err := d.pathItem(path, item)
+		if err != nil {
+			return nil, err
+		}
 		base := basePath(d.Servers)
 		if raw, ok := item["servers"]; ok {
 			var servers []server
