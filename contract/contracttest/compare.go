@@ -165,18 +165,28 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 			methods = openAPIMethods
 		}
 		name := r.Method + " " + r.Pattern
+		// A subrouter's "/" route is served at its mount's path with and
+		// without the trailing slash.
+		paths := []string{path}
+		if !strings.HasSuffix(path, "/") && slices.ContainsFunc(c.Mounts, func(m contract.Mount) bool { return m.Pattern == r.Pattern }) {
+			paths = append(paths, path+"/")
+		}
 		found := false
 		for _, m := range methods {
-			k := m + " " + path
-			op, ok := ops[k]
-			if !ok {
-				continue
+			for _, p := range paths {
+				k := m + " " + p
+				op, ok := ops[k]
+				if !ok {
+					continue
+				}
+				found, covered[k] = true, true
+				diffs = append(diffs, compareOperation(names[k], r, op, d.Security)...)
 			}
-			found, covered[k] = true, true
-			diffs = append(diffs, compareOperation(names[k], r, op, d.Security)...)
 		}
 		if r.Method == "GET" && servesHead(r) {
-			covered["HEAD "+path] = true
+			for _, p := range paths {
+				covered["HEAD "+p] = true
+			}
 		}
 		if r.Method == "HEAD" && slices.ContainsFunc(c.Routes, func(g contract.Route) bool {
 			return g.Method == "GET" && g.Pattern == r.Pattern
