@@ -310,8 +310,12 @@ func say(ways []string) string {
 	return strings.Join(words, " or ")
 }
 
+// servesHead reports whether HeadAsGet serves HEAD on r: only from the
+// root router's Use, since after routing chi has answered HEAD with a 405.
 func servesHead(r contract.Route) bool {
-	return slices.ContainsFunc(r.Middlewares, func(m contract.Middleware) bool { return m.Name == "middleware.HeadAsGet" })
+	return slices.ContainsFunc(r.Middlewares, func(m contract.Middleware) bool {
+		return m.Name == "middleware.HeadAsGet" && m.BeforeRouting
+	})
 }
 
 // normalize drops the names of a path template's parameters, which
