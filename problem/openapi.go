@@ -94,14 +94,13 @@ func (c *Catalog) OpenAPI() *OpenAPI {
 			name += "-problem"
 		}
 		doc.Components.Schemas[name] = typeSchema(t, typeURI(base, t), base)
+		media := map[string]any{"schema": map[string]any{"$ref": schemaRefPrefix + name}}
+		if carriesAlwaysMembers(t, ex[i].body) {
+			media["example"] = json.RawMessage(append([]byte(nil), ex[i].body...))
+		}
 		resp := map[string]any{
 			"description": t.Title + ". " + t.Description,
-			"content": map[string]any{
-				"application/problem+json": map[string]any{
-					"schema":  map[string]any{"$ref": schemaRefPrefix + name},
-					"example": json.RawMessage(append([]byte(nil), ex[i].body...)),
-				},
-			},
+			"content":     map[string]any{"application/problem+json": media},
 		}
 		if len(t.Headers) > 0 {
 			hs := map[string]any{}
@@ -113,6 +112,22 @@ func (c *Catalog) OpenAPI() *OpenAPI {
 		doc.Components.Responses[t.Slug] = resp
 	}
 	return doc
+}
+
+// carriesAlwaysMembers reports whether the example body has every member
+// t's problems always carry: without one, it contradicts t's schema, which
+// requires them (a type without an Example shows none of its members).
+func carriesAlwaysMembers(t *Type, body []byte) bool {
+	var members map[string]json.RawMessage
+	if json.Unmarshal(body, &members) != nil {
+		return false
+	}
+	for _, m := range t.Members {
+		if _, ok := members[m.Name]; m.Always && !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // ResponseRef returns the reference to the response of the type with the
