@@ -74,8 +74,16 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 		}
 		for _, m := range methods {
 			// Patterns that differ only by their regexps share a path:
-			// the first route keeps it, and Check says so.
-			if _, taken := item[strings.ToLower(m)]; taken {
+			// the first route keeps it, and Check says so. The others'
+			// answers are the operation's too, since the path serves them.
+			if op, taken := item[strings.ToLower(m)].(map[string]any); taken {
+				responses := op["responses"].(map[string]any)
+				for status, resp := range g.responses(r) {
+					if _, ok := responses[status]; !ok && status != "default" {
+						responses[status] = resp
+						delete(responses, "default")
+					}
+				}
 				continue
 			}
 			if slices.Contains(openAPIMethods, m) && !(m == "HEAD" && servesGet(c.Routes, r.Pattern)) {
@@ -216,6 +224,12 @@ func (g *openapi) operation(r Route, method, path string) map[string]any {
 		op["requestBody"] = map[string]any{"required": true, "content": content,
 			"description": "At most " + strconv.FormatInt(b.MaxBytes, 10) + " bytes."}
 	}
+	op["responses"] = g.responses(r)
+	return op
+}
+
+// responses are the OpenAPI responses of r's answers.
+func (g *openapi) responses(r Route) map[string]any {
 	responses := map[string]any{}
 	for _, status := range statuses(r.Responses) {
 		var same []Response
@@ -229,8 +243,7 @@ func (g *openapi) operation(r Route, method, path string) map[string]any {
 	if len(responses) == 0 {
 		responses["default"] = map[string]any{"description": "The contract knows no answer of this route."}
 	}
-	op["responses"] = responses
-	return op
+	return responses
 }
 
 func statuses(rs []Response) []int {
