@@ -127,7 +127,7 @@ func (c *Catalog) docsTarget(r *http.Request) (slug, root string, ok bool) {
 		switch {
 		case p != "" && path.Base(path.Dir(p)) == index && isSlug(path.Base(p)):
 			rest = path.Base(p)
-		case path.Base(p) == index:
+		case path.Base(p) == index, index == "/" && p == "":
 		default:
 			return "", "", false
 		}
@@ -146,8 +146,13 @@ func (c *Catalog) docsTarget(r *http.Request) (slug, root string, ok bool) {
 		}
 		root = cut
 	}
-	// A path starting with "//" would make every link point to another host.
-	return rest, "/" + strings.TrimLeft(root, "/") + "/", true
+	// A path starting with "//" would make every link point to another
+	// host: so would the docs at the root, were "/" given a second slash.
+	root = "/" + strings.TrimLeft(root, "/")
+	if !strings.HasSuffix(root, "/") {
+		root += "/"
+	}
+	return rest, root, true
 }
 
 // chiRest returns the part of the path below the docs' mount point, when
@@ -172,13 +177,17 @@ func chiRest(r *http.Request) (rest string, ok bool) {
 }
 
 // indexName is the last segment of the base's path: "problems" for
-// "/problems/".
+// "/problems/", or "/" for a base at the root ("https://docs.example.com/"),
+// whose type pages are one segment below "/".
 func (c *Catalog) indexName() string {
 	p := c.Base()
 	if u, err := url.Parse(p); err == nil {
 		p = u.Path
 	}
-	return path.Base(strings.TrimSuffix(p, "/"))
+	if p = strings.TrimSuffix(p, "/"); p == "" {
+		return "/"
+	}
+	return path.Base(p)
 }
 
 // requestPath is the path the client sent, before any prefix was
