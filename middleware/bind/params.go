@@ -49,18 +49,61 @@ func PathParam[T ParamType](r *http.Request, name string) (T, error) {
 // QueryParam returns the query parameter name parsed as T, or def when the
 // query does not have it. A value that does not parse gives a 400 problem
 // naming the parameter and the expected type. When the parameter is
-// repeated, the first value counts.
+// repeated, the first value counts. A value that is not correctly
+// percent-encoded, or holds an unescaped ';', is a 400 too: url.ParseQuery
+// drops such pairs, and the parameter would pass for absent. Only the pairs
+// up to the first with this name are read, so the number of the query's
+// other parameters does not matter (r.URL.Query() drops them all past
+// 10,000).
 func QueryParam[T ParamType](r *http.Request, name string, def T) (T, error) {
-	vs, ok := r.URL.Query()[name]
-	if !ok || len(vs) == 0 {
+	raw, fe, ok := queryValue(r.URL.RawQuery, name)
+	if !ok {
 		return def, nil
 	}
 	var v T
-	if fe := parseParam(vs[0], &v); fe != nil {
+	if fe == nil {
+		fe = parseParam(raw, &v)
+	}
+	if fe != nil {
 		fe.Parameter = name
-		return def, paramProblem("query", vs[0], *fe)
+		return def, paramProblem("query", raw, *fe)
 	}
 	return v, nil
+}
+
+// queryValue returns the first value of the query parameter name, split
+// and unescaped as url.ParseQuery does. ok is false when the query has no
+// such parameter; fe says why its value is malformed.
+func queryValue(query, name string) (v string, fe *problem.FieldError, ok bool) {
+	for query != "" {
+		var pair string
+		pair, query, _ = strings.Cut(query, "&")
+		key, value, _ := strings.Cut(pair, "=")
+		if !queryKeyIs(key, name) {
+			continue
+		}
+		if strings.IndexByte(value, ';') >= 0 {
+			return value, &problem.FieldError{Detail: "must not hold an unescaped ';'"}, true
+		}
+		u, err := url.QueryUnescape(value)
+		if err != nil {
+			return value, &problem.FieldError{Detail: "must be correctly percent-encoded"}, true
+		}
+		return u, nil, true
+	}
+	return "", nil, false
+}
+
+// queryKeyIs reports whether the raw query key unescapes to name.
+func queryKeyIs(key, name string) bool {
+	if strings.IndexByte(key, '%') < 0 && strings.IndexByte(key, '+') < 0 {
+		return key == name
+	}
+	if len(key) < len(name) { // unescaping only shortens
+		return false
+	}
+	u, err := url.QueryUnescape(key)
+	return err == nil && u == name
 }
 
 // ValidatePath returns a middleware that answers 400 unless every named
