@@ -172,10 +172,13 @@ func pathValue(r *http.Request, name string) (v string, fe *problem.FieldError, 
 		}
 	}
 	if !ok {
-		if v = r.PathValue(name); v == "" {
+		// net/http unescapes path values itself. A "{name...}" wildcard
+		// matches an empty rest of the path, so "" is a value when the
+		// pattern declares name.
+		if v = r.PathValue(name); v == "" && !servemuxDeclares(r.Pattern, name) {
 			return "", nil, false
 		}
-		return v, nil, true // net/http unescapes path values itself
+		return v, nil, true
 	}
 	if r.URL.RawPath != "" && strings.IndexByte(v, '%') >= 0 {
 		u, err := url.PathUnescape(v)
@@ -185,6 +188,12 @@ func pathValue(r *http.Request, name string) (v string, fe *problem.FieldError, 
 		v = u
 	}
 	return v, nil, true
+}
+
+// servemuxDeclares reports whether the ServeMux pattern has the wildcard
+// name, as "{name}" or "{name...}".
+func servemuxDeclares(pattern, name string) bool {
+	return strings.Contains(pattern, "{"+name+"}") || strings.Contains(pattern, "{"+name+"...}")
 }
 
 // paramProblem is the 400 for one bad parameter; where is "path" or
