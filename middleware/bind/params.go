@@ -241,10 +241,10 @@ func parseParam[T ParamType](s string, dst *T) *problem.FieldError {
 		*p, detail = parseUint[uint64](s, 64)
 	case *float32:
 		f, err := strconv.ParseFloat(s, 32)
-		*p, detail = float32(f), failed(floatErr(f, err), "must be a number")
+		*p, detail = float32(f), failed(floatErr(s, f, err), "must be a number")
 	case *float64:
 		f, err := strconv.ParseFloat(s, 64)
-		*p, detail = f, failed(floatErr(f, err), "must be a number")
+		*p, detail = f, failed(floatErr(s, f, err), "must be a number")
 	}
 	if detail != "" {
 		return &problem.FieldError{Detail: detail}
@@ -270,9 +270,11 @@ func parseUint[T uint | uint8 | uint16 | uint32 | uint64](s string, bits int) (T
 }
 
 // floatErr refuses the infinities and NaN that ParseFloat accepts: no API
-// means them by "inf" in a URL.
-func floatErr(f float64, err error) error {
-	if err == nil && (math.IsInf(f, 0) || math.IsNaN(f)) {
+// means them by "inf" in a URL. It refuses too the hexadecimal floats and
+// the underscores between digits ParseFloat takes from Go's syntax: a
+// number parameter, as its schema says, is decimal.
+func floatErr(s string, f float64, err error) error {
+	if err == nil && (math.IsInf(f, 0) || math.IsNaN(f) || strings.ContainsAny(s, "_xX")) {
 		return strconv.ErrSyntax
 	}
 	return err
