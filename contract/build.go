@@ -3,6 +3,7 @@ package contract
 import (
 	"cmp"
 	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -380,14 +381,18 @@ func parameters(pattern string, steps []step) []Parameter {
 	var ps []Parameter
 	for _, name := range patternParams(pattern) {
 		p := Parameter{Name: name, In: "path"}
+		var types []reflect.Type // every check applies: a value passes them all
 		for _, s := range steps {
 			for _, sp := range s.Params {
 				if sp.In == "path" && sp.Name == name {
 					p.Type = sp.Type
+					if !slices.Contains(types, sp.Type) {
+						types = append(types, sp.Type)
+					}
 				}
 			}
 		}
-		p.Schema = paramSchema(p.Type, pattern, name)
+		p.Schema = paramSchema(types, pattern, name)
 		ps = append(ps, p)
 	}
 	return ps

@@ -49,12 +49,21 @@ func schemaJSON(t reflect.Type, allowUnknown bool) json.RawMessage {
 	return b
 }
 
-// paramSchema is the schema of a path parameter: its Go type's, or a
-// string that matches the pattern's regexp.
-func paramSchema(t reflect.Type, pattern, name string) json.RawMessage {
+// paramSchema is the schema of a path parameter: its Go type's (all of
+// them, when several ValidatePath steps check it), or a string that
+// matches the pattern's regexp.
+func paramSchema(types []reflect.Type, pattern, name string) json.RawMessage {
 	s := map[string]any{"type": "string"}
-	if t != nil {
-		s = (&schemaGen{}).of(t, false)
+	switch len(types) {
+	case 0:
+	case 1:
+		s = (&schemaGen{}).of(types[0], false)
+	default:
+		all := make([]any, len(types))
+		for i, t := range types {
+			all[i] = (&schemaGen{}).of(t, false)
+		}
+		s = map[string]any{"allOf": all}
 	}
 	if re := patternRegexp(pattern, name); re != "" {
 		if !strings.HasPrefix(re, "^") {
