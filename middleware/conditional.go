@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/contentenc"
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
@@ -58,7 +59,7 @@ func ConditionalLimit(limit int) func(http.Handler) http.Handler {
 				next.ServeHTTP(w, r)
 				return
 			}
-			cw := &conditionalWriter{ResponseWriter: w, r: r, limit: limit, enc: saveEncoding(w.Header())}
+			cw := &conditionalWriter{ResponseWriter: w, r: r, limit: limit, enc: contentenc.Save(w.Header())}
 			defer cw.release()
 			next.ServeHTTP(cw, r)
 			cw.finish()
@@ -163,7 +164,7 @@ type conditionalWriter struct {
 	status int // written by the handler; 0 before
 	state  conditionalState
 	buf    *[]byte
-	enc    savedEncoding // Content-Encoding before the handler ran
+	enc    contentenc.Saved // Content-Encoding before the handler ran
 }
 
 type conditionalState uint8
@@ -294,7 +295,7 @@ func (cw *conditionalWriter) judge(etag string, lastModified time.Time) {
 		writeNotModified(cw.ResponseWriter)
 	case http.StatusPreconditionFailed:
 		cw.state = condDiscarding
-		cw.enc.restore(cw.Header()) // the refused representation's encoding, not the problem's
+		cw.enc.Restore(cw.Header()) // the refused representation's encoding, not the problem's
 		problem.Write(cw.ResponseWriter, cw.r, preconditionFailed)
 	default:
 		cw.pass()

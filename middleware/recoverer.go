@@ -10,6 +10,7 @@ import (
 
 	chimw "github.com/go-chi/chi/v5/middleware"
 
+	"github.com/chiguard/chiguard/internal/contentenc"
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/internal/reqstate"
 	"github.com/chiguard/chiguard/problem"
@@ -99,7 +100,7 @@ func (e *PanicError) LogValue() slog.Value {
 func Recoverer(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ww := wrapForRecoverer(w, r)
-		enc := saveEncoding(w.Header())
+		enc := contentenc.Save(w.Header())
 		defer func() {
 			v := recover()
 			if v == nil {
@@ -115,7 +116,7 @@ func Recoverer(next http.Handler) http.Handler {
 			}
 			started := ww.Status() != 0
 			if !started {
-				enc.restore(ww.Header()) // the handler's encoding was for a body that never came
+				enc.Restore(ww.Header()) // the handler's encoding was for a body that never came
 			}
 			problem.Write(ww, r, problem.InternalServerError("").
 				WithCause(&PanicError{Value: v, Stack: debug.Stack()}))

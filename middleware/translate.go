@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/chiguard/chiguard/internal/contentenc"
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
@@ -39,11 +40,11 @@ const maxForeignDetail = 256
 func TranslateErrors(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tw := &translateWriter{ResponseWriter: w}
-		enc := saveEncoding(w.Header())
+		enc := contentenc.Save(w.Header())
 		next.ServeHTTP(tw, r)
 		if tw.translating {
 			ct := tw.Header().Get("Content-Type")
-			enc.restore(w.Header()) // the foreign body's encoding, not the problem's
+			enc.Restore(w.Header()) // the foreign body's encoding, not the problem's
 			problem.Write(w, r, foreignProblem(tw.status, ct, tw.body.Bytes()))
 		}
 	}), describeTranslate)
@@ -164,29 +165,4 @@ func restatesStatus(status int, text string) bool {
 func isPlain(ct string) bool {
 	mt, _, _ := mime.ParseMediaType(ct)
 	return mt == "text/plain"
-}
-
-// savedEncoding is a response's Content-Encoding as a middleware found it,
-// before the handlers after it ran. A problem that replaces their answer
-// must not carry the encoding they set for bytes that are not sent (a
-// proxied gzip error page, chi's Compress inside TranslateErrors, a
-// pre-compressed file refused by If-Match): the client would fail to
-// decode it. An encoding set before, by a compressing wrapper that encodes
-// whatever is written, is kept.
-type savedEncoding struct {
-	values []string
-	had    bool
-}
-
-func saveEncoding(h http.Header) savedEncoding {
-	v, had := h["Content-Encoding"]
-	return savedEncoding{v[:len(v):len(v)], had}
-}
-
-func (e savedEncoding) restore(h http.Header) {
-	if e.had {
-		h["Content-Encoding"] = e.values
-	} else {
-		delete(h, "Content-Encoding")
-	}
 }

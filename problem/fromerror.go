@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/chiguard/chiguard/internal/contentenc"
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
@@ -50,16 +51,10 @@ func HandlerFunc(f func(w http.ResponseWriter, r *http.Request) error) http.Hand
 			// keeps the Flusher, Hijacker and ReaderFrom of w.
 			w = chimw.NewWrapResponseWriter(w, r.ProtoMajor)
 		}
-		enc, had := w.Header()["Content-Encoding"]
-		enc = enc[:len(enc):len(enc)]
+		enc := contentenc.Save(w.Header())
 		if err := f(w, r); err != nil {
 			if started, _, _ := statusOf(w); !started {
-				// f's Content-Encoding was for a body it did not send.
-				if h := w.Header(); had {
-					h["Content-Encoding"] = enc
-				} else {
-					delete(h, "Content-Encoding")
-				}
+				enc.Restore(w.Header()) // f's Content-Encoding was for a body it did not send
 			}
 			Write(w, r, FromError(err))
 		}
