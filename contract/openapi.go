@@ -13,6 +13,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/chiguard/chiguard/internal/chipattern"
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
@@ -58,10 +59,10 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 		// "/files/{path}" and "/files/{id}"): the first route's names
 		// keep it.
 		path := openAPIPath(r.Pattern)
-		if p, ok := shapes[templateShape(path)]; ok {
+		if p, ok := shapes[chipattern.Shape(path)]; ok {
 			path = p
 		} else {
-			shapes[templateShape(path)] = path
+			shapes[chipattern.Shape(path)] = path
 		}
 		item, _ := doc.Paths[path].(map[string]any)
 		if item == nil {
@@ -157,18 +158,6 @@ func catchAllName(pattern string) string {
 		name += "_"
 	}
 	return name
-}
-
-// templateShape drops the names of a path template's parameters.
-func templateShape(path string) string {
-	var b strings.Builder
-	for _, part := range strings.SplitAfter(path, "}") {
-		if i := strings.IndexByte(part, '{'); i >= 0 && strings.HasSuffix(part, "}") {
-			part = part[:i] + "{}"
-		}
-		b.WriteString(part)
-	}
-	return b.String()
 }
 
 // templateNames returns the names of a path template's parameters.

@@ -17,6 +17,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/chiguard/chiguard/contract"
+	"github.com/chiguard/chiguard/internal/chipattern"
 )
 
 // Compare fails t, with one readable list, wherever the OpenAPI document
@@ -152,14 +153,14 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 			if base != "" {
 				full = base + path
 			}
-			k := m + " " + normalize(full)
+			k := m + " " + chipattern.Shape(full)
 			ops[k], names[k] = op, m+" "+full
 		}
 	}
 	var diffs []diff
 	covered := map[string]bool{}
 	for _, r := range c.Routes {
-		path := normalize(openAPIPath(r.Pattern))
+		path := chipattern.Shape(openAPIPath(r.Pattern))
 		methods := []string{r.Method}
 		if r.Method == "*" {
 			methods = openAPIMethods
@@ -318,25 +319,8 @@ func servesHead(r contract.Route) bool {
 	})
 }
 
-// normalize drops the names of a path template's parameters, which
-// documents are free to choose.
-func normalize(path string) string {
-	var b strings.Builder
-	for i := 0; i < len(path); i++ {
-		if path[i] == '{' {
-			if end := strings.IndexByte(path[i:], '}'); end > 0 {
-				b.WriteString("{}")
-				i += end
-				continue
-			}
-		}
-		b.WriteByte(path[i])
-	}
-	return b.String()
-}
-
 // openAPIPath spells a chi pattern as OpenAPI does; the names are
-// dropped by normalize anyway, so a regexp's braces need not balance.
+// dropped by chipattern.Shape anyway, so a regexp's braces need not balance.
 func openAPIPath(pattern string) string {
 	var b strings.Builder
 	depth := 0

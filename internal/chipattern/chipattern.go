@@ -1,5 +1,6 @@
 // Package chipattern spells the patterns chi.Walk and chi's Find report as
-// the path a route serves, for package contract and its test helpers.
+// the path a route serves, and compares path templates as OpenAPI does,
+// for package contract and its test helpers.
 package chipattern
 
 import "strings"
@@ -34,4 +35,21 @@ func Mount(p string) string {
 		p = strings.TrimSuffix(p, "/")
 	}
 	return p
+}
+
+// Shape drops the names of an OpenAPI path template's parameters:
+// "/a/{id}/b" and "/a/{slug}/b" are one path to OpenAPI.
+func Shape(template string) string {
+	var b strings.Builder
+	for i := 0; i < len(template); i++ {
+		if template[i] == '{' {
+			if end := strings.IndexByte(template[i:], '}'); end > 0 {
+				b.WriteString("{}")
+				i += end
+				continue
+			}
+		}
+		b.WriteByte(template[i])
+	}
+	return b.String()
 }
