@@ -190,6 +190,16 @@ func (c *Contract) Route(method, pattern string) (Route, bool) {
 	return Route{}, false
 }
 
+// Mount returns the mount at pattern, as Contract.Mounts spells it.
+func (c *Contract) Mount(pattern string) (Mount, bool) {
+	for _, m := range c.Mounts {
+		if m.Pattern == pattern {
+			return m, true
+		}
+	}
+	return Mount{}, false
+}
+
 // Answers reports whether r can answer status with the problem type typ
 // (a type URI; "" for any type, or none).
 func (r Route) Answers(status int, typ string) bool {

@@ -8,6 +8,7 @@ package contracttest
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strconv"
@@ -77,14 +78,9 @@ func (d *document) pathItem(path string, item map[string]json.RawMessage) (map[s
 		return nil, fmt.Errorf("%s: $ref %q names no path item of the document's components", path, ref)
 	}
 	merged := map[string]json.RawMessage{}
-	for k, v := range target {
-		merged[k] = v
-	}
-	for k, v := range item {
-		if k != "$ref" {
-			merged[k] = v
-		}
-	}
+	maps.Copy(merged, target)
+	maps.Copy(merged, item)
+	delete(merged, "$ref")
 	return merged, nil
 }
 
@@ -128,12 +124,13 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 	}
 	ops := map[string]operation{} // "METHOD template", templates with {} for names
 	names := map[string]string{}  // the same key, as the document spells it
+	docBase := basePath(d.Servers)
 	for path, item := range d.Paths {
 		item, err := d.pathItem(path, item)
 		if err != nil {
 			return nil, err
 		}
-		base := basePath(d.Servers)
+		base := docBase
 		if raw, ok := item["servers"]; ok {
 			var servers []server
 			if json.Unmarshal(raw, &servers) == nil && len(servers) > 0 {
@@ -169,7 +166,7 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 		// A subrouter's "/" route is served at its mount's path with and
 		// without the trailing slash.
 		paths := []string{path}
-		if !strings.HasSuffix(path, "/") && slices.ContainsFunc(c.Mounts, func(m contract.Mount) bool { return m.Pattern == r.Pattern }) {
+		if _, mount := c.Mount(r.Pattern); mount && !strings.HasSuffix(path, "/") {
 			paths = append(paths, path+"/")
 		}
 		found := false

@@ -149,28 +149,17 @@ func (rec *Recorder) route(r *http.Request, rctx *chi.Context) (method, pattern 
 func (rec *Recorder) mount(patterns []string) string {
 	for k := len(patterns); k > 0; k-- {
 		p := chipattern.Mount(strings.Join(patterns[:k], ""))
-		if _, ok := rec.mountAnswers(p); ok {
+		if _, ok := rec.contract.Mount(p); ok {
 			return p
 		}
 	}
 	return ""
 }
 
-// mountAnswers returns the answers of the mount at pattern to the paths
-// below it that no route serves.
-func (rec *Recorder) mountAnswers(pattern string) ([]contract.Response, bool) {
-	for _, m := range rec.contract.Mounts {
-		if m.Pattern == pattern {
-			return m.Unrouted, true
-		}
-	}
-	return nil, false
-}
-
 // unrouted returns the answers to a path no route serves, below o's mount.
 func (rec *Recorder) unrouted(o Observation) []contract.Response {
-	if rs, ok := rec.mountAnswers(o.Mount); ok && o.Mount != "" {
-		return rs
+	if m, ok := rec.contract.Mount(o.Mount); ok {
+		return m.Unrouted
 	}
 	return rec.contract.Unrouted
 }
@@ -204,9 +193,7 @@ func (rec *Recorder) listed(o Observation) bool {
 	if o.Pattern == "" {
 		return answers(rec.unrouted(o), o)
 	}
-	served := slices.ContainsFunc(rec.contract.Routes, func(x contract.Route) bool {
-		return x.Pattern == o.Pattern && (x.Method == o.Method || x.Method == "*")
-	})
+	_, served := rec.contract.Route(o.Method, o.Pattern)
 	if !served && o.Status != http.StatusNotFound && answers(rec.unrouted(o), o) {
 		// A method no route serves at the path, refused before its mount
 		// (or the root) routes, by the middlewares that refuse its
@@ -230,13 +217,8 @@ func (rec *Recorder) listed(o Observation) bool {
 // declaresSuccess reports whether the route that answered o declares its
 // 2xx statuses (contract.Declare): then o's must be one of them.
 func (rec *Recorder) declaresSuccess(o Observation) bool {
-	for _, r := range rec.contract.Routes {
-		if r.Pattern == o.Pattern && (r.Method == o.Method || r.Method == "*") &&
-			slices.ContainsFunc(r.Responses, func(x contract.Response) bool { return x.Status >= 200 && x.Status < 300 }) {
-			return true
-		}
-	}
-	return false
+	r, ok := rec.contract.Route(o.Method, o.Pattern)
+	return ok && slices.ContainsFunc(r.Responses, func(x contract.Response) bool { return x.Status >= 200 && x.Status < 300 })
 }
 
 func answers(rs []contract.Response, o Observation) bool {
