@@ -40,7 +40,7 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 			// The proxy waited on the client, which stopped sending: its
 			// fault, not an upstream timeout that any client could alert at
 			// will by stalling.
-			problem.Write(w, r, problem.BadRequest("The request body did not arrive in full.").WithCause(err))
+			problem.Write(w, r, brokenBody.WithCause(err))
 		} else {
 			// The proxy waited on an upstream that did not take the body.
 			problem.Write(w, r, problem.GatewayTimeout("The service behind this API did not answer in time.").WithCause(err))
@@ -60,7 +60,7 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	if fromBody {
 		// The client's body broke off (over HTTP/2, shorter than its
 		// Content-Length): its fault.
-		problem.Write(w, r, problem.BadRequest("The request body did not arrive in full.").WithCause(err))
+		problem.Write(w, r, brokenBody.WithCause(err))
 		return
 	}
 	p := problem.BadGateway("The service behind this API did not answer.")
@@ -69,6 +69,9 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	problem.Write(w, r, p.WithCause(err))
 }
+
+// brokenBody is the client's 400 for a request body that did not arrive.
+var brokenBody = problem.BadRequest("The request body did not arrive in full.")
 
 // bodyWatch is what the problem writer's Handler keeps of a request
 // body: the first error reading it returned, and whether the reader had
