@@ -78,6 +78,9 @@ func queryValue(query, name string) (v string, fe *problem.FieldError, ok bool) 
 	for query != "" {
 		var pair string
 		pair, query, _ = strings.Cut(query, "&")
+		if pair == "" {
+			continue // "&&": no pair at all, as url.ParseQuery reads it
+		}
 		key, value, _ := strings.Cut(pair, "=")
 		if !queryKeyIs(key, name) {
 			continue
@@ -99,7 +102,7 @@ func queryKeyIs(key, name string) bool {
 	if strings.IndexByte(key, '%') < 0 && strings.IndexByte(key, '+') < 0 {
 		return key == name
 	}
-	if len(key) < len(name) { // unescaping only shortens
+	if len(key)-2*strings.Count(key, "%") != len(name) { // each escape unescapes to one byte
 		return false
 	}
 	u, err := url.QueryUnescape(key)
