@@ -143,6 +143,12 @@ func (c *Catalog) change(edit func(types []Type) ([]Type, error)) error {
 	}
 	uris := make(map[string]string, len(types))
 	for _, t := range types {
+		if i, ok := defaultIndex[t.Slug]; ok && t.Status != defaultTypes[i].Status {
+			// The constructors and middlewares send this slug with the
+			// default's status: the docs would promise another one.
+			return fmt.Errorf("%w %q: chiguard sends it with status %d, not %d; register a type of your own slug for %d",
+				ErrInvalidType, t.Slug, defaultTypes[i].Status, t.Status, t.Status)
+		}
 		uri := c.URI(t)
 		if other, dup := uris[uri]; dup {
 			return fmt.Errorf("%w: %s is the type URI of %q and %q", ErrDuplicateType, uri, other, t.Slug)
@@ -155,9 +161,10 @@ func (c *Catalog) change(edit func(types []Type) ([]Type, error)) error {
 
 // Register adds types, after those already registered; the page lists
 // them in that order. A type needs a Slug (letters, digits and '-'), a 4xx
-// or 5xx Status and a Title; its slug and type URI must be new to the
-// catalog (ErrDuplicateType: use Replace to change a type). Either every
-// type is added or, on error, none.
+// or 5xx Status (for a slug of DefaultTypes, that type's status) and a
+// Title; its slug and type URI must be new to the catalog
+// (ErrDuplicateType: use Replace to change a type). Either every type is
+// added or, on error, none.
 func (c *Catalog) Register(types ...Type) error {
 	return c.change(func(ts []Type) ([]Type, error) {
 		for _, t := range types {
@@ -181,9 +188,10 @@ func (c *Catalog) MustRegister(types ...Type) {
 }
 
 // Replace puts each of types in the place of the registered type of the
-// same slug: its title, texts, members, headers, example, and even its
-// status or URI become the new one's. To change one text, start from
-// Lookup:
+// same slug: its title, texts, members, headers, example, URI and, for the
+// API's own types, status become the new one's. A slug of DefaultTypes
+// keeps its status (ErrInvalidType), since chiguard sends it with that
+// status. To change one text, start from Lookup:
 //
 //	t, _ := c.Lookup(problem.TypeForbidden)
 //	t.Description = "Your plan does not include this feature."

@@ -225,3 +225,37 @@ func TestSuccessStatusesAreTheAPIs(t *testing.T) {
 		t.Error("SuccessStatuses shares its slice")
 	}
 }
+
+// chiguard's middlewares and constructors send each default slug with its
+// status: a catalog that gave one another status would document an answer
+// the API never sends. The API's own types may change status at will.
+func TestDefaultSlugKeepsItsStatus(t *testing.T) {
+	c := problem.NewCatalog("/problems/")
+	c.MustRegister(problem.DefaultTypes()...)
+	c.MustRegister(problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud Locked"})
+	gone, _ := c.Lookup(problem.TypeNotFound)
+	gone.Status, gone.Title, gone.Example = http.StatusGone, "Gone", nil
+	if err := c.Replace(gone); !errors.Is(err, problem.ErrInvalidType) {
+		t.Errorf("Replace gave not-found status 410: %v, want ErrInvalidType", err)
+	}
+	if got, _ := c.Lookup(problem.TypeNotFound); got.Status != http.StatusNotFound || got.Title != "Not Found" {
+		t.Errorf("a refused Replace changed the type: %+v", got)
+	}
+	fresh := problem.NewCatalog("/problems/")
+	if err := fresh.Register(problem.Type{Slug: problem.TypeNotFound, Status: http.StatusGone, Title: "Gone"}); !errors.Is(err, problem.ErrInvalidType) {
+		t.Errorf("Register of not-found with status 410: %v, want ErrInvalidType", err)
+	}
+	if err := fresh.Register(problem.Type{Slug: problem.TypeNotFound, Status: http.StatusNotFound, Title: "No Such Thing"}); err != nil {
+		t.Errorf("Register of not-found with its own status: %v", err)
+	}
+
+	locked, _ := c.Lookup("cloud-locked")
+	locked.Status = http.StatusLocked
+	if err := c.Replace(locked); err != nil {
+		t.Fatal(err)
+	}
+	pw := &problem.Writer{Catalog: c, Logger: slog.New(slog.DiscardHandler)}
+	if w, body := render(t, pw, "", &problem.Problem{Type: "cloud-locked"}); w.Code != http.StatusLocked || body["status"] != float64(http.StatusLocked) {
+		t.Errorf("the API's own type after its status changed: %d %v", w.Code, body)
+	}
+}
