@@ -3,6 +3,7 @@ package problem
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -93,13 +94,18 @@ var DefaultCatalog = func() *Catalog {
 }()
 
 // NewCatalog returns an empty catalog whose slugs resolve against base, a
-// URI reference ending in "/" (one is added if missing). Register the
-// types the API sends; DefaultTypes covers every status chiguard's
-// middlewares answer:
+// URI reference ending in "/" (one is added if missing). A relative path
+// such as "problems" is taken from the root, "/problems/": clients resolve
+// a type URI against the request's URL, and each path would get its own.
+// Register the types the API sends; DefaultTypes covers every status
+// chiguard's middlewares answer:
 //
 //	c := problem.NewCatalog("https://api.example.com/problems/")
 //	c.MustRegister(problem.DefaultTypes()...)
 func NewCatalog(base string) *Catalog {
+	if u, err := url.Parse(base); err == nil && u.Scheme == "" && !strings.HasPrefix(base, "/") {
+		base = "/" + base
+	}
 	if !strings.HasSuffix(base, "/") {
 		base += "/"
 	}

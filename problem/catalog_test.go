@@ -259,3 +259,27 @@ func TestDefaultSlugKeepsItsStatus(t *testing.T) {
 		t.Errorf("the API's own type after its status changed: %d %v", w.Code, body)
 	}
 }
+
+// A base like "problems" would make every type URI relative to the
+// request's own path (RFC 3986 §5.2): "/v1/cloud/problems/not-found" from
+// /v1/cloud/7, where no docs are served. It is taken from the host's root.
+func TestRelativePathBaseStartsAtTheRoot(t *testing.T) {
+	for base, want := range map[string]string{
+		"problems":                  "/problems/",
+		"docs/problems/":            "/docs/problems/",
+		"/problems":                 "/problems/",
+		"https://api.example.com/p": "https://api.example.com/p/",
+		"//docs.example.com/p/":     "//docs.example.com/p/",
+	} {
+		c := problem.NewCatalog(base)
+		if c.Base() != want {
+			t.Errorf("NewCatalog(%q).Base() = %q, want %q", base, c.Base(), want)
+		}
+	}
+	c := problem.NewCatalog("problems")
+	c.MustRegister(problem.DefaultTypes()...)
+	_, body := render(t, &problem.Writer{Catalog: c}, "", problem.NotFound(""))
+	if body["type"] != "/problems/not-found" {
+		t.Errorf("type %v, want /problems/not-found", body["type"])
+	}
+}
