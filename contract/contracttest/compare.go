@@ -30,7 +30,14 @@ import (
 //   - a route can answer a status its operation omits (a range such as
 //     "4XX" covers its statuses; "default" covers none);
 //   - the scopes differ: each way to be let through is compared as the set
-//     of scopes it needs, whatever the security schemes are called.
+//     of scopes it needs, whatever the security schemes are called;
+//   - a response that lists its content omits a media type the router
+//     answers it in: application/problem+json for a problem, the types
+//     middleware.Negotiate offers for a success;
+//   - the document describes no request body where bind.Body reads one, or
+//     one in other media types;
+//   - a path parameter bind.ValidatePath parses has another schema type
+//     in the document (parameters pair up by place, not name).
 //
 // The document's paths are under the path of its first server's URL (of
 // the path item's own servers, where it has them): a document whose server
@@ -55,9 +62,7 @@ type document struct {
 	Servers    []server                              `json:"servers"`
 	Security   []map[string][]string                 `json:"security"`
 	Paths      map[string]map[string]json.RawMessage `json:"paths"`
-	Components struct {
-		PathItems map[string]map[string]json.RawMessage `json:"pathItems"`
-	} `json:"components"`
+	Components components                            `json:"components"`
 }
 
 // pathItem returns item with the path item its $ref names merged in
@@ -110,8 +115,13 @@ func basePath(servers []server) string {
 }
 
 type operation struct {
-	Security  *[]map[string][]string     `json:"security"`
-	Responses map[string]json.RawMessage `json:"responses"`
+	Security    *[]map[string][]string     `json:"security"`
+	Responses   map[string]json.RawMessage `json:"responses"`
+	RequestBody json.RawMessage            `json:"requestBody"`
+	Parameters  []json.RawMessage          `json:"parameters"`
+
+	path       string            // as the document spells it, base path included
+	itemParams []json.RawMessage // the path item's parameters
 }
 
 // Diff returns the disagreements Compare reports, one line each, sorted
@@ -137,6 +147,10 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 				base = basePath(servers)
 			}
 		}
+		var itemParams []json.RawMessage
+		if raw, ok := item["parameters"]; ok {
+			json.Unmarshal(raw, &itemParams)
+		}
 		for method, raw := range item {
 			m := strings.ToUpper(method)
 			if !slices.Contains(openAPIMethods, m) {
@@ -150,6 +164,7 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 			if base != "" {
 				full = base + path
 			}
+			op.path, op.itemParams = full, itemParams
 			k := m + " " + chipattern.Shape(full)
 			ops[k], names[k] = op, m+" "+full
 		}
@@ -178,7 +193,7 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 					continue
 				}
 				found, covered[k] = true, true
-				diffs = append(diffs, compareOperation(names[k], r, op, d.Security)...)
+				diffs = append(diffs, compareOperation(names[k], r, op, &d)...)
 			}
 		}
 		if r.Method == "GET" && servesHead(r) {
@@ -212,7 +227,7 @@ type diff struct{ route, text string }
 
 var openAPIMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}
 
-func compareOperation(name string, r contract.Route, op operation, global []map[string][]string) []diff {
+func compareOperation(name string, r contract.Route, op operation, d *document) []diff {
 	var out []diff
 	for _, resp := range r.Responses {
 		code := strconv.Itoa(resp.Status)
@@ -233,7 +248,10 @@ func compareOperation(name string, r contract.Route, op operation, global []map[
 		out = append(out, diff{name, name + ": the router can answer " + what + ", from " + strings.Join(uniq(from), ", ") +
 			"; the document omits it"})
 	}
-	sec := global
+	out = append(out, compareContent(name, r, op, &d.Components)...)
+	out = append(out, compareBody(name, r, op, &d.Components)...)
+	out = append(out, compareParameters(name, op.path, r, op.itemParams, op.Parameters, &d.Components)...)
+	sec := d.Security
 	if op.Security != nil {
 		sec = *op.Security
 	}

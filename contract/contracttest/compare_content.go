@@ -1,0 +1,219 @@
+package contracttest
+
+import (
+	"cmp"
+	"encoding/json"
+	"maps"
+	"mime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/chiguard/chiguard/contract"
+)
+
+// components are the parts of a document that $refs name.
+type components struct {
+	PathItems     map[string]map[string]json.RawMessage `json:"pathItems"`
+	Responses     map[string]json.RawMessage            `json:"responses"`
+	RequestBodies map[string]json.RawMessage            `json:"requestBodies"`
+	Parameters    map[string]json.RawMessage            `json:"parameters"`
+}
+
+// withContent is a response or request body object, or a $ref to one.
+type withContent struct {
+	Ref     string                     `json:"$ref"`
+	Content map[string]json.RawMessage `json:"content"`
+}
+
+// resolve reads raw as an object with content, following one $ref into
+// the components of kind (as "#/components/responses/"); ok is false when
+// it is no such object or the $ref names none.
+func resolve(raw json.RawMessage, kind string, of map[string]json.RawMessage) (withContent, bool) {
+	var o withContent
+	if json.Unmarshal(raw, &o) != nil {
+		return o, false
+	}
+	if o.Ref == "" {
+		return o, true
+	}
+	name, ok := strings.CutPrefix(o.Ref, "#/components/"+kind+"/")
+	target, found := of[unescapePointer(name)]
+	if !ok || !found {
+		return o, false
+	}
+	o = withContent{}
+	return o, json.Unmarshal(target, &o) == nil && o.Ref == ""
+}
+
+func unescapePointer(s string) string { return strings.NewReplacer("~1", "/", "~0", "~").Replace(s) }
+
+// covers reports whether a content map lists mt, itself or by a range
+// ("application/*", "*/*"); a key's parameters do not matter.
+func covers(content map[string]json.RawMessage, mt string) bool {
+	want, _, _ := mime.ParseMediaType(mt)
+	for k := range content {
+		got, _, err := mime.ParseMediaType(k)
+		if err != nil {
+			continue
+		}
+		typ, sub, _ := strings.Cut(got, "/")
+		if got == want || got == "*/*" || sub == "*" && strings.HasPrefix(want, typ+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// compareContent reports media types the router answers with that the
+// document's response omits. A response without content says nothing of
+// its media types and is not compared.
+func compareContent(name string, r contract.Route, op operation, comp *components) []diff {
+	var out []diff
+	reported := map[string]bool{}
+	for _, resp := range r.Responses {
+		code := strconv.Itoa(resp.Status)
+		raw, ok := op.Responses[code]
+		if !ok {
+			raw, ok = op.Responses[code[:1]+"XX"]
+		}
+		if !ok {
+			continue
+		}
+		doc, ok := resolve(raw, "responses", comp.Responses)
+		if !ok || len(doc.Content) == 0 {
+			continue
+		}
+		var media []string
+		switch {
+		case resp.Type != "":
+			media = []string{"application/problem+json"} // what every client gets unless it refuses it
+		case resp.Status >= 200 && resp.Status < 300 && resp.Status != 204 && resp.Status != 205:
+			media = r.Produces
+		}
+		for _, mt := range media {
+			if covers(doc.Content, mt) || reported[code+" "+mt] {
+				continue
+			}
+			reported[code+" "+mt] = true
+			out = append(out, diff{name, name + ": the router answers " + code + " as " + mt +
+				"; the document lists it as " + strings.Join(slices.Sorted(maps.Keys(doc.Content)), ", ") + " only"})
+		}
+	}
+	return out
+}
+
+// compareBody reports a body bind.Body reads that the document does not
+// describe, or describes in other media types. A document may describe a
+// body the contract cannot see: a handler decodes it itself.
+func compareBody(name string, r contract.Route, op operation, comp *components) []diff {
+	if r.Body == nil {
+		return nil
+	}
+	media := strings.Join(r.Body.MediaTypes, ", ")
+	if op.RequestBody == nil {
+		return []diff{{name, name + ": the router reads a request body (" + media + ", from bind.Body); the document describes none"}}
+	}
+	doc, ok := resolve(op.RequestBody, "requestBodies", comp.RequestBodies)
+	if !ok {
+		return nil
+	}
+	var out []diff
+	for _, mt := range r.Body.MediaTypes {
+		if !covers(doc.Content, mt) {
+			out = append(out, diff{name, name + ": the router reads a request body as " + mt +
+				"; the document's body is " + cmp.Or(strings.Join(slices.Sorted(maps.Keys(doc.Content)), ", "), "of no media type")})
+		}
+	}
+	for k := range doc.Content {
+		if mt, _, err := mime.ParseMediaType(k); err == nil && !strings.Contains(mt, "*") &&
+			!slices.ContainsFunc(r.Body.MediaTypes, func(s string) bool { return strings.EqualFold(s, mt) }) {
+			out = append(out, diff{name, name + ": the document's request body may be " + k +
+				"; the router refuses it with a 415 and reads only " + media})
+		}
+	}
+	return out
+}
+
+// parameterObject is the part of an OpenAPI parameter Compare reads.
+type parameterObject struct {
+	Ref    string `json:"$ref"`
+	Name   string `json:"name"`
+	In     string `json:"in"`
+	Schema struct {
+		Type any `json:"type"`
+	} `json:"schema"`
+}
+
+// compareParameters reports a path parameter that bind.ValidatePath
+// parses into a type the document's schema does not give it. Parameters
+// pair up by their place in the path, since the names may differ.
+func compareParameters(name, docPath string, r contract.Route, itemParams, opParams []json.RawMessage, comp *components) []diff {
+	byName := map[string]parameterObject{}
+	for _, raw := range append(append([]json.RawMessage(nil), itemParams...), opParams...) { // the operation's win
+		var p parameterObject
+		if json.Unmarshal(raw, &p) != nil {
+			continue
+		}
+		if p.Ref != "" {
+			ref, ok := strings.CutPrefix(p.Ref, "#/components/parameters/")
+			target, found := comp.Parameters[unescapePointer(ref)]
+			if !ok || !found || json.Unmarshal(target, &p) != nil {
+				continue
+			}
+		}
+		if p.In == "path" {
+			byName[p.Name] = p
+		}
+	}
+	docNames := templateNames(docPath)
+	var out []diff
+	for i, param := range r.Parameters {
+		if param.Type == nil || i >= len(docNames) {
+			continue
+		}
+		want := schemaType(param.Schema)
+		doc, ok := byName[docNames[i]]
+		got, isString := doc.Schema.Type.(string)
+		if !ok || !isString || got == "" || want == "" || got == want {
+			continue
+		}
+		out = append(out, diff{name, name + ": path parameter {" + docNames[i] + "} is " + article(want) +
+			" to the router (bind.ValidatePath), " + article(got) + " in the document"})
+	}
+	return out
+}
+
+// templateNames are the parameter names of an OpenAPI path template.
+func templateNames(path string) []string {
+	var names []string
+	for {
+		_, rest, ok := strings.Cut(path, "{")
+		if !ok {
+			return names
+		}
+		n, after, ok := strings.Cut(rest, "}")
+		if !ok {
+			return names
+		}
+		names, path = append(names, n), after
+	}
+}
+
+// schemaType is the JSON Schema type of a parameter's schema, or "" when
+// it is not one type.
+func schemaType(schema json.RawMessage) string {
+	var s struct {
+		Type any `json:"type"`
+	}
+	json.Unmarshal(schema, &s)
+	t, _ := s.Type.(string)
+	return t
+}
+
+func article(t string) string {
+	if strings.ContainsRune("aeiou", rune(t[0])) {
+		return "an " + t
+	}
+	return "a " + t
+}
