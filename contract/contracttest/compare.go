@@ -31,6 +31,9 @@ import (
 //     "4XX" covers its statuses; "default" covers none);
 //   - the scopes differ: each way to be let through is compared as the set
 //     of scopes it needs, whatever the security schemes are called;
+//   - the document sends credentials a way the route does not read, such
+//     as an API key in an X-API-Key header where Authenticate reads
+//     Authorization (oauth2 and openIdConnect schemes send bearer tokens);
 //   - a response that lists its content omits a media type the router
 //     answers it in: application/problem+json for a problem, the types
 //     middleware.Negotiate offers for a success;
@@ -255,6 +258,7 @@ func compareOperation(name string, r contract.Route, op operation, d *document) 
 	if op.Security != nil {
 		sec = *op.Security
 	}
+	out = append(out, compareSchemes(name, r, sec, d.Components.Schemes)...)
 	documented := documentedScopes(sec)
 	served := servedScopes(r)
 	if !slices.Equal(documented, served) {

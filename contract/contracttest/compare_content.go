@@ -18,6 +18,7 @@ type components struct {
 	Responses     map[string]json.RawMessage            `json:"responses"`
 	RequestBodies map[string]json.RawMessage            `json:"requestBodies"`
 	Parameters    map[string]json.RawMessage            `json:"parameters"`
+	Schemes       map[string]securityScheme             `json:"securitySchemes"`
 }
 
 // withContent is a response or request body object, or a $ref to one.
