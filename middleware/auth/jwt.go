@@ -276,6 +276,10 @@ func (v *JWT) verify(token string) (*Principal, error) {
 			return nil, err
 		}
 	}
+	// golang-jwt reads an "exp" of 0 as no "exp" at all; it is 1970.
+	if claims["exp"] == any(float64(0)) {
+		return nil, ErrTokenExpired
+	}
 	if err := v.validator.Validate(claims); err != nil {
 		return nil, validationError(err)
 	}

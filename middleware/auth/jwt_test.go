@@ -234,6 +234,18 @@ func TestJWTVerifierExpiryOptional(t *testing.T) {
 	}
 }
 
+// An "exp" of 0 is 1970-01-01, long past: golang-jwt reads it as no expiry,
+// which with ExpiryOptional made a token that never expires.
+func TestJWTVerifierExpiryZeroIsExpired(t *testing.T) {
+	for _, optional := range []bool{false, true} {
+		v := hsVerifier(t, func(c *JWTConfig) { c.ExpiryOptional = optional })
+		_, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(map[string]any{"exp": 0}), nil))
+		if !errors.Is(err, ErrTokenExpired) {
+			t.Errorf("ExpiryOptional %v: %v, want ErrTokenExpired", optional, err)
+		}
+	}
+}
+
 func TestJWTVerifierCache(t *testing.T) {
 	clock := time.Now()
 	v, err := newJWT(JWTConfig{Algorithms: []string{"HS256"}, Key: testSecret, Leeway: 5 * time.Second}, func() time.Time { return clock })

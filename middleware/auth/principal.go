@@ -309,7 +309,7 @@ func principalFromClaims(claims map[string]any, raw string, classify func(map[st
 	if err != nil {
 		return nil, err
 	}
-	if ok && claims["exp"] != any(float64(0)) { // 0 is no expiry, as golang-jwt reads it
+	if ok {
 		p.Expiry = exp
 	}
 	return p.seal(), nil
