@@ -69,7 +69,11 @@ type Introspection struct {
 func NewIntrospection(cfg IntrospectionConfig) (*Introspection, error) {
 	u, err := url.Parse(cfg.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("auth: introspection URL %q is not an absolute http(s) URL", cfg.URL)
+		shown := "(unparsable)" // the error of url.Parse quotes the URL, password included
+		if err == nil {
+			shown = u.Redacted()
+		}
+		return nil, fmt.Errorf("auth: introspection URL %q is not an absolute http(s) URL", shown)
 	}
 	if cfg.ClientID == "" {
 		return nil, errors.New("auth: IntrospectionConfig.ClientID is required")

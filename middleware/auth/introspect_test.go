@@ -211,6 +211,17 @@ func TestNewIntrospectionConfigErrors(t *testing.T) {
 	}
 }
 
+// A configuration error quoted the whole introspection URL, password
+// included, into the start-up error that programs log; NewJWKS redacts it.
+func TestNewIntrospectionErrorRedactsTheURLPassword(t *testing.T) {
+	for _, u := range []string{"ftp://api:s3cret-pw@as.test/introspect", "https://api:s3cret-pw@/introspect"} {
+		_, err := NewIntrospection(IntrospectionConfig{URL: u, ClientID: "a"})
+		if err == nil || strings.Contains(err.Error(), "s3cret-pw") {
+			t.Errorf("%s: %v", u, err)
+		}
+	}
+}
+
 func TestIntrospectionCacheIsBoundedInBytes(t *testing.T) {
 	srv := newIntrospectionServer(t)
 	pad := strings.Repeat("p", 8<<10)
