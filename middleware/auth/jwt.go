@@ -246,7 +246,8 @@ func (v *JWT) verify(token string) (*Principal, error) {
 	// Strict: the signature covers the other segments, not itself, so a
 	// lenient decoder would take several spellings of one signature (the
 	// unused bits of the last character set), and a token refused by its
-	// exact text, in a deny list, would pass in another spelling.
+	// exact text, in a deny list, would pass in another spelling. (ECDSA
+	// still has two: s and n-s verify alike; SECURITY.md says so.)
 	signature, err := base64.RawURLEncoding.Strict().DecodeString(sig)
 	if err != nil {
 		return nil, ErrTokenMalformed
