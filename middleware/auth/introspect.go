@@ -22,7 +22,9 @@ type IntrospectionConfig struct {
 	// ClientID and ClientSecret authenticate this API to the endpoint
 	// (HTTP Basic, RFC 6749 §2.3.1). Required.
 	ClientID, ClientSecret string
-	// Client sends the requests. Nil means a client with a 5 s timeout.
+	// Client sends the requests. Nil means a client with a 5 s timeout; a
+	// client without a Timeout gets 5 s per call too, so that a hung
+	// endpoint cannot hold requests forever.
 	Client *http.Client
 	// Audience, if set, must be one of the token's "aud".
 	Audience string
@@ -63,6 +65,7 @@ type Introspection struct {
 	classify    func(map[string]any) Kind
 	cache       *tokenCache
 	now         func() time.Time
+	callTimeout time.Duration // bounds a call of a client without a Timeout
 }
 
 // NewIntrospection returns an introspection verifier for cfg.
@@ -82,13 +85,14 @@ func NewIntrospection(cfg IntrospectionConfig) (*Introspection, error) {
 		url: cfg.URL,
 		auth: "Basic " + base64.StdEncoding.EncodeToString(
 			[]byte(url.QueryEscape(cfg.ClientID)+":"+url.QueryEscape(cfg.ClientSecret))),
-		client:   cfg.Client,
-		audience: cfg.Audience,
-		ttl:      cfg.CacheTTL,
-		negTTL:   cfg.NegativeTTL,
-		classify: cfg.Classify,
-		cache:    newTokenCache(cfg.CacheBytes),
-		now:      time.Now,
+		client:      cfg.Client,
+		audience:    cfg.Audience,
+		ttl:         cfg.CacheTTL,
+		negTTL:      cfg.NegativeTTL,
+		classify:    cfg.Classify,
+		cache:       newTokenCache(cfg.CacheBytes),
+		now:         time.Now,
+		callTimeout: 5 * time.Second,
 	}
 	if v.client == nil {
 		v.client = &http.Client{Timeout: 5 * time.Second}
@@ -153,8 +157,13 @@ func (v *Introspection) verifyShared(ctx context.Context, token string) (*Princi
 func (v *Introspection) introspect(ctx context.Context, token string, now time.Time) (*Principal, error) {
 	// A client hanging up must not abort the call: its answer is cached for
 	// the next request, and a cancelled call would be logged as an outage.
-	// The client's timeout still bounds it.
+	// The client's timeout, or callTimeout, still bounds it.
 	ctx = context.WithoutCancel(ctx)
+	if v.client.Timeout <= 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, v.callTimeout)
+		defer cancel()
+	}
 	form := "token=" + url.QueryEscape(token) + "&token_type_hint=access_token"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, v.url, strings.NewReader(form))
 	if err != nil {

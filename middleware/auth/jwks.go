@@ -32,7 +32,9 @@ type JWKSConfig struct {
 	// URL of the JSON Web Key Set, e.g. Keycloak's
 	// https://host/realms/x/protocol/openid-connect/certs. Required.
 	URL string
-	// Client fetches the set. Nil means a client with a 10 s timeout.
+	// Client fetches the set. Nil means a client with a 10 s timeout; a
+	// client without a Timeout gets 10 s per fetch too, so that a hung
+	// endpoint cannot stop the refreshes.
 	Client *http.Client
 	// RefreshInterval is how often the set is fetched again. Zero means
 	// 15 minutes.
@@ -70,6 +72,7 @@ type JWKS struct {
 	url        string
 	logURL     string // url with any password redacted, for logs and errors
 	client     *http.Client
+	timeout    time.Duration // bounds a fetch of a client without a Timeout
 	refresh    time.Duration
 	minRefresh time.Duration
 	logger     *slog.Logger
@@ -111,6 +114,7 @@ func newJWKS(ctx context.Context, cfg JWKSConfig, clk clock.Clock) (*JWKS, error
 		url:        cfg.URL,
 		logURL:     u.Redacted(), // net/http sends the user info as Basic credentials
 		client:     cfg.Client,
+		timeout:    10 * time.Second,
 		refresh:    cfg.RefreshInterval,
 		minRefresh: cfg.MinRefreshInterval,
 		logger:     cfg.Logger,
@@ -234,6 +238,11 @@ func (j *JWKS) fetch(ctx context.Context) error {
 }
 
 func (j *JWKS) get(ctx context.Context) (*keySet, error) {
+	if j.client.Timeout <= 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, j.timeout)
+		defer cancel()
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.url, nil)
 	if err != nil {
 		return nil, err
