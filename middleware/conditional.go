@@ -304,9 +304,12 @@ func (cw *conditionalWriter) judge(etag string, lastModified time.Time) {
 
 // finish tags and judges a buffered response once the handler is done.
 func (cw *conditionalWriter) finish() {
+	if cw.state == condUndecided {
+		// Nothing written: net/http would send an empty 200, which is
+		// judged as one written with no body. (A hijack is decided.)
+		cw.WriteHeader(http.StatusOK)
+	}
 	if cw.state != condBuffering {
-		// Nothing written (net/http sends an empty 200, untagged; the
-		// handler may have hijacked the connection), or already decided.
 		return
 	}
 	body := *cw.buf
