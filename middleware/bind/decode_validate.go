@@ -19,8 +19,13 @@ func validateTags(vd *validator.Validate, v any) (errs errorList) {
 	if rt == nil || rt.Kind() != reflect.Struct {
 		return errs
 	}
+	badKind, err := checkStruct(vd, v, rt)
+	if badKind {
+		errs.add("has a value of a type its rules do not apply to", nil)
+		return errs
+	}
 	var verrs validator.ValidationErrors
-	if !errors.As(vd.Struct(v), &verrs) {
+	if !errors.As(err, &verrs) {
 		return errs
 	}
 	for _, fe := range verrs {
@@ -34,6 +39,47 @@ func validateTags(vd *validator.Validate, v any) (errs errorList) {
 		errs.add(detail, tokens)
 	}
 	return errs
+}
+
+// checkStruct runs validator on v, a pointer to struct rt. validator
+// panics on a value of a kind its rule does not apply to ("max" on a bool,
+// "oneof" on a number): under an interface the client chose that kind, so
+// badKind reports it as the client's error. Where rt holds no interface,
+// the rule is on the wrong Go type whatever is sent, and the panic stays.
+func checkStruct(vd *validator.Validate, v any, rt reflect.Type) (badKind bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			if s, ok := p.(string); !ok || !strings.HasPrefix(s, "Bad field type") || !holdsInterface(rt, map[reflect.Type]bool{}) {
+				panic(p)
+			}
+			badKind = true
+		}
+	}()
+	return false, vd.Struct(v)
+}
+
+// holdsInterface reports whether a value of type t may hold an interface
+// value, at any depth.
+func holdsInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
+	if seen[t] {
+		return false
+	}
+	seen[t] = true
+	switch t.Kind() {
+	case reflect.Interface:
+		return true
+	case reflect.Pointer, reflect.Slice, reflect.Array:
+		return holdsInterface(t.Elem(), seen)
+	case reflect.Map:
+		return holdsInterface(t.Key(), seen) || holdsInterface(t.Elem(), seen)
+	case reflect.Struct:
+		for i := range t.NumField() {
+			if holdsInterface(t.Field(i).Type, seen) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // namespaceTokens turns a validator namespace of Go field names, such as

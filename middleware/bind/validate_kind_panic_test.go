@@ -1,0 +1,63 @@
+package bind
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/chiguard/chiguard/internal/testkit"
+	"github.com/chiguard/chiguard/problem"
+)
+
+type semLoose struct {
+	V any            `json:"v,omitempty" validate:"omitempty,max=3"`
+	M map[string]any `json:"m,omitempty" validate:"dive,oneof=a b"`
+}
+
+// validator panics on a value of a kind its rule does not apply to ("max"
+// on a bool, "oneof" on a number). Under an interface field the client
+// chose that kind: it is a 400, not a panic and a 500.
+func TestDecodeJSONValueOfAKindItsRuleDoesNotTakeIs400(t *testing.T) {
+	for _, body := range []string{`{"v":true}`, `{"m":{"k":1}}`} {
+		r := testkit.Request("POST", "/", body, "Content-Type: application/json")
+		var err error
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Fatalf("%s: panic %v", body, p)
+				}
+			}()
+			var v semLoose
+			err = DecodeJSON(nil, r, &v)
+		}()
+		rec := testkit.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			problem.Write(w, r, problem.FromError(err))
+		}), r)
+		testkit.Problem(t, rec, http.StatusBadRequest)
+		if s := rec.Body.String(); strings.Contains(s, "Bad field") || strings.Contains(s, "float64") {
+			t.Errorf("%s: internals in %s", body, s)
+		}
+	}
+	var ok semLoose
+	r := testkit.Request("POST", "/", `{"v":"ab","m":{"k":"a"}}`, "Content-Type: application/json")
+	if err := DecodeJSON(nil, r, &ok); err != nil {
+		t.Fatalf("valid body refused: %v", err)
+	}
+}
+
+type semWrongTag struct {
+	N struct{ X int } `json:"n" validate:"min=1"`
+}
+
+// A rule on a field whose type it never applies to is the code's mistake,
+// whatever the client sends: it still panics, for Recoverer's 500.
+func TestDecodeJSONRuleOnAWrongFieldTypeStillPanics(t *testing.T) {
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic")
+		}
+	}()
+	r := testkit.Request("POST", "/", `{"n":{"X":1}}`, "Content-Type: application/json")
+	var v semWrongTag
+	_ = DecodeJSON(nil, r, &v)
+}
