@@ -106,8 +106,10 @@ func leafDetail(ti *typeInfo, raw []byte) string {
 	switch t.Kind() {
 	case reflect.Interface:
 	case reflect.String:
-		number := t == numberType && raw[0] != 't' && raw[0] != 'f' // json.Number takes numbers too
-		if raw[0] != '"' && !number {
+		if t == numberType {
+			return numberLiteralDetail(raw)
+		}
+		if raw[0] != '"' {
 			return kindDetail(t)
 		}
 	case reflect.Bool:
@@ -129,6 +131,26 @@ func leafDetail(ti *typeInfo, raw []byte) string {
 		return kindDetail(t)
 	default:
 		return kindDetail(t)
+	}
+	return ""
+}
+
+// numberLiteralDetail says what is wrong with raw as a json.Number, which
+// encoding/json takes as a number or a string holding one.
+func numberLiteralDetail(raw []byte) string {
+	switch raw[0] {
+	case 't', 'f':
+		return "must be a number"
+	case '"':
+		// Under `json:",string"`, raw is what the quotes held: any text.
+		s := walker{data: raw}
+		if s.str(); s.bad || s.pos != len(raw) {
+			return "must be a number"
+		}
+		n := walker{data: unquote(raw[1 : len(raw)-1])}
+		if n.number(); n.bad || n.pos != len(n.data) {
+			return "must be a number"
+		}
 	}
 	return ""
 }
