@@ -32,7 +32,11 @@ func validateTags(vd *validator.Validate, v any) (errs errorList) {
 		if errs.full {
 			break
 		}
-		detail, tokens := tagDetail(fe), namespaceTokens(rt, fe.StructNamespace())
+		detail := tagDetail(fe)
+		tokens, exact := namespaceTokens(rt, fe.StructNamespace())
+		if !exact {
+			detail = "has a member that " + detail
+		}
 		if len(tokens) > maxWalkDepth {
 			tokens, detail = tokens[:maxWalkDepth], "has, nested too deep to locate, a member that "+detail
 		}
@@ -85,14 +89,16 @@ func holdsInterface(t reflect.Type, seen map[reflect.Type]bool) bool {
 // namespaceTokens turns a validator namespace of Go field names, such as
 // "Cloud.Owner.Tags[2].Name", into the JSON Pointer tokens of the same
 // place, using the json names ("owner", "tags", "2", "name") and leaving
-// out untagged embedded structs, whose fields JSON promotes.
-func namespaceTokens(root reflect.Type, ns string) []string {
+// out untagged embedded structs, whose fields JSON promotes. A part it
+// cannot place (a map key that seems to end early, a field JSON does not
+// expose) ends the pointer there, and exact is false: a Go field name is
+// never a token.
+func namespaceTokens(root reflect.Type, ns string) (tokens []string, exact bool) {
 	// validator starts with the root type's name: anonymous structs have
 	// none, and generic ones spell theirs with dots.
 	if name := root.Name(); name != "" {
 		ns = strings.TrimPrefix(ns, name+".")
 	}
-	var tokens []string
 	cur := root
 	for ns != "" {
 		end := strings.IndexAny(ns, ".[")
@@ -108,36 +114,28 @@ func namespaceTokens(root reflect.Type, ns string) []string {
 			if ok {
 				sf, ok = cur.FieldByName(name)
 			}
-			if !ok {
-				tokens = append(tokens, name)
-				cur = nil
-			} else {
-				tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
-				switch {
-				case tag == "" && sf.Anonymous && derefType(sf.Type).Kind() == reflect.Struct:
-				case tag != "" && tag != "-":
-					tokens = append(tokens, tag)
-				default:
-					tokens = append(tokens, sf.Name)
-				}
-				cur = sf.Type
+			if !ok || sf.Tag.Get("json") == "-" {
+				return tokens, false
 			}
+			tag, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+			switch {
+			case tag == "" && sf.Anonymous && derefType(sf.Type).Kind() == reflect.Struct:
+			case tag != "":
+				tokens = append(tokens, tag)
+			default:
+				tokens = append(tokens, sf.Name)
+			}
+			cur = sf.Type
 		}
 		for strings.HasPrefix(ns, "[") {
-			rb := strings.Index(ns, "]")
-			for rb >= 0 && rb+1 < len(ns) && ns[rb+1] != '.' && ns[rb+1] != '[' {
-				next := strings.Index(ns[rb+1:], "]")
-				if next < 0 {
-					break
-				}
-				rb += 1 + next
-			}
+			cur = derefType(cur)
+			rb := closingBracket(ns, cur)
 			if rb < 0 {
-				rb = len(ns) - 1
+				return tokens, false
 			}
 			tokens = append(tokens, ns[1:rb])
 			ns = ns[rb+1:]
-			if cur = derefType(cur); cur != nil {
+			if cur != nil {
 				switch cur.Kind() {
 				case reflect.Slice, reflect.Array, reflect.Map:
 					cur = cur.Elem()
@@ -148,7 +146,49 @@ func namespaceTokens(root reflect.Type, ns string) []string {
 		}
 		ns = strings.TrimPrefix(ns, ".")
 	}
-	return tokens
+	return tokens, true
+}
+
+// closingBracket is the index of the "]" that ends the index or map key at
+// the start of ns, which validator writes as it is: a key may hold "]" and
+// ".". It is the first "]" after which ns goes on as an element of
+// container can, looking one step ahead; -1 if there is none.
+func closingBracket(ns string, container reflect.Type) int {
+	var elem reflect.Type
+	if container != nil {
+		switch container.Kind() {
+		case reflect.Slice, reflect.Array, reflect.Map:
+			elem = derefType(container.Elem())
+		}
+	}
+	for i := 1; i < len(ns); i++ {
+		if ns[i] == ']' && continuesAs(ns[i+1:], elem) {
+			return i
+		}
+	}
+	return -1
+}
+
+// continuesAs reports whether rest, what follows an element in a
+// namespace, can start the path below a value of type t.
+func continuesAs(rest string, t reflect.Type) bool {
+	switch {
+	case rest == "":
+		return true
+	case t == nil:
+		return false
+	case rest[0] == '[':
+		k := t.Kind()
+		return k == reflect.Slice || k == reflect.Array || k == reflect.Map
+	case rest[0] == '.' && t.Kind() == reflect.Struct:
+		name := rest[1:]
+		if end := strings.IndexAny(name, ".["); end >= 0 {
+			name = name[:end]
+		}
+		sf, ok := t.FieldByName(name)
+		return ok && sf.Tag.Get("json") != "-" // namespaceTokens stops at those
+	}
+	return false
 }
 
 func derefType(t reflect.Type) reflect.Type {
