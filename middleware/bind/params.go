@@ -17,7 +17,8 @@ import (
 )
 
 // ParamType lists the types PathParam and QueryParam parse into. Convert to
-// your own named types at the call site: CloudID(id).
+// your own named types at the call site: CloudID(id). Numbers are decimal
+// and a bool is true or false, as their schemas say.
 type ParamType interface {
 	string | bool | int | int8 | int16 | int32 | int64 |
 		uint | uint8 | uint16 | uint32 | uint64 | float32 | float64
@@ -220,8 +221,12 @@ func parseParam[T ParamType](s string, dst *T) *problem.FieldError {
 	case *string:
 		*p = s
 	case *bool:
-		b, err := strconv.ParseBool(s)
-		*p, detail = b, failed(err, "must be true or false")
+		// Not strconv.ParseBool, which takes 1, t and TRUE too: the schema
+		// says boolean, and a JSON body's booleans are true and false.
+		*p = s == "true"
+		if !*p && s != "false" {
+			detail = "must be true or false"
+		}
 	case *int:
 		*p, detail = parseInt[int](s, strconv.IntSize)
 	case *int8:
