@@ -1,11 +1,13 @@
 package contract
 
 import (
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -43,15 +45,13 @@ func (c *Contract) docRoutes() []docRoute {
 		case r.Kind != "":
 			d.Credentials = f.credentials + "; " + article(r.Kind) + " " + r.Kind + "'s only."
 		}
+		// In the words of the OpenAPI document: the Go types are the
+		// server's own, and mean nothing to a client.
 		for _, p := range r.Parameters {
-			t := "string"
-			if p.Type != nil {
-				t = p.Type.String()
-			}
-			d.Params = append(d.Params, p.Name+" ("+t+")")
+			d.Params = append(d.Params, p.Name+" ("+schemaWord(p.Schema)+")")
 		}
 		if b := r.Body; b != nil {
-			d.BodyDoc = fmt.Sprintf("%s as %s, at most %d bytes.", b.Type, strings.Join(b.MediaTypes, ", "), b.MaxBytes)
+			d.BodyDoc = strings.Join(b.MediaTypes, ", ") + ", at most " + size(b.MaxBytes) + "."
 		}
 		out = append(out, d)
 	}
@@ -272,4 +272,32 @@ func readOnly(w http.ResponseWriter, r *http.Request) bool {
 var docOffers = []accept.MediaType{
 	accept.MustParseMediaType("text/html"),
 	accept.MustParseMediaType("text/markdown"),
+}
+
+// schemaWord is the JSON Schema type of a parameter: "integer", "string";
+// of the first of several checks, which all apply.
+func schemaWord(schema json.RawMessage) string {
+	var s struct {
+		Type  any               `json:"type"`
+		AllOf []json.RawMessage `json:"allOf"`
+	}
+	json.Unmarshal(schema, &s)
+	if t, ok := s.Type.(string); ok {
+		return t
+	}
+	if len(s.AllOf) > 0 {
+		return schemaWord(s.AllOf[0])
+	}
+	return "string"
+}
+
+// size writes a byte count as people read it: "1 MiB", "64 KiB", "100 bytes".
+func size(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
 }

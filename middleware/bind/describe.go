@@ -11,7 +11,7 @@ import (
 func describePath[T ParamType](names []string) func() describe.Middleware {
 	return func() describe.Middleware {
 		d := describe.Middleware{Name: "bind.ValidatePath", Responses: []describe.Response{
-			{Status: http.StatusBadRequest, Type: problem.TypeBadRequest, Detail: "a path parameter is not a valid " + reflect.TypeFor[T]().String()},
+			{Status: http.StatusBadRequest, Type: problem.TypeBadRequest, Detail: "a path parameter is not " + paramNoun[T]()},
 		}}
 		for _, n := range names {
 			d.Params = append(d.Params, describe.Param{Name: n, In: "path", Type: reflect.TypeFor[T]()})
@@ -34,4 +34,20 @@ func (d *JSONDecoder) describe(t reflect.Type) describe.Middleware {
 			{Status: http.StatusUnsupportedMediaType, Type: problem.TypeUnsupportedMediaType,
 				Headers: []string{"Accept", "Accept-Encoding"}, Detail: "the body is not JSON, or has a Content-Encoding"},
 		}}
+}
+
+// paramNoun names what a parameter of type T must be, in the words of its
+// 400 and its schema rather than Go's: "an integer", "true or false".
+func paramNoun[T ParamType]() string {
+	switch reflect.TypeFor[T]().Kind() {
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return "an integer"
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a non-negative integer"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return "a string"
 }
