@@ -40,8 +40,10 @@ func Conditional(next http.Handler) http.Handler {
 //
 // A 304 keeps ETag, Vary, Cache-Control, Content-Location, Expires, Date
 // and the headers that are not about the representation, and drops the
-// body, Content-Type, Content-Length, the other Content-* fields, and
-// Last-Modified when there is an ETag. Non-2xx responses pass unchanged:
+// body, Content-Type, Content-Length, Content-Encoding, Content-Language,
+// Content-Range, Transfer-Encoding, and Last-Modified when there is an
+// ETag. Other Content-* fields, such as Content-Security-Policy, stay: a
+// cache updates its stored response with them. Non-2xx responses pass unchanged:
 // an error is never turned into a 304.
 //
 // Other methods pass through: only the handler knows the state a PUT or a
