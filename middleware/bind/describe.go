@@ -3,6 +3,7 @@ package bind
 import (
 	"net/http"
 	"reflect"
+	"strings"
 
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
@@ -39,15 +40,9 @@ func (d *JSONDecoder) describe(t reflect.Type) describe.Middleware {
 // paramNoun names what a parameter of type T must be, in the words of its
 // 400 and its schema rather than Go's: "an integer", "true or false".
 func paramNoun[T ParamType]() string {
-	switch reflect.TypeFor[T]().Kind() {
-	case reflect.Bool:
+	t := reflect.TypeFor[T]()
+	if t.Kind() == reflect.Bool {
 		return "true or false"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return "an integer"
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return "a non-negative integer"
-	case reflect.Float32, reflect.Float64:
-		return "a number"
 	}
-	return "a string"
+	return strings.TrimPrefix(kindDetail(t), "must be ")
 }
