@@ -419,8 +419,8 @@ func (a *authenticator) credentialList(credentials string) bool {
 		if k == 0 {
 			return false // the end
 		}
-		// An ASCII word can only be a scheme of its length (see scheme).
-		if (!ascii || k >= 64 || a.nameLens&(1<<k) != 0) && a.scheme(s[:k]) >= 0 {
+		// Only an ASCII word can be a scheme, of its length (see scheme).
+		if ascii && (k >= 64 || a.nameLens&(1<<k) != 0) && a.scheme(s[:k]) >= 0 {
 			return true
 		}
 		for k < len(s) && s[k] != ',' { // the rest of the element
@@ -432,18 +432,17 @@ func (a *authenticator) credentialList(credentials string) bool {
 
 // scheme returns the index of the configured scheme called name, or -1.
 func (a *authenticator) scheme(name string) int {
-	// Scheme names are ASCII tokens: an ASCII name of another length
-	// cannot match, which saves the fold of a list's every element. (Not
-	// so for any name: Unicode folds the 3-byte Kelvin sign to 'k'.)
-	ascii := true
+	// Scheme names are ASCII tokens (RFC 9110 §11.1), compared without
+	// Unicode folding: "Api\u212Aey" (a Kelvin sign) is no ApiKey, though
+	// strings.EqualFold says so, and a proxy that matches ApiKey would
+	// not see it as one. So only a name of the same length can match.
 	for i := 0; i < len(name); i++ {
 		if name[i] >= utf8.RuneSelf {
-			ascii = false
-			break
+			return -1
 		}
 	}
 	for i := range a.schemes {
-		if (!ascii || len(a.schemes[i].name) == len(name)) && strings.EqualFold(a.schemes[i].name, name) {
+		if len(a.schemes[i].name) == len(name) && strings.EqualFold(a.schemes[i].name, name) {
 			return i
 		}
 	}

@@ -34,6 +34,10 @@ func TestAuthenticateOutcomes(t *testing.T) {
 	}{
 		{name: "no credentials", auth: nil, status: 401, failed: "bearer"},
 		{name: "unsupported scheme", auth: []string{"Basic YWxpY2U6c2VjcmV0"}, status: 401, failed: "bearer"},
+		// RFC 9110 tokens are ASCII: the Kelvin sign folds to 'k' in Unicode only.
+		{name: "a scheme spelled with a Kelvin sign is unsupported", auth: []string{"Api\u212Aey demo-app-key"}, status: 401, failed: "bearer"},
+		{name: "a second credential spelled with a Kelvin sign is no credential", auth: []string{"Bearer " + valid + ", Api\u212Aey demo-app-key"},
+			status: 401, errorCode: "invalid_token", description: "The credentials are malformed", failed: "bearer"},
 		{name: "scheme without credentials is malformed", auth: []string{"Bearer"}, status: 401,
 			errorCode: "invalid_token", description: "The credentials are malformed", failed: "bearer"},
 		{name: "empty token", auth: []string{"Bearer   "}, status: 401,
