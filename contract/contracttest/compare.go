@@ -62,10 +62,10 @@ func Compare(t testing.TB, router chi.Routes, doc []byte) {
 }
 
 type document struct {
-	Servers    []server                              `json:"servers"`
-	Security   []map[string][]string                 `json:"security"`
-	Paths      map[string]map[string]json.RawMessage `json:"paths"`
-	Components components                            `json:"components"`
+	Servers    []server                   `json:"servers"`
+	Security   []map[string][]string      `json:"security"`
+	Paths      map[string]json.RawMessage `json:"paths"`
+	Components components                 `json:"components"`
 }
 
 // pathItem returns item with the path item its $ref names merged in
@@ -138,7 +138,14 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 	ops := map[string]operation{} // "METHOD template", templates with {} for names
 	names := map[string]string{}  // the same key, as the document spells it
 	docBase := basePath(d.Servers)
-	for path, item := range d.Paths {
+	for _, path := range slices.Sorted(maps.Keys(d.Paths)) {
+		if !strings.HasPrefix(path, "/") {
+			continue // an extension, such as "x-owner"
+		}
+		var item map[string]json.RawMessage
+		if err := json.Unmarshal(d.Paths[path], &item); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 		item, err := d.pathItem(path, item)
 		if err != nil {
 			return nil, err
