@@ -43,9 +43,9 @@ import (
 //     in the document (parameters pair up by place, not name).
 //
 // The document's paths are under the path of its first server's URL (of
-// the path item's own servers, where it has them): a document whose server
-// is "https://api.example.com/v1" describes the router's "/v1/clouds" as
-// "/clouds".
+// the operation's or path item's own servers, where they have them): a
+// document whose server is "https://api.example.com/v1" describes the
+// router's "/v1/clouds" as "/clouds".
 //
 // A document may list more answers than the router knows of: a handler's
 // own 200 or 404 are its to document. A YAML document converts to JSON
@@ -122,9 +122,19 @@ type operation struct {
 	Responses   map[string]json.RawMessage `json:"responses"`
 	RequestBody json.RawMessage            `json:"requestBody"`
 	Parameters  []json.RawMessage          `json:"parameters"`
+	Servers     []server                   `json:"servers"`
 
 	path       string            // as the document spells it, base path included
 	itemParams []json.RawMessage // the path item's parameters
+}
+
+// opBase is the base path of op: its own servers', which override those
+// of its path item and document (base).
+func opBase(op operation, base string) string {
+	if len(op.Servers) > 0 {
+		return basePath(op.Servers)
+	}
+	return base
 }
 
 // Diff returns the disagreements Compare reports, one line each, sorted
@@ -171,8 +181,8 @@ func Diff(c *contract.Contract, doc []byte) ([]string, error) {
 				return nil, fmt.Errorf("%s %s: %w", m, path, err)
 			}
 			full := path
-			if base != "" {
-				full = base + path
+			if b := opBase(op, base); b != "" {
+				full = b + path
 			}
 			op.path, op.itemParams = full, itemParams
 			k := m + " " + chipattern.Shape(full)

@@ -1,6 +1,7 @@
 package contracttest_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -43,5 +44,24 @@ func TestCompareAppendsPathsToTheServersBasePath(t *testing.T) {
 				t.Errorf("diffs %q name no /v2/clouds", diffs)
 			}
 		})
+	}
+}
+
+// An operation's own servers override its path item's and the document's,
+// as a path item's do the document's.
+func TestCompareReadsAnOperationUnderItsOwnServers(t *testing.T) {
+	r := chi.NewRouter()
+	r.Get("/v1/clouds", ok)
+	r.Get("/v2/clouds", ok)
+	doc := `{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "servers": [{"url": "https://api.example.com/v1"}],
+	  "paths": {"/clouds": {"get": {"servers": [{"url": "https://api.example.com/v2"}],
+	    "responses": {"200": {"description": "x"}, "405": {"description": "x"}}}}}}`
+	diffs, err := contracttest.Diff(contract.Of(r), []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"+ GET /v1/clouds: served by the router, missing from the document"}
+	if !slices.Equal(diffs, want) {
+		t.Errorf("diffs %q, want %q", diffs, want)
 	}
 }
