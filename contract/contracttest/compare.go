@@ -69,7 +69,8 @@ type document struct {
 }
 
 // pathItem returns item with the path item its $ref names merged in
-// (OpenAPI 3.1's components.pathItems); item's own fields win.
+// (OpenAPI 3.1's components.pathItems, or another of the paths, as 3.0
+// shares one); item's own fields win.
 func (d *document) pathItem(path string, item map[string]json.RawMessage) (map[string]json.RawMessage, error) {
 	raw, ok := item["$ref"]
 	if !ok {
@@ -79,17 +80,31 @@ func (d *document) pathItem(path string, item map[string]json.RawMessage) (map[s
 	if err := json.Unmarshal(raw, &ref); err != nil {
 		return nil, fmt.Errorf("%s: $ref: %w", path, err)
 	}
-	name, ok := strings.CutPrefix(ref, "#/components/pathItems/")
-	name = strings.NewReplacer("~1", "/", "~0", "~").Replace(name)
-	target, found := d.Components.PathItems[name]
-	if !ok || !found {
-		return nil, fmt.Errorf("%s: $ref %q names no path item of the document's components", path, ref)
+	target, found := d.refPathItem(ref)
+	if !found {
+		return nil, fmt.Errorf("%s: $ref %q names no path item of the document's components or paths", path, ref)
 	}
 	merged := map[string]json.RawMessage{}
 	maps.Copy(merged, target)
 	maps.Copy(merged, item)
 	delete(merged, "$ref")
 	return merged, nil
+}
+
+// refPathItem returns the path item ref points to in the document.
+func (d *document) refPathItem(ref string) (map[string]json.RawMessage, bool) {
+	if name, ok := strings.CutPrefix(ref, "#/components/pathItems/"); ok {
+		target, found := d.Components.PathItems[unescapePointer(name)]
+		return target, found
+	}
+	name, ok := strings.CutPrefix(ref, "#/paths/")
+	if !ok {
+		return nil, false
+	}
+	name, err := url.PathUnescape(name) // a URI fragment: "{" may be "%7B"
+	raw, found := d.Paths[unescapePointer(name)]
+	var target map[string]json.RawMessage
+	return target, err == nil && found && json.Unmarshal(raw, &target) == nil
 }
 
 type server struct {

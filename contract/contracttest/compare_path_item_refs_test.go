@@ -35,3 +35,19 @@ func TestCompareFollowsPathItemRefs(t *testing.T) {
 		t.Error("a dangling $ref is no error")
 	}
 }
+
+// A path item may be a $ref to another of the document's paths, the way
+// OpenAPI 3.0, which has no components.pathItems, shares one.
+func TestCompareFollowsPathItemRefsToOtherPaths(t *testing.T) {
+	r := chi.NewRouter()
+	r.Get("/clouds/{id}", ok)
+	r.Get("/v1/clouds/{id}", ok)
+	doc := `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {
+	  "/clouds/{id}": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+	    "responses": {"200": {"description": "x"}, "405": {"description": "x"}}}},
+	  "/v1/clouds/{id}": {"$ref": "#/paths/~1clouds~1%7Bid%7D"}}}`
+	diffs, err := contracttest.Diff(contract.Of(r), []byte(doc))
+	if err != nil || len(diffs) > 0 {
+		t.Errorf("Diff = %q, %v; want no disagreement", diffs, err)
+	}
+}
