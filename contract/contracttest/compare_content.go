@@ -126,7 +126,7 @@ func compareBody(name string, r contract.Route, op operation, comp *components) 
 				"; the document's body is " + cmp.Or(strings.Join(slices.Sorted(maps.Keys(doc.Content)), ", "), "of no media type")})
 		}
 	}
-	for k := range doc.Content {
+	for _, k := range slices.Sorted(maps.Keys(doc.Content)) {
 		if mt, _, err := mime.ParseMediaType(k); err == nil && !strings.Contains(mt, "*") &&
 			!slices.ContainsFunc(r.Body.MediaTypes, func(s string) bool { return strings.EqualFold(s, mt) }) {
 			out = append(out, diff{name, name + ": the document's request body may be " + k +

@@ -2,6 +2,7 @@ package contracttest_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -112,5 +113,25 @@ func TestCompareHoldsMediaTypesBodiesAndParameterTypes(t *testing.T) {
 				t.Errorf("Compare reported %d disagreements, want %d: %q", n, len(tt.want), f.errors[0])
 			}
 		})
+	}
+}
+
+// The media types a document's body has and the router refuses are
+// listed in one order, run after run.
+func TestCompareListsABodysRefusedMediaTypesInOrder(t *testing.T) {
+	doc := strings.Replace(exportDoc, `"content": {"application/json": {"schema": {"type": "object"}}}`,
+		`"content": {"application/json": {}, "text/plain": {}, "application/xml": {}, "text/csv": {}, "image/png": {}}`, 1)
+	const route = "POST /cloud/{id}/exports: the document's request body may be "
+	const refused = "; the router refuses it with a 415 and reads only application/json"
+	want := []string{route + "application/xml" + refused, route + "image/png" + refused,
+		route + "text/csv" + refused, route + "text/plain" + refused}
+	for range 20 {
+		diffs, err := contracttest.Diff(contract.Of(exportRouter()), []byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(diffs, want) {
+			t.Fatalf("diffs %q, want %q", diffs, want)
+		}
 	}
 }
