@@ -127,13 +127,21 @@ func compareBody(name string, r contract.Route, op operation, comp *components) 
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(doc.Content)) {
-		if mt, _, err := mime.ParseMediaType(k); err == nil && !strings.Contains(mt, "*") &&
-			!slices.ContainsFunc(r.Body.MediaTypes, func(s string) bool { return strings.EqualFold(s, mt) }) {
+		if mt, _, err := mime.ParseMediaType(k); err == nil && !strings.Contains(mt, "*") && !reads(r.Body.MediaTypes, mt) {
 			out = append(out, diff{name, name + ": the document's request body may be " + k +
 				"; the router refuses it with a 415 and reads only " + media})
 		}
 	}
 	return out
+}
+
+// reads reports whether a body of media type mt gets past bind.Body,
+// which reads media: its JSON decoder takes any application/*+json too.
+func reads(media []string, mt string) bool {
+	if slices.Contains(media, "application/json") && strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json") {
+		return true
+	}
+	return slices.ContainsFunc(media, func(s string) bool { return strings.EqualFold(s, mt) })
 }
 
 // parameterObject is the part of an OpenAPI parameter Compare reads.

@@ -135,3 +135,14 @@ func TestCompareListsABodysRefusedMediaTypesInOrder(t *testing.T) {
 		}
 	}
 }
+
+// bind.Body reads any application/*+json body as JSON: a document whose
+// PATCH takes application/merge-patch+json agrees with it.
+func TestCompareTakesABodyInAJSONSuffixTypeAsRead(t *testing.T) {
+	doc := strings.Replace(exportDoc, `"content": {"application/json": {"schema": {"type": "object"}}}`,
+		`"content": {"application/json": {}, "application/merge-patch+json": {}}`, 1)
+	diffs, err := contracttest.Diff(contract.Of(exportRouter()), []byte(doc))
+	if err != nil || len(diffs) > 0 {
+		t.Errorf("Diff = %q, %v; want no disagreement", diffs, err)
+	}
+}
