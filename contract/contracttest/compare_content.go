@@ -18,6 +18,7 @@ type components struct {
 	Responses     map[string]json.RawMessage            `json:"responses"`
 	RequestBodies map[string]json.RawMessage            `json:"requestBodies"`
 	Parameters    map[string]json.RawMessage            `json:"parameters"`
+	Schemas       map[string]json.RawMessage            `json:"schemas"`
 	Schemes       map[string]securityScheme             `json:"securitySchemes"`
 }
 
@@ -146,12 +147,10 @@ func reads(media []string, mt string) bool {
 
 // parameterObject is the part of an OpenAPI parameter Compare reads.
 type parameterObject struct {
-	Ref    string `json:"$ref"`
-	Name   string `json:"name"`
-	In     string `json:"in"`
-	Schema struct {
-		Type any `json:"type"`
-	} `json:"schema"`
+	Ref    string          `json:"$ref"`
+	Name   string          `json:"name"`
+	In     string          `json:"in"`
+	Schema json.RawMessage `json:"schema"`
 }
 
 // compareParameters reports a path parameter that bind.ValidatePath
@@ -183,12 +182,12 @@ func compareParameters(name, docPath string, r contract.Route, itemParams, opPar
 		}
 		want := schemaType(param.Schema)
 		doc, ok := byName[docNames[i]]
-		got, isString := doc.Schema.Type.(string)
-		if !ok || !isString || got == "" || want == "" || got == want {
+		got := docTypes(doc.Schema, comp.Schemas)
+		if !ok || len(got) == 0 || want == "" || slices.Contains(got, want) {
 			continue
 		}
 		out = append(out, diff{name, name + ": path parameter {" + docNames[i] + "} is " + article(want) +
-			" to the router (bind.ValidatePath), " + article(got) + " in the document"})
+			" to the router (bind.ValidatePath), " + article(strings.Join(got, " or ")) + " in the document"})
 	}
 	return out
 }
@@ -218,6 +217,31 @@ func schemaType(schema json.RawMessage) string {
 	json.Unmarshal(schema, &s)
 	t, _ := s.Type.(string)
 	return t
+}
+
+// docTypes are the types a document's schema allows, null aside, its
+// $ref to components.schemas followed; none when it does not say.
+// OpenAPI 3.1 may list them: {"type": ["integer", "null"]}.
+func docTypes(schema json.RawMessage, schemas map[string]json.RawMessage) []string {
+	var s struct {
+		Ref  string `json:"$ref"`
+		Type any    `json:"type"`
+	}
+	json.Unmarshal(schema, &s)
+	if name, ok := strings.CutPrefix(s.Ref, "#/components/schemas/"); ok && s.Type == nil {
+		json.Unmarshal(schemas[unescapePointer(name)], &s)
+	}
+	list, _ := s.Type.([]any)
+	if t, ok := s.Type.(string); ok {
+		list = []any{t}
+	}
+	var types []string
+	for _, v := range list {
+		if v, ok := v.(string); ok && v != "null" && v != "" {
+			types = append(types, v)
+		}
+	}
+	return types
 }
 
 func article(t string) string {

@@ -146,3 +146,29 @@ func TestCompareTakesABodyInAJSONSuffixTypeAsRead(t *testing.T) {
 		t.Errorf("Diff = %q, %v; want no disagreement", diffs, err)
 	}
 }
+
+// A path parameter's schema may name its type in a list (OpenAPI 3.1) or
+// through a $ref to components.schemas: the type is compared all the same.
+func TestCompareReadsAPathParametersTypeInAListOrARef(t *testing.T) {
+	const param = `"schema": {"type": "integer"}`
+	const wrong = "POST /cloud/{id}/exports: path parameter {id} is an integer to the router (bind.ValidatePath), a string in the document"
+	for _, tt := range []struct {
+		name, schema string
+		want         []string
+	}{
+		{"a list with null", `"schema": {"type": ["integer", "null"]}`, nil},
+		{"a list of another type", `"schema": {"type": ["string", "null"]}`, []string{wrong}},
+		{"a ref", `"schema": {"$ref": "#/components/schemas/CloudId"}`, nil},
+		{"a ref to another type", `"schema": {"$ref": "#/components/schemas/Name"}`, []string{wrong}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			doc := strings.Replace(exportDoc, param, tt.schema, 1)
+			doc = strings.Replace(doc, `"components": {`,
+				`"components": {"schemas": {"CloudId": {"type": "integer", "format": "int64"}, "Name": {"type": "string"}},`, 1)
+			diffs, err := contracttest.Diff(contract.Of(exportRouter()), []byte(doc))
+			if err != nil || !slices.Equal(diffs, tt.want) {
+				t.Errorf("Diff = %q, %v; want %q", diffs, err, tt.want)
+			}
+		})
+	}
+}
