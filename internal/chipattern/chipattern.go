@@ -43,11 +43,14 @@ func Shape(template string) string {
 	var b strings.Builder
 	for i := 0; i < len(template); i++ {
 		if template[i] == '{' {
-			if end := strings.IndexByte(template[i:], '}'); end > 0 {
-				b.WriteString("{}")
-				i += end
-				continue
+			end := strings.IndexByte(template[i:], '}')
+			if end < 0 {
+				b.WriteString(template[i:]) // no brace closes: not looking again keeps this linear
+				break
 			}
+			b.WriteString("{}")
+			i += end
+			continue
 		}
 		b.WriteByte(template[i])
 	}
