@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -90,9 +92,12 @@ func TestContract(t *testing.T) {
 		return hd
 	}
 	const problemJSON = "application/problem+json"
+	// Its two challenges, in the order Authenticate sends them.
+	const challenges = `^Bearer realm="chiguard-demo", ApiKey realm="chiguard-demo"$`
+	typ := func(slug string) map[string]any { return map[string]any{"type": "/problems/" + slug} }
 	rows := []row{
 		{name: "200 list clouds", method: "GET", path: "/cloud", header: h("Authorization", alice),
-			wantStatus: 200, wantType: "application/json", wantHeader: map[string]string{"Etag": `^"`, "Ratelimit": `^"default";r=\d+;t=\d+$`}},
+			wantStatus: 200, wantType: "application/json", wantHeader: map[string]string{"Etag": `^"`, "Ratelimit": `^"default";r=\d+;t=\d+$`, "Vary": `^Accept$`}},
 		{name: "200 health without credentials", method: "GET", path: "/healthz", wantStatus: 200, wantType: "application/json"},
 		{name: "200 user", method: "GET", path: "/user", header: h("Authorization", alice),
 			wantStatus: 200, wantType: "application/json", wantBody: map[string]any{"sub": "alice"}},
@@ -114,39 +119,57 @@ func TestContract(t *testing.T) {
 		{name: "304 not modified", method: "GET", path: "/cloud", header: h("Authorization", alice, "If-None-Match", "*"),
 			wantStatus: 304, wantHeader: map[string]string{"Etag": `^"`}},
 		{name: "400 object Object", method: "GET", path: "/cloud/%5Bobject%20Object%5D/project", header: h("Authorization", alice),
-			wantStatus: 400, wantType: problemJSON, wantBody: map[string]any{"status": 400.0}},
+			wantStatus: 400, wantType: problemJSON, wantBody: map[string]any{"type": "/problems/bad-request",
+				"errors": []any{map[string]any{"parameter": "cloudPk", "detail": "must be an integer"}}}},
 		{name: "400 missing field", method: "POST", path: "/cloud", header: h("Authorization", alice, "Content-Type", "application/json"),
-			body: `{}`, wantStatus: 400, wantType: problemJSON},
+			body: `{}`, wantStatus: 400, wantType: problemJSON, wantBody: map[string]any{"type": "/problems/bad-request",
+				"detail": "A required field is missing in the body.", "errors": []any{map[string]any{"pointer": "#/name", "detail": "is required"}}}},
 		{name: "400 malformed JSON", method: "POST", path: "/cloud", header: h("Authorization", alice, "Content-Type", "application/json"),
-			body: `{"name":`, wantStatus: 400, wantType: problemJSON},
+			body: `{"name":`, wantStatus: 400, wantType: problemJSON, wantBody: typ("bad-request")},
+		{name: "400 two credentials", method: "GET", path: "/cloud", header: h("Authorization", alice, "Authorization", "ApiKey "+api.DemoAPIKey),
+			wantStatus: 400, wantType: problemJSON, wantBody: typ("bad-request")},
+		// RFC 6750 §3.1: no error code for a request without credentials.
 		{name: "401 missing token", method: "GET", path: "/cloud",
-			wantStatus: 401, wantType: problemJSON, wantHeader: map[string]string{"Www-Authenticate": `^Bearer realm="chiguard-demo"`}},
+			wantStatus: 401, wantType: problemJSON, wantHeader: map[string]string{"Www-Authenticate": challenges}, wantBody: typ("unauthorized")},
 		{name: "401 expired token", method: "GET", path: "/cloud", header: h("Authorization", expired),
-			wantStatus: 401, wantType: problemJSON, wantHeader: map[string]string{"Www-Authenticate": `error="invalid_token"`}},
+			wantStatus: 401, wantType: problemJSON, wantHeader: map[string]string{
+				"Www-Authenticate": `^Bearer realm="chiguard-demo", error="invalid_token", error_description="The access token expired", ApiKey realm="chiguard-demo"$`},
+			wantBody: typ("unauthorized")},
 		{name: "401 malformed token", method: "GET", path: "/cloud", header: h("Authorization", "Bearer not-a-jwt"),
-			wantStatus: 401, wantType: problemJSON, wantHeader: map[string]string{"Www-Authenticate": `error="invalid_token"`}},
+			wantStatus: 401, wantType: problemJSON, wantHeader: map[string]string{"Www-Authenticate": `^Bearer realm="chiguard-demo", error="invalid_token", `},
+			wantBody: typ("unauthorized")},
+		{name: "401 unknown API key", method: "GET", path: "/cloud", header: h("Authorization", "ApiKey not-a-key"),
+			wantStatus: 401, wantType: problemJSON, wantHeader: map[string]string{"Www-Authenticate": `^ApiKey realm="chiguard-demo", error="invalid_token", `},
+			wantBody: typ("unauthorized")},
 		{name: "403 missing scope", method: "POST", path: "/cloud", header: h("Authorization", reader, "Content-Type", "application/json"),
 			body: `{"name":"x"}`, wantStatus: 403, wantType: problemJSON,
-			wantHeader: map[string]string{"Www-Authenticate": `error="insufficient_scope"`}},
+			wantHeader: map[string]string{"Www-Authenticate": `^Bearer realm="chiguard-demo", error="insufficient_scope", error_description="[^"]+", scope="cloud:manage"$`},
+			wantBody:   map[string]any{"type": "/problems/forbidden", "required_scopes": []any{"cloud:manage"}, "missing_scopes": []any{"cloud:manage"}}},
+		// Not a scope: RFC 6750 has no error code for it, and no challenge is sent.
 		{name: "403 app on a user route", method: "GET", path: "/user", header: h("Authorization", app),
-			wantStatus: 403, wantType: problemJSON},
-		{name: "404 unknown path", method: "GET", path: "/nope", wantStatus: 404, wantType: problemJSON},
+			wantStatus: 403, wantType: problemJSON, wantHeader: map[string]string{"Www-Authenticate": `^$`},
+			wantBody: map[string]any{"type": "/problems/forbidden",
+				"detail": "This resource is exclusive to users: authenticate as a user, not with an app's credentials."}},
+		{name: "404 unknown path", method: "GET", path: "/nope", wantStatus: 404, wantType: problemJSON, wantBody: typ("not-found")},
 		{name: "404 cloud of another user", method: "GET", path: "/cloud/2", header: h("Authorization", alice),
-			wantStatus: 404, wantType: problemJSON},
+			wantStatus: 404, wantType: problemJSON, wantBody: typ("not-found")},
 		{name: "404 missing cloud", method: "GET", path: "/cloud/999", header: h("Authorization", alice),
-			wantStatus: 404, wantType: problemJSON},
+			wantStatus: 404, wantType: problemJSON, wantBody: typ("not-found")},
 		{name: "405 wrong method", method: "PATCH", path: "/cloud", header: h("Authorization", alice),
-			wantStatus: 405, wantType: problemJSON, wantHeader: map[string]string{"Allow": `^GET, HEAD, POST$`}},
+			wantStatus: 405, wantType: problemJSON, wantHeader: map[string]string{"Allow": `^GET, HEAD, POST$`}, wantBody: typ("method-not-allowed")},
 		{name: "405 on a subrouter's own path", method: "PATCH", path: "/cloud/1", header: h("Authorization", alice),
-			wantStatus: 405, wantType: problemJSON, wantHeader: map[string]string{"Allow": `^GET, HEAD, DELETE$`}},
+			wantStatus: 405, wantType: problemJSON, wantHeader: map[string]string{"Allow": `^GET, HEAD, DELETE$`}, wantBody: typ("method-not-allowed")},
 		{name: "406 html", method: "GET", path: "/cloud", header: h("Authorization", alice, "Accept", "text/html"),
-			wantStatus: 406, wantType: problemJSON},
+			wantStatus: 406, wantType: problemJSON,
+			wantBody: map[string]any{"type": "/problems/not-acceptable", "acceptable": []any{"application/json"}}},
+		{name: "412 stale ETag", method: "GET", path: "/cloud/1", header: h("Authorization", alice, "If-Match", `"stale"`),
+			wantStatus: 412, wantType: problemJSON, wantBody: typ("precondition-failed")},
 		{name: "413 large body", method: "POST", path: "/cloud", header: h("Authorization", alice, "Content-Type", "application/json"),
-			body: `{"name":"` + strings.Repeat("a", 1<<20) + `"}`, wantStatus: 413, wantType: problemJSON},
+			body: `{"name":"` + strings.Repeat("a", 1<<20) + `"}`, wantStatus: 413, wantType: problemJSON, wantBody: typ("content-too-large")},
 		{name: "415 not JSON", method: "POST", path: "/cloud", header: h("Authorization", alice, "Content-Type", "text/plain"),
-			body: `name=x`, wantStatus: 415, wantType: problemJSON},
+			body: `name=x`, wantStatus: 415, wantType: problemJSON, wantBody: typ("unsupported-media-type")},
 		{name: "500 panic", method: "GET", path: "/debug/panic", header: h("Authorization", alice),
-			wantStatus: 500, wantType: problemJSON},
+			wantStatus: 500, wantType: problemJSON, wantBody: typ("internal-server-error")},
 	}
 	schema := problemSchema(t)
 	for _, tt := range rows {
@@ -174,6 +197,13 @@ func check(t *testing.T, srv *httptest.Server, schema *jsonschema.Schema, tt row
 		}
 	}
 	if tt.wantType == "application/problem+json" {
+		// The headers of every error, as the error-codes page lists them.
+		if got := resp.Header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("Cache-Control %q, want no-store", got)
+		}
+		if got := strings.Join(resp.Header.Values("Vary"), ", "); !regexp.MustCompile(`(^|, )Accept(,|$)`).MatchString(got) {
+			t.Errorf("Vary %q, want Accept", got)
+		}
 		inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 		if err != nil {
 			t.Fatalf("problem body is not JSON: %v\n%s", err, raw)
@@ -199,7 +229,7 @@ func check(t *testing.T, srv *httptest.Server, schema *jsonschema.Schema, tt row
 			t.Fatalf("body: %v\n%s", err, raw)
 		}
 		for k, v := range tt.wantBody {
-			if body[k] != v {
+			if !reflect.DeepEqual(body[k], v) {
 				t.Errorf("body[%s] = %v, want %v", k, body[k], v)
 			}
 		}
@@ -241,7 +271,7 @@ func TestContractRateLimit(t *testing.T) {
 			"Ratelimit-Policy": `^"default";q=2;w=60$`,
 			"Ratelimit":        `^"default";r=0;t=[1-9]\d*$`,
 		},
-		wantBody: map[string]any{"type": "https://iana.org/assignments/http-problem-types#quota-exceeded"}})
+		wantBody: map[string]any{"type": "https://iana.org/assignments/http-problem-types#quota-exceeded", "violated-policies": []any{"default"}}})
 	if resp, _ := do(t, srv, "GET", "/problems/quota-exceeded", nil, ""); resp.StatusCode != 200 {
 		t.Errorf("the 429's docs: %d", resp.StatusCode)
 	}
@@ -250,6 +280,81 @@ func TestContractRateLimit(t *testing.T) {
 	if resp, _ := do(t, srv, "GET", "/cloud", other, ""); resp.StatusCode != 200 {
 		t.Fatalf("bob: %d", resp.StatusCode)
 	}
+}
+
+// A client whose credentials keep failing gets the limiter's 429, its
+// next credentials unchecked, even the right ones.
+func TestContractGuessedCredentialsGet429(t *testing.T) {
+	srv := newAPI(t, func(c *api.Config) { c.AuthFailureLimit = api.Rate{N: 2, Window: time.Minute} })
+	schema := problemSchema(t)
+	for i := range 2 {
+		if resp, _ := do(t, srv, "GET", "/cloud", http.Header{"Authorization": {"ApiKey guess"}}, ""); resp.StatusCode != 401 {
+			t.Fatalf("guess %d: %d", i, resp.StatusCode)
+		}
+	}
+	check(t, srv, schema, row{method: "GET", path: "/cloud", header: http.Header{"Authorization": {"ApiKey " + api.DemoAPIKey}},
+		wantStatus: 429, wantType: "application/problem+json",
+		wantHeader: map[string]string{
+			"Retry-After":      `^[1-9]\d*$`,
+			"Ratelimit-Policy": `^"auth-failures";q=2;w=60$`,
+			"Ratelimit":        `^"auth-failures";r=0;t=[1-9]\d*$`,
+			"Www-Authenticate": `^$`,
+		},
+		wantBody: map[string]any{"type": "https://iana.org/assignments/http-problem-types#quota-exceeded", "violated-policies": []any{"auth-failures"}}})
+	if resp, _ := do(t, srv, "GET", "/healthz", nil, ""); resp.StatusCode != 200 {
+		t.Errorf("a request without credentials: %d", resp.StatusCode)
+	}
+}
+
+// The seed page's 500: "An alert is automatically sent to us".
+func TestContract500SendsAnAlert(t *testing.T) {
+	var logs syncBuffer
+	cfg := api.DefaultConfig()
+	cfg.DebugRoutes = true
+	cfg.Logger = slog.New(slog.NewJSONHandler(&logs, nil))
+	a, err := api.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(a)
+	auth := http.Header{"Authorization": {"Bearer " + mint(t, api.Token{Subject: "alice"})}}
+	resp, raw := do(t, srv, "GET", "/debug/panic", auth, "")
+	srv.Close()
+	a.Close() // waits for the alert hook
+	var p struct{ Instance string }
+	json.Unmarshal(raw, &p)
+	if resp.StatusCode != 500 || p.Instance == "" {
+		t.Fatalf("%d %s", resp.StatusCode, raw)
+	}
+	var alerted bool
+	for line := range strings.Lines(logs.String()) {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == "ALERT sent to the on-call channel" &&
+			rec["status"] == 500.0 && rec["request_id"] == p.Instance && rec["path"] == "/debug/panic" {
+			alerted = true
+		}
+	}
+	if !alerted {
+		t.Errorf("no alert for the 500 %s; the logs:\n%s", p.Instance, logs.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer that the server's goroutines may write.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func TestContractMaintenance(t *testing.T) {
