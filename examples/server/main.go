@@ -3,7 +3,7 @@
 //
 //	go run ./examples/server                 # serve on 127.0.0.1:8080
 //	go run ./examples/server mint -sub alice -scopes "cloud:read user:read"
-//	go run ./examples/server openapi         # the OpenAPI document of its errors
+//	go run ./examples/server openapi         # the OpenAPI document of every route
 //
 // Every flag can also be set from the environment: CHIGUARD_ and the flag
 // name in upper case with '-' as '_', e.g. CHIGUARD_RATE_LIMIT=100/1m.
@@ -74,6 +74,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(fs.Output(), `Usage:
   server [flags]        serve the demo API
   server mint [flags]   print a demo token (server mint -h lists its flags)
+  server openapi        print the OpenAPI document that GET /openapi.json serves
 
 Every flag can also be set in the environment: CHIGUARD_ and the flag name
 in upper case with '-' as '_', e.g. CHIGUARD_RATE_LIMIT=100/1m or

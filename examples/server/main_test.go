@@ -124,7 +124,7 @@ func TestHelpNamesTheSubcommandAndTheEnvironment(t *testing.T) {
 	if err := run(context.Background(), []string{"-h"}, io.Discard, &errs); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
 	}
-	for _, want := range []string{"server mint [flags]", "CHIGUARD_RATE_LIMIT=100/1m", "-maintenance-status"} {
+	for _, want := range []string{"server mint [flags]", "server openapi", "CHIGUARD_RATE_LIMIT=100/1m", "-maintenance-status"} {
 		if !strings.Contains(errs.String(), want) {
 			t.Errorf("-h does not say %q:\n%s", want, errs.String())
 		}
