@@ -91,8 +91,10 @@ func ExampleLimitFailures() {
 		panic(err)
 	}
 	r := chi.NewRouter()
-	r.Use(auth.Authenticate(auth.APIKey(keys), ratelimit.LimitFailures(2, time.Minute)))
-	r.Get("/cloud", func(http.ResponseWriter, *http.Request) {})
+	r.Group(func(r chi.Router) { // after routing, where Authenticate goes
+		r.Use(auth.Authenticate(auth.APIKey(keys), ratelimit.LimitFailures(2, time.Minute)))
+		r.Get("/cloud", func(http.ResponseWriter, *http.Request) {})
+	})
 
 	for _, req := range []struct{ client, key string }{
 		{"198.51.100.7", "guess-1"},

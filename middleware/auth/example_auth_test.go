@@ -33,14 +33,17 @@ func ExampleAuthenticate() {
 		panic(err)
 	}
 
+	// Authenticate runs per group, after routing: an unknown path is a 404.
 	r := chi.NewRouter()
 	r.NotFound(middleware.NotFound)
-	r.Use(auth.Authenticate(auth.Bearer(tokens), auth.APIKey(keys)))
-	r.With(auth.RequireScopes("cloud:read")).Get("/cloud", func(w http.ResponseWriter, r *http.Request) {
-		p, _ := auth.PrincipalFrom(r.Context())
-		fmt.Fprintf(w, "hello %s", p.Key())
+	r.Group(func(r chi.Router) {
+		r.Use(auth.Authenticate(auth.Bearer(tokens), auth.APIKey(keys)))
+		r.With(auth.RequireScopes("cloud:read")).Get("/cloud", func(w http.ResponseWriter, r *http.Request) {
+			p, _ := auth.PrincipalFrom(r.Context())
+			fmt.Fprintf(w, "hello %s", p.Key())
+		})
+		r.With(auth.RequireUser).Get("/user", func(w http.ResponseWriter, r *http.Request) {})
 	})
-	r.With(auth.RequireUser).Get("/user", func(w http.ResponseWriter, r *http.Request) {})
 
 	token, _ := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{
 		"sub": "alice", "scope": "cloud:read", "iss": "https://auth.example.com", "aud": "api",
@@ -53,6 +56,7 @@ func ExampleAuthenticate() {
 		{"/cloud", "Bearer " + token},
 		{"/cloud", "ApiKey demo-app-key"},
 		{"/user", "ApiKey demo-app-key"},
+		{"/nowhere", ""},
 	} {
 		rec := httptest.NewRecorder()
 		hr := httptest.NewRequest(http.MethodGet, req.path, nil)
@@ -73,25 +77,36 @@ func ExampleAuthenticate() {
 	// 200 []
 	// hello app:demo-app
 	// 403 []
+	// 404 []
 }
 
 // A route whose refusals must not reveal that it exists: a caller without
 // the scope gets the same 404 as for a path that does not exist.
 func ExampleConceal() {
 	keys, _ := auth.NewAPIKeys(auth.APIKeyApp{Key: "demo-app-key", ClientID: "demo-app", Scopes: []string{"cloud:read"}})
+	// Conceal comes first, ahead of Authenticate, whose 401 would tell a
+	// caller without credentials that the route exists.
 	r := chi.NewRouter()
 	r.NotFound(middleware.NotFound)
-	r.Use(auth.Authenticate(auth.APIKey(keys)))
-	r.With(auth.Conceal, auth.RequireScopes("admin")).Get("/admin", func(http.ResponseWriter, *http.Request) {})
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	r.With(auth.Conceal, auth.Authenticate(auth.APIKey(keys)), auth.RequireScopes("admin")).
+		Get("/admin", func(http.ResponseWriter, *http.Request) {})
 
-	for _, path := range []string{"/admin", "/nowhere"} {
+	for _, req := range []struct{ path, auth string }{
+		{"/admin", "ApiKey demo-app-key"},
+		{"/admin", ""},
+		{"/nowhere", ""},
+	} {
 		rec := httptest.NewRecorder()
-		req := httptest.NewRequest(http.MethodGet, path, nil)
-		req.Header.Set("Authorization", "ApiKey demo-app-key")
-		r.ServeHTTP(rec, req)
+		hr := httptest.NewRequest(http.MethodGet, req.path, nil)
+		if req.auth != "" {
+			hr.Header.Set("Authorization", req.auth)
+		}
+		r.ServeHTTP(rec, hr)
 		fmt.Println(rec.Code, rec.Header().Get("WWW-Authenticate") == "", rec.Body)
 	}
 	// Output:
+	// 404 true {"type":"/problems/not-found","title":"Not Found","status":404}
 	// 404 true {"type":"/problems/not-found","title":"Not Found","status":404}
 	// 404 true {"type":"/problems/not-found","title":"Not Found","status":404}
 }
