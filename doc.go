@@ -87,7 +87,9 @@
 //     (concealed routes aside: see auth.Conceal).
 //  8. Rate limits follow authentication, so they are counted by principal
 //     (anonymous callers, with AllowAnonymous, by client IP). A limiter
-//     keyed by route must be mounted after routing too.
+//     keyed by route must be mounted after routing too; a route's own
+//     limiter comes first on the route, ahead of authorization, as the
+//     group's does.
 //  9. Authorization comes before negotiation and input, so a caller without
 //     access learns nothing of the formats or bodies a route takes.
 //  10. Negotiate refuses an unacceptable Accept before the body is read.

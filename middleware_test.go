@@ -145,6 +145,10 @@ func TestContract(t *testing.T) {
 			body: `{"name":"x"}`, wantStatus: 403, wantType: problemJSON,
 			wantHeader: map[string]string{"Www-Authenticate": `^Bearer realm="chiguard-demo", error="insufficient_scope", error_description="[^"]+", scope="cloud:manage"$`},
 			wantBody:   map[string]any{"type": "/problems/forbidden", "required_scopes": []any{"cloud:manage"}, "missing_scopes": []any{"cloud:manage"}}},
+		// A route's own limit runs where the group's does, before authorization.
+		{name: "403 missing scope under a route's own limit", method: "POST", path: "/cloud/1/export", header: h("Authorization", "Bearer "+mint(t, api.Token{Subject: "carol", Scopes: []string{"user:read"}})),
+			wantStatus: 403, wantType: problemJSON, wantHeader: map[string]string{"Ratelimit-Policy": `^"default";q=600;w=60, "export";q=10;w=3600$`},
+			wantBody: typ("forbidden")},
 		// Not a scope: RFC 6750 has no error code for it, and no challenge is sent.
 		{name: "403 app on a user route", method: "GET", path: "/user", header: h("Authorization", app),
 			wantStatus: 403, wantType: problemJSON, wantHeader: map[string]string{"Www-Authenticate": `^$`},

@@ -181,7 +181,7 @@ func New(cfg Config) (*API, error) {
 			Delete("/cloud/{cloudPk}", s.deleteCloud)
 		r.With(auth.RequireScopes("cloud:read"), json, cloudPk, middleware.Conditional,
 			declare(http.StatusOK, "The cloud's projects.", []Project{}), contract.Declare(missing)).Get("/cloud/{cloudPk}/project", s.listProjects)
-		r.With(auth.RequireScopes("cloud:read"), limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute),
+		r.With(limit("export", cfg.ExportLimit, ratelimit.ByPrincipalOrIP, ratelimit.ByRoute), auth.RequireScopes("cloud:read"),
 			json, cloudPk, declare(http.StatusAccepted, "The export is started; its status is at its Location.", Export{}, "Location"),
 			contract.Declare(missing)).Post("/cloud/{cloudPk}/export", s.startExport)
 		r.With(auth.RequireScopes("cloud:read"), json, cloudPk, bind.ValidatePath[int64]("exportId"),
