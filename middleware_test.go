@@ -171,7 +171,8 @@ func TestContract(t *testing.T) {
 		{name: "413 large body", method: "POST", path: "/cloud", header: h("Authorization", alice, "Content-Type", "application/json"),
 			body: `{"name":"` + strings.Repeat("a", 1<<20) + `"}`, wantStatus: 413, wantType: problemJSON, wantBody: typ("content-too-large")},
 		{name: "415 not JSON", method: "POST", path: "/cloud", header: h("Authorization", alice, "Content-Type", "text/plain"),
-			body: `name=x`, wantStatus: 415, wantType: problemJSON, wantBody: typ("unsupported-media-type")},
+			body: `name=x`, wantStatus: 415, wantType: problemJSON, wantHeader: map[string]string{"Accept": `^application/json$`},
+			wantBody: typ("unsupported-media-type")},
 		{name: "500 panic", method: "GET", path: "/debug/panic", header: h("Authorization", alice),
 			wantStatus: 500, wantType: problemJSON, wantBody: typ("internal-server-error")},
 	}
