@@ -74,6 +74,9 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 			methods = openAPIMethods
 		}
 		for _, m := range methods {
+			if r.Method == "*" && servesMethod(c.Routes, r.Pattern, m) {
+				continue // a route of its own, registered after Handle
+			}
 			// Patterns that differ only by their regexps share a path:
 			// the first route keeps it, and Check says so. The others'
 			// answers are the operation's too, since the path serves them.
@@ -100,8 +103,11 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 
 // servesGet reports whether a route serves GET at pattern: its HEAD is
 // the GET without the body (RFC 9110 §9.3.2), and is not listed apart.
-func servesGet(routes []Route, pattern string) bool {
-	return slices.ContainsFunc(routes, func(r Route) bool { return r.Pattern == pattern && r.Method == "GET" })
+func servesGet(routes []Route, pattern string) bool { return servesMethod(routes, pattern, "GET") }
+
+// servesMethod reports whether a route of method itself serves pattern.
+func servesMethod(routes []Route, pattern, method string) bool {
+	return slices.ContainsFunc(routes, func(r Route) bool { return r.Pattern == pattern && r.Method == method })
 }
 
 var openAPIMethods = []string{"GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"}

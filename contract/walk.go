@@ -59,13 +59,16 @@ func walkLevel(r chi.Routes, prefix string, parent []func(http.Handler) http.Han
 			walkLevel(rt.SubRoutes, prefix+rt.Pattern, sub, root, out, routers)
 			continue
 		}
-		_, any := rt.Handlers["*"]
+		all := rt.Handlers["*"]
 		for method, h := range rt.Handlers {
 			if method == "*" {
 				continue
 			}
+			// A method registered after Handle (r.Handle("/x", h);
+			// r.Get("/x", g)) has its own handler: it is a route of its
+			// own, not one of the route served for every method.
 			w := walked{method: method, pattern: prefix + rt.Pattern, handler: h, mws: mws,
-				root: root, routed: len(mws), router: r, any: any}
+				root: root, routed: len(mws), router: r, any: all != nil && sameHandler(h, all)}
 			if ch, ok := h.(*chi.ChainHandler); ok {
 				w.handler, w.mws = ch.Endpoint, slices.Concat(mws, ch.Middlewares)
 			}
@@ -121,6 +124,21 @@ func funcName(f any) string {
 		return fn.Name()
 	}
 	return "<unknown>"
+}
+
+// sameHandler reports whether a and b are the same handler value, as chi
+// compares them: funcs by their code, since == on them panics.
+func sameHandler(a, b http.Handler) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	switch {
+	case va.Type() != vb.Type():
+		return false
+	case va.Kind() == reflect.Func:
+		return va.Pointer() == vb.Pointer()
+	case va.Type().Comparable():
+		return a == b
+	}
+	return false
 }
 
 // sameFunc reports whether a and b are the same function.

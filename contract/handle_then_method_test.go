@@ -1,0 +1,32 @@
+package contract_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/chiguard/chiguard/contract"
+	"github.com/chiguard/chiguard/middleware/auth"
+)
+
+// A method registered after Handle at the same pattern has its own
+// handler and middlewares: it is a route of its own, every time the
+// router is walked, and the route for every method does not answer for it.
+func TestOfKeepsAMethodRegisteredAfterHandleApart(t *testing.T) {
+	for range 20 {
+		r := newRoot(writer())
+		r.With(contract.Declare(contract.Response{Status: http.StatusAccepted})).Handle("/x", http.HandlerFunc(ok))
+		r.With(auth.Authenticate(auth.APIKey(apiKeys(t)))).Get("/x", ok)
+		c := contract.Of(r)
+		get := route(t, c, "GET", "/x")
+		if get.Method != "GET" || !get.Answers(http.StatusUnauthorized, "") || get.Answers(http.StatusAccepted, "") {
+			t.Fatalf("GET /x: %s %+v", get.Method, get.Responses)
+		}
+		if all := route(t, c, "*", "/x"); all.Method != "*" || all.Answers(http.StatusUnauthorized, "") {
+			t.Fatalf("* /x: %s %+v", all.Method, all.Responses)
+		}
+		op := c.OpenAPI(contract.Info{}).Paths["/x"].(map[string]any)
+		if _, ok := op["get"].(map[string]any)["responses"].(map[string]any)["202"]; ok {
+			t.Fatal("the OpenAPI GET lists the 202 of the route for every method")
+		}
+	}
+}
