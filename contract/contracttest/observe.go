@@ -116,7 +116,11 @@ func (rec *Recorder) route(r *http.Request, rctx *chi.Context) (method, pattern 
 	// "/items" (RoutePattern spells both alike), and follow a routing path
 	// a middleware rewrote (StripSlashes, CleanPath), which the URL does not.
 	if len(rctx.RoutePatterns) > 0 {
-		if rt, ok := rec.contract.Route(method, chipattern.Path(strings.Join(rctx.RoutePatterns, ""))); ok {
+		p := chipattern.Path(strings.Join(rctx.RoutePatterns, ""))
+		if rt, ok := rec.contract.Route(method, p); ok {
+			return rt.Method, rt.Pattern
+		}
+		if rt, ok := rec.mountedHandler(p); ok {
 			return rt.Method, rt.Pattern
 		}
 	}
@@ -142,6 +146,18 @@ func (rec *Recorder) route(r *http.Request, rctx *chi.Context) (method, pattern 
 		}
 	}
 	return method, ""
+}
+
+// mountedHandler finds the route of an http.Handler mounted at p (chi's
+// Mount of a handler that is no router): chi routes the mount's own path,
+// "/static" or "/static/", to the handler it lists at "/static/*", and
+// spells it as no route of the contract.
+func (rec *Recorder) mountedHandler(p string) (contract.Route, bool) {
+	if slices.ContainsFunc(rec.contract.Routes, func(r contract.Route) bool { return r.Pattern == p }) {
+		return contract.Route{}, false
+	}
+	rt, ok := rec.contract.Route("*", strings.TrimSuffix(p, "/")+"/*")
+	return rt, ok && rt.Method == "*"
 }
 
 // mount names the deepest mount of the contract that chi routed into:
