@@ -152,7 +152,7 @@ func (b *routeBuilder) authBefore(i int) *describe.Auth {
 func (b *routeBuilder) route(method, pattern string, methodNotAllowed bool) Route {
 	r := Route{Method: method, Pattern: pattern, Concealed: b.conceal >= 0}
 	b.name = method + " " + pattern
-	requires := b.collect(&r, method, pattern, true)
+	requires := b.collect(&r, method, true)
 	if d, ok := describeHandler(b.w.handler); ok {
 		for _, resp := range d.Responses {
 			b.answers = append(b.answers, answer{Response: resp, at: len(b.steps), from: d.Name})
@@ -179,11 +179,11 @@ func (b *routeBuilder) route(method, pattern string, methodNotAllowed bool) Rout
 }
 
 // collect gathers the answers of the steps, for a request of method
-// ("*": any) to pattern, and what they say of the route into r. Without
+// ("*": any) to the route, and what they say of the route into r. Without
 // a handler (a path no route serves) the answers of a handler are left
 // out: a Recoverer's, Conditional's and those a Declare declares. It
 // returns the authorization checks.
-func (b *routeBuilder) collect(r *Route, method, pattern string, handler bool) []describe.Require {
+func (b *routeBuilder) collect(r *Route, method string, handler bool) []describe.Require {
 	var requires []describe.Require
 	for i, s := range b.steps {
 		r.Middlewares = append(r.Middlewares, Middleware{Name: s.Name, Opaque: !s.known, BeforeRouting: i < b.w.root})
@@ -200,7 +200,7 @@ func (b *routeBuilder) collect(r *Route, method, pattern string, handler bool) [
 		// A path below a mount may be its bare path, or have an empty or
 		// a dot segment, which Maintenance never exempts: only a route's
 		// pattern can be exempt.
-		if s.Maintenance != nil && handler && exempt(s.Maintenance.Exempt, pattern) {
+		if s.Maintenance != nil && handler && exemptRoute(s.Maintenance.Exempt, b.w.pattern) {
 			continue
 		}
 		auth := b.authBefore(i)
@@ -495,6 +495,17 @@ func security(a *describe.Auth, requires []describe.Require) []Requirement {
 	return out
 }
 
+// exemptRoute reports whether maintenance lets every path of the route of
+// chi's pattern p through: a subrouter's "/" route serves its mount's path
+// both with and without the slash.
+func exemptRoute(exempts []string, p string) bool {
+	path := chipattern.Path(p)
+	if strings.HasSuffix(p, "/*/") && path != "/" && !exempt(exempts, path+"/") {
+		return false
+	}
+	return exempt(exempts, path)
+}
+
 // exempt reports whether maintenance lets every path of pattern through.
 func exempt(exempts []string, pattern string) bool {
 	literal := pattern
@@ -519,7 +530,7 @@ func exempt(exempts []string, pattern string) bool {
 func unrouted(m mounted) ([]Response, bool) {
 	b := newRouteBuilder(walked{pattern: m.pattern, mws: m.mws, root: m.root, routed: len(m.mws), router: m.router})
 	var r Route
-	b.collect(&r, "*", strings.TrimSuffix(chipattern.Mount(m.pattern), "/")+"/*", false)
+	b.collect(&r, "*", false)
 	nf := describe.Response{Status: http.StatusNotFound, Detail: "no route serves the path", Plain: true}
 	from := "chi's NotFound"
 	if mx, ok := m.router.(*chi.Mux); ok && sameFunc(mx.NotFoundHandler(), middleware.NotFound) {

@@ -104,3 +104,23 @@ func TestOfListsNoHandlerAnswerForUnknownPaths(t *testing.T) {
 		t.Errorf("the route lost its declared or conditional answers: %v", statuses(rt.Responses))
 	}
 }
+
+// A subrouter's "/" route serves its mount's path with and without the
+// slash: exempting "/cloud" alone leaves "/cloud/" refused, and the route
+// can answer the 503.
+func TestOfListsMaintenanceOnAMountRootExemptWithoutItsSlash(t *testing.T) {
+	m := &middleware.Maintenance{Exempt: []string{"/cloud"}}
+	m.Enable(0)
+	r := newRoot(writer(), m.Handler)
+	r.Route("/cloud", func(r chi.Router) { r.Get("/", ok) })
+	if got := get(r, "/cloud/", ""); got != http.StatusServiceUnavailable {
+		t.Fatalf("GET /cloud/: %d, want 503", got)
+	}
+	if rt := route(t, contract.Of(r), "GET", "/cloud"); !rt.Answers(http.StatusServiceUnavailable, "") {
+		t.Errorf("GET /cloud answers %v, want the 503 too", statuses(rt.Responses))
+	}
+	m.Exempt = append(m.Exempt, "/cloud/")
+	if rt := route(t, contract.Of(r), "GET", "/cloud"); rt.Answers(http.StatusServiceUnavailable, "") {
+		t.Errorf("GET /cloud, exempt with and without its slash, answers %v", statuses(rt.Responses))
+	}
+}
