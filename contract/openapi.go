@@ -137,18 +137,28 @@ func (g *openapi) catalogResponse(uri string) (resp map[string]any, schema strin
 
 // openAPIPath turns a chi pattern into an OpenAPI path template:
 // regexps leave the parameters, and a catch-all becomes {path} (see
-// catchAllName).
+// catchAllName). A name already in the template takes a "_" more: chi lets
+// a mount and a route below it share one ("/users/{id}/posts/{id}"),
+// OpenAPI names each parameter of a path once.
 func openAPIPath(pattern string) string {
 	var b strings.Builder
+	used := map[string]bool{}
+	param := func(name string) {
+		for used[name] {
+			name += "_"
+		}
+		used[name] = true
+		b.WriteString("{" + name + "}")
+	}
 	for i := 0; i < len(pattern); i++ {
 		switch c := pattern[i]; c {
 		case '{':
 			end := closingBrace(pattern, i)
 			name, _, _ := strings.Cut(pattern[i+1:end], ":")
-			b.WriteString("{" + name + "}")
+			param(name)
 			i = end
 		case '*':
-			b.WriteString("{" + catchAllName(pattern) + "}")
+			param("path")
 		default:
 			b.WriteByte(c)
 		}
