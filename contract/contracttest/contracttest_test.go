@@ -260,3 +260,20 @@ func TestObserveFollowsARewrittenRoutingPath(t *testing.T) {
 		t.Fatalf("observations %+v, errors %v", got, f.errors)
 	}
 }
+
+// The router's 405 at a path a middleware rewrote (StripSlashes) is the
+// 405 of the route at the rewritten path.
+func TestObserveCreditsA405AtARewrittenRoutingPathToItsRoute(t *testing.T) {
+	r := chi.NewRouter()
+	r.Use(problem.DefaultWriter.Handler, chimw.StripSlashes)
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	r.Get("/items", ok)
+	f := &fakeTB{}
+	rec := contracttest.Observe(f, r)
+	w := httptest.NewRecorder()
+	rec.ServeHTTP(w, httptest.NewRequest("POST", "/items/", nil))
+	f.end()
+	if got := rec.Observations(); w.Code != 405 || len(got) != 1 || got[0].Pattern != "/items" || len(f.errors) != 0 {
+		t.Fatalf("status %d, observations %+v, errors %v", w.Code, got, f.errors)
+	}
+}

@@ -112,6 +112,9 @@ func (rec *Recorder) route(r *http.Request, rctx *chi.Context) (method, pattern 
 	if path == "" {
 		path = r.URL.Path
 	}
+	if len(rctx.RoutePatterns) == 0 && rctx.RoutePath != "" {
+		path = rctx.RoutePath // as a middleware before routing rewrote it (StripSlashes)
+	}
 	// The patterns chi matched, as registered, tell "/items/" from
 	// "/items" (RoutePattern spells both alike), and follow a routing path
 	// a middleware rewrote (StripSlashes, CleanPath), which the URL does not.
