@@ -379,7 +379,8 @@ func (b *routeBuilder) resolveOne(d describe.Response, from string) Response {
 // ValidatePath steps.
 func parameters(pattern string, steps []step) []Parameter {
 	var ps []Parameter
-	for _, name := range patternParams(pattern) {
+	names, regexps := patternParamRegexps(pattern)
+	for i, name := range names {
 		p := Parameter{Name: name, In: "path"}
 		var types []reflect.Type // every check applies: a value passes them all
 		for _, s := range steps {
@@ -392,7 +393,7 @@ func parameters(pattern string, steps []step) []Parameter {
 				}
 			}
 		}
-		p.Schema = paramSchema(types, pattern, name)
+		p.Schema = paramSchema(types, regexps[i])
 		ps = append(ps, p)
 	}
 	return ps
@@ -401,19 +402,26 @@ func parameters(pattern string, steps []step) []Parameter {
 // patternParams returns the names of the parameters of a chi pattern;
 // "*" for a catch-all.
 func patternParams(pattern string) []string {
-	var names []string
+	names, _ := patternParamRegexps(pattern)
+	return names
+}
+
+// patternParamRegexps returns the names of the parameters of a chi
+// pattern, "*" for a catch-all, and the regexp of each, "" for none: one
+// per parameter, as a mount and a route below it may name theirs alike.
+func patternParamRegexps(pattern string) (names, regexps []string) {
 	for i := 0; i < len(pattern); i++ {
 		switch pattern[i] {
 		case '{':
 			end := closingBrace(pattern, i)
-			name, _, _ := strings.Cut(pattern[i+1:end], ":")
-			names = append(names, name)
+			name, re, _ := strings.Cut(pattern[i+1:end], ":")
+			names, regexps = append(names, name), append(regexps, re)
 			i = end
 		case '*':
-			names = append(names, "*")
+			names, regexps = append(names, "*"), append(regexps, "")
 		}
 	}
-	return names
+	return names, regexps
 }
 
 // closingBrace returns the index of the '}' that closes the '{' at
@@ -431,27 +439,6 @@ func closingBrace(pattern string, open int) int {
 		}
 	}
 	return len(pattern)
-}
-
-// patternRegexp returns the regexp of the parameter name in pattern, if any.
-func patternRegexp(pattern, name string) string {
-	i := strings.Index(pattern, "{"+name+":")
-	if i < 0 {
-		return ""
-	}
-	rest := pattern[i+len(name)+2:]
-	depth := 1
-	for j := 0; j < len(rest); j++ {
-		switch rest[j] {
-		case '{':
-			depth++
-		case '}':
-			if depth--; depth == 0 {
-				return rest[:j]
-			}
-		}
-	}
-	return ""
 }
 
 // security lists the requirements of a route: each scheme of a, with each

@@ -34,3 +34,14 @@ func TestOpenAPINamesApartAParameterAMountAndItsRouteShare(t *testing.T) {
 		t.Errorf("the router disagrees with its own document: %q %v", diffs, err)
 	}
 }
+
+// Each of two parameters named alike keeps the regexp of its own pattern.
+func TestOfTypesEachParameterOfARepeatedNameByItsOwnRegexp(t *testing.T) {
+	r := newRoot(writer())
+	r.Route("/users/{id:[0-9]+}", func(r chi.Router) { r.Get("/posts/{id:[a-z]+}", ok) })
+	ps := route(t, contract.Of(r), "GET", "/users/{id:[0-9]+}/posts/{id:[a-z]+}").Parameters
+	if len(ps) != 2 || string(ps[0].Schema) != `{"pattern":"^[0-9]+$","type":"string"}` ||
+		string(ps[1].Schema) != `{"pattern":"^[a-z]+$","type":"string"}` {
+		t.Errorf("parameters %+v", ps)
+	}
+}

@@ -50,9 +50,9 @@ func schemaJSON(t reflect.Type, allowUnknown bool) json.RawMessage {
 }
 
 // paramSchema is the schema of a path parameter: its Go type's (all of
-// them, when several ValidatePath steps check it), or a string that
-// matches the pattern's regexp.
-func paramSchema(types []reflect.Type, pattern, name string) json.RawMessage {
+// them, when several ValidatePath steps check it), or a string; either
+// matching re, its regexp in the pattern.
+func paramSchema(types []reflect.Type, re string) json.RawMessage {
 	s := map[string]any{"type": "string"}
 	switch len(types) {
 	case 0:
@@ -65,7 +65,7 @@ func paramSchema(types []reflect.Type, pattern, name string) json.RawMessage {
 		}
 		s = map[string]any{"allOf": all}
 	}
-	if re := patternRegexp(pattern, name); re != "" {
+	if re != "" {
 		if !strings.HasPrefix(re, "^") {
 			re = "^" + re
 		}
