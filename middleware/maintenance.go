@@ -3,6 +3,7 @@ package middleware
 import (
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -40,8 +41,9 @@ type Maintenance struct {
 	// "/problems" too for the index). Paths are matched as chi routes
 	// them: escaped, as sent, or as a middleware before this one rewrote
 	// them for routing (chi's CleanPath, StripSlashes). A path with "."
-	// or ".." segments or an empty one ("//") is never exempt: a
-	// middleware after this one could clean it into another route.
+	// or ".." segments or an empty one ("//"), as sent or once unescaped
+	// ("%2e%2e", "%2F"), is never exempt: a middleware after this one
+	// could clean it into another route.
 	Exempt []string
 
 	refusal atomic.Pointer[problem.Problem] // nil when off
@@ -99,7 +101,7 @@ func (m *Maintenance) exempt(r *http.Request) bool {
 	if rctx := chi.RouteContext(r.Context()); rctx != nil && rctx.RoutePath != "" && len(rctx.RoutePatterns) == 0 {
 		path = rctx.RoutePath
 	}
-	if strings.Contains(path, "//") || hasDotSegment(path) {
+	if !plainPath(path) {
 		return false
 	}
 	for _, e := range m.Exempt {
@@ -112,4 +114,18 @@ func (m *Maintenance) exempt(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// plainPath reports whether path, as sent and unescaped, has no empty, "."
+// or ".." segment: "%2e" is "." (RFC 3986 §6.2.2.2), and a handler that
+// reads the decoded path sees "%2F" as a slash.
+func plainPath(path string) bool {
+	if strings.Contains(path, "//") || hasDotSegment(path) {
+		return false
+	}
+	if !strings.Contains(path, "%") {
+		return true
+	}
+	dec, err := url.PathUnescape(path)
+	return err == nil && !strings.Contains(dec, "//") && !hasDotSegment(dec)
 }

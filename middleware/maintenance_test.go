@@ -177,3 +177,23 @@ func TestMaintenanceExemptionsInASubrouter(t *testing.T) {
 		t.Errorf("Exempt /healthz exempted /api/healthz: %d", got)
 	}
 }
+
+// "%2e" is "." (RFC 3986 §6.2.2.2): a dot segment spelled with it climbs
+// out of an exempt prefix for any handler after Maintenance that reads the
+// decoded path, as chi's StripSlashes and http.ServeMux do.
+func TestMaintenanceEscapedDotSegmentsAreNotExempt(t *testing.T) {
+	m := &Maintenance{Exempt: []string{"/problems/*"}}
+	m.Enable(time.Minute)
+	h := m.Handler(testkit.OK)
+	for _, path := range []string{
+		"/problems/%2e%2e/cloud", "/problems/%2E%2E", "/problems/.%2e/cloud", "/problems/%2e/x",
+		"/problems/a%2F..%2Fcloud", "/problems/%2Fcloud",
+	} {
+		if code := testkit.Serve(h, testkit.Request("GET", path, "")).Code; code != http.StatusServiceUnavailable {
+			t.Errorf("%s: status %d, want 503", path, code)
+		}
+	}
+	if code := testkit.Serve(h, testkit.Request("GET", "/problems/caf%C3%A9", "")).Code; code != http.StatusOK {
+		t.Errorf("an escaped name below an exempt prefix: status %d, want 200", code)
+	}
+}
