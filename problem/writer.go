@@ -282,9 +282,16 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 	pw.resolve(r, p, &res)
 	started, _, below := statusOf(w)
 	if started {
-		pw.logger().LogAttrs(r.Context(), slog.LevelError,
-			"problem: response already started, problem not sent", pw.attrs(r, &res)...)
-		pw.alert(r, &res)
+		level := slog.LevelError
+		if p.deliberate {
+			level = slog.LevelDebug // the server's choice, as a canceled request: no fault to alert
+		}
+		if l := pw.logger(); l.Enabled(r.Context(), level) {
+			l.LogAttrs(r.Context(), level, "problem: response already started, problem not sent", pw.attrs(r, &res)...)
+		}
+		if !p.deliberate {
+			pw.alert(r, &res)
+		}
 		return
 	}
 	if below != nil {

@@ -610,3 +610,23 @@ func TestUnregisteredTypeIsReported(t *testing.T) {
 		}
 	}
 }
+
+// A client that leaves mid-stream makes the handler return a canceled
+// context after the response started: the writer logs that the problem was
+// not sent, but a deliberate 5xx pages nobody, started or not.
+func TestDeliberateProblemAfterTheResponseStartedIsNotAlerted(t *testing.T) {
+	var logs bytes.Buffer
+	var c collected
+	pw := &problem.Writer{Logger: logTo(&logs), Alert: c.hook}
+	w := chimw.NewWrapResponseWriter(httptest.NewRecorder(), 1)
+	w.WriteHeader(http.StatusOK)
+	w.Write([]byte("a,b\n"))
+	pw.Write(w, httptest.NewRequest("GET", "/export", nil), problem.FromError(context.Canceled))
+	wait(t, pw)
+	if a := c.get(); len(a) != 0 {
+		t.Errorf("alerted: %+v", a)
+	}
+	if !strings.Contains(logs.String(), "already started") || strings.Contains(logs.String(), `"level":"ERROR"`) {
+		t.Errorf("log %q", logs.String())
+	}
+}
