@@ -57,3 +57,24 @@ func TestHandlerFuncDropsTheHandlersEncoding(t *testing.T) {
 		t.Fatalf("status %d, problem %q sent with Content-Encoding %q", rec.Code, rec.Body.String(), ce)
 	}
 }
+
+// A handler that described the representation it meant to send, then
+// failed, gets a problem that does not claim that representation's
+// language, location or digest: a client checking Content-Digest would
+// reject the problem, and one reading Content-Language would mislabel it.
+func TestProblemDropsTheAbandonedRepresentationsMetadata(t *testing.T) {
+	h := problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		w.Header().Set("Content-Language", "de")
+		w.Header().Set("Content-Location", "/cloud/7/export.csv")
+		w.Header().Set("Content-Digest", "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:")
+		w.Header().Set("Repr-Digest", "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:")
+		return errors.New("the archive could not be opened")
+	})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/cloud/7/export.csv", nil))
+	for _, f := range []string{"Content-Language", "Content-Location", "Content-Digest", "Repr-Digest"} {
+		if v := rec.Header().Get(f); v != "" {
+			t.Errorf("problem %q sent with %s: %s", rec.Body.String(), f, v)
+		}
+	}
+}

@@ -307,6 +307,10 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 		delete(h, "Content-Length")
 		delete(h, "Content-Range")
 		delete(h, "Content-Disposition")
+		delete(h, "Content-Language")
+		delete(h, "Content-Location")
+		delete(h, "Content-Digest")
+		delete(h, "Repr-Digest")
 		delete(h, "Etag")
 		delete(h, "Last-Modified")
 	}
