@@ -274,11 +274,20 @@ func (b *routeBuilder) addMethodNotAllowed() {
 	resp := describe.Response{Status: http.StatusMethodNotAllowed, Headers: []string{"Allow"},
 		Detail: "the path is served, but not for the request's method", Plain: true}
 	from := "chi's MethodNotAllowed"
-	if mx, ok := b.w.router.(*chi.Mux); ok && sameFunc(mx.MethodNotAllowedHandler(), middleware.MethodNotAllowed) {
-		resp.Type, resp.Plain, from = problem.TypeMethodNotAllowed, false, "middleware.MethodNotAllowed"
+	if mx, ok := b.w.router.(*chi.Mux); ok {
+		switch h := mx.MethodNotAllowedHandler(); {
+		case sameFunc(h, middleware.MethodNotAllowed):
+			resp.Type, resp.Plain, from = problem.TypeMethodNotAllowed, false, "middleware.MethodNotAllowed"
+		case !sameFunc(h, chiMethodNotAllowed):
+			resp.Headers, resp.Plain, resp.Opaque, from = nil, false, true, funcName(h)
+		}
 	}
 	b.answers = append(b.answers, answer{Response: resp, at: b.w.routed, from: from})
 }
+
+// chiMethodNotAllowed is chi's own 405 handler, which a router without
+// one of the API's uses.
+var chiMethodNotAllowed = chi.NewRouter().MethodNotAllowedHandler()
 
 func limits(l *describe.Limit) []Limit {
 	var out []Limit
@@ -319,6 +328,7 @@ func (b *routeBuilder) resolve() []Response {
 		if !slices.Contains(out[i].Causes, cause) {
 			out[i].Causes = append(out[i].Causes, cause)
 		}
+		out[i].Opaque = out[i].Opaque || resp.Opaque
 		out[i].Headers = headerSet(append(out[i].Headers, headers...))
 	}
 	slices.SortStableFunc(out, func(x, y Response) int {
@@ -337,8 +347,8 @@ func headerSet(h []string) []string {
 // resolveOne finds a response's type in the catalog, as the problem
 // writer does when it writes it.
 func (b *routeBuilder) resolveOne(d describe.Response, from string) Response {
-	r := Response{Status: d.Status, Title: d.Title}
-	if d.Plain || d.Status < 400 && d.Type == "" {
+	r := Response{Status: d.Status, Title: d.Title, Opaque: d.Opaque}
+	if d.Plain || d.Opaque || d.Status < 400 && d.Type == "" {
 		r.Title = cmp.Or(r.Title, http.StatusText(d.Status))
 		return r
 	}
@@ -520,8 +530,13 @@ func unrouted(m mounted) ([]Response, bool) {
 	b.collect(&r, "*", false)
 	nf := describe.Response{Status: http.StatusNotFound, Detail: "no route serves the path", Plain: true}
 	from := "chi's NotFound"
-	if mx, ok := m.router.(*chi.Mux); ok && sameFunc(mx.NotFoundHandler(), middleware.NotFound) {
-		nf.Type, nf.Plain, from = problem.TypeNotFound, false, "middleware.NotFound"
+	if mx, ok := m.router.(*chi.Mux); ok {
+		switch h := mx.NotFoundHandler(); {
+		case sameFunc(h, middleware.NotFound):
+			nf.Type, nf.Plain, from = problem.TypeNotFound, false, "middleware.NotFound"
+		case !sameFunc(h, http.NotFound): // chi's own
+			nf.Plain, nf.Opaque, from = false, true, funcName(h)
+		}
 	}
 	b.answers = append(b.answers, answer{Response: nf, at: len(b.steps), from: from})
 	b.concealAnswers()

@@ -172,6 +172,12 @@ type Response struct {
 	// Schema is the JSON Schema of the body of an answer that is not a
 	// problem, when declared.
 	Schema json.RawMessage
+	// Opaque is set for an answer of a handler that is not chiguard's,
+	// such as a router's own NotFound or MethodNotAllowed: Status is the
+	// one chi calls it for, and its problem type, if any, and its headers
+	// are the handler's own, not guessed. contracttest.Observe takes any
+	// type with that status.
+	Opaque bool
 }
 
 // Cause is one reason for an answer.

@@ -13,7 +13,8 @@
 //
 // Of walks the router (as chi.Walk does) and asks each middleware of each
 // route to describe itself; a middleware that is not chiguard's is listed
-// as opaque, and what it does is not guessed. From the same walk come the
+// as opaque, and what it does is not guessed, as is the answer of a
+// router's own NotFound or MethodNotAllowed handler. From the same walk come the
 // OpenAPI paths of the router (OpenAPI), a page listing each route with
 // what it needs and answers (DocsHandler), and Check, which finds
 // middlewares mounted where they cannot do their job, each error naming

@@ -242,7 +242,7 @@ func (rec *Recorder) declaresSuccess(o Observation) bool {
 
 func answers(rs []contract.Response, o Observation) bool {
 	return slices.ContainsFunc(rs, func(r contract.Response) bool {
-		return r.Status == o.Status && (o.Type == "" || r.Type == o.Type)
+		return r.Status == o.Status && (o.Type == "" || r.Type == o.Type || r.Opaque)
 	})
 }
 

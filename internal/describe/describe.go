@@ -95,6 +95,9 @@ type Response struct {
 	Anonymous bool
 	// Plain answers are not problems, such as chi's own 404 and 405.
 	Plain bool
+	// Opaque answers come from a handler that is not chiguard's, such as
+	// a router's own NotFound: their type and headers are its own.
+	Opaque bool
 }
 
 // Writer describes a problem writer's Handler.
