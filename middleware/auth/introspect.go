@@ -13,6 +13,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 )
 
 // IntrospectionConfig configures an Introspection verifier.
@@ -50,7 +52,8 @@ type IntrospectionConfig struct {
 
 // Introspection verifies opaque access tokens by asking the authorization
 // server (RFC 7662). Active results are cached until the token expires or
-// CacheTTL, inactive ones for NegativeTTL. An endpoint that cannot be
+// CacheTTL, inactive ones for NegativeTTL; concurrent requests with a
+// token the cache lacks share one call. An endpoint that cannot be
 // reached or answers badly yields ErrVerifierUnavailable, never a verdict
 // on the token. A response is read up to 1 MiB; one nested deeper than
 // MaxClaimDepth, or with dates outside years 0 to 9999, refuses the token.
@@ -65,7 +68,8 @@ type Introspection struct {
 	classify    func(map[string]any) Kind
 	cache       *tokenCache
 	now         func() time.Time
-	callTimeout time.Duration // bounds a call of a client without a Timeout
+	callTimeout time.Duration      // bounds a call of a client without a Timeout
+	calls       singleflight.Group // one call at a time per token
 }
 
 // NewIntrospection returns an introspection verifier for cfg.
@@ -136,6 +140,14 @@ func (v *Introspection) verifyShared(ctx context.Context, token string) (*Princi
 			return e.p, e.err
 		}
 	}
+	// Concurrent requests with a token the cache lacks, a client's first
+	// after it got the token, share one call: the server is asked once.
+	shared, err, _ := v.calls.Do(token, func() (any, error) { return v.introspectAndCache(ctx, token, now) })
+	p, _ := shared.(*Principal)
+	return p, err
+}
+
+func (v *Introspection) introspectAndCache(ctx context.Context, token string, now time.Time) (*Principal, error) {
 	p, err := v.introspect(ctx, token, now)
 	if v.cache == nil || errors.Is(err, ErrVerifierUnavailable) {
 		return p, err
