@@ -22,6 +22,7 @@ var (
 	ErrTokenUnknownKey  error = &tokenError{"auth: token signed with an unknown key", "The access token signing key is unknown", "Your access token is signed with a key this API does not know. If the authorization server just rotated its keys, retry in a minute."}
 	ErrTokenIssuer      error = &tokenError{"auth: token issuer not accepted", "The access token issuer is not accepted", "Your access token was issued by an authorization server this API does not trust."}
 	ErrTokenAudience    error = &tokenError{"auth: token audience not accepted", "The access token is not meant for this API", "Your access token was issued for another API (its audience does not include this one): request a token for this API."}
+	ErrTokenType        error = &tokenError{"auth: token of another type", "The token is not an access token", "Your token is not an access token (its typ header names another kind, such as an ID token): send the access token the authorization server issued for this API."}
 	ErrTokenClaims      error = &tokenError{"auth: token claims invalid", "The access token lacks a required claim or has an invalid one", "Your access token lacks a claim this API requires (such as its expiry or subject), or holds one of the wrong type."}
 	ErrTokenInactive    error = &tokenError{"auth: token inactive", "The access token is revoked or inactive", "Your access token was revoked or is no longer active: get a new one and retry."}
 	ErrUnknownAPIKey    error = &tokenError{"auth: unknown API key", "The API key is unknown", "Your API key is not valid: check it, or ask for a new one."}
@@ -39,6 +40,7 @@ var tokenErrors = []error{
 	ErrInvalidToken, ErrTokenMalformed, ErrTokenExpired, ErrTokenNotYetValid,
 	ErrTokenSignature, ErrTokenAlgorithm, ErrTokenUnknownKey, ErrTokenIssuer,
 	ErrTokenAudience, ErrTokenClaims, ErrTokenInactive, ErrUnknownAPIKey,
+	ErrTokenType,
 }
 
 // tokenError is a credential failure with its fixed RFC 6750

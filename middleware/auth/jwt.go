@@ -40,6 +40,13 @@ type JWTConfig struct {
 	// Audience, if set, must be one of the token's "aud". Set it whenever
 	// the authorization server issues tokens for other APIs too.
 	Audience string
+	// Types, if set, are the media types a token's "typ" header must name
+	// (ErrTokenType otherwise), compared without case and with or without
+	// "application/" (RFC 7515 §4.1.9). {"at+jwt"} holds tokens to the JWT
+	// access token profile (RFC 9068 §4), which refuses the ID tokens and
+	// other JWTs an authorization server signs with the same keys. Nil
+	// takes any typ, or none: many servers send "JWT".
+	Types []string
 	// Leeway tolerates clock skew when checking "exp" and "nbf".
 	Leeway time.Duration
 	// ExpiryOptional accepts tokens without an "exp" claim, which are
@@ -84,6 +91,7 @@ type JWT struct {
 	keys      *keySet
 	jwks      *JWKS
 	leeway    time.Duration
+	types     []string // mediaTypeName of each of JWTConfig.Types
 	classify  func(map[string]any) Kind
 	cache     *tokenCache
 	now       func() time.Time
@@ -126,6 +134,13 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 		classify: cfg.Classify,
 		cache:    newTokenCache(cfg.CacheBytes),
 		now:      now,
+	}
+	for _, t := range cfg.Types {
+		name := mediaTypeName(t)
+		if !validMediaTypeName(name) {
+			return nil, fmt.Errorf("auth: JWTConfig.Types: %q is not a media type such as at+jwt", t)
+		}
+		v.types = append(v.types, name)
 	}
 	// Static keys must each be valid, and each algorithm needs a key, which
 	// catches an RSA key configured for HS256 at start-up.
@@ -322,6 +337,12 @@ func (v *JWT) header(segment string) (alg, kid string, err error) {
 		// RFC 7515 §4.1.11: extensions we do not understand must fail.
 		return "", "", ErrTokenMalformed
 	}
+	if len(v.types) > 0 {
+		var typ string
+		if json.Unmarshal(h["typ"], &typ) != nil || !slices.Contains(v.types, mediaTypeName(typ)) {
+			return "", "", ErrTokenType
+		}
+	}
 	if raw, ok := h["kid"]; ok && string(raw) != "null" {
 		if json.Unmarshal(raw, &kid) != nil {
 			return "", "", ErrTokenMalformed
@@ -376,4 +397,29 @@ func validationError(err error) error {
 		return fmt.Errorf("%w: %w", ErrTokenAudience, err)
 	}
 	return fmt.Errorf("%w: %w", ErrTokenClaims, err)
+}
+
+// mediaTypeName spells a "typ" as RFC 7515 §4.1.9 compares it: without
+// case, and without the "application/" that it recommends leaving out.
+func mediaTypeName(typ string) string {
+	typ = strings.ToLower(typ)
+	if rest, ok := strings.CutPrefix(typ, "application/"); ok {
+		return rest
+	}
+	return typ
+}
+
+// validMediaTypeName reports a subtype such as "at+jwt": RFC 6838's
+// restricted-name characters, nothing else.
+func validMediaTypeName(s string) bool {
+	if s == "" || len(s) > 127 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || strings.IndexByte("!#$&-^_.+", c) >= 0) {
+			return false
+		}
+	}
+	return true
 }
