@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/chiguard/chiguard/middleware/auth"
@@ -129,18 +130,45 @@ func parseIPv4(s string) (netip.Addr, bool) {
 // ByRoute keys by the chi route pattern, such as "/users/{id}", not the
 // path, so IDs do not multiply the keys; the method is left out, so a
 // client cannot win fresh quota by inventing methods. The pattern is
-// complete on a route (r.With) or in a group (r.Group); a limiter mounted
-// before routing (r.Use on the root router) sees none: ErrNoRoute.
+// complete on a route (r.With), in a group (r.Group) and in a subrouter
+// (r.Use inside r.Route); a limiter mounted before routing (r.Use on the
+// root router) sees none: ErrNoRoute.
 func ByRoute(dst []byte, r *http.Request) ([]byte, error) {
 	rc := chi.RouteContext(r.Context())
 	if rc == nil || len(rc.RoutePatterns) == 0 {
 		return dst, ErrNoRoute
 	}
 	dst = append(dst, "route:"...)
-	for _, p := range rc.RoutePatterns {
+	patterns := rc.RoutePatterns
+	if strings.HasSuffix(patterns[len(patterns)-1], "/*") {
+		patterns = wholeRoute(rc, r)
+	}
+	for _, p := range patterns {
 		dst = append(dst, p...)
 	}
 	return dst, nil
+}
+
+// wholeRoute returns the patterns of r's route. A limiter that r.Use
+// mounts in a subrouter runs before the subrouter routes: its patterns end
+// with the mount's "/*", and all the subrouter's routes would share one
+// count. The root router finds the rest, as it did the start; a wildcard
+// route, or a path a middleware rewrote, keeps the patterns it has.
+func wholeRoute(rc *chi.Context, r *http.Request) []string {
+	method, path := rc.RouteMethod, r.URL.RawPath
+	if method == "" {
+		method = r.Method
+	}
+	if path == "" {
+		path = r.URL.Path
+	}
+	found := chi.NewRouteContext()
+	if rc.Routes == nil || rc.Routes.Find(found, method, path) == "" ||
+		len(found.RoutePatterns) < len(rc.RoutePatterns) ||
+		!slices.Equal(found.RoutePatterns[:len(rc.RoutePatterns)], rc.RoutePatterns) {
+		return rc.RoutePatterns
+	}
+	return found.RoutePatterns
 }
 
 // Key is a constant key part: Key("global") with no other part makes one

@@ -205,3 +205,40 @@ func TestRemoteAddrForms(t *testing.T) {
 		}
 	}
 }
+
+// A limiter that r.Use mounts inside r.Route runs before the subrouter
+// routes, when chi's patterns end with the mount's "/*": ByRoute still
+// keys each of the subrouter's routes apart, as r.With on them would.
+func TestByRouteInsideASubrouterKeysEachRoute(t *testing.T) {
+	ok := func(w http.ResponseWriter, _ *http.Request) {}
+	api := func() http.Handler {
+		r := chi.NewRouter()
+		r.Route("/users", func(r chi.Router) {
+			r.Use(Limit(1, time.Minute, KeyBy(ByRoute)))
+			r.Get("/{id}", ok)
+			r.Get("/{id}/posts", ok)
+			r.Route("/{id}/files", func(r chi.Router) { r.Get("/*", ok) })
+		})
+		r.Mount("/static", Limit(1, time.Minute, KeyBy(ByRoute))(http.HandlerFunc(ok)))
+		return r
+	}
+	for _, tt := range []struct {
+		first, second string
+		want          int
+	}{
+		{"/users/1", "/users/1/posts", http.StatusOK},
+		{"/users/1/posts", "/users/1/files/a", http.StatusOK},
+		{"/users/2", "/users/3", http.StatusTooManyRequests},
+		{"/users/4/posts", "/users/5/posts", http.StatusTooManyRequests},
+		{"/users/6/files/a", "/users/7/files/b/c", http.StatusTooManyRequests},
+		{"/static/a", "/static/b", http.StatusTooManyRequests}, // a mounted handler is one route
+	} {
+		h := api()
+		if w := do(h, tt.first, "192.0.2.1:1"); w.Code != http.StatusOK {
+			t.Fatalf("%s: %d, want 200", tt.first, w.Code)
+		}
+		if w := do(h, tt.second, "192.0.2.1:1"); w.Code != tt.want {
+			t.Errorf("%s after %s: %d, want %d", tt.second, tt.first, w.Code, tt.want)
+		}
+	}
+}
