@@ -167,6 +167,7 @@ func (c *Counter) State() State { return State(c.state.Load()) }
 // Take implements ratelimit.Counter: in Redis while it answers, else in
 // the fallback.
 func (c *Counter) Take(ctx context.Context, key string, cost int, policies []ratelimit.Policy, usage []ratelimit.Usage) (bool, error) {
+	trial := false
 	switch c.State() {
 	case StateFallback:
 		return c.fallback.Take(ctx, key, cost, policies, usage)
@@ -175,17 +176,18 @@ func (c *Counter) Take(ctx context.Context, key string, cost int, policies []rat
 			return c.fallback.Take(ctx, key, cost, policies, usage)
 		}
 		defer c.trial.Store(false)
+		trial = true
 	}
 	if ctx.Err() != nil { // the request is gone or out of time: no round trip
 		return c.fallback.Take(ctx, key, cost, policies, usage)
 	}
 	taken, err := c.take(ctx, key, cost, policies, usage)
 	if err == nil {
-		c.succeeded()
+		c.succeeded(trial)
 		return taken, nil
 	}
 	if ctx.Err() == nil { // Redis' fault, not the request's deadline
-		c.failed(err)
+		c.failed(err, trial)
 	}
 	return c.fallback.Take(ctx, key, cost, policies, usage)
 }
@@ -298,25 +300,32 @@ type clusterOptioner interface {
 	Options() *goredis.ClusterOptions
 }
 
-func (c *Counter) succeeded() {
+// succeeded and failed move the breaker on the outcome of a take. Only
+// the trial's decides in half-open; the answer to a take sent before the
+// breaker opened, which may come after, changes nothing: it would close
+// the breaker without a trial, and a second probe would start when it
+// opened again.
+func (c *Counter) succeeded(trial bool) {
 	c.failures.Store(0)
-	if c.State() != StateRedis {
-		c.switchTo(StateRedis, nil)
+	if trial {
+		c.switchTo(StateTrial, StateRedis, nil)
 	}
 }
 
-func (c *Counter) failed(err error) {
-	if c.State() == StateTrial || c.failures.Add(1) >= c.threshold {
-		c.switchTo(StateFallback, err)
+func (c *Counter) failed(err error, trial bool) {
+	if trial {
+		c.switchTo(StateTrial, StateFallback, err)
+	} else if c.failures.Add(1) >= c.threshold {
+		c.switchTo(StateRedis, StateFallback, err)
 	}
 }
 
-// switchTo changes the state, starts the probe when opening, and reports.
-func (c *Counter) switchTo(to State, err error) {
+// switchTo changes the state from from to to, starts the probe when
+// opening, and reports. It does nothing if the state is not from.
+func (c *Counter) switchTo(from, to State, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	from := c.State()
-	if from == to {
+	if c.State() != from {
 		return
 	}
 	c.state.Store(int32(to))
@@ -350,7 +359,7 @@ func (c *Counter) probe() {
 		_, err := bounded(ctx, c.ctxBound, func(ctx context.Context) (string, error) { return c.client.Ping(ctx).Result() })
 		cancel()
 		if err == nil {
-			c.switchTo(StateTrial, nil)
+			c.switchTo(StateFallback, StateTrial, nil)
 			return
 		}
 	}

@@ -443,3 +443,84 @@ func TestNewRejectsBadOptions(t *testing.T) {
 		t.Errorf("nil client: %v", err)
 	}
 }
+
+// gatedScripts holds the first script until release and fails the others
+// while failing is set.
+type gatedScripts struct {
+	entered, release chan struct{}
+	held             atomic.Bool
+	failing          atomic.Bool
+}
+
+func (g *gatedScripts) DialHook(next goredis.DialHook) goredis.DialHook { return next }
+
+func (g *gatedScripts) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
+	return func(ctx context.Context, cmd goredis.Cmder) error {
+		if name := cmd.Name(); name != "evalsha" && name != "eval" {
+			return next(ctx, cmd)
+		}
+		if g.held.CompareAndSwap(false, true) {
+			close(g.entered)
+			<-g.release
+			return next(ctx, cmd)
+		}
+		if g.failing.Load() {
+			err := errors.New("injected failure")
+			cmd.SetErr(err)
+			return err
+		}
+		return next(ctx, cmd)
+	}
+}
+
+func (g *gatedScripts) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
+	return next
+}
+
+// A take that Redis answers after the breaker opened, having been sent
+// before, does not close it: only a trial after a probe does, and the one
+// probe goes on.
+func TestLateAnswerDoesNotCloseTheBreaker(t *testing.T) {
+	t.Parallel()
+	s := redistest.Start(t)
+	c, _ := client(t, s)
+	tr := newTransitions()
+	rc := newCounter(t, c, Config{Timeout: patience, FailureThreshold: 1, OnStateChange: tr.record})
+	clk := probeClock(rc)
+	policies := []ratelimit.Policy{{Name: "p", Quota: 100, Window: time.Hour}}
+	if _, err := rc.Take(context.Background(), "warm-up", 1, policies, make([]ratelimit.Usage, 1)); err != nil {
+		t.Fatal(err) // loads the script
+	}
+	g := &gatedScripts{entered: make(chan struct{}), release: make(chan struct{})}
+	c.AddHook(g)
+
+	late := make(chan error, 1)
+	go func() {
+		_, err := rc.Take(context.Background(), "k", 1, policies, make([]ratelimit.Usage, 1))
+		late <- err
+	}()
+	<-g.entered
+	g.failing.Store(true)
+	rc.Take(context.Background(), "k", 1, policies, make([]ratelimit.Usage, 1))
+	tr.waitFor(t, StateFallback, 5*time.Second)
+	clk.NextWait(t) // the probe waits
+	close(g.release)
+	if err := <-late; err != nil {
+		t.Fatal(err)
+	}
+	if rc.State() != StateFallback {
+		t.Errorf("state %v after a late answer, want open: switches %v", rc.State(), tr.got)
+	}
+	rc.Take(context.Background(), "k", 1, policies, make([]ratelimit.Usage, 1))
+	g.failing.Store(false)
+	clk.Advance(rc.interval) // the probe pings
+	tr.waitFor(t, StateTrial, 5*time.Second)
+	if taken, err := rc.Take(context.Background(), "k", 1, policies, make([]ratelimit.Usage, 1)); !taken || err != nil {
+		t.Fatalf("trial: %v %v", taken, err)
+	}
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	if got := strings.Join(tr.got, " "); got != "closed->open open->half-open half-open->closed" {
+		t.Errorf("switches %q, want closed->open open->half-open half-open->closed", got)
+	}
+}
