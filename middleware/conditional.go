@@ -307,6 +307,11 @@ func (cw *conditionalWriter) judge(etag string, lastModified time.Time) {
 // finish tags and judges a buffered response once the handler is done.
 func (cw *conditionalWriter) finish() {
 	if cw.state == condUndecided {
+		if cw.r.Context().Err() != nil {
+			// The handler gave up: the answer is the one of whatever
+			// ended the request, such as chi's Timeout and its 504.
+			return
+		}
 		// Nothing written: net/http would send an empty 200, which is
 		// judged as one written with no body. (A hijack is decided.)
 		cw.WriteHeader(http.StatusOK)

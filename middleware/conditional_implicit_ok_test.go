@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/chiguard/chiguard/internal/testkit"
+	chimw "github.com/go-chi/chi/v5/middleware"
 )
 
 // A handler that sets its validators and returns without writing answers
@@ -34,5 +35,18 @@ func TestConditionalJudgesAHandlerThatWritesNothing(t *testing.T) {
 				t.Fatalf("status %d, want %d", rec.Code, c.want)
 			}
 		})
+	}
+}
+
+// A handler that gives up without writing when its request's context ends
+// leaves the answer to the middleware that ended it: chi's Timeout sends
+// its 504, which an empty 200 of Conditional's would replace.
+func TestConditionalLeavesTheAnswerOfAHandlerWhoseContextEnded(t *testing.T) {
+	giveUp := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+	for _, header := range []string{"", `If-Match: "v2"`} {
+		rec := testkit.Serve(chimw.Timeout(0)(Conditional(giveUp)), testkit.Request("GET", "/", "", header))
+		if rec.Code != http.StatusGatewayTimeout {
+			t.Errorf("%q: status %d, want chi Timeout's 504", header, rec.Code)
+		}
 	}
 }
