@@ -47,13 +47,16 @@ func validateTags(vd *validator.Validate, v any) (errs errorList) {
 
 // checkStruct runs validator on v, a pointer to struct rt. validator
 // panics on a value of a kind its rule does not apply to ("max" on a bool,
-// "oneof" on a number): under an interface the client chose that kind, so
-// badKind reports it as the client's error. Where rt holds no interface,
-// the rule is on the wrong Go type whatever is sent, and the panic stays.
+// "oneof" on a number, "dive" on a string): under an interface the client
+// chose that kind, so badKind reports it as the client's error. Where rt
+// holds no interface, the rule is on the wrong Go type whatever is sent,
+// and the panic stays.
 func checkStruct(vd *validator.Validate, v any, rt reflect.Type) (badKind bool, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			if s, ok := p.(string); !ok || !strings.HasPrefix(s, "Bad field type") || !holdsInterface(rt, map[reflect.Type]bool{}) {
+			s, _ := p.(string)
+			kind := strings.HasPrefix(s, "Bad field type") || strings.HasPrefix(s, "dive error!")
+			if !kind || !holdsInterface(rt, map[reflect.Type]bool{}) {
 				panic(p)
 			}
 			badKind = true

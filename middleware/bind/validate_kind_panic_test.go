@@ -61,3 +61,35 @@ func TestDecodeJSONRuleOnAWrongFieldTypeStillPanics(t *testing.T) {
 	var v semWrongTag
 	_ = DecodeJSON(nil, r, &v)
 }
+
+type semLooseDive struct {
+	L any   `json:"l,omitempty" validate:"omitempty,dive,oneof=a b"`
+	N []any `json:"n,omitempty" validate:"dive,dive,oneof=a b"`
+}
+
+// "dive" on an interface field, or into one, takes the array or object the
+// client may send instead: a string or a number there is a 400 too.
+func TestDecodeJSONDiveIntoAValueOfAnotherKindIs400(t *testing.T) {
+	for _, body := range []string{`{"l":"a"}`, `{"n":["a"]}`, `{"n":[7]}`} {
+		r := testkit.Request("POST", "/", body, "Content-Type: application/json")
+		var err error
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					t.Fatalf("%s: panic %v", body, p)
+				}
+			}()
+			var v semLooseDive
+			err = DecodeJSON(nil, r, &v)
+		}()
+		rec := testkit.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			problem.Write(w, r, problem.FromError(err))
+		}), r)
+		testkit.Problem(t, rec, http.StatusBadRequest)
+	}
+	var ok semLooseDive
+	r := testkit.Request("POST", "/", `{"l":["a","b"],"n":[["a"]]}`, "Content-Type: application/json")
+	if err := DecodeJSON(nil, r, &ok); err != nil {
+		t.Fatalf("valid body refused: %v", err)
+	}
+}
