@@ -210,6 +210,9 @@ func kindDetail(t reflect.Type) string {
 	if t == nil {
 		return "is not a valid value"
 	}
+	if t == numberType { // a string kind that holds a number
+		return "must be a number"
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "must be a string"

@@ -17,7 +17,7 @@ type semCount struct {
 // holds one; anything else is an error at the member, in the words of a
 // number, not of a string.
 func TestDecodeJSONNumberNotANumberIsAFieldError(t *testing.T) {
-	for _, body := range []string{`{"n":"abc"}`, `{"n":""}`, `{"n":" 1"}`, `{"n":true}`} {
+	for _, body := range []string{`{"n":"abc"}`, `{"n":""}`, `{"n":" 1"}`, `{"n":true}`, `{"n":[1]}`, `{"n":{}}`} {
 		r := testkit.Request("POST", "/", body, "Content-Type: application/json")
 		var v semCount
 		err := DecodeJSON(nil, r, &v)
