@@ -30,3 +30,29 @@ func TestOfKeepsAMethodRegisteredAfterHandleApart(t *testing.T) {
 		}
 	}
 }
+
+// pageTable is a handler of a type == cannot compare.
+type pageTable struct{ pages map[string]string }
+
+func (pageTable) ServeHTTP(http.ResponseWriter, *http.Request) {}
+
+// Handle with a handler of a type == cannot compare, a struct holding a
+// map, is still one route for every method, not one route per method.
+func TestOfKeepsHandleOfAnUncomparableHandlerOneRoute(t *testing.T) {
+	r := newRoot(writer())
+	r.Handle("/x", pageTable{pages: map[string]string{}})
+	c := contract.Of(r)
+	var methods []string
+	for _, rt := range c.Routes {
+		if rt.Pattern == "/x" {
+			methods = append(methods, rt.Method)
+		}
+	}
+	if len(methods) != 1 || methods[0] != "*" {
+		t.Fatalf("routes at /x: %v, want [*]", methods)
+	}
+	r.Method("GET", "/x", pageTable{pages: map[string]string{}})
+	if get := route(t, contract.Of(r), "GET", "/x"); get.Method != "GET" {
+		t.Fatalf("GET /x after Handle is the route %s", get.Method)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"unsafe"
 
 	"github.com/go-chi/chi/v5"
 
@@ -127,7 +128,9 @@ func funcName(f any) string {
 }
 
 // sameHandler reports whether a and b are the same handler value, as chi
-// compares them: funcs by their code, since == on them panics.
+// compares them: funcs by their code, since == on them panics, and values
+// == cannot compare (a struct holding a map) by the copy the interfaces
+// hold, which chi shares between the methods of one Handle.
 func sameHandler(a, b http.Handler) bool {
 	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
 	switch {
@@ -138,7 +141,7 @@ func sameHandler(a, b http.Handler) bool {
 	case va.Type().Comparable():
 		return a == b
 	}
-	return false
+	return (*[2]unsafe.Pointer)(unsafe.Pointer(&a))[1] == (*[2]unsafe.Pointer)(unsafe.Pointer(&b))[1]
 }
 
 // sameFunc reports whether a and b are the same function.
