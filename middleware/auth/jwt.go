@@ -402,7 +402,14 @@ func validationError(err error) error {
 // mediaTypeName spells a "typ" as RFC 7515 §4.1.9 compares it: without
 // case, and without the "application/" that it recommends leaving out.
 func mediaTypeName(typ string) string {
-	typ = strings.ToLower(typ)
+	// ASCII case only, as for scheme names: strings.ToLower would make the
+	// Kelvin sign a 'k'.
+	typ = strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, typ)
 	if rest, ok := strings.CutPrefix(typ, "application/"); ok {
 		return rest
 	}

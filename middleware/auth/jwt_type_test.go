@@ -27,6 +27,7 @@ func TestJWTTypesRefusesOtherTokenTypes(t *testing.T) {
 		{nil, false},
 		{"", false},
 		{"at+jwt ", false},
+
 		{42, false},
 		{[]string{"at+jwt"}, false},
 	} {
@@ -43,6 +44,11 @@ func TestJWTTypesRefusesOtherTokenTypes(t *testing.T) {
 		if !c.pass && !errors.Is(err, ErrTokenType) {
 			t.Errorf("typ %v: %v, want ErrTokenType", c.typ, err)
 		}
+	}
+	// ASCII case only: a Kelvin sign is no 'k'.
+	kv := hsVerifier(t, func(c *JWTConfig) { c.Types = []string{"kt+jwt"} })
+	if _, err := kv.Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), map[string]any{"typ": "\u212At+jwt"})); !errors.Is(err, ErrTokenType) {
+		t.Errorf("a typ spelled with a Kelvin sign: %v, want ErrTokenType", err)
 	}
 	// Without Types, any typ passes, as before.
 	if _, err := hsVerifier(t, nil).Verify(context.Background(), sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), nil)); err != nil {
