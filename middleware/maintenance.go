@@ -82,7 +82,7 @@ func (m *Maintenance) Disable() { m.refusal.Store(nil) }
 // Enabled reports whether maintenance is on.
 func (m *Maintenance) Enabled() bool { return m.refusal.Load() != nil }
 
-// Middleware refuses requests to non-exempt paths while maintenance is on.
+// Handler refuses requests to non-exempt paths while maintenance is on.
 func (m *Maintenance) Handler(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if p := m.refusal.Load(); p != nil && !m.exempt(r) {

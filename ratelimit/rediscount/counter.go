@@ -113,8 +113,9 @@ type Counter struct {
 	probes sync.WaitGroup
 }
 
-// New returns a Counter on client: a single node, Sentinel (failover) or
-// Cluster client. It does not contact Redis; the first request does.
+// NewCounter returns a Counter on client: a single node, Sentinel
+// (failover) or Cluster client. It does not contact Redis; the first
+// request does.
 func NewCounter(client goredis.UniversalClient, opts Config) (*Counter, error) {
 	if client == nil {
 		return nil, fmt.Errorf("%w: nil client", ErrInvalidConfig)
