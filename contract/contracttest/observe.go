@@ -33,6 +33,8 @@ type Observation struct {
 	Type string
 }
 
+// String says o as a failing test reports it: "GET /cloud answered 404
+// /problems/not-found".
 func (o Observation) String() string {
 	s := strconv.Itoa(o.Status)
 	if o.Type != "" {

@@ -67,6 +67,8 @@ const (
 	StateTrial
 )
 
+// String names the state as a circuit breaker does: "closed" (counting in
+// Redis), "open" (in the fallback) or "half-open" (the trial).
 func (s State) String() string {
 	switch s {
 	case StateRedis:
