@@ -141,7 +141,7 @@ func ByRoute(dst []byte, r *http.Request) ([]byte, error) {
 	dst = append(dst, "route:"...)
 	patterns := rc.RoutePatterns
 	if strings.HasSuffix(patterns[len(patterns)-1], "/*") {
-		patterns = wholeRoute(rc, r)
+		patterns = wholeRoute(rc)
 	}
 	for _, p := range patterns {
 		dst = append(dst, p...)
@@ -152,23 +152,62 @@ func ByRoute(dst []byte, r *http.Request) ([]byte, error) {
 // wholeRoute returns the patterns of r's route. A limiter that r.Use
 // mounts in a subrouter runs before the subrouter routes: its patterns end
 // with the mount's "/*", and all the subrouter's routes would share one
-// count. The root router finds the rest, as it did the start; a wildcard
-// route, or a path a middleware rewrote, keeps the patterns it has.
-func wholeRoute(rc *chi.Context, r *http.Request) []string {
-	method, path := rc.RouteMethod, r.URL.RawPath
-	if method == "" {
-		method = r.Method
+// count. The root router finds the rest on the path chi reached the
+// subrouter by (the mounts' patterns with their parameters) and the path
+// the subrouter routes, rc.RoutePath: not the URL's, which StripSlashes or
+// CleanPath may have left behind. A wildcard route, or a mounted handler
+// that is not a router, keeps the patterns it has.
+func wholeRoute(rc *chi.Context) []string {
+	if rc.Routes == nil || rc.RoutePath == "" {
+		return rc.RoutePatterns
 	}
-	if path == "" {
-		path = r.URL.Path
+	path, param := make([]byte, 0, 64), 0
+	for _, p := range rc.RoutePatterns {
+		path, param = appendMounted(path, strings.TrimSuffix(p, "/*"), rc.URLParams, param)
 	}
+	path = append(path, rc.RoutePath...)
+	method := rc.RouteMethod
 	found := chi.NewRouteContext()
-	if rc.Routes == nil || rc.Routes.Find(found, method, path) == "" ||
-		len(found.RoutePatterns) < len(rc.RoutePatterns) ||
+	if rc.Routes.Find(found, method, string(path)) == "" ||
+		len(found.RoutePatterns) <= len(rc.RoutePatterns) ||
 		!slices.Equal(found.RoutePatterns[:len(rc.RoutePatterns)], rc.RoutePatterns) {
 		return rc.RoutePatterns
 	}
 	return found.RoutePatterns
+}
+
+// appendMounted appends pattern with each "{param}" replaced by the next
+// value of params from index i, skipping the mounts' "*", and returns the
+// index after the last value used.
+func appendMounted(dst []byte, pattern string, params chi.RouteParams, i int) ([]byte, int) {
+	for {
+		open := strings.IndexByte(pattern, '{')
+		if open < 0 {
+			return append(dst, pattern...), i
+		}
+		dst = append(dst, pattern[:open]...)
+		depth, end := 0, open
+		for ; end < len(pattern); end++ { // a regexp may hold braces: {id:[0-9]{3}}
+			if pattern[end] == '{' {
+				depth++
+			} else if pattern[end] == '}' {
+				if depth--; depth == 0 {
+					break
+				}
+			}
+		}
+		for i < len(params.Keys) && params.Keys[i] == "*" {
+			i++
+		}
+		if i < len(params.Values) {
+			dst = append(dst, params.Values[i]...)
+			i++
+		}
+		if end >= len(pattern) {
+			return dst, i
+		}
+		pattern = pattern[end+1:]
+	}
 }
 
 // Key is a constant key part: Key("global") with no other part makes one

@@ -242,3 +242,37 @@ func TestByRouteInsideASubrouterKeysEachRoute(t *testing.T) {
 		}
 	}
 }
+
+// chi routes the path a middleware such as StripSlashes or CleanPath set,
+// not the URL's: ByRoute keys by the route chi serves, so "/users/1/" and
+// "/users//1" count with "/users/1" and win no fresh quota.
+func TestByRouteInsideASubrouterKeysTheRoutedPath(t *testing.T) {
+	ok := func(w http.ResponseWriter, _ *http.Request) {}
+	for _, tt := range []struct {
+		name   string
+		clean  func(http.Handler) http.Handler
+		second string
+	}{
+		{"StripSlashes", chimw.StripSlashes, "/t/a/users/2/"},
+		{"CleanPath", chimw.CleanPath, "/t/a/users//2"},
+	} {
+		r := chi.NewRouter()
+		r.Use(tt.clean)
+		r.Route("/t/{tenant}", func(r chi.Router) {
+			r.Route("/users", func(r chi.Router) {
+				r.Use(Limit(1, time.Minute, KeyBy(ByRoute)))
+				r.Get("/{id:[0-9]+}", ok)
+				r.Get("/new", ok)
+			})
+		})
+		if w := do(r, "/t/a/users/1", "192.0.2.1:1"); w.Code != http.StatusOK {
+			t.Fatalf("%s: first: %d, want 200", tt.name, w.Code)
+		}
+		if w := do(r, "/t/b/users/new", "192.0.2.1:1"); w.Code != http.StatusOK {
+			t.Errorf("%s: another route: %d, want 200", tt.name, w.Code)
+		}
+		if w := do(r, tt.second, "192.0.2.1:1"); w.Code != http.StatusTooManyRequests {
+			t.Errorf("%s: %s: %d, want 429", tt.name, tt.second, w.Code)
+		}
+	}
+}
