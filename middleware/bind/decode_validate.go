@@ -47,7 +47,8 @@ func validateTags(vd *validator.Validate, v any) (errs errorList) {
 
 // checkStruct runs validator on v, a pointer to struct rt. validator
 // panics on a value of a kind its rule does not apply to ("max" on a bool,
-// "oneof" on a number, "dive" on a string): under an interface the client
+// "oneof" on a number, "dive" on a string, and a parameter the kind cannot
+// parse, as "max=1.5" on a string's length): under an interface the client
 // chose that kind, so badKind reports it as the client's error. Where rt
 // holds no interface, the rule is on the wrong Go type whatever is sent,
 // and the panic stays.
@@ -55,7 +56,8 @@ func checkStruct(vd *validator.Validate, v any, rt reflect.Type) (badKind bool, 
 	defer func() {
 		if p := recover(); p != nil {
 			s, _ := p.(string)
-			kind := strings.HasPrefix(s, "Bad field type") || strings.HasPrefix(s, "dive error!")
+			kind := strings.HasPrefix(s, "Bad field type") || strings.HasPrefix(s, "dive error!") ||
+				strings.HasPrefix(s, "strconv.")
 			if !kind || !holdsInterface(rt, map[reflect.Type]bool{}) {
 				panic(p)
 			}

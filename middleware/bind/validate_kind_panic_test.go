@@ -12,13 +12,15 @@ import (
 type semLoose struct {
 	V any            `json:"v,omitempty" validate:"omitempty,max=3"`
 	M map[string]any `json:"m,omitempty" validate:"dive,oneof=a b"`
+	F any            `json:"f,omitempty" validate:"omitempty,max=1.5"`
 }
 
 // validator panics on a value of a kind its rule does not apply to ("max"
-// on a bool, "oneof" on a number). Under an interface field the client
-// chose that kind: it is a 400, not a panic and a 500.
+// on a bool, "oneof" on a number, "max=1.5" on a string's length). Under an
+// interface field the client chose that kind: it is a 400, not a panic and
+// a 500.
 func TestDecodeJSONValueOfAKindItsRuleDoesNotTakeIs400(t *testing.T) {
-	for _, body := range []string{`{"v":true}`, `{"m":{"k":1}}`} {
+	for _, body := range []string{`{"v":true}`, `{"m":{"k":1}}`, `{"f":"ab"}`} {
 		r := testkit.Request("POST", "/", body, "Content-Type: application/json")
 		var err error
 		func() {
@@ -39,7 +41,7 @@ func TestDecodeJSONValueOfAKindItsRuleDoesNotTakeIs400(t *testing.T) {
 		}
 	}
 	var ok semLoose
-	r := testkit.Request("POST", "/", `{"v":"ab","m":{"k":"a"}}`, "Content-Type: application/json")
+	r := testkit.Request("POST", "/", `{"v":"ab","m":{"k":"a"},"f":1}`, "Content-Type: application/json")
 	if err := DecodeJSON(nil, r, &ok); err != nil {
 		t.Fatalf("valid body refused: %v", err)
 	}
