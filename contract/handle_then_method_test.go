@@ -56,3 +56,30 @@ func TestOfKeepsHandleOfAnUncomparableHandlerOneRoute(t *testing.T) {
 		t.Fatalf("GET /x after Handle is the route %s", get.Method)
 	}
 }
+
+// greeter returns a closure: every one it returns shares its code.
+func greeter(name string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte(name)) }
+}
+
+// A method registered after Handle with another closure of the same
+// function is a route of its own, not the one served for every method.
+func TestOfKeepsAMethodWithAnotherClosureOfTheSameFuncApart(t *testing.T) {
+	var hs []http.HandlerFunc
+	for _, name := range []string{"all", "get"} { // one call site: one inlined closure too
+		hs = append(hs, greeter(name))
+	}
+	r := newRoot(writer())
+	r.Handle("/x", hs[0])
+	r.Method("GET", "/x", hs[1])
+	if get := route(t, contract.Of(r), "GET", "/x"); get.Method != "GET" {
+		t.Fatalf("GET /x after Handle is the route %s", get.Method)
+	}
+	r = newRoot(writer())
+	r.Handle("/x", hs[0])
+	for _, rt := range contract.Of(r).Routes {
+		if rt.Pattern == "/x" && rt.Method != "*" {
+			t.Fatalf("Handle of a closure listed as %s", rt.Method)
+		}
+	}
+}

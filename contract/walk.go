@@ -127,18 +127,18 @@ func funcName(f any) string {
 	return "<unknown>"
 }
 
-// sameHandler reports whether a and b are the same handler value, as chi
-// compares them: funcs by their code, since == on them panics, and values
-// == cannot compare (a struct holding a map) by the copy the interfaces
-// hold, which chi shares between the methods of one Handle.
+// sameHandler reports whether a and b are the same handler value, the one
+// chi shares between the methods of one Handle. Funcs, which == cannot
+// compare, and values == cannot compare (a struct holding a map) are
+// compared by the word the interfaces hold: the closure, or the copy, the
+// Handle made. A func's code is not enough: closures of one function
+// share it, as do method values of one method.
 func sameHandler(a, b http.Handler) bool {
 	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
 	switch {
 	case va.Type() != vb.Type():
 		return false
-	case va.Kind() == reflect.Func:
-		return va.Pointer() == vb.Pointer()
-	case va.Type().Comparable():
+	case va.Kind() != reflect.Func && va.Type().Comparable():
 		return a == b
 	}
 	return (*[2]unsafe.Pointer)(unsafe.Pointer(&a))[1] == (*[2]unsafe.Pointer)(unsafe.Pointer(&b))[1]
