@@ -435,8 +435,11 @@ func (g *openapi) response(r Route, same []Response) map[string]any {
 	var whens []string
 	for _, a := range same {
 		for _, c := range a.Causes {
-			if c.When != "" && c.When != a.Description {
-				whens = append(whens, c.When)
+			// An answer that is no problem says its Description itself;
+			// a problem's text is its catalog type's, and what a handler
+			// declared of it is said here.
+			if c.When != "" && (a.Type != "" || c.When != a.Description) {
+				whens = append(whens, strings.TrimSuffix(c.When, "."))
 			}
 		}
 	}
@@ -483,14 +486,20 @@ func (g *openapi) response(r Route, same []Response) map[string]any {
 	default:
 		a := same[0]
 		resp = map[string]any{"description": strings.TrimSpace(cmp.Or(a.Description, a.Title+".") + when)}
-		if a.Schema != nil {
+		// A success in the media types Negotiate offers lists them, with
+		// the declared schema if there is one.
+		if a.Schema != nil || len(r.Produces) > 0 && a.Status >= 200 && a.Status < 300 && a.Status != 204 && a.Status != 205 {
 			content := map[string]any{}
 			media := r.Produces
 			if len(media) == 0 {
 				media = []string{"application/json"}
 			}
 			for _, mt := range media {
-				content[mt] = map[string]any{"schema": a.Schema}
+				if a.Schema != nil {
+					content[mt] = map[string]any{"schema": a.Schema}
+				} else {
+					content[mt] = map[string]any{}
+				}
 			}
 			resp["content"] = content
 		}
