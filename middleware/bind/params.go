@@ -112,13 +112,12 @@ func queryKeyIs(key, name string) bool {
 
 // ValidatePath returns a middleware that answers 400 unless every named
 // path parameter parses as T, listing each bad one in the problem's
-// "errors". Use it where routes are declared, so handlers only see valid
-// values:
+// "errors". Put it on the routes, after their authorization checks (a
+// caller without access learns nothing of what a route takes), so that
+// handlers only see valid values:
 //
-//	r.Route("/cloud/{cloudPk}", func(r chi.Router) {
-//		r.Use(bind.ValidatePath[int64]("cloudPk"))
-//		...
-//	})
+//	cloudPk := bind.ValidatePath[int64]("cloudPk")
+//	r.With(auth.RequireScopes("cloud:read"), cloudPk).Get("/cloud/{cloudPk}", getCloud)
 func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
