@@ -2,6 +2,7 @@ package problem
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strings"
 )
@@ -45,7 +46,8 @@ type OpenAPIServer struct {
 //   - Responses: one per type, named after its slug, with that schema,
 //     the headers sent with it and its example as the Writer renders it;
 //   - Headers: the response headers the types document, named after the
-//     field (and the slug, for a field two types describe differently).
+//     field (and the slug, for a field two types describe differently),
+//     with any character a component name cannot hold, as '!', as "_21".
 //
 // SecuritySchemes is empty from a catalog; package contract fills it.
 type OpenAPIComponents struct {
@@ -188,9 +190,9 @@ func typeSchema(t *Type, uri, base string) map[string]any {
 }
 
 // headerComponents adds the header objects of every type's headers to
-// into and returns, per type and header, the name it got: the field name,
-// or the field name and the slug when types describe the field
-// differently.
+// into and returns, per type and header, the name it got: the field name
+// (see componentName), or the field name and the slug when types describe
+// the field differently.
 func headerComponents(types []Type, into map[string]any) [][]string {
 	objects := make([][]map[string]any, len(types))
 	variants := map[string]map[string]bool{} // lower-case name -> distinct objects
@@ -213,8 +215,8 @@ func headerComponents(types []Type, into map[string]any) [][]string {
 	keys := make([][]string, len(types))
 	for i, t := range types {
 		for j, h := range t.Headers {
-			name := h.Name
-			if len(variants[strings.ToLower(name)]) > 1 {
+			name := componentName(h.Name)
+			if len(variants[strings.ToLower(h.Name)]) > 1 {
 				name += "." + t.Slug
 			}
 			if _, done := into[name]; !done {
@@ -224,4 +226,20 @@ func headerComponents(types []Type, into map[string]any) [][]string {
 		}
 	}
 	return keys
+}
+
+// componentName makes a field name a component name, which holds only
+// letters, digits, '.', '-' and '_': other bytes of a token, as '!' or
+// '#', become '_' and their hex code.
+func componentName(field string) string {
+	var b strings.Builder
+	for i := 0; i < len(field); i++ {
+		c := field[i]
+		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "_%02X", c)
+		}
+	}
+	return b.String()
 }

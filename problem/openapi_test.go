@@ -171,3 +171,20 @@ func TestOpenAPIPathsReferToTheResponses(t *testing.T) {
 		t.Errorf("info %+v", spec.Info)
 	}
 }
+
+// A header field name may hold characters ("!", "#", "'", ...) that the
+// name of an OpenAPI component may not; the document stays valid and each
+// response still refers to its own header.
+func TestOpenAPIHeaderNamesBeyondComponentNames(t *testing.T) {
+	c := problem.NewCatalog("/problems/")
+	c.MustRegister(problem.Type{Slug: "odd-headers", Status: 400, Title: "Odd Headers",
+		Headers: []problem.Header{{Name: "X-Weird!", Description: "one"}, {Name: "X-Weird#", Description: "two"},
+			{Name: "X_Weird", Description: "three"}}})
+	spec, _ := loadOpenAPI(t, c.OpenAPI())
+	hs := spec.Components.Responses["odd-headers"].Value.Headers
+	for name, want := range map[string]string{"X-Weird!": "one", "X-Weird#": "two", "X_Weird": "three"} {
+		if h := hs[name]; h == nil || h.Value == nil || h.Value.Description != want {
+			t.Errorf("header %s: %+v", name, h)
+		}
+	}
+}
