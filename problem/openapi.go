@@ -89,10 +89,16 @@ func (c *Catalog) OpenAPI() *OpenAPI {
 		doc.Components.Schemas[name] = mustSchema(text)
 	}
 	headerKeys := headerComponents(s.types, doc.Components.Headers)
+	// taken reports a schema name of the package's or of another type.
+	taken := func(name string, i int) bool {
+		_, ours := componentSchemas[name]
+		j, slug := s.bySlug[name]
+		return ours || slug && j != i
+	}
 	for i := range s.types {
 		t := &s.types[i]
 		name := t.Slug
-		if _, taken := componentSchemas[name]; taken {
+		for taken(name, i) {
 			name += "-problem"
 		}
 		doc.Components.Schemas[name] = typeSchema(t, typeURI(base, t), base)

@@ -188,3 +188,21 @@ func TestOpenAPIHeaderNamesBeyondComponentNames(t *testing.T) {
 		}
 	}
 }
+
+// A slug that is the name of a package schema ("Problem") is renamed, and
+// the new name is no other type's: every response keeps its own schema.
+func TestOpenAPISchemaNamesOfSlugsStayApart(t *testing.T) {
+	c := problem.NewCatalog("/problems/")
+	c.MustRegister(problem.Type{Slug: "Problem", Status: 500, Title: "P"},
+		problem.Type{Slug: "Problem-problem", Status: 501, Title: "PP"},
+		problem.Type{Slug: "FieldError", Status: 400, Title: "F"})
+	spec, _ := loadOpenAPI(t, c.OpenAPI())
+	seen := map[string]string{}
+	for _, ty := range c.Types() {
+		ref := spec.Components.Responses[ty.Slug].Value.Content.Get("application/problem+json").Schema.Ref
+		if other, dup := seen[ref]; dup {
+			t.Errorf("%s and %s share the schema %s", other, ty.Slug, ref)
+		}
+		seen[ref] = ty.Slug
+	}
+}
