@@ -241,3 +241,24 @@ func TestDocsJSONOfAnEmptyCatalog(t *testing.T) {
 		t.Fatalf("%d %v %s", w.Code, err, w.Body)
 	}
 }
+
+// Catalog texts are plain text on the Markdown pages, as on the HTML ones:
+// a line break in a title does not end its heading, and no line of a
+// description starts a list, a rule, a setext heading or a code block;
+// tildes do not strike through and entity references are not decoded.
+func TestDocsMarkdownKeepsCatalogTextPlain(t *testing.T) {
+	c := problem.NewCatalog("/problems/")
+	c.MustRegister(problem.Type{Slug: "cloud-locked", Status: 409, Title: "Cloud\nLocked",
+		Description: "- An export holds the cloud:\n---\nuntil ~it~ ends &amp; more.",
+		Fix:         "1. Wait.\n\n    Then retry."})
+	body := get(docsRouter(c), "GET", "/problems/cloud-locked", "text/markdown").Body.String()
+	for _, want := range []string{
+		"\n# Cloud Locked\n\n",
+		"## When it happens\n\n\\- An export holds the cloud: --- until \\~it\\~ ends \\&amp; more.\n\n",
+		"## How to fix it\n\n1\\. Wait. Then retry.\n\n",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q:\n%s", want, body)
+		}
+	}
+}
