@@ -37,9 +37,10 @@ type routeBuilder struct {
 	steps   []step
 	answers []answer
 	catalog *problem.Catalog
-	writers []int // steps that install a problem writer
-	auth    []int // Authenticate steps
-	conceal int   // the first Conceal step, or -1
+	writers []int  // steps that install a problem writer
+	auth    []int  // Authenticate steps
+	conceal int    // the first Conceal step, or -1
+	exempt  string // the Maintenance that exempts the route by its very path, if any
 	name    string
 	found   []finding
 }
@@ -201,6 +202,9 @@ func (b *routeBuilder) collect(r *Route, method string, handler bool) []describe
 		// a dot segment, which Maintenance never exempts: only a route's
 		// pattern can be exempt.
 		if s.Maintenance != nil && handler && exemptRoute(s.Maintenance.Exempt, b.w.pattern) {
+			if slices.Contains(s.Maintenance.Exempt, chipattern.Path(b.w.pattern)) && !exemptByPrefix(s.Maintenance.Exempt, chipattern.Path(b.w.pattern)) {
+				b.exempt = s.Name
+			}
 			continue
 		}
 		auth := b.authBefore(i)
@@ -501,6 +505,15 @@ func exemptRoute(exempts []string, p string) bool {
 		return false
 	}
 	return exempt(exempts, path)
+}
+
+// exemptByPrefix reports whether an entry ending in "*" exempts path, and
+// so the unknown paths around it too.
+func exemptByPrefix(exempts []string, path string) bool {
+	return slices.ContainsFunc(exempts, func(e string) bool {
+		prefix, ok := strings.CutSuffix(e, "*")
+		return ok && strings.HasPrefix(path, prefix)
+	})
 }
 
 // exempt reports whether maintenance lets every path of pattern through.

@@ -53,7 +53,8 @@ type finding struct {
 // defeats (after Authenticate, after middlewares that set headers or
 // refuse before the authorization checks, or under chi's own 404 and
 // 405), negotiation and input checks before authentication or
-// authorization, a Maintenance after Authenticate or a limiter, a missing
+// authorization, a Maintenance after Authenticate or a limiter or one that
+// exempts a concealed route by its very path, a missing
 // problem writer or one after the Recoverer, path validation of
 // parameters the pattern lacks, HeadAsGet after routing, and problem
 // types missing from the writer's catalog.
@@ -130,6 +131,11 @@ func (b *routeBuilder) check(r Route) {
 	}
 	if b.conceal >= 0 {
 		b.checkConceal(lastCheck)
+		if b.exempt != "" {
+			b.find(b.exempt, "exempts the concealed route by its path, so while maintenance is on it answers as it does, "+
+				"where every unknown path gets the maintenance answer: the route shows it exists",
+				"keep a route that must work during maintenance visible, or exempt it with the unknown paths around it (a prefix such as \"/admin/*\")")
+		}
 	} else {
 		b.checkInputOrder()
 	}

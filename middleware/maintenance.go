@@ -43,7 +43,9 @@ type Maintenance struct {
 	// them for routing (chi's CleanPath, StripSlashes). A path with "."
 	// or ".." segments or an empty one ("//"), as sent or once unescaped
 	// ("%2e%2e", "%2F"), is never exempt: a middleware after this one
-	// could clean it into another route.
+	// could clean it into another route. A route behind auth.Conceal that
+	// is exempt by its own path answers as usual while every unknown path
+	// gets the refusal, which shows it exists: contract.Check reports it.
 	Exempt []string
 
 	refusal atomic.Pointer[problem.Problem] // nil when off
