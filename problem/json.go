@@ -142,10 +142,7 @@ func appendValue(b []byte, v any) ([]byte, error) {
 }
 
 func appendFieldErrors(b []byte, errs []FieldError) []byte {
-	if errs == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
+	b = append(b, '[') // WithErrors() with none is [], as the schema of errors says: an array
 	for i := range errs {
 		if i > 0 {
 			b = append(b, ',')

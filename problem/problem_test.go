@@ -280,3 +280,12 @@ func TestProblemBuiltPerRequestDoesNotAllocate(t *testing.T) {
 		t.Errorf("%v allocations per problem built and written, want at most 2", n)
 	}
 }
+
+// The errors member is an array, as its schema says, even when WithErrors
+// is given none.
+func TestWithNoErrorsIsAnEmptyArray(t *testing.T) {
+	_, body := render(t, &problem.Writer{}, "", problem.BadRequest("x").WithErrors())
+	if errs, ok := body["errors"].([]any); !ok || len(errs) != 0 {
+		t.Errorf("errors = %#v, want []", body["errors"])
+	}
+}
