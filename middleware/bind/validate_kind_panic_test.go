@@ -2,6 +2,7 @@ package bind
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -21,20 +22,7 @@ type semLoose struct {
 // a 500.
 func TestDecodeJSONValueOfAKindItsRuleDoesNotTakeIs400(t *testing.T) {
 	for _, body := range []string{`{"v":true}`, `{"m":{"k":1}}`, `{"f":"ab"}`} {
-		r := testkit.Request("POST", "/", body, "Content-Type: application/json")
-		var err error
-		func() {
-			defer func() {
-				if p := recover(); p != nil {
-					t.Fatalf("%s: panic %v", body, p)
-				}
-			}()
-			var v semLoose
-			err = DecodeJSON(nil, r, &v)
-		}()
-		rec := testkit.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			problem.Write(w, r, problem.FromError(err))
-		}), r)
+		rec := decodeRefusal[semLoose](t, body)
 		testkit.Problem(t, rec, http.StatusBadRequest)
 		if s := rec.Body.String(); strings.Contains(s, "Bad field") || strings.Contains(s, "float64") {
 			t.Errorf("%s: internals in %s", body, s)
@@ -73,25 +61,31 @@ type semLooseDive struct {
 // client may send instead: a string or a number there is a 400 too.
 func TestDecodeJSONDiveIntoAValueOfAnotherKindIs400(t *testing.T) {
 	for _, body := range []string{`{"l":"a"}`, `{"n":["a"]}`, `{"n":[7]}`} {
-		r := testkit.Request("POST", "/", body, "Content-Type: application/json")
-		var err error
-		func() {
-			defer func() {
-				if p := recover(); p != nil {
-					t.Fatalf("%s: panic %v", body, p)
-				}
-			}()
-			var v semLooseDive
-			err = DecodeJSON(nil, r, &v)
-		}()
-		rec := testkit.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			problem.Write(w, r, problem.FromError(err))
-		}), r)
-		testkit.Problem(t, rec, http.StatusBadRequest)
+		testkit.Problem(t, decodeRefusal[semLooseDive](t, body), http.StatusBadRequest)
 	}
 	var ok semLooseDive
 	r := testkit.Request("POST", "/", `{"l":["a","b"],"n":[["a"]]}`, "Content-Type: application/json")
 	if err := DecodeJSON(nil, r, &ok); err != nil {
 		t.Fatalf("valid body refused: %v", err)
 	}
+}
+
+// decodeRefusal decodes body into a T, failing t on a panic, and returns
+// the answer the decoder's error gets.
+func decodeRefusal[T any](t *testing.T, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := testkit.Request("POST", "/", body, "Content-Type: application/json")
+	var err error
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("%s: panic %v", body, p)
+			}
+		}()
+		var v T
+		err = DecodeJSON(nil, r, &v)
+	}()
+	return testkit.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		problem.Write(w, r, problem.FromError(err))
+	}), r)
 }
