@@ -164,6 +164,7 @@ func (b *routeBuilder) route(method, pattern string, methodNotAllowed bool) Rout
 		b.addMethodNotAllowed()
 	}
 	r.Parameters = parameters(pattern, b.steps)
+	r.Query = queryParameters(b.steps)
 	if len(b.auth) > 0 {
 		a := b.steps[b.auth[len(b.auth)-1]].Auth
 		r.Security = security(a, requires)
@@ -282,16 +283,21 @@ func (b *routeBuilder) addMethodNotAllowed() {
 		switch h := mx.MethodNotAllowedHandler(); {
 		case sameFunc(h, middleware.MethodNotAllowed):
 			resp.Type, resp.Plain, from = problem.TypeMethodNotAllowed, false, "middleware.MethodNotAllowed"
-		case !sameFunc(h, chiMethodNotAllowed):
+		case !chisOwn(mx, "methodNotAllowedHandler"):
 			resp.Headers, resp.Plain, resp.Opaque, from = nil, false, true, funcName(h)
 		}
 	}
 	b.answers = append(b.answers, answer{Response: resp, at: b.w.routed, from: from})
 }
 
-// chiMethodNotAllowed is chi's own 405 handler, which a router without
-// one of the API's uses.
-var chiMethodNotAllowed = chi.NewRouter().MethodNotAllowedHandler()
+// chisOwn reports whether mx answers with chi's own handler of the field
+// (notFoundHandler, methodNotAllowedHandler): none is set. chi's default
+// 405 is a closure, which the compiler copies into each caller it is
+// inlined in, so its code cannot be compared; the field says it.
+func chisOwn(mx *chi.Mux, field string) bool {
+	f := reflect.ValueOf(mx).Elem().FieldByName(field)
+	return f.IsValid() && f.Kind() == reflect.Func && f.IsNil()
+}
 
 func limits(l *describe.Limit) []Limit {
 	var out []Limit
@@ -409,6 +415,33 @@ func parameters(pattern string, steps []step) []Parameter {
 		}
 		p.Schema = paramSchema(types, regexps[i])
 		ps = append(ps, p)
+	}
+	return ps
+}
+
+// queryParameters lists the query parameters the steps check
+// (bind.ValidateQuery), in the order first checked, typed by every check.
+func queryParameters(steps []step) []Parameter {
+	var ps []Parameter
+	var types [][]reflect.Type
+	for _, s := range steps {
+		for _, sp := range s.Params {
+			if sp.In != "query" {
+				continue
+			}
+			i := slices.IndexFunc(ps, func(p Parameter) bool { return p.Name == sp.Name })
+			if i < 0 {
+				i = len(ps)
+				ps, types = append(ps, Parameter{Name: sp.Name, In: "query"}), append(types, nil)
+			}
+			ps[i].Type = sp.Type
+			if !slices.Contains(types[i], sp.Type) {
+				types[i] = append(types[i], sp.Type)
+			}
+		}
+	}
+	for i := range ps {
+		ps[i].Schema = paramSchema(types[i], "")
 	}
 	return ps
 }
@@ -547,7 +580,7 @@ func unrouted(m mounted) ([]Response, bool) {
 		switch h := mx.NotFoundHandler(); {
 		case sameFunc(h, middleware.NotFound):
 			nf.Type, nf.Plain, from = problem.TypeNotFound, false, "middleware.NotFound"
-		case !sameFunc(h, http.NotFound): // chi's own
+		case !sameFunc(h, http.NotFound) && !chisOwn(mx, "notFoundHandler"):
 			nf.Plain, nf.Opaque, from = false, true, funcName(h)
 		}
 	}

@@ -63,9 +63,11 @@ type Route struct {
 	// throttle of Authenticate included.
 	Limits []Limit
 	// Parameters are the pattern's path parameters, typed where
-	// bind.ValidatePath checks them. Query parameters read in handlers
-	// (bind.QueryParam) cannot be seen and are not listed.
+	// bind.ValidatePath checks them.
 	Parameters []Parameter
+	// Query are the query parameters bind.ValidateQuery checks. Those a
+	// handler reads itself (bind.QueryParam) cannot be seen.
+	Query []Parameter
 	// Body is the request body bind.Body decodes, or nil. Bodies decoded
 	// inside handlers (bind.DecodeJSON) cannot be seen.
 	Body *Body
@@ -136,7 +138,7 @@ type Limit struct {
 // Parameter is a path parameter of a route's pattern.
 type Parameter struct {
 	Name string
-	In   string // "path"
+	In   string // "path" or "query"
 	// Type is the Go type bind.ValidatePath parses the parameter into; nil
 	// when nothing checks it (a string, to the router).
 	Type reflect.Type

@@ -26,6 +26,7 @@ type docRoute struct {
 	Limits      []string
 	Produces    string
 	Params      []string
+	Query       []string
 	BodyDoc     string
 }
 
@@ -49,6 +50,9 @@ func (c *Contract) docRoutes() []docRoute {
 		// server's own, and mean nothing to a client.
 		for _, p := range r.Parameters {
 			d.Params = append(d.Params, p.Name+" ("+schemaWord(p.Schema)+")")
+		}
+		for _, p := range r.Query {
+			d.Query = append(d.Query, p.Name+" ("+schemaWord(p.Schema)+")")
 		}
 		if b := r.Body; b != nil {
 			d.BodyDoc = strings.Join(b.MediaTypes, ", ") + ", at most " + size(b.MaxBytes) + "."
@@ -106,6 +110,9 @@ func (c *Contract) WriteMarkdown(w io.Writer) error {
 		}
 		if len(r.Params) > 0 {
 			fmt.Fprintf(&b, "\nPath parameters: %s.\n", mdCell(strings.Join(r.Params, ", ")))
+		}
+		if len(r.Query) > 0 {
+			fmt.Fprintf(&b, "\nQuery parameters: %s.\n", mdCell(strings.Join(r.Query, ", ")))
 		}
 		if r.BodyDoc != "" {
 			fmt.Fprintf(&b, "\nBody: %s\n", mdCell(r.BodyDoc))
@@ -169,6 +176,9 @@ var routesTemplate = template.Must(template.New("routes").Funcs(template.FuncMap
 {{- end}}
 {{- if .Params}}
 <dt>Path parameters</dt><dd>{{join .Params ", "}}</dd>
+{{- end}}
+{{- if .Query}}
+<dt>Query parameters</dt><dd>{{join .Query ", "}}</dd>
 {{- end}}
 {{- if .BodyDoc}}
 <dt>Body</dt><dd>{{.BodyDoc}}</dd>

@@ -218,6 +218,9 @@ func (g *openapi) operation(r Route, method, path string) map[string]any {
 		}
 		params = append(params, pm)
 	}
+	for _, p := range r.Query {
+		params = append(params, map[string]any{"name": p.Name, "in": "query", "schema": json.RawMessage(p.Schema)})
+	}
 	if params != nil {
 		op["parameters"] = params
 	}

@@ -40,7 +40,8 @@ import (
 //   - the document describes no request body where bind.Body reads one, or
 //     one in other media types;
 //   - a path parameter bind.ValidatePath parses has another schema type
-//     in the document (parameters pair up by place, not name).
+//     in the document (parameters pair up by place, not name), or a query
+//     parameter bind.ValidateQuery checks is missing or of another type.
 //
 // The document's paths are under the path of its first server's URL (of
 // the operation's or path item's own servers, where they have them): a

@@ -154,10 +154,12 @@ type parameterObject struct {
 }
 
 // compareParameters reports a path parameter that bind.ValidatePath
-// parses into a type the document's schema does not give it. Parameters
-// pair up by their place in the path, since the names may differ.
+// parses into a type the document's schema does not give it (parameters
+// pair up by their place in the path, since the names may differ), and a
+// query parameter bind.ValidateQuery checks that the document omits or
+// types otherwise (by name).
 func compareParameters(name, docPath string, r contract.Route, itemParams, opParams []json.RawMessage, comp *components) []diff {
-	byName := map[string]parameterObject{}
+	byName, query := map[string]parameterObject{}, map[string]parameterObject{}
 	for _, raw := range append(append([]json.RawMessage(nil), itemParams...), opParams...) { // the operation's win
 		var p parameterObject
 		if json.Unmarshal(raw, &p) != nil {
@@ -170,8 +172,11 @@ func compareParameters(name, docPath string, r contract.Route, itemParams, opPar
 				continue
 			}
 		}
-		if p.In == "path" {
+		switch p.In {
+		case "path":
 			byName[p.Name] = p
+		case "query":
+			query[p.Name] = p
 		}
 	}
 	docNames := templateNames(docPath)
@@ -188,6 +193,19 @@ func compareParameters(name, docPath string, r contract.Route, itemParams, opPar
 		}
 		out = append(out, diff{name, name + ": path parameter {" + docNames[i] + "} is " + article(want) +
 			" to the router (bind.ValidatePath), " + article(strings.Join(got, " or ")) + " in the document"})
+	}
+	for _, param := range r.Query {
+		want := schemaType(param.Schema)
+		doc, ok := query[param.Name]
+		if !ok {
+			out = append(out, diff{name, name + ": the router checks the query parameter " + param.Name +
+				" (bind.ValidateQuery); the document omits it"})
+			continue
+		}
+		if got := docTypes(doc.Schema, comp.Schemas); len(got) > 0 && want != "" && !slices.Contains(got, want) {
+			out = append(out, diff{name, name + ": query parameter " + param.Name + " is " + article(want) +
+				" to the router (bind.ValidateQuery), " + article(strings.Join(got, " or ")) + " in the document"})
+		}
 	}
 	return out
 }

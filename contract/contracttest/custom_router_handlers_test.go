@@ -54,3 +54,27 @@ func TestOwnNotFoundAndMethodNotAllowedAreOpaque(t *testing.T) {
 		t.Errorf("Observe failed the router's own handlers' problems: %v", f.errors)
 	}
 }
+
+// chi's own 404 and 405 are plain text, not opaque: they are chi's, named
+// so, though the compiler makes a copy of chi's 405 closure wherever it
+// inlines the function that returns it.
+func TestChisOwnNotFoundAndMethodNotAllowedArePlain(t *testing.T) {
+	r := chi.NewRouter()
+	r.Use((&problem.Writer{}).Handler)
+	r.Get("/cloud", func(http.ResponseWriter, *http.Request) {})
+	r.Route("/sub", func(r chi.Router) { r.Get("/x", func(http.ResponseWriter, *http.Request) {}) })
+	c := contract.Of(r)
+	for _, pattern := range []string{"/cloud", "/sub/x"} {
+		rt, _ := c.Route("GET", pattern)
+		for _, resp := range rt.Responses {
+			if resp.Status == http.StatusMethodNotAllowed && (resp.Opaque || resp.Causes[0].Middleware != "chi's MethodNotAllowed") {
+				t.Errorf("%s: 405 listed as %+v", pattern, resp)
+			}
+		}
+	}
+	for _, resp := range c.Unrouted {
+		if resp.Status == http.StatusNotFound && (resp.Opaque || resp.Causes[0].Middleware != "chi's NotFound") {
+			t.Errorf("unrouted: 404 listed as %+v", resp)
+		}
+	}
+}

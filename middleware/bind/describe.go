@@ -9,13 +9,15 @@ import (
 	"github.com/chiguard/chiguard/problem"
 )
 
-func describePath[T ParamType](names []string) func() describe.Middleware {
+// describeParams describes ValidatePath (in "path") and ValidateQuery (in
+// "query") of names as T.
+func describeParams[T ParamType](name, in string, names []string) func() describe.Middleware {
 	return func() describe.Middleware {
-		d := describe.Middleware{Name: "bind.ValidatePath", Responses: []describe.Response{
-			{Status: http.StatusBadRequest, Type: problem.TypeBadRequest, Detail: "a path parameter is not " + paramNoun[T]()},
+		d := describe.Middleware{Name: name, Responses: []describe.Response{
+			{Status: http.StatusBadRequest, Type: problem.TypeBadRequest, Detail: "a " + in + " parameter is not " + paramNoun[T]()},
 		}}
 		for _, n := range names {
-			d.Params = append(d.Params, describe.Param{Name: n, In: "path", Type: reflect.TypeFor[T]()})
+			d.Params = append(d.Params, describe.Param{Name: n, In: in, Type: reflect.TypeFor[T]()})
 		}
 		return d
 	}

@@ -142,7 +142,7 @@ func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler 
 				problem.Write(w, r, problem.BadRequest("The path parameters "+strings.Join(bad, ", ")+" are invalid.").
 					WithErrors(errs...))
 			}
-		}), describePath[T](names))
+		}), describeParams[T]("bind.ValidatePath", "path", names))
 	}
 }
 
