@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -119,6 +120,7 @@ func queryKeyIs(key, name string) bool {
 //	cloudPk := bind.ValidatePath[int64]("cloudPk")
 //	r.With(auth.RequireScopes("cloud:read"), cloudPk).Get("/cloud/{cloudPk}", getCloud)
 func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler {
+	names = distinct(names)
 	return func(next http.Handler) http.Handler {
 		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var errs []problem.FieldError
@@ -144,6 +146,18 @@ func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler 
 			}
 		}), describeParams[T]("bind.ValidatePath", "path", names))
 	}
+}
+
+// distinct returns names, each once: a name listed twice is one
+// parameter, refused once.
+func distinct(names []string) []string {
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // pathParam parses the named path parameter. ok is false when the route

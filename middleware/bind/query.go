@@ -20,6 +20,7 @@ import (
 //
 // The handler then reads them with QueryParam, which cannot fail.
 func ValidateQuery[T ParamType](names ...string) func(http.Handler) http.Handler {
+	names = distinct(names)
 	return func(next http.Handler) http.Handler {
 		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var errs []problem.FieldError
