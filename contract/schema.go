@@ -49,10 +49,15 @@ func schemaJSON(t reflect.Type, allowUnknown bool) json.RawMessage {
 	return b
 }
 
-// paramSchema is the schema of a path parameter: its Go type's (all of
-// them, when several ValidatePath steps check it), or a string; either
-// matching re, its regexp in the pattern.
+// paramSchema is the schema of a path or query parameter: its Go type's
+// (all of them, when several steps check it), or a string; either
+// matching re, its regexp in the pattern. A string check next to another
+// adds nothing: every value the other takes, it takes too, and allOf a
+// string and an integer no value meets.
 func paramSchema(types []reflect.Type, re string) json.RawMessage {
+	if others := slices.DeleteFunc(slices.Clone(types), func(t reflect.Type) bool { return t.Kind() == reflect.String }); len(others) > 0 {
+		types = others
+	}
 	s := map[string]any{"type": "string"}
 	switch len(types) {
 	case 0:
