@@ -203,7 +203,9 @@ func (b *routeBuilder) collect(r *Route, method string, handler bool) []describe
 		// a dot segment, which Maintenance never exempts: only a route's
 		// pattern can be exempt.
 		if s.Maintenance != nil && handler && exemptRoute(s.Maintenance.Exempt, b.w.pattern) {
-			if slices.Contains(s.Maintenance.Exempt, chipattern.Path(b.w.pattern)) && !exemptByPrefix(s.Maintenance.Exempt, chipattern.Path(b.w.pattern)) {
+			// Only one that runs before routing answers unknown paths too.
+			if i < b.w.routed && slices.Contains(s.Maintenance.Exempt, chipattern.Path(b.w.pattern)) &&
+				!exemptByPrefix(s.Maintenance.Exempt, chipattern.Path(b.w.pattern)) {
 				b.exempt = s.Name
 			}
 			continue
