@@ -78,3 +78,16 @@ func TestChisOwnNotFoundAndMethodNotAllowedArePlain(t *testing.T) {
 		}
 	}
 }
+
+// Observe takes the chi.Routes that Check and Compare take.
+func TestObserveTakesTheRoutesCheckAndCompareTake(t *testing.T) {
+	var routes chi.Routes = chi.NewRouter()
+	routes.(chi.Router).Get("/x", func(http.ResponseWriter, *http.Request) {})
+	f := &fakeTB{}
+	rec := contracttest.Observe(f, routes)
+	rec.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+	f.end()
+	if len(f.errors) > 0 || len(rec.Observations()) != 1 {
+		t.Errorf("Observe of a chi.Routes: %v, %v", f.errors, rec.Observations())
+	}
+}

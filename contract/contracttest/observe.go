@@ -49,9 +49,15 @@ func (o Observation) String() string {
 	return o.Method + " " + o.Pattern + " answered " + s
 }
 
+// routingHandler is a chi router that serves requests.
+type routingHandler interface {
+	chi.Routes
+	http.Handler
+}
+
 // Recorder serves requests with a router and records what it answers.
 type Recorder struct {
-	router   chi.Router
+	router   routingHandler
 	contract *contract.Contract
 	mu       sync.Mutex
 	seen     []Observation
@@ -68,8 +74,15 @@ type Recorder struct {
 //
 // It holds the contract, and the OpenAPI document made from it, to what
 // the router does in the tests: an answer that drifts from it fails them.
-func Observe(t testing.TB, router chi.Router) *Recorder {
-	rec := &Recorder{router: router, contract: contract.Of(router)}
+// It takes the chi.Routes that Check and Compare take; the router must be
+// an http.Handler too, as every chi router is.
+func Observe(t testing.TB, router chi.Routes) *Recorder {
+	t.Helper()
+	h, ok := router.(routingHandler)
+	if !ok {
+		t.Fatalf("contracttest: Observe needs a router that serves requests (an http.Handler, as *chi.Mux is); %T is not one", router)
+	}
+	rec := &Recorder{router: h, contract: contract.Of(router)}
 	t.Cleanup(func() {
 		t.Helper()
 		for _, miss := range rec.Unlisted() {
