@@ -5,13 +5,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/chiguard/chiguard/problem"
 )
 
 // slowTaker is an upstream connection that takes a request body slowly:
@@ -40,31 +36,34 @@ func (s slowTaker) RoundTrip(req *http.Request) (*http.Response, error) {
 // client that sent everything (over HTTP/1 and HTTP/2 alike).
 func TestProxiedBodyTheUpstreamIsSlowToTakeIsA504(t *testing.T) {
 	for _, h2 := range []bool{false, true} {
-		var res *http.Response
-		var pw *problem.Writer
-		var alerts *atomic.Int32
-		// The 504 goes out while the client still writes the body the
-		// upstream does not take, and the connection closes after it: on
-		// a loaded machine the client's write may fail before it reads the
-		// answer. That says nothing of the answer: try again.
-		for attempt := 1; ; attempt++ {
-			var front *httptest.Server
-			front, pw, alerts = proxyFront(t, slowTaker{stall: 1500 * time.Millisecond}, h2, 500*time.Millisecond)
-			var err error
-			res, err = front.Client().Post(front.URL, "text/plain", strings.NewReader(strings.Repeat("x", 4<<20)))
-			if err == nil {
+		// Real time decides here, and a loaded machine can blur it: the
+		// client's write may fail before it reads the 504 (which goes out
+		// while the upstream does not take the body, and closes the
+		// connection), or a starved client may really be slow to send, so
+		// that the proxy's reads wait on it. Either says nothing of the
+		// code: a 504 in one of three attempts does, and a code that
+		// blames the client fails all three.
+		var got string
+		for attempt := 1; attempt <= 3; attempt++ {
+			front, pw, alerts := proxyFront(t, slowTaker{stall: 1500 * time.Millisecond}, h2, 500*time.Millisecond)
+			res, err := front.Client().Post(front.URL, "text/plain", strings.NewReader(strings.Repeat("x", 4<<20)))
+			if err != nil {
+				got = err.Error()
+				t.Logf("HTTP/2 %v, attempt %d: %v", h2, attempt, err)
+				continue
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			pw.Wait(context.Background())
+			if res.StatusCode == http.StatusGatewayTimeout && alerts.Load() == 1 {
+				got = ""
 				break
 			}
-			if attempt == 3 {
-				t.Fatalf("HTTP/2 %v: %v", h2, err)
-			}
-			t.Logf("HTTP/2 %v, attempt %d: %v", h2, attempt, err)
+			got = fmt.Sprintf("%s: status %d %q, %d alerts", res.Proto, res.StatusCode, b, alerts.Load())
+			t.Logf("HTTP/2 %v, attempt %d: %s", h2, attempt, got)
 		}
-		b, _ := io.ReadAll(res.Body)
-		res.Body.Close()
-		pw.Wait(context.Background())
-		if res.StatusCode != http.StatusGatewayTimeout || alerts.Load() != 1 {
-			t.Errorf("%s: status %d %q, %d alerts: the upstream's slowness was blamed on the client", res.Proto, res.StatusCode, b, alerts.Load())
+		if got != "" {
+			t.Errorf("HTTP/2 %v: %s: the upstream's slowness was blamed on the client", h2, got)
 		}
 	}
 }
