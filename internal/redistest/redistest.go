@@ -127,8 +127,12 @@ func (s *Server) start() error {
 	exited := s.exited
 	go func() { cmd.Wait(); close(exited) }()
 	deadline := time.Now().Add(10 * time.Second)
+	ours := "process_id:" + strconv.Itoa(cmd.Process.Pid) + "\r\n"
 	for {
-		if _, err := s.do("PING"); err == nil {
+		// The server that answers must be this one: another test's may
+		// have taken the port first, and this one then exits, unable to
+		// bind it.
+		if info, err := s.do("INFO", "server"); err == nil && strings.Contains(info, ours) {
 			return nil
 		}
 		select {
