@@ -135,15 +135,11 @@ func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler 
 					errs, bad, raws = append(errs, *fe), append(bad, name), append(raws, raw)
 				}
 			}
-			switch len(errs) {
-			case 0:
+			if len(errs) == 0 {
 				next.ServeHTTP(w, r)
-			case 1:
-				problem.Write(w, r, paramProblem("path", raws[0], errs[0]))
-			default:
-				problem.Write(w, r, problem.BadRequest("The path parameters "+strings.Join(bad, ", ")+" are invalid.").
-					WithErrors(errs...))
+				return
 			}
+			problem.Write(w, r, paramsProblem("path", errs, bad, raws))
 		}), describeParams[T]("bind.ValidatePath", "path", names))
 	}
 }
@@ -211,6 +207,15 @@ func pathValue(r *http.Request, name string) (v string, fe *problem.FieldError, 
 // name, as "{name}" or "{name...}".
 func servemuxDeclares(pattern, name string) bool {
 	return strings.Contains(pattern, "{"+name+"}") || strings.Contains(pattern, "{"+name+"...}")
+}
+
+// paramsProblem is the 400 for the bad parameters named bad, with their
+// errors and raw values; where is "path" or "query".
+func paramsProblem(where string, errs []problem.FieldError, bad, raws []string) *problem.Problem {
+	if len(errs) == 1 {
+		return paramProblem(where, raws[0], errs[0])
+	}
+	return problem.BadRequest("The " + where + " parameters " + strings.Join(bad, ", ") + " are invalid.").WithErrors(errs...)
 }
 
 // paramProblem is the 400 for one bad parameter; where is "path" or

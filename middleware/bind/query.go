@@ -2,7 +2,6 @@ package bind
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
@@ -39,15 +38,11 @@ func ValidateQuery[T ParamType](names ...string) func(http.Handler) http.Handler
 					errs, bad, raws = append(errs, *fe), append(bad, name), append(raws, raw)
 				}
 			}
-			switch len(errs) {
-			case 0:
+			if len(errs) == 0 {
 				next.ServeHTTP(w, r)
-			case 1:
-				problem.Write(w, r, paramProblem("query", raws[0], errs[0]))
-			default:
-				problem.Write(w, r, problem.BadRequest("The query parameters "+strings.Join(bad, ", ")+" are invalid.").
-					WithErrors(errs...))
+				return
 			}
+			problem.Write(w, r, paramsProblem("query", errs, bad, raws))
 		}), describeParams[T]("bind.ValidateQuery", "query", names))
 	}
 }
