@@ -58,19 +58,28 @@ func PathParam[T ParamType](r *http.Request, name string) (T, error) {
 // other parameters does not matter (r.URL.Query() drops them all past
 // 10,000).
 func QueryParam[T ParamType](r *http.Request, name string, def T) (T, error) {
-	raw, fe, ok := queryValue(r.URL.RawQuery, name)
-	if !ok {
+	v, raw, fe, ok := queryParam[T](r, name)
+	switch {
+	case !ok:
 		return def, nil
+	case fe != nil:
+		return def, paramProblem("query", raw, *fe)
 	}
-	var v T
-	if fe == nil {
+	return v, nil
+}
+
+// queryParam parses the first value of the named query parameter. ok is
+// false when the query has none; fe, with Parameter set, says why the
+// value is bad.
+func queryParam[T ParamType](r *http.Request, name string) (v T, raw string, fe *problem.FieldError, ok bool) {
+	raw, fe, ok = queryValue(r.URL.RawQuery, name)
+	if ok && fe == nil {
 		fe = parseParam(raw, &v)
 	}
 	if fe != nil {
 		fe.Parameter = name
-		return def, paramProblem("query", raw, *fe)
 	}
-	return v, nil
+	return v, raw, fe, ok
 }
 
 // queryValue returns the first value of the query parameter name, split
@@ -120,27 +129,35 @@ func queryKeyIs(key, name string) bool {
 //	cloudPk := bind.ValidatePath[int64]("cloudPk")
 //	r.With(auth.RequireScopes("cloud:read"), cloudPk).Get("/cloud/{cloudPk}", getCloud)
 func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler {
+	return validateParams("bind.ValidatePath", "path", names, pathParam[T])
+}
+
+// validateParams is ValidatePath and ValidateQuery: param reads one
+// parameter (where is "path" or "query"). A path parameter the route lacks
+// is the code's mistake, a 500; a query parameter that is not there passes.
+func validateParams[T ParamType](name, where string, names []string,
+	param func(*http.Request, string) (T, string, *problem.FieldError, bool)) func(http.Handler) http.Handler {
 	names = distinct(names)
 	return func(next http.Handler) http.Handler {
 		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			var errs []problem.FieldError
 			var bad, raws []string
-			for _, name := range names {
-				_, raw, fe, ok := pathParam[T](r, name)
-				if !ok {
-					problem.Write(w, r, noPathParam(name))
+			for _, n := range names {
+				_, raw, fe, ok := param(r, n)
+				switch {
+				case !ok && where == "path":
+					problem.Write(w, r, noPathParam(n))
 					return
-				}
-				if fe != nil {
-					errs, bad, raws = append(errs, *fe), append(bad, name), append(raws, raw)
+				case fe != nil:
+					errs, bad, raws = append(errs, *fe), append(bad, n), append(raws, raw)
 				}
 			}
 			if len(errs) == 0 {
 				next.ServeHTTP(w, r)
 				return
 			}
-			problem.Write(w, r, paramsProblem("path", errs, bad, raws))
-		}), describeParams[T]("bind.ValidatePath", "path", names))
+			problem.Write(w, r, paramsProblem(where, errs, bad, raws))
+		}), describeParams[T](name, where, names))
 	}
 }
 

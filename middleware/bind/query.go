@@ -1,11 +1,6 @@
 package bind
 
-import (
-	"net/http"
-
-	"github.com/chiguard/chiguard/internal/describe"
-	"github.com/chiguard/chiguard/problem"
-)
+import "net/http"
 
 // ValidateQuery returns a middleware that answers 400 when a named query
 // parameter is there but does not parse as T (as QueryParam reads it),
@@ -19,30 +14,5 @@ import (
 //
 // The handler then reads them with QueryParam, which cannot fail.
 func ValidateQuery[T ParamType](names ...string) func(http.Handler) http.Handler {
-	names = distinct(names)
-	return func(next http.Handler) http.Handler {
-		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			var errs []problem.FieldError
-			var bad, raws []string
-			for _, name := range names {
-				raw, fe, ok := queryValue(r.URL.RawQuery, name)
-				if !ok {
-					continue
-				}
-				if fe == nil {
-					var v T
-					fe = parseParam(raw, &v)
-				}
-				if fe != nil {
-					fe.Parameter = name
-					errs, bad, raws = append(errs, *fe), append(bad, name), append(raws, raw)
-				}
-			}
-			if len(errs) == 0 {
-				next.ServeHTTP(w, r)
-				return
-			}
-			problem.Write(w, r, paramsProblem("query", errs, bad, raws))
-		}), describeParams[T]("bind.ValidateQuery", "query", names))
-	}
+	return validateParams("bind.ValidateQuery", "query", names, queryParam[T])
 }
