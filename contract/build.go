@@ -403,20 +403,8 @@ func parameters(pattern string, steps []step) []Parameter {
 	var ps []Parameter
 	names, regexps := patternParamRegexps(pattern)
 	for i, name := range names {
-		p := Parameter{Name: name, In: "path"}
-		var types []reflect.Type // every check applies: a value passes them all
-		for _, s := range steps {
-			for _, sp := range s.Params {
-				if sp.In == "path" && sp.Name == name {
-					p.Type = sp.Type
-					if !slices.Contains(types, sp.Type) {
-						types = append(types, sp.Type)
-					}
-				}
-			}
-		}
-		p.Schema = paramSchema(types, regexps[i])
-		ps = append(ps, p)
+		last, types := checkedTypes(steps, "path", name)
+		ps = append(ps, Parameter{Name: name, In: "path", Type: last, Schema: paramSchema(types, regexps[i])})
 	}
 	return ps
 }
@@ -425,27 +413,32 @@ func parameters(pattern string, steps []step) []Parameter {
 // (bind.ValidateQuery), in the order first checked, typed by every check.
 func queryParameters(steps []step) []Parameter {
 	var ps []Parameter
-	var types [][]reflect.Type
 	for _, s := range steps {
 		for _, sp := range s.Params {
-			if sp.In != "query" {
-				continue
-			}
-			i := slices.IndexFunc(ps, func(p Parameter) bool { return p.Name == sp.Name })
-			if i < 0 {
-				i = len(ps)
-				ps, types = append(ps, Parameter{Name: sp.Name, In: "query"}), append(types, nil)
-			}
-			ps[i].Type = sp.Type
-			if !slices.Contains(types[i], sp.Type) {
-				types[i] = append(types[i], sp.Type)
+			if sp.In == "query" && !slices.ContainsFunc(ps, func(p Parameter) bool { return p.Name == sp.Name }) {
+				last, types := checkedTypes(steps, "query", sp.Name)
+				ps = append(ps, Parameter{Name: sp.Name, In: "query", Type: last, Schema: paramSchema(types, "")})
 			}
 		}
 	}
-	for i := range ps {
-		ps[i].Schema = paramSchema(types[i], "")
-	}
 	return ps
+}
+
+// checkedTypes returns the types the steps parse the parameter into: the
+// last one, and each once, since every check applies and a value passes
+// them all.
+func checkedTypes(steps []step, in, name string) (last reflect.Type, all []reflect.Type) {
+	for _, s := range steps {
+		for _, sp := range s.Params {
+			if sp.In == in && sp.Name == name {
+				last = sp.Type
+				if !slices.Contains(all, sp.Type) {
+					all = append(all, sp.Type)
+				}
+			}
+		}
+	}
+	return last, all
 }
 
 // patternParams returns the names of the parameters of a chi pattern;

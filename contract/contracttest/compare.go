@@ -94,8 +94,8 @@ func (d *document) pathItem(path string, item map[string]json.RawMessage) (map[s
 
 // refPathItem returns the path item ref points to in the document.
 func (d *document) refPathItem(ref string) (map[string]json.RawMessage, bool) {
-	if name, ok := strings.CutPrefix(ref, "#/components/pathItems/"); ok {
-		target, found := d.Components.PathItems[unescapePointer(name)]
+	if name, ok := componentName(ref, "pathItems"); ok {
+		target, found := d.Components.PathItems[name]
 		return target, found
 	}
 	name, ok := strings.CutPrefix(ref, "#/paths/")

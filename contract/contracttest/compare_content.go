@@ -39,8 +39,8 @@ func resolve(raw json.RawMessage, kind string, of map[string]json.RawMessage) (w
 	if o.Ref == "" {
 		return o, true
 	}
-	name, ok := strings.CutPrefix(o.Ref, "#/components/"+kind+"/")
-	target, found := of[unescapePointer(name)]
+	name, ok := componentName(o.Ref, kind)
+	target, found := of[name]
 	if !ok || !found {
 		return o, false
 	}
@@ -48,7 +48,17 @@ func resolve(raw json.RawMessage, kind string, of map[string]json.RawMessage) (w
 	return o, json.Unmarshal(target, &o) == nil && o.Ref == ""
 }
 
-func unescapePointer(s string) string { return strings.NewReplacer("~1", "/", "~0", "~").Replace(s) }
+// componentName is the name of the component of kind ("responses",
+// "schemas") that ref points to, and whether it points into them.
+func componentName(ref, kind string) (string, bool) {
+	name, ok := strings.CutPrefix(ref, "#/components/"+kind+"/")
+	return unescapePointer(name), ok
+}
+
+var pointerUnescaper = strings.NewReplacer("~1", "/", "~0", "~")
+
+// unescapePointer undoes a JSON Pointer token's escapes (RFC 6901).
+func unescapePointer(s string) string { return pointerUnescaper.Replace(s) }
 
 // covers reports whether a content map lists mt, itself or by a range
 // ("application/*", "*/*"); a key's parameters do not matter.
@@ -166,8 +176,8 @@ func compareParameters(name, docPath string, r contract.Route, itemParams, opPar
 			continue
 		}
 		if p.Ref != "" {
-			ref, ok := strings.CutPrefix(p.Ref, "#/components/parameters/")
-			target, found := comp.Parameters[unescapePointer(ref)]
+			ref, ok := componentName(p.Ref, "parameters")
+			target, found := comp.Parameters[ref]
 			if !ok || !found || json.Unmarshal(target, &p) != nil {
 				continue
 			}
@@ -246,8 +256,8 @@ func docTypes(schema json.RawMessage, schemas map[string]json.RawMessage) []stri
 		Type any    `json:"type"`
 	}
 	json.Unmarshal(schema, &s)
-	if name, ok := strings.CutPrefix(s.Ref, "#/components/schemas/"); ok && s.Type == nil {
-		json.Unmarshal(schemas[unescapePointer(name)], &s)
+	if name, ok := componentName(s.Ref, "schemas"); ok && s.Type == nil {
+		json.Unmarshal(schemas[name], &s)
 	}
 	list, _ := s.Type.([]any)
 	if t, ok := s.Type.(string); ok {
