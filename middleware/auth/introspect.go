@@ -170,12 +170,8 @@ func (v *Introspection) introspect(ctx context.Context, token string, now time.T
 	// A client hanging up must not abort the call: its answer is cached for
 	// the next request, and a cancelled call would be logged as an outage.
 	// The client's timeout, or callTimeout, still bounds it.
-	ctx = context.WithoutCancel(ctx)
-	if v.client.Timeout <= 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, v.callTimeout)
-		defer cancel()
-	}
+	ctx, cancel := boundedCall(context.WithoutCancel(ctx), v.client, v.callTimeout)
+	defer cancel()
 	form := "token=" + url.QueryEscape(token) + "&token_type_hint=access_token"
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, v.url, strings.NewReader(form))
 	if err != nil {

@@ -238,11 +238,8 @@ func (j *JWKS) fetch(ctx context.Context) error {
 }
 
 func (j *JWKS) get(ctx context.Context) (*keySet, error) {
-	if j.client.Timeout <= 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, j.timeout)
-		defer cancel()
-	}
+	ctx, cancel := boundedCall(ctx, j.client, j.timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, j.url, nil)
 	if err != nil {
 		return nil, err
@@ -612,4 +609,13 @@ func (k *jsonWebKey) publicKey() (any, error) {
 // tolerating padding some servers add.
 func decodeB64URL(s string) ([]byte, error) {
 	return base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+}
+
+// boundedCall bounds ctx by d when client has no Timeout of its own: an
+// endpoint that hangs must not hold a call for ever.
+func boundedCall(ctx context.Context, client *http.Client, d time.Duration) (context.Context, context.CancelFunc) {
+	if client.Timeout > 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, d)
 }
