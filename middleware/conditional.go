@@ -43,8 +43,8 @@ func Conditional(next http.Handler) http.Handler {
 // body, Content-Type, Content-Length, Content-Encoding, Content-Language,
 // Content-Range, Transfer-Encoding, and Last-Modified when there is an
 // ETag. Other Content-* fields, such as Content-Security-Policy, stay: a
-// cache updates its stored response with them. Non-2xx responses pass unchanged:
-// an error is never turned into a 304.
+// cache updates its stored response with them. Non-2xx responses pass
+// unchanged: an error is never turned into a 304.
 //
 // Other methods pass through: only the handler knows the state a PUT or a
 // DELETE is about to change. It calls CheckPreconditions before changing it.

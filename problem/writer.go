@@ -131,6 +131,12 @@ func Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	WriterFrom(r.Context()).Write(w, r, p)
 }
 
+// abandonedFields describe a representation that a problem replaces, and
+// go with it. (Not Content-Encoding: a compressing wrapper may have set it
+// for the bytes it is about to encode, ours included.)
+var abandonedFields = []string{"Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
+	"Content-Location", "Content-Digest", "Repr-Digest", "Etag", "Last-Modified"}
+
 // Media types a problem can be sent as. The header values are shared
 // slices of capacity one: Header.Add copies them before appending.
 var (
@@ -301,18 +307,9 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 	}
 	h := w.Header()
 	if len(h) != 0 {
-		// Headers set for a representation that is not coming. (Not
-		// Content-Encoding: a compressing wrapper may have set it for the
-		// bytes it is about to encode, ours included.)
-		delete(h, "Content-Length")
-		delete(h, "Content-Range")
-		delete(h, "Content-Disposition")
-		delete(h, "Content-Language")
-		delete(h, "Content-Location")
-		delete(h, "Content-Digest")
-		delete(h, "Repr-Digest")
-		delete(h, "Etag")
-		delete(h, "Last-Modified")
+		for _, k := range abandonedFields {
+			delete(h, k)
+		}
 	}
 	for _, f := range p.header {
 		h[f.key] = f.values[:len(f.values):len(f.values)] // an Add to the response must not write into p
