@@ -455,7 +455,7 @@ func patternParamRegexps(pattern string) (names, regexps []string) {
 	for i := 0; i < len(pattern); i++ {
 		switch pattern[i] {
 		case '{':
-			end := closingBrace(pattern, i)
+			end := chipattern.ClosingBrace(pattern, i)
 			name, re, _ := strings.Cut(pattern[i+1:end], ":")
 			names, regexps = append(names, name), append(regexps, re)
 			i = end
@@ -464,23 +464,6 @@ func patternParamRegexps(pattern string) (names, regexps []string) {
 		}
 	}
 	return names, regexps
-}
-
-// closingBrace returns the index of the '}' that closes the '{' at
-// pattern[open], regexp braces counted, or len(pattern).
-func closingBrace(pattern string, open int) int {
-	depth := 0
-	for i := open; i < len(pattern); i++ {
-		switch pattern[i] {
-		case '{':
-			depth++
-		case '}':
-			if depth--; depth == 0 {
-				return i
-			}
-		}
-	}
-	return len(pattern)
 }
 
 // security lists the requirements of a route: each scheme of a, with each

@@ -153,7 +153,7 @@ func openAPIPath(pattern string) string {
 	for i := 0; i < len(pattern); i++ {
 		switch c := pattern[i]; c {
 		case '{':
-			end := closingBrace(pattern, i)
+			end := chipattern.ClosingBrace(pattern, i)
 			name, _, _ := strings.Cut(pattern[i+1:end], ":")
 			param(name)
 			i = end

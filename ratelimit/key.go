@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/chiguard/chiguard/internal/chipattern"
 	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/go-chi/chi/v5"
 	chimw "github.com/go-chi/chi/v5/middleware"
@@ -186,16 +187,7 @@ func appendMounted(dst []byte, pattern string, params chi.RouteParams, i int) ([
 			return append(dst, pattern...), i
 		}
 		dst = append(dst, pattern[:open]...)
-		depth, end := 0, open
-		for ; end < len(pattern); end++ { // a regexp may hold braces: {id:[0-9]{3}}
-			if pattern[end] == '{' {
-				depth++
-			} else if pattern[end] == '}' {
-				if depth--; depth == 0 {
-					break
-				}
-			}
-		}
+		end := chipattern.ClosingBrace(pattern, open)
 		for i < len(params.Keys) && params.Keys[i] == "*" {
 			i++
 		}

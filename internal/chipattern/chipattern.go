@@ -56,3 +56,21 @@ func Shape(template string) string {
 	}
 	return b.String()
 }
+
+// ClosingBrace returns the index of the '}' that closes the '{' at
+// pattern[open], a parameter's regexp braces counted ("{id:[0-9]{3}}"),
+// or len(pattern).
+func ClosingBrace(pattern string, open int) int {
+	depth := 0
+	for i := open; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '{':
+			depth++
+		case '}':
+			if depth--; depth == 0 {
+				return i
+			}
+		}
+	}
+	return len(pattern)
+}
