@@ -87,7 +87,7 @@ func CheckPreconditions(w http.ResponseWriter, r *http.Request, etag string, las
 	switch evaluatePreconditions(r, etag, lastModified, exists) {
 	case http.StatusNotModified:
 		h := w.Header()
-		if etag != "" && h.Get("Etag") == "" {
+		if etag != "" && responseETag(h) == "" {
 			h.Set("Etag", etag)
 		}
 		if !lastModified.IsZero() && h.Get("Last-Modified") == "" {
@@ -144,6 +144,20 @@ func headerTime(lines []string) (time.Time, bool) {
 	return t, err == nil
 }
 
+// responseETag returns the ETag a handler set, also under the spelling
+// "ETag", which a direct map assignment keeps and Header.Get misses: a
+// validator overlooked there would be judged as absent and get a second,
+// generated ETag field beside it.
+func responseETag(h http.Header) string {
+	if v := h["Etag"]; len(v) > 0 {
+		return v[0]
+	}
+	if v := h["ETag"]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 // writeNotModified sends a 304 with the headers RFC 9110 §15.4.5 keeps.
 func writeNotModified(w http.ResponseWriter) {
 	h := w.Header()
@@ -151,7 +165,7 @@ func writeNotModified(w http.ResponseWriter) {
 		"Content-Language", "Content-Range", "Transfer-Encoding"} {
 		delete(h, k)
 	}
-	if h.Get("Etag") != "" {
+	if responseETag(h) != "" {
 		delete(h, "Last-Modified")
 	}
 	w.WriteHeader(http.StatusNotModified)
@@ -201,9 +215,9 @@ func (cw *conditionalWriter) WriteHeader(code int) {
 	switch {
 	case code < 200 || code > 299:
 		cw.pass()
-	case h.Get("Etag") != "" || h.Get("Last-Modified") != "":
+	case responseETag(h) != "" || h.Get("Last-Modified") != "":
 		lm, _ := http.ParseTime(h.Get("Last-Modified"))
-		cw.judge(h.Get("Etag"), lm)
+		cw.judge(responseETag(h), lm)
 	case code == http.StatusOK:
 		cw.state = condBuffering
 		cw.buf = conditionalBuffers.Get().(*[]byte)
@@ -335,7 +349,7 @@ func (cw *conditionalWriter) finish() {
 	if h.Get("Content-Length") == "" {
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 	}
-	cw.judge(h.Get("Etag"), time.Time{})
+	cw.judge(string(tag[:]), time.Time{})
 	if cw.state == condPassing {
 		_, _ = cw.ResponseWriter.Write(body)
 	}
