@@ -22,30 +22,46 @@ type components struct {
 	Schemes       map[string]securityScheme             `json:"securitySchemes"`
 }
 
-// withContent is a response or request body object, or a $ref to one.
+// withContent is a response or request body object.
 type withContent struct {
-	Ref     string                     `json:"$ref"`
 	Content map[string]json.RawMessage `json:"content"`
 }
 
-// resolve reads raw as an object with content, following one $ref into
+// resolve reads raw as an object with content, following its $refs into
 // the components of kind (as "#/components/responses/"); ok is false when
-// it is no such object or the $ref names none.
+// it is no such object or a $ref names none.
 func resolve(raw json.RawMessage, kind string, of map[string]json.RawMessage) (withContent, bool) {
 	var o withContent
-	if json.Unmarshal(raw, &o) != nil {
-		return o, false
+	raw, ok := deref(raw, kind, of)
+	return o, ok && json.Unmarshal(raw, &o) == nil
+}
+
+// maxRefHops bounds a chain of $refs, so that a cycle ends.
+const maxRefHops = 16
+
+// deref follows raw's $ref into the components of kind, and the target's
+// own $ref, until it reaches an object that is no reference. ok is false
+// when raw is no object, a $ref names no component of kind, or the chain
+// is longer than maxRefHops, as a cycle is.
+func deref(raw json.RawMessage, kind string, of map[string]json.RawMessage) (json.RawMessage, bool) {
+	for range maxRefHops {
+		var r struct {
+			Ref string `json:"$ref"`
+		}
+		if json.Unmarshal(raw, &r) != nil {
+			return nil, false
+		}
+		if r.Ref == "" {
+			return raw, true
+		}
+		name, ok := componentName(r.Ref, kind)
+		target, found := of[name]
+		if !ok || !found {
+			return nil, false
+		}
+		raw = target
 	}
-	if o.Ref == "" {
-		return o, true
-	}
-	name, ok := componentName(o.Ref, kind)
-	target, found := of[name]
-	if !ok || !found {
-		return o, false
-	}
-	o = withContent{}
-	return o, json.Unmarshal(target, &o) == nil && o.Ref == ""
+	return nil, false
 }
 
 // componentName is the name of the component of kind ("responses",
@@ -176,9 +192,8 @@ func compareParameters(name, docPath string, r contract.Route, itemParams, opPar
 			continue
 		}
 		if p.Ref != "" {
-			ref, ok := componentName(p.Ref, "parameters")
-			target, found := comp.Parameters[ref]
-			if !ok || !found || json.Unmarshal(target, &p) != nil {
+			target, ok := deref(raw, "parameters", comp.Parameters)
+			if p = (parameterObject{}); !ok || json.Unmarshal(target, &p) != nil {
 				continue
 			}
 		}
@@ -248,7 +263,7 @@ func schemaType(schema json.RawMessage) string {
 }
 
 // docTypes are the types a document's schema allows, null aside, its
-// $ref to components.schemas followed; none when it does not say.
+// $refs to components.schemas followed; none when it does not say.
 // OpenAPI 3.1 may list them: {"type": ["integer", "null"]}.
 func docTypes(schema json.RawMessage, schemas map[string]json.RawMessage) []string {
 	var s struct {
@@ -256,7 +271,12 @@ func docTypes(schema json.RawMessage, schemas map[string]json.RawMessage) []stri
 		Type any    `json:"type"`
 	}
 	json.Unmarshal(schema, &s)
-	if name, ok := componentName(s.Ref, "schemas"); ok && s.Type == nil {
+	for range maxRefHops { // a schema's own type wins over its $ref's (3.1 allows both)
+		name, ok := componentName(s.Ref, "schemas")
+		if !ok || s.Type != nil {
+			break
+		}
+		s.Ref = ""
 		json.Unmarshal(schemas[name], &s)
 	}
 	list, _ := s.Type.([]any)
