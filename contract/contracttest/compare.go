@@ -33,7 +33,9 @@ import (
 //     of scopes it needs, whatever the security schemes are called;
 //   - the document sends credentials a way the route does not read, such
 //     as an API key in an X-API-Key header where Authenticate reads
-//     Authorization (oauth2 and openIdConnect schemes send bearer tokens);
+//     Authorization (oauth2 and openIdConnect schemes send bearer tokens),
+//     or one requirement sends two credentials at once, which
+//     Authenticate refuses with a 400;
 //   - a response that lists its content omits a media type the router
 //     answers it in: application/problem+json for a problem, the types
 //     middleware.Negotiate offers for a success;

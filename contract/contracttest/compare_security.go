@@ -63,14 +63,23 @@ func compareSchemes(name string, r contract.Route, sec []map[string][]string, sc
 	var out []diff
 	seen := map[string]bool{}
 	for _, req := range sec {
+		var together []string // the transports this one requirement sends at once
 		for _, scheme := range slices.Sorted(maps.Keys(req)) {
 			t := schemes[scheme].transport()
+			if t != "" && !slices.Contains(together, t) {
+				together = append(together, t)
+			}
 			if t == "" || seen[t] || slices.Contains(read, t) {
 				continue
 			}
 			seen[t] = true
 			out = append(out, diff{name, name + ": the document sends credentials in " + t + " (security scheme " + scheme +
 				"); the router reads only " + strings.Join(read, " or ")})
+		}
+		if both := strings.Join(together, " and "); len(together) > 1 && !seen[both] {
+			seen[both] = true
+			out = append(out, diff{name, name + ": the document sends credentials in " + both +
+				" together (one security requirement of several schemes); the router reads one credential and answers a request with several 400"})
 		}
 	}
 	return out

@@ -59,3 +59,42 @@ func TestCompareHoldsHowCredentialsAreSent(t *testing.T) {
 		})
 	}
 }
+
+// One security requirement that names several schemes asks for all their
+// credentials at once. Authenticate reads one credential and answers a
+// request with two a 400, so a document that sends two is wrong even when
+// the router reads each of them alone.
+func TestCompareFailsCredentialsSentTogether(t *testing.T) {
+	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "k", ClientID: "app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := chi.NewRouter()
+	r.With(auth.Authenticate(auth.Bearer(keys), auth.QueryToken())).Get("/me", func(http.ResponseWriter, *http.Request) {})
+	doc := func(security string) string {
+		return `{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+		  "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, "oauth": {"type": "oauth2", "flows": {}},
+		    "query": {"type": "apiKey", "in": "query", "name": "access_token"}}},
+		  "paths": {"/me": {"get": {"security": ` + security + `, "responses": {"2XX": {"description": "x"}, "4XX": {"description": "x"}, "5XX": {"description": "x"}}}}}}`
+	}
+	for _, tt := range []struct {
+		name, security, want string
+	}{
+		{"either one", `[{"bearer": []}, {"query": []}]`, ""},
+		{"two schemes of one transport", `[{"bearer": [], "oauth": []}]`, ""},
+		{"both at once", `[{"bearer": [], "query": []}]`,
+			"GET /me: the document sends credentials in Authorization: bearer and the query parameter access_token together " +
+				"(one security requirement of several schemes); the router reads one credential and answers a request with several 400"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeTB{}
+			contracttest.Compare(f, r, []byte(doc(tt.security)))
+			switch {
+			case tt.want == "" && len(f.errors) > 0:
+				t.Errorf("Compare failed: %v", f.errors)
+			case tt.want != "" && (len(f.errors) != 1 || !strings.Contains(f.errors[0], "\n  "+tt.want) || strings.Count(f.errors[0], "\n  ") != 1):
+				t.Errorf("Compare reported %q, want a list of %q", f.errors, tt.want)
+			}
+		})
+	}
+}
