@@ -3,9 +3,7 @@ package contracttest
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"mime"
 	"net/http"
 	"slices"
 	"strconv"
@@ -100,14 +98,7 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cw := &captureWriter{ResponseWriter: w}
 	rec.router.ServeHTTP(cw, r)
 	o := Observation{Status: cw.status()}
-	if isProblem(cw.Header().Get("Content-Type")) {
-		var p struct {
-			Type string `json:"type"`
-		}
-		if json.Unmarshal(cw.body.Bytes(), &p) == nil {
-			o.Type = p.Type
-		}
-	}
+	o.Type = problemType(cw.Header().Get("Content-Type"), o.Status, cw.body.Bytes())
 	o.Method, o.Pattern = rec.route(r, rctx)
 	o.Mount = rec.mount(rctx.RoutePatterns)
 	rec.mu.Lock()
@@ -281,11 +272,6 @@ func (rec *Recorder) hint(o Observation) string {
 		return "no route serves the path, so a middleware that runs before routing gave it: make that middleware describe itself"
 	}
 	return "declare it with contract.Declare where the handler gives it, or find the middleware that does and make it describe itself"
-}
-
-func isProblem(ct string) bool {
-	mt, _, err := mime.ParseMediaType(ct)
-	return err == nil && (mt == "application/problem+json")
 }
 
 // captureWriter keeps the status and the start of the body.
