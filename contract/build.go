@@ -606,18 +606,19 @@ func isSlug(s string) bool {
 	return s != ""
 }
 
-// samePaths finds the routes whose patterns differ only by their regexps:
-// OpenAPI spells them as one path, where only the first can be described.
+// samePaths finds the routes whose patterns differ only by their regexps
+// or parameter names: OpenAPI spells them as one path ("/item/{id}" and
+// "/item/{slug}" are one to it), where only the first can be described.
 func samePaths(routes []Route) []finding {
 	var out []finding
 	first := map[string]string{}
 	for _, r := range routes {
-		k := r.Method + " " + openAPIPath(r.Pattern)
+		k := r.Method + " " + chipattern.Shape(openAPIPath(r.Pattern))
 		if p, ok := first[k]; !ok {
 			first[k] = r.Pattern
 		} else if p != r.Pattern {
 			out = append(out, finding{r.Method + " " + r.Pattern, "the router",
-				"serves a pattern that differs from " + p + " only by its regexps, so the OpenAPI document, which spells both as one path, describes only " + p,
+				"serves a pattern that differs from " + p + " only by its regexps or parameter names, so the OpenAPI document, which spells both as one path, describes only " + p,
 				"serve both from one pattern and tell the cases apart in the handler, or give them different paths"})
 		}
 	}
