@@ -135,12 +135,14 @@ type Limit struct {
 	Failures bool
 }
 
-// Parameter is a path parameter of a route's pattern.
+// Parameter is a path parameter of a route's pattern, or a query
+// parameter bind.ValidateQuery checks.
 type Parameter struct {
 	Name string
 	In   string // "path" or "query"
-	// Type is the Go type bind.ValidatePath parses the parameter into; nil
-	// when nothing checks it (a string, to the router).
+	// Type is the Go type bind.ValidatePath or bind.ValidateQuery parses
+	// the parameter into; nil when nothing checks it (a string, to the
+	// router).
 	Type reflect.Type
 	// Schema is the parameter's JSON Schema.
 	Schema json.RawMessage
