@@ -68,12 +68,15 @@ func TestProblemDropsTheAbandonedRepresentationsMetadata(t *testing.T) {
 		w.Header().Set("Content-Location", "/cloud/7/export.csv")
 		w.Header().Set("Content-Digest", "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:")
 		w.Header().Set("Repr-Digest", "sha-256=:RK/0qy18MlBSVnWgjwz6lZEWjP/lF5HF9bvEF8FabDg=:")
+		w.Header().Set("Last-Modified", "Mon, 01 Jan 2024 00:00:00 GMT")
+		w.Header().Set("Etag", `"v7"`)
+		w.Header()["ETag"] = []string{`"v7"`} // a map assignment keeps this spelling
 		return errors.New("the archive could not be opened")
 	})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/cloud/7/export.csv", nil))
-	for _, f := range []string{"Content-Language", "Content-Location", "Content-Digest", "Repr-Digest"} {
-		if v := rec.Header().Get(f); v != "" {
+	for _, f := range []string{"Content-Language", "Content-Location", "Content-Digest", "Repr-Digest", "Last-Modified", "Etag", "ETag"} {
+		if v := rec.Header()[f]; v != nil {
 			t.Errorf("problem %q sent with %s: %s", rec.Body.String(), f, v)
 		}
 	}

@@ -133,9 +133,10 @@ func Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 
 // abandonedFields describe a representation that a problem replaces, and
 // go with it. (Not Content-Encoding: a compressing wrapper may have set it
-// for the bytes it is about to encode, ours included.)
+// for the bytes it is about to encode, ours included.) "ETag" is the
+// spelling a direct map assignment keeps, beside Set's "Etag".
 var abandonedFields = []string{"Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
-	"Content-Location", "Content-Digest", "Repr-Digest", "Etag", "Last-Modified"}
+	"Content-Location", "Content-Digest", "Repr-Digest", "Etag", "ETag", "Last-Modified"}
 
 // Media types a problem can be sent as. The header values are shared
 // slices of capacity one: Header.Add copies them before appending.
