@@ -101,6 +101,12 @@
 // of Authenticate, on the route or its group: every refusal after it is then
 // the very 404 of an unknown path, headers included.
 //
+// A CORS middleware, such as go-chi/cors's Handler, goes in the root's
+// r.Use after RequestID and before Maintenance: it answers preflight
+// OPTIONS requests before any credential is asked for, and the headers it
+// sets are on every refusal after it, which a browser's script could not
+// read otherwise.
+//
 // contract.Check(r), at start-up or in a test, names the routes whose
 // middlewares break this order in the ways it knows to defeat a middleware
 // (see contract.Check for the list), and the fix.
