@@ -23,8 +23,10 @@ import (
 // of the more precise Err* credential errors (possibly wrapped): they are
 // answered with 401. Wrap ErrVerifierUnavailable when the verifier's own
 // infrastructure failed: that is a 503. A returned *problem.Problem is
-// written as is. Any other error, or a principal without a Subject, is a
-// bug, answered with a logged 500.
+// written as is. context.Canceled once the client has gone away is the
+// deliberate 500 of problem.FromError, neither logged as an error nor
+// alerted. Any other error, or a principal without a Subject, is a bug,
+// answered with a logged 500.
 type Verifier interface {
 	Verify(ctx context.Context, credentials string) (Principal, error)
 }
@@ -453,6 +455,14 @@ func (a *authenticator) scheme(name string) int {
 func (a *authenticator) refuse(w http.ResponseWriter, r *http.Request, at *Attempt, si int, err error) {
 	if i := tokenErrorIndex(err); i >= 0 {
 		reject(w, r, at, a.refusals[si][i])
+		return
+	}
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		// The client went away during the check, and a verifier that
+		// honours its context said so: no verdict on the credentials, and
+		// no fault of the API to log as an error or alert anyone about.
+		done(at, false)
+		problem.Write(w, r, problem.FromError(err))
 		return
 	}
 	if errors.Is(err, ErrVerifierUnavailable) || errors.Is(err, context.DeadlineExceeded) {
