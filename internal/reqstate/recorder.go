@@ -86,8 +86,15 @@ func (r *Recorder) flush() {
 	r.ResponseWriter.(http.Flusher).Flush()
 }
 
+// hijack hands the connection over; once it is, the response counts as
+// started (as a 101), so that nothing writes a status on a connection the
+// handler owns.
 func (r *Recorder) hijack() (net.Conn, *bufio.ReadWriter, error) {
-	return r.ResponseWriter.(http.Hijacker).Hijack()
+	conn, rw, err := r.ResponseWriter.(http.Hijacker).Hijack()
+	if err == nil && r.status == 0 {
+		r.status = http.StatusSwitchingProtocols
+	}
+	return conn, rw, err
 }
 
 type flushRecorder struct{ *Recorder }

@@ -1,0 +1,70 @@
+package middleware
+
+import (
+	"bufio"
+	"bytes"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/chiguard/chiguard/internal/testkit"
+)
+
+// hijackable is a recorder whose connection can be taken over, and which
+// counts what is written to it after that.
+type hijackable struct {
+	*httptest.ResponseRecorder
+	hijacked, writesAfter int
+}
+
+func (h *hijackable) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h.hijacked++
+	return nil, nil, nil
+}
+
+func (h *hijackable) WriteHeader(code int) {
+	if h.hijacked > 0 {
+		h.writesAfter++
+	}
+	h.ResponseRecorder.WriteHeader(code)
+}
+
+func (h *hijackable) Write(b []byte) (int, error) {
+	if h.hijacked > 0 {
+		h.writesAfter++
+	}
+	return h.ResponseRecorder.Write(b)
+}
+
+// A handler that took the connection over (a WebSocket) and then panicked
+// owns the connection: Recoverer writes no 500 on it, which net/http
+// would refuse and log, but logs the panic as after the response started.
+func TestRecovererWritesNothingOnAHijackedConnection(t *testing.T) {
+	var logs bytes.Buffer
+	h := semPanicServer(&logs, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, _, err := http.NewResponseController(w).Hijack(); err != nil {
+			t.Errorf("Hijack: %v", err)
+		}
+		panic("after the upgrade")
+	}))
+	w := &hijackable{ResponseRecorder: httptest.NewRecorder()}
+	func() {
+		defer func() {
+			if v := recover(); v != http.ErrAbortHandler {
+				t.Errorf("recovered %v, want http.ErrAbortHandler", v)
+			}
+		}()
+		h.ServeHTTP(w, testkit.Request("GET", "/", ""))
+	}()
+	if w.hijacked != 1 {
+		t.Fatalf("hijacked %d times", w.hijacked)
+	}
+	if w.writesAfter != 0 {
+		t.Errorf("%d writes on the hijacked connection", w.writesAfter)
+	}
+	if !strings.Contains(logs.String(), "response already started") || !strings.Contains(logs.String(), "after the upgrade") {
+		t.Errorf("the panic is not logged as after the response started:\n%s", logs.String())
+	}
+}
