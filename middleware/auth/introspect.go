@@ -53,7 +53,8 @@ type IntrospectionConfig struct {
 // Introspection verifies opaque access tokens by asking the authorization
 // server (RFC 7662). Active results are cached until the token expires or
 // CacheTTL, inactive ones for NegativeTTL; concurrent requests with a
-// token the cache lacks share one call. An endpoint that cannot be
+// token the cache lacks share one call, which a request waits for until
+// its deadline, if it has one (a 503 then). An endpoint that cannot be
 // reached or answers badly yields ErrVerifierUnavailable, never a verdict
 // on the token. A response is read up to 1 MiB; one nested deeper than
 // MaxClaimDepth, or with dates outside years 0 to 9999, refuses the token.
@@ -142,10 +143,45 @@ func (v *Introspection) verifyShared(ctx context.Context, token string) (*Princi
 	}
 	// Concurrent requests with a token the cache lacks, a client's first
 	// after it got the token, share one call: the server is asked once.
-	shared, err, _ := v.calls.Do(token, func() (any, error) { return v.introspectAndCache(ctx, token, now) })
+	call := func() (_ any, err error) {
+		// The call may run on a goroutine of its own (DoChan), where a
+		// panic (in Classify, say) would end the process: each waiter
+		// panics instead, for its Recoverer.
+		defer func() {
+			if x := recover(); x != nil {
+				err = &callPanic{x}
+			}
+		}()
+		return v.introspectAndCache(ctx, token, now)
+	}
+	var shared any
+	var err error
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		shared, err, _ = v.calls.Do(token, call)
+	} else {
+		// A deadline the server set ends this request's wait, not the
+		// call, which others may share and whose answer is cached.
+		timer := time.NewTimer(time.Until(deadline))
+		defer timer.Stop()
+		select {
+		case res := <-v.calls.DoChan(token, call):
+			shared, err = res.Val, res.Err
+		case <-timer.C:
+			return nil, fmt.Errorf("%w: introspection: %w", ErrVerifierUnavailable, context.DeadlineExceeded)
+		}
+	}
+	if cp, ok := err.(*callPanic); ok {
+		panic(cp.value)
+	}
 	p, _ := shared.(*Principal)
 	return p, err
 }
+
+// callPanic carries a panic of a shared call to each of its waiters.
+type callPanic struct{ value any }
+
+func (c *callPanic) Error() string { return fmt.Sprintf("auth: introspection panicked: %v", c.value) }
 
 func (v *Introspection) introspectAndCache(ctx context.Context, token string, now time.Time) (*Principal, error) {
 	p, err := v.introspect(ctx, token, now)
@@ -169,7 +205,8 @@ func (v *Introspection) introspectAndCache(ctx context.Context, token string, no
 func (v *Introspection) introspect(ctx context.Context, token string, now time.Time) (*Principal, error) {
 	// A client hanging up must not abort the call: its answer is cached for
 	// the next request, and a cancelled call would be logged as an outage.
-	// The client's timeout, or callTimeout, still bounds it.
+	// The client's timeout, or callTimeout, still bounds it; a request's
+	// deadline ends only that request's wait (see verifyShared).
 	ctx, cancel := boundedCall(context.WithoutCancel(ctx), v.client, v.callTimeout)
 	defer cancel()
 	form := "token=" + url.QueryEscape(token) + "&token_type_hint=access_token"
