@@ -40,7 +40,9 @@ type IntrospectionConfig struct {
 	NegativeTTL time.Duration
 	// CacheBytes bounds the memory of the cache of answers, active and
 	// inactive; each entry counts its token and its principal, the response
-	// included. Zero means DefaultCacheBytes; negative disables caching
+	// included. Inactive answers, which any made-up token gets, have a
+	// quarter of it to themselves, so a flood of them never evicts an
+	// active one. Zero means DefaultCacheBytes; negative disables caching
 	// altogether.
 	CacheBytes int
 	// Classify tells app tokens from user tokens. Nil means: an app when
@@ -67,7 +69,8 @@ type Introspection struct {
 	audience    string
 	ttl, negTTL time.Duration
 	classify    func(map[string]any) Kind
-	cache       *tokenCache
+	cache       *tokenCache // active answers
+	negCache    *tokenCache // inactive answers, apart: see CacheBytes
 	now         func() time.Time
 	callTimeout time.Duration      // bounds a call of a client without a Timeout
 	calls       singleflight.Group // one call at a time per token
@@ -95,7 +98,6 @@ func NewIntrospection(cfg IntrospectionConfig) (*Introspection, error) {
 		ttl:         cfg.CacheTTL,
 		negTTL:      cfg.NegativeTTL,
 		classify:    cfg.Classify,
-		cache:       newTokenCache(cfg.CacheBytes),
 		now:         time.Now,
 		callTimeout: 5 * time.Second,
 	}
@@ -111,7 +113,23 @@ func NewIntrospection(cfg IntrospectionConfig) (*Introspection, error) {
 	if v.classify == nil {
 		v.classify = introspectionClassify
 	}
+	v.cache, v.negCache = introspectionCaches(cfg.CacheBytes, v.negTTL > 0)
 	return v, nil
+}
+
+// introspectionCaches splits budget between the caches of active and
+// inactive answers, three quarters and one.
+func introspectionCaches(budget int, negative bool) (active, inactive *tokenCache) {
+	if budget < 0 {
+		return nil, nil
+	}
+	if budget == 0 {
+		budget = DefaultCacheBytes
+	}
+	if !negative {
+		return newTokenCache(budget), nil
+	}
+	return newTokenCache(max(budget-budget/4, 1)), newTokenCache(max(budget/4, 1))
 }
 
 func introspectionClassify(claims map[string]any) Kind {
@@ -139,6 +157,11 @@ func (v *Introspection) verifyShared(ctx context.Context, token string) (*Princi
 	if v.cache != nil {
 		if e, ok := v.cache.get(token, now); ok {
 			return e.p, e.err
+		}
+	}
+	if v.negCache != nil {
+		if e, ok := v.negCache.get(token, now); ok {
+			return nil, e.err
 		}
 	}
 	// Concurrent requests with a token the cache lacks, a client's first
@@ -189,8 +212,8 @@ func (v *Introspection) introspectAndCache(ctx context.Context, token string, no
 		return p, err
 	}
 	if err != nil {
-		if v.negTTL > 0 {
-			v.cache.put(cacheEntry{token: token, err: err, expires: now.Add(v.negTTL).UnixNano()}, now)
+		if v.negCache != nil {
+			v.negCache.put(cacheEntry{token: token, err: err, expires: now.Add(v.negTTL).UnixNano()}, now)
 		}
 		return nil, err
 	}
