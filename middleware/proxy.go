@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 
 	"github.com/chiguard/chiguard/internal/reqstate"
 	"github.com/chiguard/chiguard/problem"
@@ -67,7 +68,27 @@ func ProxyErrorHandler(w http.ResponseWriter, r *http.Request, err error) {
 	if isTimeout(err) {
 		p = problem.GatewayTimeout("The service behind this API did not answer in time.")
 	}
-	problem.Write(w, r, p.WithCause(err))
+	problem.Write(w, r, p.WithCause(upstreamError{err}))
+}
+
+// upstreamError is the cause of a 502 or 504, the transport's error as
+// is, but for its alert key: that leaves out the local address of the
+// connection ("read tcp 10.0.0.1:54321->..."), which differs from one
+// pooled connection to the next, so that an upstream's crash is one alert
+// rather than the whole alert budget.
+type upstreamError struct{ error }
+
+func (e upstreamError) Unwrap() error { return e.error }
+
+// AlertKey implements problem.AlertKeyer.
+func (e upstreamError) AlertKey() string {
+	text := e.Error()
+	if oe, ok := errors.AsType[*net.OpError](e.error); ok && oe.Source != nil {
+		local := *oe
+		local.Source = nil
+		return strings.Replace(text, oe.Error(), local.Error(), 1)
+	}
+	return text
 }
 
 // brokenBody is the client's 400 for a request body that did not arrive.
