@@ -116,25 +116,29 @@ func (f *FailureLimiter) Allow(w http.ResponseWriter, r *http.Request) (auth.Att
 	h := maphash.Bytes(f.seed, key)
 	sh := &f.shards[h>>(64-gateShardBits)]
 	g := sh.acquire(h)
+	admitted := false
+	defer func() {
+		if !admitted { // refused, or the Counter panicked: the gate is let go
+			sh.drop(h, g)
+		}
+	}()
 	for {
 		sh.mu.Lock()
 		seen := g.failed
 		sh.mu.Unlock()
 		if _, err := f.l.take(ctx, key, 0, usage); err != nil {
-			sh.drop(h, g)
 			return f.fail(w, r, fmt.Errorf("ratelimit: counter: %w", err))
 		}
 		left := f.l.remaining(usage)
 		if left > 0 {
-			admitted, err := sh.enter(r.Context(), g, left, seen)
-			if admitted {
+			var err error
+			if admitted, err = sh.enter(r.Context(), g, left, seen); admitted {
 				return f.attempt(w, r, key, h, g), true
 			}
 			if err == nil {
 				continue // failures ended during the peek may be all that was left: look again
 			}
 		}
-		sh.drop(h, g)
 		retry := f.l.setFields(w.Header(), sc, usage, false, 1)
 		f.l.refuse(w, r, usage, 1, retry)
 		return nil, false
@@ -192,6 +196,7 @@ func (f *FailureLimiter) attempt(w http.ResponseWriter, r *http.Request, key []b
 // RateLimit fields of the refusal) before the check leaves its gate, so
 // that the next check of the client sees it counted.
 func (a *attempt) Done(failed bool) {
+	defer a.leave(failed) // also when the Counter panics: the check ends
 	f := a.f
 	if failed {
 		ctx, cancel := f.l.counting(a.r)
@@ -205,7 +210,11 @@ func (a *attempt) Done(failed bool) {
 			putScratch(sc)
 		}
 	}
-	f.shards[a.h>>(64-gateShardBits)].leave(a.h, a.g, failed)
+}
+
+// leave ends the check and recycles a.
+func (a *attempt) leave(failed bool) {
+	a.f.shards[a.h>>(64-gateShardBits)].leave(a.h, a.g, failed)
 	*a = attempt{key: a.key[:0], usage: a.usage}
 	if cap(a.key) <= 4<<10 {
 		attemptPool.Put(a)
