@@ -25,9 +25,10 @@ const DefaultMaxBodyBytes = 1 << 20
 // JSONDecoder reads a JSON request body into a Go value and validates it,
 // answering every way the body can be wrong with one problem:
 //
-//   - 415 when Content-Type is not JSON (application/json or any
-//     application/*+json, UTF-8 if a charset is given) or the body has a
-//     Content-Encoding, with an Accept header saying what is accepted;
+//   - 415 when Content-Type is not JSON (one field line of
+//     application/json or any application/*+json, UTF-8 if a charset is
+//     given) or the body has a Content-Encoding (on any of its lines),
+//     with an Accept header saying what is accepted;
 //   - 413 when the body is larger than MaxBytes, whatever Content-Length
 //     says;
 //   - 400 for an empty body; for a syntax error or data after the JSON
@@ -137,10 +138,10 @@ func (d *JSONDecoder) Decode(w http.ResponseWriter, r *http.Request, v any) erro
 	if ct == "" && r.ContentLength == 0 {
 		return emptyBody()
 	}
-	if !isJSONContentType(ct) {
-		return unsupportedJSON()
+	if len(r.Header.Values("Content-Type")) > 1 || !isJSONContentType(ct) {
+		return unsupportedJSON() // two lines are one list of types (RFC 9110 §5.3), never JSON
 	}
-	if ce := r.Header.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+	if !identityEncoded(r.Header.Values("Content-Encoding")) {
 		return encodedJSON()
 	}
 	if r.ContentLength > limit {
@@ -272,6 +273,18 @@ func isJSONContentType(ct string) bool {
 	}
 	cs, ok := params["charset"]
 	return !ok || strings.EqualFold(cs, "utf-8") || strings.EqualFold(cs, "utf8")
+}
+
+// identityEncoded reports whether every Content-Encoding line is empty or
+// identity: a proxy may read any of them, so one gzip among them is
+// enough to refuse.
+func identityEncoded(lines []string) bool {
+	for _, ce := range lines {
+		if ce != "" && !strings.EqualFold(ce, "identity") {
+			return false
+		}
+	}
+	return true
 }
 
 func tooLarge(limit int64) *problem.Problem {
