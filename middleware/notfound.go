@@ -133,7 +133,7 @@ func (m routeMatcher) serves(routes chi.Routes, method, path string, depth int) 
 	level := routes
 	for _, p := range above {
 		if level = mountedAt(level, p); level == nil {
-			return true, false // a shape we do not know: trust Find
+			return true, m.conceal && concealedAt(routes, method, pats) // a route P/* next to the route P, no mount
 		}
 	}
 	served, hidden = m.serves(level, method, "/", depth+1)
