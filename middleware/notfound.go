@@ -3,6 +3,7 @@ package middleware
 import (
 	"net/http"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"weak"
@@ -10,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/chiguard/chiguard/internal/conceal"
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -53,7 +55,10 @@ var routedMethods = []string{
 // AllowedMethods returns the methods the request's chi router serves at the
 // request's path, walking mounted subrouters (chi does not expose the list
 // it found while routing). Methods whose route auth.Conceal guards are left
-// out: a client must not learn of them from an Allow header. HEAD is included when GET is served, since
+// out: a client must not learn of them from an Allow header. So are the
+// methods a handler mounted for every method (r.Handle) says it does not
+// serve, as the problem docs say of all but GET and HEAD: it would refuse
+// them with a 405 of its own. HEAD is included when GET is served, since
 // HeadAsGet (or chi's GetHead) routes HEAD to GET handlers; it is left out
 // when the request itself is a HEAD that reached a 405, which shows that
 // neither is in use. The result is nil outside a chi router.
@@ -63,7 +68,7 @@ func AllowedMethods(r *http.Request) []string {
 		return nil
 	}
 	path := routingPath(r)
-	m := routeMatcher{conceal: true}
+	m := routeMatcher{allow: true}
 	allowed := m.methods(rctx.Routes, path, r.Method)
 	if len(allowed) == 0 && rctx.RoutePath != "" && rctx.RoutePath != path {
 		// A middleware such as StripSlashes rewrote the routing path.
@@ -87,8 +92,10 @@ func routingPath(r *http.Request) string {
 // works around chi's Match, which reports every method as served at the
 // exact path of a subrouter made with Route or Mount: chi registers a stub
 // there that, when routing, goes on to the subrouter's "/" route.
-// With conceal set, it also tells whether auth.Conceal guards a route.
-type routeMatcher struct{ conceal bool }
+// With allow set, it answers for an Allow header: it also tells whether
+// auth.Conceal guards a route, and does not count a method that the
+// route's handler, mounted for every method, refuses itself.
+type routeMatcher struct{ allow bool }
 
 func (m routeMatcher) methods(routes chi.Routes, path, method string) []string {
 	var allowed []string
@@ -121,43 +128,59 @@ func (m routeMatcher) serves(routes chi.Routes, method, path string, depth int) 
 	pats := tctx.RoutePatterns
 	last := pats[len(pats)-1]
 	if strings.HasSuffix(last, "*") {
-		return true, m.conceal && concealedAt(routes, method, pats)
+		return m.route(routes, method, pats)
 	}
 	mount := strings.TrimSuffix(last, "/") + "/*"
 	probe := chi.NewRouteContext()
 	routes.Find(probe, method, strings.TrimSuffix(path, "/")+"/\x00")
 	if len(probe.RoutePatterns) < len(pats) || probe.RoutePatterns[len(pats)-1] != mount {
-		return true, m.conceal && concealedAt(routes, method, pats) // a real route
+		return m.route(routes, method, pats) // a real route
 	}
 	above := append(pats[:len(pats)-1:len(pats)-1], mount)
 	level := routes
 	for _, p := range above {
 		if level = mountedAt(level, p); level == nil {
-			return true, m.conceal && concealedAt(routes, method, pats) // a route P/* next to the route P, no mount
+			return m.route(routes, method, pats) // a route P/* next to the route P, no mount
 		}
 	}
 	served, hidden = m.serves(level, method, "/", depth+1)
-	return served, hidden || m.conceal && concealedAt(routes, method, above)
+	return served, hidden || m.allow && flagsAt(routes, method, above).hidden
 }
 
-// concealedAt reports whether auth.Conceal is among the middlewares that
+// route answers serves for the route Find reached through pats.
+func (m routeMatcher) route(routes chi.Routes, method string, pats []string) (served, hidden bool) {
+	if !m.allow {
+		return true, false
+	}
+	f := flagsAt(routes, method, pats)
+	return !f.refused, f.hidden
+}
+
+// routeFlags are what the handlers of a route tell AllowedMethods.
+type routeFlags struct {
+	hidden  bool // auth.Conceal guards the route
+	refused bool // its handler, mounted for every method, answers this one with a 405 of its own
+}
+
+// flagsAt reports whether auth.Conceal is among the middlewares that
 // routes runs for method on the route Find reached through pats, one
 // pattern per router level: the routers' own (Use), those of an inline
-// group or With, and those of the mounts on the way.
-func concealedAt(routes chi.Routes, method string, pats []string) bool {
+// group or With, and those of the mounts on the way; and whether the
+// route's handler refuses method (see refuses).
+func flagsAt(routes chi.Routes, method string, pats []string) routeFlags {
 	mx, cacheable := routes.(*chi.Mux)
 	var key concealKey
 	if cacheable {
 		key = concealKey{weak.Make(mx), method, strings.Join(pats, "\x00")}
-		if v, ok := concealedRoutes.Load(key); ok {
-			return v.(bool)
+		if v, ok := routeFlagsCache.Load(key); ok {
+			return v.(routeFlags)
 		}
 	}
-	hidden := false
+	var f routeFlags
 	level := routes
 	for i, p := range pats {
 		if conceal.In(level.Middlewares()) {
-			hidden = true
+			f.hidden = true
 			break
 		}
 		var found *chi.Route
@@ -175,20 +198,49 @@ func concealedAt(routes chi.Routes, method string, pats []string) bool {
 			h = found.Handlers["*"]
 		}
 		if ch, ok := h.(*chi.ChainHandler); ok && conceal.In(ch.Middlewares) {
-			hidden = true
+			f.hidden = true
 			break
 		}
-		if i == len(pats)-1 || found.SubRoutes == nil {
+		if found.SubRoutes == nil {
+			f.refused = i == len(pats)-1 && refuses(found, method)
+			break
+		}
+		if i == len(pats)-1 {
 			break
 		}
 		level = found.SubRoutes
 	}
 	if cacheable {
-		if _, loaded := concealedRoutes.LoadOrStore(key, hidden); !loaded {
-			runtime.AddCleanup(mx, func(k concealKey) { concealedRoutes.Delete(k) }, key)
+		if _, loaded := routeFlagsCache.LoadOrStore(key, f); !loaded {
+			runtime.AddCleanup(mx, func(k concealKey) { routeFlagsCache.Delete(k) }, key)
 		}
 	}
-	return hidden
+	return f
+}
+
+// refuses reports whether rt is served for every method (chi's Handle) by
+// a handler that says which methods it serves, method not among them, and
+// no handler of its own serves method there: the problem docs and the
+// contract's pages answer the others with a 405 of their own, and an
+// Allow naming every method would send a client to them.
+func refuses(rt *chi.Route, method string) bool {
+	all, ok := endpoint(rt.Handlers["*"]).(*describe.Handler)
+	if !ok {
+		return false
+	}
+	if h := rt.Handlers[method]; h != nil && endpoint(h) != http.Handler(all) {
+		return false // a handler registered for method after Handle
+	}
+	ms := all.Describe().Methods
+	return len(ms) > 0 && !slices.Contains(ms, method)
+}
+
+// endpoint is the handler at the end of h's chain of With middlewares.
+func endpoint(h http.Handler) http.Handler {
+	if ch, ok := h.(*chi.ChainHandler); ok {
+		return ch.Endpoint
+	}
+	return h
 }
 
 type concealKey struct {
@@ -197,11 +249,11 @@ type concealKey struct {
 	patterns string
 }
 
-// concealedRoutes caches concealedAt, which lists every route of each
-// router level it passes. Its keys are the router's own patterns, never a
+// routeFlagsCache caches flagsAt, which lists every route of each router
+// level it passes. Its keys are the router's own patterns, never a
 // client's path, so it holds at most one entry per route and method of
 // each live router.
-var concealedRoutes sync.Map // concealKey -> bool
+var routeFlagsCache sync.Map // concealKey -> routeFlags
 
 type mountKey struct {
 	mux     weak.Pointer[chi.Mux]
