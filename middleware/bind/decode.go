@@ -160,6 +160,9 @@ func (d *JSONDecoder) decode(data []byte, v any) error {
 	if len(bytes.TrimLeft(data, " \t\r\n")) == 0 {
 		return emptyBody()
 	}
+	if i := invalidUTF8(data); i >= 0 {
+		return syntaxProblem(data, int64(i)+1, "a byte that is not UTF-8")
+	}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return problem.InternalServerError("").WithCause(&json.InvalidUnmarshalError{Type: reflect.TypeOf(v)})
@@ -205,6 +208,24 @@ func targetType(rv reflect.Value) reflect.Type {
 		}
 		rv = rv.Elem()
 	}
+}
+
+// invalidUTF8 is the offset of the first byte of data that is not UTF-8,
+// or -1. JSON is UTF-8 (RFC 8259 §8.1); encoding/json would decode each
+// such byte as U+FFFD, so that two values the client told apart, two
+// names say, would arrive as one.
+func invalidUTF8(data []byte) int {
+	if utf8.Valid(data) {
+		return -1
+	}
+	for i := 0; i < len(data); {
+		r, n := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return -1
 }
 
 // notJSON is the 400 for a body the walker found not to be JSON, at

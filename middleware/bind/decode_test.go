@@ -157,6 +157,8 @@ func TestDecodeJSONSyntaxErrorsSayWhere(t *testing.T) {
 		{"trailing garbage", `{"name":"n"} trailing`, 1, 14, 14},
 		{"second value", `{"name":"n"}{"name":"m"}`, 1, 13, 13},
 		{"column counts characters", `{"name":"éé" x`, 1, 14, 16},
+		{"a byte that is not UTF-8", "{\"name\":\"al\xe9ice\"}", 1, 12, 12},
+		{"a truncated character", "{\"name\":\"é\xc3\"}", 1, 11, 12},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
