@@ -188,6 +188,9 @@ func (a *alerter) send(ctx context.Context, al Alert) {
 		defer a.returned()
 		defer func() {
 			if v := recover(); v != nil {
+				// On this goroutine of ours, a logger that panics as well
+				// would end the process: its panic goes no further.
+				defer func() { _ = recover() }()
 				a.log.LogAttrs(ctx, slog.LevelError, "problem: alert hook panicked", slog.Any("panic", v))
 			}
 		}()

@@ -495,6 +495,12 @@ func TestAlertHook(t *testing.T) {
 			t.Errorf("log %q, want two panics logged with their value", logs.String())
 		}
 	})
+	t.Run("a hook and a logger that both panic end no process", func(t *testing.T) {
+		pw := &problem.Writer{Logger: slog.New(panickingHandler{on: "alert hook panicked"}),
+			Alert: func(context.Context, problem.Alert) { panic("hook bug") }}
+		pw.Write(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil), problem.FromError(errors.New("x")))
+		wait(t, pw) // the hook's goroutine returned: the test binary is still alive
+	})
 	t.Run("Wait gives up when its context is done", func(t *testing.T) {
 		release := make(chan struct{})
 		defer close(release)
@@ -630,3 +636,17 @@ func TestDeliberateProblemAfterTheResponseStartedIsNotAlerted(t *testing.T) {
 		t.Errorf("log %q", logs.String())
 	}
 }
+
+// panickingHandler is a slog handler that panics on a record whose
+// message contains on, and drops the others.
+type panickingHandler struct{ on string }
+
+func (h panickingHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h panickingHandler) Handle(_ context.Context, r slog.Record) error {
+	if strings.Contains(r.Message, h.on) {
+		panic("logger bug")
+	}
+	return nil
+}
+func (h panickingHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h panickingHandler) WithGroup(string) slog.Handler      { return h }
