@@ -246,19 +246,23 @@ func (cw *conditionalWriter) Write(b []byte) (int, error) {
 }
 
 // Flush gives up buffering: a handler that flushes is streaming.
-func (cw *conditionalWriter) Flush() {
+func (cw *conditionalWriter) Flush() { _ = cw.FlushError() }
+
+// FlushError is Flush for http.ResponseController: it reports a writer
+// below that cannot flush.
+func (cw *conditionalWriter) FlushError() error {
 	if cw.state == condUndecided {
 		cw.WriteHeader(http.StatusOK)
 	}
 	switch cw.state {
 	case condBuffering:
-		if cw.stream() != nil {
-			return
+		if err := cw.stream(); err != nil {
+			return err
 		}
 	case condDiscarding:
-		return
+		return nil
 	}
-	_ = http.NewResponseController(cw.ResponseWriter).Flush()
+	return http.NewResponseController(cw.ResponseWriter).Flush()
 }
 
 // Status is the status sent to the client so far, 0 while held back, for

@@ -93,13 +93,18 @@ func (tw *translateWriter) Write(b []byte) (int, error) {
 
 // Flush is a no-op for a held-back error, whose problem is written when
 // the handler returns.
-func (tw *translateWriter) Flush() {
+func (tw *translateWriter) Flush() { _ = tw.FlushError() }
+
+// FlushError is Flush for http.ResponseController: it reports a writer
+// below that cannot flush.
+func (tw *translateWriter) FlushError() error {
 	if !tw.wroteHeader {
 		tw.WriteHeader(http.StatusOK)
 	}
-	if !tw.translating {
-		_ = http.NewResponseController(tw.ResponseWriter).Flush()
+	if tw.translating {
+		return nil
 	}
+	return http.NewResponseController(tw.ResponseWriter).Flush()
 }
 
 // Status is the status of the answer so far, for the problem writer's
