@@ -225,10 +225,14 @@ func (j *JWKS) fetch(ctx context.Context) error {
 	defer j.fetchMu.Unlock()
 	ks, err := j.get(ctx)
 	if err != nil {
-		if ctx.Err() == nil {
-			j.logger.LogAttrs(ctx, slog.LevelError, "auth: fetching the JWKS failed",
-				slog.String("url", j.logURL), slog.Any("error", err), slog.Bool("keys_loaded", j.keys.Load() != nil))
+		if ctx.Err() != nil {
+			// The caller gave up (Close, or Refresh's context): it says
+			// nothing of the endpoint, so the last failure, which a 503
+			// names as its cause, stays the endpoint's own.
+			return err
 		}
+		j.logger.LogAttrs(ctx, slog.LevelError, "auth: fetching the JWKS failed",
+			slog.String("url", j.logURL), slog.Any("error", err), slog.Bool("keys_loaded", j.keys.Load() != nil))
 		j.lastErr.Store(&err)
 		return err
 	}
