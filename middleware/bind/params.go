@@ -14,6 +14,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/internal/query"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -85,15 +86,15 @@ func queryParam[T ParamType](r *http.Request, name string) (v T, raw string, fe 
 // queryValue returns the first value of the query parameter name, split
 // and unescaped as url.ParseQuery does. ok is false when the query has no
 // such parameter; fe says why its value is malformed.
-func queryValue(query, name string) (v string, fe *problem.FieldError, ok bool) {
-	for query != "" {
+func queryValue(raw, name string) (v string, fe *problem.FieldError, ok bool) {
+	for raw != "" {
 		var pair string
-		pair, query, _ = strings.Cut(query, "&")
+		pair, raw, _ = strings.Cut(raw, "&")
 		if pair == "" {
 			continue // "&&": no pair at all, as url.ParseQuery reads it
 		}
 		key, value, _ := strings.Cut(pair, "=")
-		if !queryKeyIs(key, name) {
+		if !query.KeyIs(key, name) {
 			continue
 		}
 		if strings.IndexByte(value, ';') >= 0 {
@@ -106,18 +107,6 @@ func queryValue(query, name string) (v string, fe *problem.FieldError, ok bool) 
 		return u, nil, true
 	}
 	return "", nil, false
-}
-
-// queryKeyIs reports whether the raw query key unescapes to name.
-func queryKeyIs(key, name string) bool {
-	if strings.IndexByte(key, '%') < 0 && strings.IndexByte(key, '+') < 0 {
-		return key == name
-	}
-	if len(key)-2*strings.Count(key, "%") != len(name) { // each escape unescapes to one byte
-		return false
-	}
-	u, err := url.QueryUnescape(key)
-	return err == nil && u == name
 }
 
 // ValidatePath returns a middleware that answers 400 unless every named
