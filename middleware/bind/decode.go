@@ -27,8 +27,8 @@ const DefaultMaxBodyBytes = 1 << 20
 //
 //   - 415 when Content-Type is not JSON (one field line of
 //     application/json or any application/*+json, UTF-8 if a charset is
-//     given) or the body has a Content-Encoding (on any of its lines),
-//     with an Accept header saying what is accepted;
+//     given, with at most 8 parameters) or the body has a Content-Encoding
+//     (on any of its lines), with an Accept header saying what is accepted;
 //   - 413 when the body is larger than MaxBytes, whatever Content-Length
 //     says;
 //   - 400 for an empty body; for a syntax error or data after the JSON
@@ -283,8 +283,12 @@ func innermostPointer(v any) any {
 }
 
 // isJSONContentType accepts application/json and application/*+json, with
-// no charset or UTF-8 (RFC 8259 §8.1).
+// no charset or UTF-8 (RFC 8259 §8.1), and at most maxContentTypeParams
+// parameters.
 func isJSONContentType(ct string) bool {
+	if strings.Count(ct, ";") > maxContentTypeParams {
+		return false
+	}
 	mt, params, err := mime.ParseMediaType(ct)
 	if err != nil {
 		return false
@@ -307,6 +311,13 @@ func identityEncoded(lines []string) bool {
 	}
 	return true
 }
+
+// maxContentTypeParams bounds the parameters of a JSON body's Content-Type,
+// counted as its ';' before it is parsed. A JSON media type has a charset
+// at most, and mime.ParseMediaType spends a map entry and lower-cased copies
+// on each parameter: a header of many cost some twenty times a benign one
+// of its size, and allocated twenty times its size.
+const maxContentTypeParams = 8
 
 func tooLarge(limit int64) *problem.Problem {
 	return problem.ContentTooLarge("The request body is larger than " + strconv.FormatInt(limit, 10) + " bytes.")
