@@ -67,7 +67,11 @@ var ErrNoClaims = errors.New("auth: the principal carries no claims")
 func (p Principal) HasScope(scope string) bool { return scopeListHas(p.Scope, scope) }
 
 // scopeListHas reports whether the space-separated list holds scope: an
-// occurrence of it between spaces or the ends.
+// occurrence of it between spaces or the ends. A search goes on past the
+// end of an occurrence that is not, never from its next byte: an
+// occurrence holds no space, so no other starts inside it after a space,
+// and a scope such as "aaaa" costs the list's length, not its product with
+// the scope's.
 func scopeListHas(list, scope string) bool {
 	if scope == "" || strings.IndexByte(scope, ' ') >= 0 {
 		return false
@@ -78,10 +82,11 @@ func scopeListHas(list, scope string) bool {
 			return false
 		}
 		i += off
-		if end := i + len(scope); (i == 0 || list[i-1] == ' ') && (end == len(list) || list[end] == ' ') {
+		end := i + len(scope)
+		if (i == 0 || list[i-1] == ' ') && (end == len(list) || list[end] == ' ') {
 			return true
 		}
-		off = i + 1
+		off = end
 	}
 }
 

@@ -152,11 +152,46 @@ func TestHasScope(t *testing.T) {
 		{"a b", "a b", false},
 		{"a b", "", false},
 		{"", "", false},
+		{"aaa aa", "aa", true},
+		{"aaaa a aaa aa", "aa", true},
+		{"ababab abab", "abab", true},
+		{"aaaaa aaab", "aa", false},
 	}
 	for _, tt := range tests {
 		if got := (Principal{Scope: tt.scope}).HasScope(tt.want); got != tt.has {
 			t.Errorf("Principal{Scope: %q}.HasScope(%q) = %v", tt.scope, tt.want, got)
 		}
+	}
+}
+
+// BenchmarkHostileScopeList checks a granted list of 16 KiB for a scope
+// it lacks: "benign" is a list of ordinary scopes, the others hold the
+// scope, or near misses, at every few bytes, where the search restarted
+// after each occurrence's first byte: a repeating scope such as "aaaa"
+// cost the product of the list's length and the scope's, ten times the
+// benign list and more. Each should cost at most a few times the benign
+// one.
+func BenchmarkHostileScopeList(b *testing.B) {
+	const size = 16 << 10
+	fill := func(s string) string { return strings.Repeat(s, size/len(s)) }
+	for _, shape := range []struct{ name, list, scope string }{
+		{"benign", fill("service12:read "), "cloud:read"},
+		{"near-misses", fill("cloud:rea "), "cloud:read"},
+		{"glued", fill("cloud:read"), "cloud:read"},
+		{"repeating", fill("a"), strings.Repeat("a", 64)},
+		{"repeating-short", fill("a"), strings.Repeat("a", 10)},
+		{"repeating-pairs", fill("ab"), strings.Repeat("ab", 10)},
+	} {
+		p := Principal{Scope: shape.list}
+		b.Run(shape.name, func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			for b.Loop() {
+				if p.HasScope(shape.scope) {
+					b.Fatal("granted")
+				}
+			}
+		})
 	}
 }
 
