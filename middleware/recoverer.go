@@ -136,5 +136,8 @@ func wrapForRecoverer(w http.ResponseWriter, r *http.Request) reqstate.StatusWri
 			return ww
 		}
 	}
-	return chimw.NewWrapResponseWriter(w, r.ProtoMajor)
+	// A recorder of its own, not chi's WrapResponseWriter, which does not
+	// see a hijack: a 500 would be written on a connection the handler owns.
+	ww, _ := reqstate.New(r.Context()).Recorder(w, r.ProtoMajor)
+	return ww
 }

@@ -68,3 +68,35 @@ func TestRecovererWritesNothingOnAHijackedConnection(t *testing.T) {
 		t.Errorf("the panic is not logged as after the response started:\n%s", logs.String())
 	}
 }
+
+// Without the problem writer's Handler before it (problem.DefaultWriter
+// answering), or behind a second Recoverer, Recoverer keeps no shared
+// state: its own wrapper must still see the hijack and write nothing on
+// the connection.
+func TestRecovererWithoutTheWriterWritesNothingOnAHijackedConnection(t *testing.T) {
+	var inner http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, _, err := http.NewResponseController(w).Hijack(); err != nil {
+			t.Errorf("Hijack: %v", err)
+		}
+		panic("after the upgrade")
+	})
+	for name, h := range map[string]http.Handler{
+		"alone":              Recoverer(inner),
+		"behind a Recoverer": semPanicServer(&bytes.Buffer{}, nil, Recoverer(inner)),
+	} {
+		t.Run(name, func(t *testing.T) {
+			w := &hijackable{ResponseRecorder: httptest.NewRecorder()}
+			func() {
+				defer func() {
+					if v := recover(); v != http.ErrAbortHandler {
+						t.Errorf("recovered %v, want http.ErrAbortHandler", v)
+					}
+				}()
+				h.ServeHTTP(w, testkit.Request("GET", "/", ""))
+			}()
+			if w.writesAfter != 0 {
+				t.Errorf("%d writes on the hijacked connection", w.writesAfter)
+			}
+		})
+	}
+}
