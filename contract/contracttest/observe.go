@@ -98,7 +98,7 @@ func (rec *Recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cw := &captureWriter{ResponseWriter: w}
 	rec.router.ServeHTTP(cw, r)
 	o := Observation{Status: cw.status()}
-	o.Type = problemType(cw.Header().Get("Content-Type"), o.Status, cw.body.Bytes())
+	o.Type = problemType(cw.Header().Get("Content-Type"), o.Status, cw.body.Bytes(), rec.contract.Catalog)
 	o.Method, o.Pattern = rec.route(r, rctx)
 	o.Mount = rec.mount(rctx.RoutePatterns)
 	rec.mu.Lock()

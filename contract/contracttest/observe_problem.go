@@ -4,15 +4,19 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"mime"
+	"strings"
+
+	"github.com/chiguard/chiguard/problem"
 )
 
 // problemType returns the type of the problem in an answer's body, or ""
 // if it is none. The problem writer sends application/problem+json unless
 // the client asks for application/json or, with Writer.XML, for XML: the
 // same problem, whose type the contract must list all the same. A JSON
-// body is taken for a problem only with a type and the answer's status, so
-// that a handler's own error, or a success, is not.
-func problemType(contentType string, status int, body []byte) string {
+// body is taken for a problem only with the answer's status and a type the
+// writer of catalog sends, so that a handler's own error, or a success, is
+// not.
+func problemType(contentType string, status int, body []byte, catalog *problem.Catalog) string {
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return ""
@@ -23,7 +27,8 @@ func problemType(contentType string, status int, body []byte) string {
 			Type   string `json:"type"`
 			Status int    `json:"status"`
 		}
-		if json.Unmarshal(body, &p) != nil || mt == "application/json" && (status < 400 || p.Status != status) {
+		if json.Unmarshal(body, &p) != nil ||
+			mt == "application/json" && (status < 400 || p.Status != status || !writerType(catalog, p.Type)) {
 			return ""
 		}
 		return p.Type
@@ -38,4 +43,17 @@ func problemType(contentType string, status int, body []byte) string {
 		return p.Type
 	}
 	return ""
+}
+
+// writerType reports whether a problem writer of catalog sends the type
+// uri: about:blank, or a URI of the catalog (its base and a slug, or a
+// type's own URI). A handler's own error, {"type": "invalid-request",
+// "status": 400} say, names none, even when a slug of the catalog is its
+// type. A nil catalog says nothing.
+func writerType(catalog *problem.Catalog, uri string) bool {
+	if catalog == nil || uri == "about:blank" || strings.HasPrefix(uri, catalog.Base()) {
+		return true
+	}
+	t, ok := catalog.Lookup(uri)
+	return ok && catalog.URI(t) == uri
 }

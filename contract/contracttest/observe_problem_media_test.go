@@ -70,3 +70,45 @@ func TestObserveReadsTheTypeOfAProblemInEveryMediaTypeTheWriterSends(t *testing.
 		}
 	}
 }
+
+// A JSON error of the handler's own may have a "type" and a "status" too,
+// as in {"type": "invalid-request", "status": 400}: it names no type
+// the problem writer sends (about:blank, or one of its catalog's URIs), so
+// it is a 400 the route declares, not an undeclared problem type.
+func TestObserveTakesNoOwnJSONErrorForAProblem(t *testing.T) {
+	catalog := problem.NewCatalog("https://api.example.com/problems/")
+	catalog.MustRegister(problem.DefaultTypes()...)
+	catalog.MustRegister(problem.Type{Slug: "invalid-request", Status: http.StatusBadRequest, Title: "Invalid Request",
+		Description: "A type of the catalog, whose slug a handler's own error uses too.", Fix: "Fix the request."})
+	r := chi.NewRouter()
+	r.Use((&problem.Writer{Catalog: catalog}).Handler)
+	own := func(body string) http.HandlerFunc {
+		return func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			w.Write([]byte(body))
+		}
+	}
+	declared := contract.Declare(contract.Response{Status: http.StatusBadRequest, Description: "Bad input."})
+	r.With(declared).Post("/own", own(`{"type":"invalid-request","status":400,"message":"no name"}`))
+	r.With(declared).Post("/problem", func(w http.ResponseWriter, r *http.Request) {
+		problem.Write(w, r, &problem.Problem{Type: "invalid-request"})
+	})
+	for _, tc := range []struct {
+		path     string
+		unlisted bool
+	}{
+		{"/own", false},
+		{"/problem", true}, // the catalog's type, sent as a 400: undeclared
+	} {
+		f := &fakeTB{}
+		rec := contracttest.Observe(f, r)
+		req := httptest.NewRequest("POST", tc.path, nil)
+		req.Header.Set("Accept", "application/json")
+		rec.ServeHTTP(httptest.NewRecorder(), req)
+		f.end()
+		if got := len(f.errors) > 0; got != tc.unlisted {
+			t.Errorf("POST %s: Observe failed the test: %v, want %v (%q)", tc.path, got, tc.unlisted, f.errors)
+		}
+	}
+}
