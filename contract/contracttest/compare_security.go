@@ -63,10 +63,13 @@ func compareSchemes(name string, r contract.Route, sec []map[string][]string, sc
 	var out []diff
 	seen := map[string]bool{}
 	for _, req := range sec {
-		var together []string // the transports this one requirement sends at once
+		// The transports this one requirement sends at once that the
+		// router reads: one it does not read is reported below, and gets
+		// no 400 for two credentials, since Authenticate never sees it.
+		var together []string
 		for _, scheme := range slices.Sorted(maps.Keys(req)) {
 			t := schemes[scheme].transport()
-			if t != "" && !slices.Contains(together, t) {
+			if slices.Contains(read, t) && !slices.Contains(together, t) {
 				together = append(together, t)
 			}
 			if t == "" || seen[t] || slices.Contains(read, t) {

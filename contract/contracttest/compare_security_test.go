@@ -98,3 +98,34 @@ func TestCompareFailsCredentialsSentTogether(t *testing.T) {
 		})
 	}
 }
+
+// A requirement that pairs a credential the router reads with one it does
+// not (mutual TLS, an X-Key header) is reported for the one it does not
+// read, and only that: Authenticate never sees the other, so the request
+// gets no 400 for two credentials.
+func TestCompareReportsNoCredentialsTogetherThatTheRouterDoesNotRead(t *testing.T) {
+	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "k", ClientID: "app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := chi.NewRouter()
+	r.With(auth.Authenticate(auth.Bearer(keys))).Get("/me", func(http.ResponseWriter, *http.Request) {})
+	doc := `{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+	  "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}, "mtls": {"type": "mutualTLS"},
+	    "xkey": {"type": "apiKey", "in": "header", "name": "X-Key"}}},
+	  "paths": {"/me": {"get": {"security": [{"bearer": [], "mtls": []}, {"bearer": [], "xkey": []}],
+	    "responses": {"2XX": {"description": "x"}, "4XX": {"description": "x"}, "5XX": {"description": "x"}}}}}}`
+	f := &fakeTB{}
+	contracttest.Compare(f, r, []byte(doc))
+	if len(f.errors) != 1 {
+		t.Fatalf("Compare reported %q, want one list", f.errors)
+	}
+	for _, want := range []string{"in mutual TLS (security scheme mtls)", "in the header X-Key (security scheme xkey)"} {
+		if !strings.Contains(f.errors[0], want) {
+			t.Errorf("Compare did not report %q: %s", want, f.errors[0])
+		}
+	}
+	if strings.Contains(f.errors[0], "together") || strings.Count(f.errors[0], "\n  ") != 2 {
+		t.Errorf("Compare reported credentials the router does not read as sent together: %s", f.errors[0])
+	}
+}
