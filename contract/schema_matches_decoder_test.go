@@ -850,6 +850,12 @@ func unexpressed(r bodyRoute, v variant, ok bool, errs []fieldError, schemaErr e
 		}
 		return ""
 	}
+	if strings.Contains(v.body, `"\ud800"`) {
+		// bind refuses an escaped lone surrogate as JSON that is not
+		// I-JSON (RFC 7493 §2.1); JSON Schema sees only the U+FFFD it
+		// decodes to.
+		return "a lone surrogate"
+	}
 	if len(errs) == 0 {
 		return ""
 	}

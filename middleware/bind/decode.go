@@ -176,6 +176,8 @@ func (d *JSONDecoder) decode(data []byte, v any) error {
 		return heavyNames()
 	case w.bad:
 		return notJSON(data, w.pos)
+	case w.lone > 0:
+		return syntaxProblem(data, int64(w.lone), "an escaped lone surrogate, half of a UTF-16 pair and no character")
 	case w.refused:
 		return fieldProblem(data, t, nil, strict)
 	}

@@ -159,6 +159,10 @@ func TestDecodeJSONSyntaxErrorsSayWhere(t *testing.T) {
 		{"column counts characters", `{"name":"éé" x`, 1, 14, 16},
 		{"a byte that is not UTF-8", "{\"name\":\"al\xe9ice\"}", 1, 12, 12},
 		{"a truncated character", "{\"name\":\"é\xc3\"}", 1, 11, 12},
+		{"a lone high surrogate", `{"name":"a\ud800b"}`, 1, 11, 11},
+		{"a lone low surrogate", `{"name":"\udc00"}`, 1, 10, 10},
+		{"a high surrogate before another escape", `{"name":"\ud800\u0041"}`, 1, 10, 10},
+		{"a lone surrogate in a member name", `{"n\udbff":1}`, 1, 4, 4},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -34,6 +34,7 @@ type walker struct {
 	report bool // list field errors, with type checks; data is known to be JSON
 
 	bad     bool // not JSON, or nested deeper than maxJSONDepth
+	lone    int  // 1 + the offset of the first escaped lone surrogate, or 0
 	refused bool // an unknown (strict) or a repeated member
 	deep    bool // an error deeper than maxWalkDepth is listed
 	path    []pathToken
@@ -479,17 +480,24 @@ func (w *walker) str() (escaped, high bool) {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				w.pos += 2
 			case 'u':
-				if w.pos+6 > len(w.data) {
+				r, ok := w.escapedRune(w.pos)
+				if !ok {
 					w.bad = true
 					return
 				}
-				for _, h := range w.data[w.pos+2 : w.pos+6] {
-					if !isHex(h) {
-						w.bad = true
-						return
+				start := w.pos
+				w.pos += 6
+				if utf16.IsSurrogate(r) {
+					// encoding/json decodes a half pair as U+FFFD, as it
+					// does a byte that is not UTF-8 (RFC 7493 §2.1 refuses
+					// both): only a high half followed by a low one is a
+					// character.
+					if low, ok := w.escapedRune(w.pos); ok && r < 0xdc00 && low >= 0xdc00 && low <= 0xdfff {
+						w.pos += 6
+					} else if w.lone == 0 {
+						w.lone = start + 1
 					}
 				}
-				w.pos += 6
 			default:
 				w.bad = true
 				return
@@ -504,6 +512,19 @@ func (w *walker) str() (escaped, high bool) {
 	}
 	w.bad = true
 	return
+}
+
+// escapedRune reads the escape \uXXXX at data[i:], if it is one.
+func (w *walker) escapedRune(i int) (rune, bool) {
+	if i+6 > len(w.data) || w.data[i] != '\\' || w.data[i+1] != 'u' {
+		return 0, false
+	}
+	for _, h := range w.data[i+2 : i+6] {
+		if !isHex(h) {
+			return 0, false
+		}
+	}
+	return hex4(w.data[i+2 : i+6]), true
 }
 
 func isHex(c byte) bool {
