@@ -95,3 +95,30 @@ func bodyUnread(r *http.Request) bool {
 	}
 	return hasBody(r)
 }
+
+// cutBodyShort tells an HTTP/1 server that the request body was cut short,
+// as http.MaxBytesReader does when its limit is hit: the server then
+// half-closes the connection after the answer and waits a moment before
+// closing it. Otherwise, with the rest of the body unread (the drain ends
+// at the read deadline the writer set), it closes the socket at once, the
+// kernel resets the connection for the bytes left in it, and the client
+// may lose the answer. MaxBytesReader tells only the writer it is given,
+// so each writer of w's Unwrap chain gets one, over a byte past a limit
+// of zero; it reads nothing of the body.
+func cutBodyShort(w http.ResponseWriter) {
+	var b [1]byte
+	for w != nil {
+		_, _ = http.MaxBytesReader(w, oneByte{}, 0).Read(b[:])
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return
+		}
+		w = u.Unwrap()
+	}
+}
+
+// oneByte is an endless body of one-byte reads.
+type oneByte struct{}
+
+func (oneByte) Read(p []byte) (int, error) { p[0] = 0; return 1, nil }
+func (oneByte) Close() error               { return nil }

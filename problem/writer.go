@@ -327,6 +327,7 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 		// the connection's goroutine until ReadTimeout. Nothing reads the
 		// body of a refused request, so end those reads at once.
 		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+		cutBodyShort(w)
 	}
 	accept.Vary(h)
 	w.WriteHeader(res.status)

@@ -70,3 +70,14 @@ func (c *Conn) Closed() bool {
 	}
 	return err != nil
 }
+
+// ClosedCleanly reports whether the server ended the connection with a FIN
+// (the next read ends with io.EOF) rather than a reset. A server that
+// closes a socket with request bytes still unread in it resets the
+// connection, and the client's kernel may then discard an answer the
+// client has not read yet.
+func (c *Conn) ClosedCleanly() (bool, error) {
+	c.tb.Helper()
+	_, err := c.r.ReadByte()
+	return err == io.EOF, err
+}
