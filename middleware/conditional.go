@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -34,9 +35,11 @@ func Conditional(next http.Handler) http.Handler {
 //
 // A handler's own ETag or Last-Modified wins: the response is then judged
 // when its status is written and streamed, never buffered. Otherwise the
-// body is buffered up to limit bytes to be hashed; a larger body, or a
-// handler that flushes, is streamed without an ETag. A HEAD handler that
-// writes no body gets no generated ETag, since it would not be the GET's.
+// body is buffered up to limit bytes to be hashed; a larger body, a
+// handler that flushes, and one that declares trailers (whose values it
+// sets after the body, which the header would then carry) are streamed
+// without an ETag. A HEAD handler that writes no body gets no generated
+// ETag, since it would not be the GET's.
 //
 // A 304 keeps ETag, Vary, Cache-Control, Content-Location, Expires, Date
 // and the headers that are not about the representation, and drops the
@@ -218,7 +221,7 @@ func (cw *conditionalWriter) WriteHeader(code int) {
 	case responseETag(h) != "" || h.Get("Last-Modified") != "":
 		lm, _ := http.ParseTime(h.Get("Last-Modified"))
 		cw.judge(responseETag(h), lm)
-	case code == http.StatusOK:
+	case code == http.StatusOK && h["Trailer"] == nil:
 		cw.state = condBuffering
 		cw.buf = conditionalBuffers.Get().(*[]byte)
 	default:
@@ -350,7 +353,7 @@ func (cw *conditionalWriter) finish() {
 	tag[23] = '"'
 	h := cw.Header()
 	h.Set("Etag", string(tag[:]))
-	if h.Get("Content-Length") == "" {
+	if h.Get("Content-Length") == "" && !hasTrailerPrefix(h) {
 		h.Set("Content-Length", strconv.Itoa(len(body)))
 	}
 	cw.judge(string(tag[:]), time.Time{})
@@ -358,6 +361,18 @@ func (cw *conditionalWriter) finish() {
 		_, _ = cw.ResponseWriter.Write(body)
 	}
 	cw.release()
+}
+
+// hasTrailerPrefix reports trailers set with http.TrailerPrefix. HTTP/1.1
+// sends trailers only after a chunked body: a Content-Length would drop
+// them.
+func hasTrailerPrefix(h http.Header) bool {
+	for k := range h {
+		if strings.HasPrefix(k, http.TrailerPrefix) {
+			return true
+		}
+	}
+	return false
 }
 
 func (cw *conditionalWriter) release() {
