@@ -296,6 +296,11 @@ func (cw *conditionalWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return conn, rw, err
 }
 
+// Push pushes through the writer below (see push).
+func (cw *conditionalWriter) Push(target string, opts *http.PushOptions) error {
+	return push(cw.ResponseWriter, target, opts)
+}
+
 func (cw *conditionalWriter) pass() {
 	cw.state = condPassing
 	cw.ResponseWriter.WriteHeader(cw.status)

@@ -133,6 +133,11 @@ func (tw *translateWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return conn, rw, err
 }
 
+// Push pushes through the writer below (see push).
+func (tw *translateWriter) Push(target string, opts *http.PushOptions) error {
+	return push(tw.ResponseWriter, target, opts)
+}
+
 // foreignContentType reports the content types of error bodies written by
 // code that does not know chiguard: none, or text.
 func foreignContentType(ct string) bool {
