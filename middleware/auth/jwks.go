@@ -225,10 +225,11 @@ func (j *JWKS) fetch(ctx context.Context) error {
 	defer j.fetchMu.Unlock()
 	ks, err := j.get(ctx)
 	if err != nil {
-		if ctx.Err() != nil {
+		if errors.Is(ctx.Err(), context.Canceled) {
 			// The caller gave up (Close, or Refresh's context): it says
 			// nothing of the endpoint, so the last failure, which a 503
-			// names as its cause, stays the endpoint's own.
+			// names as its cause, stays the endpoint's own. A deadline
+			// that passed does say something: the endpoint was that slow.
 			return err
 		}
 		j.logger.LogAttrs(ctx, slog.LevelError, "auth: fetching the JWKS failed",

@@ -31,3 +31,21 @@ func TestJWKSRefreshCanceledKeepsTheEndpointsFailure(t *testing.T) {
 		t.Errorf("Verify with no keys loaded: %v, want the endpoint's 502 as the cause", err)
 	}
 }
+
+// A Refresh whose deadline passed before the endpoint answered does say
+// something of it (it was that slow): that is the 503's cause from then
+// on.
+func TestJWKSRefreshPastItsDeadlineIsTheEndpointsFailure(t *testing.T) {
+	srv := newJWKSServer(t)
+	srv.serve(http.StatusBadGateway)
+	v, jwks, _ := jwksVerifier(t, srv, 20*time.Second)
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now()) // past before the request goes out
+	defer cancel()
+	if err := jwks.Refresh(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Refresh past its deadline: %v", err)
+	}
+	_, err := v.Verify(context.Background(), sign(t, jwt.SigningMethodRS256, testRSAKey(t, 0), claims(nil), map[string]any{"kid": "k"}))
+	if !errors.Is(err, ErrVerifierUnavailable) || !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Verify with no keys loaded: %v, want the deadline as the cause", err)
+	}
+}
