@@ -606,9 +606,10 @@ func isSlug(s string) bool {
 	return s != ""
 }
 
-// samePaths finds the routes whose patterns differ only by their regexps
-// or parameter names: OpenAPI spells them as one path ("/item/{id}" and
-// "/item/{slug}" are one to it), where only the first can be described.
+// samePaths finds the routes whose patterns differ only by their
+// parameters' names and regexps, or a wildcard for a parameter: OpenAPI
+// spells them as one path ("/item/{id}", "/item/{slug}" and "/item/*" are
+// one to it), where only the first can be described.
 func samePaths(routes []Route) []finding {
 	var out []finding
 	first := map[string]string{}
@@ -618,7 +619,7 @@ func samePaths(routes []Route) []finding {
 			first[k] = r.Pattern
 		} else if p != r.Pattern {
 			out = append(out, finding{r.Method + " " + r.Pattern, "the router",
-				"serves a pattern that differs from " + p + " only by its regexps or parameter names, so the OpenAPI document, which spells both as one path, describes only " + p,
+				"serves a pattern that OpenAPI spells as the same path as " + p + " (a parameter's name and regexp, and a wildcard, are all one to it), so the document describes only " + p,
 				"serve both from one pattern and tell the cases apart in the handler, or give them different paths"})
 		}
 	}

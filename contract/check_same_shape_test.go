@@ -23,17 +23,21 @@ func TestCheckFindsRoutesOpenAPISpellsAsOnePath(t *testing.T) {
 		{"same names, other regexps", func(r chi.Router) {
 			r.Get("/item/{id:[0-9]+}", ok)
 			r.Get("/item/{id:[a-z]+}", ok)
-		}, "GET /item/{id:[a-z]+}: the router serves a pattern that differs from /item/{id:[0-9]+} only by its regexps"},
+		}, "GET /item/{id:[a-z]+}: the router serves a pattern that OpenAPI spells as the same path as /item/{id:[0-9]+} "},
 		{"other names and regexps", func(r chi.Router) {
 			r.Get("/item/{id:[0-9]+}", ok)
 			r.Get("/item/{slug:[a-z]+}", ok)
-		}, "GET /item/{slug:[a-z]+}: the router serves a pattern that differs from /item/{id:[0-9]+} only by its regexps"},
+		}, "GET /item/{slug:[a-z]+}: the router serves a pattern that OpenAPI spells as the same path as /item/{id:[0-9]+} "},
 		{"other names, below a mount", func(r chi.Router) {
 			r.Route("/org/{org}", func(r chi.Router) {
 				r.Get("/team/{id:[0-9]+}", ok)
 				r.Get("/team/{name:[a-z]+}", ok)
 			})
-		}, "GET /org/{org}/team/{name:[a-z]+}: the router serves a pattern that differs from /org/{org}/team/{id:[0-9]+}"},
+		}, "GET /org/{org}/team/{name:[a-z]+}: the router serves a pattern that OpenAPI spells as the same path as /org/{org}/team/{id:[0-9]+} "},
+		{"a wildcard and a parameter", func(r chi.Router) {
+			r.Get("/files/{name}", ok)
+			r.Get("/files/*", ok)
+		}, "GET /files/{name}: the router serves a pattern that OpenAPI spells as the same path as /files/* (a parameter's name and regexp, and a wildcard, are all one to it)"},
 		{"other methods", func(r chi.Router) {
 			r.Get("/item/{id:[0-9]+}", ok)
 			r.Delete("/item/{slug:[a-z]+}", ok)
