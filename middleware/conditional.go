@@ -155,6 +155,7 @@ func responseETag(h http.Header) string {
 	if v := h["Etag"]; len(v) > 0 {
 		return v[0]
 	}
+	//lint:ignore SA1008 the spelling a map assignment keeps is the one looked for
 	if v := h["ETag"]; len(v) > 0 {
 		return v[0]
 	}
