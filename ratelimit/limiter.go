@@ -370,12 +370,25 @@ func (l *Limiter) setFields(h http.Header, sc *scratch, usage []Usage, taken boo
 		h["Ratelimit"] = sc.fieldValue(b)
 		h["Ratelimit-Policy"] = l.policyField
 	}
-	if l.legacy {
+	if l.legacy && (!taken || !tighterBefore(h, tightR)) {
 		h.Set("X-Ratelimit-Limit", strconv.Itoa(l.policies[tightest].Quota))
 		h.Set("X-Ratelimit-Remaining", strconv.FormatInt(tightR, 10))
 		h.Set("X-Ratelimit-Reset", strconv.FormatInt(time.Now().Unix()+tightT, 10))
 	}
 	return retry
+}
+
+// tighterBefore reports whether a limiter before this one on the route
+// set legacy fields with no more left than r. The legacy fields describe
+// one policy, the closest to refusing: those stay, unless this limiter
+// refuses the request, when they describe the policy that refused.
+func tighterBefore(h http.Header, r int64) bool {
+	v := h["X-Ratelimit-Remaining"]
+	if len(v) != 1 {
+		return false
+	}
+	n, err := strconv.ParseInt(v[0], 10, 64)
+	return err == nil && n <= r
 }
 
 // fieldSlot holds one RateLimit value: the one-element slice the header

@@ -60,8 +60,9 @@ func CountInLimitCounter(counter httprate.LimitCounter) Option {
 
 // LegacyHeaders also sends X-RateLimit-Limit, X-RateLimit-Remaining and
 // X-RateLimit-Reset (Unix time, seconds), for clients that predate the
-// RateLimit fields. With several policies they describe the one closest to
-// refusing.
+// RateLimit fields. With several policies, of this limiter or of others
+// with LegacyHeaders before it on the route, they describe the one closest
+// to refusing, or on a 429 the refusing limiter's.
 func LegacyHeaders() Option {
 	return func(c *config) { c.legacy = true }
 }
