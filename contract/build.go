@@ -264,11 +264,16 @@ func (b *routeBuilder) concealAnswers() {
 }
 
 // addThrottle adds the refusals of Authenticate's failure throttle at
-// step i, and its RateLimit fields to the refusals of failed checks.
+// step i, and its RateLimit fields (and legacy ones, if it sends them) to
+// the refusals of failed checks.
 func (b *routeBuilder) addThrottle(i int, t *describe.Middleware) {
+	fields := []string{"RateLimit-Policy", "RateLimit"}
+	if t.Limit != nil && t.Limit.Legacy {
+		fields = append(fields, "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+	}
 	for j := range b.answers {
 		if a := &b.answers[j]; a.at == i && !a.Anonymous && (a.Status == http.StatusUnauthorized || a.Status == http.StatusBadRequest) {
-			a.Headers = append(slices.Clone(a.Headers), "RateLimit-Policy", "RateLimit")
+			a.Headers = append(slices.Clone(a.Headers), fields...)
 		}
 	}
 	for _, resp := range t.Responses {

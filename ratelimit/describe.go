@@ -17,6 +17,11 @@ func init() {
 		d := f.l.describe()
 		d.Name, d.Headers, d.Limit.Failures = "ratelimit.LimitFailures", nil, true
 		d.Responses[0].Detail = "too many failed credential checks from the client's address"
+		// Its fields go on its own 429 (and on failed checks' refusals,
+		// which the contract adds), not on what follows a success.
+		if d.Limit.Legacy {
+			d.Responses[0].Headers = append(d.Responses[0].Headers, legacyFields...)
+		}
 		return &d
 	})
 }
@@ -26,7 +31,7 @@ func (l *Limiter) describe() describe.Middleware {
 		Limit:   &describe.Limit{FailOpen: l.failOpen, Shared: l.local == nil, Legacy: l.legacy},
 		Headers: []string{"RateLimit-Policy", "RateLimit"}}
 	if l.legacy {
-		d.Headers = append(d.Headers, "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+		d.Headers = append(d.Headers, legacyFields...)
 	}
 	for _, p := range l.policies {
 		d.Limit.Policies = append(d.Limit.Policies, describe.Policy{Name: p.Name, Quota: p.Quota, Window: p.Window})
@@ -46,6 +51,9 @@ func (l *Limiter) describe() describe.Middleware {
 	}
 	return d
 }
+
+// legacyFields are the fields LegacyHeaders adds.
+var legacyFields = []string{"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
 
 var (
 	ipPrefixCode = reflect.ValueOf(ByIPPrefix(32, 64)).Pointer()
