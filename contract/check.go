@@ -9,6 +9,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/middleware"
 )
 
@@ -49,7 +50,8 @@ type finding struct {
 //
 // It finds authorization checks with no Authenticate before them, rate
 // limits keyed by what they cannot see where they are (a route before
-// routing, a principal before authentication), a Conceal that its route
+// routing, a principal before authentication), two rate-limit policies
+// of one name in a route's RateLimit fields, a Conceal that its route
 // defeats (after Authenticate, after middlewares that set headers or
 // refuse before the authorization checks, or under chi's own 404 and
 // 405), negotiation and input checks before authentication or
@@ -101,6 +103,7 @@ func (b *routeBuilder) unregistered(from, uri, name string) {
 // check looks for middlewares that cannot work where they are.
 func (b *routeBuilder) check(r Route) {
 	b.checkWriter()
+	b.checkPolicyNames()
 	lastCheck := -1 // the last step a concealed route's refusals must follow
 	if len(b.auth) > 0 {
 		lastCheck = b.auth[len(b.auth)-1]
@@ -221,6 +224,37 @@ func (b *routeBuilder) checkLimit(i int, s step) {
 		case k == "principal-or-ip" && authed == nil && later:
 			b.find(s.Name, "keys by principal but runs before auth.Authenticate, so it counts every caller by client IP",
 				"put it after auth.Authenticate")
+		}
+	}
+}
+
+// checkPolicyNames looks for two policies of one name whose fields go out
+// together: those of every limiter on the route, and a failure throttle's
+// with those of the limiters before it. The RateLimit fields would hold two
+// members a client cannot tell apart, and so would a 429's
+// violated-policies; NewLimiter names unnamed policies by quota and window
+// only, so a per-client and a per-route limit of one size collide.
+func (b *routeBuilder) checkPolicyNames() {
+	seen := map[string]string{} // a limiter's policy name: the limiter
+	check := func(name string, l *describe.Limit) {
+		for _, p := range l.Policies {
+			if prior, ok := seen[p.Name]; ok {
+				b.find(name, "has a policy named "+strconv.Quote(p.Name)+", as "+prior+" before it does, so the RateLimit fields "+
+					"and a 429's violated-policies cannot tell the two apart",
+					"give the policies names of their own (ratelimit.Policy.Name, with NewLimiter)")
+			}
+		}
+	}
+	for _, s := range b.steps {
+		switch {
+		case !s.known:
+		case s.Limit != nil:
+			check(s.Name, s.Limit)
+			for _, p := range s.Limit.Policies {
+				seen[p.Name] = s.Name
+			}
+		case s.Auth != nil && s.Auth.Throttle != nil && s.Auth.Throttle.Limit != nil:
+			check(s.Auth.Throttle.Name, s.Auth.Throttle.Limit)
 		}
 	}
 }
