@@ -551,7 +551,7 @@ var headerDocs = map[string]struct {
 	"RateLimit":             {description: "Per policy, the quota left (r) and the seconds until more is available (t)."},
 	"X-RateLimit-Limit":     {description: "The quota of the policy closest to refusing.", integer: true},
 	"X-RateLimit-Remaining": {description: "The quota left of that policy.", integer: true},
-	"X-RateLimit-Reset":     {description: "When that policy's window ends, in Unix seconds.", integer: true},
+	"X-RateLimit-Reset":     {description: "In Unix seconds: while that policy has quota left, when its window ends; when it has none, when a unit returns (on a 429, the time Retry-After gives).", integer: true},
 	"X-Request-Id":          {description: "The request's ID, also the problem's instance."},
 	"Vary":                  {description: "The request headers the answer depends on: Accept."},
 	"ETag":                  {description: "The entity tag of the representation."},
