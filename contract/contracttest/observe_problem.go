@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"mime"
+	"slices"
 	"strings"
 
 	"github.com/chiguard/chiguard/problem"
@@ -49,11 +50,15 @@ func problemType(contentType string, status int, body []byte, catalog *problem.C
 // uri: about:blank, or a URI of the catalog (its base and a slug, or a
 // type's own URI). A handler's own error, {"type": "invalid-request",
 // "status": 400} say, names none, even when a slug of the catalog is its
-// type. A nil catalog says nothing.
+// type. A nil catalog says nothing. A default type's own URI counts even
+// when the catalog lacks the type: its constructor (problem.QuotaExceeded)
+// still sends it under that URI.
 func writerType(catalog *problem.Catalog, uri string) bool {
 	if catalog == nil || uri == "about:blank" || strings.HasPrefix(uri, catalog.Base()) {
 		return true
 	}
-	t, ok := catalog.Lookup(uri)
-	return ok && catalog.URI(t) == uri
+	if t, ok := catalog.Lookup(uri); ok && catalog.URI(t) == uri {
+		return true
+	}
+	return slices.ContainsFunc(problem.DefaultTypes(), func(t problem.Type) bool { return t.URI == uri })
 }

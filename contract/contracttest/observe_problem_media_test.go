@@ -1,6 +1,7 @@
 package contracttest_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -109,6 +110,36 @@ func TestObserveTakesNoOwnJSONErrorForAProblem(t *testing.T) {
 		f.end()
 		if got := len(f.errors) > 0; got != tc.unlisted {
 			t.Errorf("POST %s: Observe failed the test: %v, want %v (%q)", tc.path, got, tc.unlisted, f.errors)
+		}
+	}
+}
+
+// A catalog without quota-exceeded still gets that type from
+// problem.QuotaExceeded, under its IANA URI, as the problem writer keeps
+// what the defaults say of a type the catalog lacks: sent as
+// application/json, it is the same undeclared problem type as in
+// application/problem+json.
+func TestObserveReadsTheDefaultsURIOfATypeTheCatalogLacksInJSON(t *testing.T) {
+	catalog := problem.NewCatalog("https://api.example.com/problems/")
+	catalog.MustRegister(problem.DefaultTypes()...)
+	if err := catalog.Remove(problem.TypeQuotaExceeded); err != nil {
+		t.Fatal(err)
+	}
+	r := chi.NewRouter()
+	r.Use((&problem.Writer{Catalog: catalog, Logger: slog.New(slog.DiscardHandler)}).Handler)
+	r.With(contract.Declare(contract.Response{Status: http.StatusTooManyRequests, Description: "Slow down."})).
+		Get("/quota", func(w http.ResponseWriter, r *http.Request) {
+			problem.Write(w, r, problem.QuotaExceeded("Spent."))
+		})
+	for _, accept := range []string{"application/problem+json", "application/json"} {
+		f := &fakeTB{}
+		rec := contracttest.Observe(f, r)
+		req := httptest.NewRequest("GET", "/quota", nil)
+		req.Header.Set("Accept", accept)
+		rec.ServeHTTP(httptest.NewRecorder(), req)
+		f.end()
+		if len(f.errors) != 1 || !strings.Contains(f.errors[0], problem.QuotaExceededURI) {
+			t.Errorf("Accept %s: %q, want the undeclared %s named", accept, f.errors, problem.QuotaExceededURI)
 		}
 	}
 }
