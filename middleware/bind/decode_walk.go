@@ -328,7 +328,10 @@ func (w *walker) member(ti *typeInfo, name []byte, start, end int, tok pathToken
 		w.value(sub)
 	case c == '"':
 		vstart := w.pos
-		w.str()
+		escaped, _ := w.str()
+		if escaped && !w.bad && w.lone == 0 && sub.t.Kind() == reflect.String {
+			w.loneInQuoted(vstart)
+		}
 		if w.report && !w.bad {
 			if d := quotedDetail(sub, w.data[vstart:w.pos]); d != "" {
 				w.fail(d)
@@ -525,6 +528,45 @@ func (w *walker) escapedRune(i int) (rune, bool) {
 		}
 	}
 	return hex4(w.data[i+2 : i+6]), true
+}
+
+// loneInQuoted looks for an escaped lone surrogate in the JSON string that
+// a string field tagged `json:",string"` holds inside the string from
+// start to w.pos: encoding/json decodes the escapes of both.
+func (w *walker) loneInQuoted(start int) {
+	s := w.data[start+1 : w.pos-1]
+	inner := walker{data: unquote(s)}
+	if inner.peek() != '"' {
+		return
+	}
+	if inner.str(); inner.lone > 0 {
+		w.lone = start + 1 + quotedOffset(s, inner.lone-1) + 1
+	}
+}
+
+// quotedOffset returns the offset in s, the inside of a JSON string with
+// no lone surrogate escaped, of what unquotes to byte k of unquote(s).
+func quotedOffset(s []byte, k int) int {
+	i := 0
+	for n := 0; n < k && i < len(s); {
+		switch {
+		case s[i] == '\\' && s[i+1] == 'u':
+			r := hex4(s[i+2 : i+6])
+			i += 6
+			if utf16.IsSurrogate(r) { // a pair
+				r = utf16.DecodeRune(r, hex4(s[i+2:i+6]))
+				i += 6
+			}
+			n += utf8.RuneLen(r)
+		case s[i] == '\\':
+			n++
+			i += 2
+		default:
+			n++
+			i++
+		}
+	}
+	return i
 }
 
 func isHex(c byte) bool {
