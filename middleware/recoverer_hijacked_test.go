@@ -100,3 +100,53 @@ func TestRecovererWithoutTheWriterWritesNothingOnAHijackedConnection(t *testing.
 		})
 	}
 }
+
+// unwrapOnly is a wrapper in the style http.ResponseController suits: it
+// has none of the optional interfaces, only Unwrap to a writer that has.
+type unwrapOnly struct{ http.ResponseWriter }
+
+func (u unwrapOnly) Unwrap() http.ResponseWriter { return u.ResponseWriter }
+
+// flushCounting is a hijackable recorder that counts the writes after a
+// flush, which sent the header, as those after a hijack.
+type flushCounting struct{ *hijackable }
+
+func (f flushCounting) Flush() { f.hijacked++ }
+
+// A handler reaches the connection through http.ResponseController, which
+// walks Unwrap: below a wrapper without Hijacker or Flusher of its own,
+// Recoverer's recorder has none either, and the controller passes it by.
+// A hijack or a flush made that way still starts the response, so a panic
+// after it writes no 500.
+func TestRecovererSeesAHijackOrAFlushThroughUnwrap(t *testing.T) {
+	for name, use := range map[string]func(http.ResponseWriter) error{
+		"hijack": func(w http.ResponseWriter) error { _, _, err := http.NewResponseController(w).Hijack(); return err },
+		"flush":  func(w http.ResponseWriter) error { return http.NewResponseController(w).Flush() },
+	} {
+		inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if err := use(w); err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			panic("after the response started")
+		})
+		for order, h := range map[string]http.Handler{
+			"with the writer":    semPanicServer(&bytes.Buffer{}, nil, inner),
+			"without the writer": Recoverer(inner),
+		} {
+			t.Run(name+" "+order, func(t *testing.T) {
+				w := flushCounting{&hijackable{ResponseRecorder: httptest.NewRecorder()}}
+				func() {
+					defer func() {
+						if v := recover(); v != http.ErrAbortHandler {
+							t.Errorf("recovered %v, want http.ErrAbortHandler", v)
+						}
+					}()
+					h.ServeHTTP(unwrapOnly{w}, testkit.Request("GET", "/", ""))
+				}()
+				if w.hijacked != 1 || w.writesAfter != 0 {
+					t.Errorf("%d writes after the %s", w.writesAfter, name)
+				}
+			})
+		}
+	}
+}

@@ -59,8 +59,38 @@ func (s *State) Recorder(w http.ResponseWriter, protoMajor int) (StatusWriter, b
 // Status returns the status written, 0 before the response started.
 func (r *Recorder) Status() int { return r.status }
 
-// Unwrap is for http.ResponseController.
-func (r *Recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+// Unwrap is for http.ResponseController. It hands over the writer below
+// seen through the recorder (see below), so that a flush or a hijack that
+// the controller reaches past a variant without Flush or Hijack, through
+// a wrapper below that has only Unwrap, still starts the response.
+func (r *Recorder) Unwrap() http.ResponseWriter { return below{r} }
+
+// below is the writer under a Recorder, as its Unwrap returns it. It has
+// FlushError and Hijack, which http.ResponseController finds only by
+// walking Unwrap, never by a handler's type assertion on the recorder, and
+// which fail as the controller would where nothing below can flush or
+// hijack.
+type below struct{ r *Recorder }
+
+func (b below) Header() http.Header         { return b.r.ResponseWriter.Header() }
+func (b below) Write(p []byte) (int, error) { return b.r.Write(p) }
+func (b below) WriteHeader(code int)        { b.r.WriteHeader(code) }
+func (b below) Unwrap() http.ResponseWriter { return b.r.ResponseWriter }
+func (b below) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(b.r.ResponseWriter).Hijack()
+	if err == nil && b.r.status == 0 {
+		b.r.status = http.StatusSwitchingProtocols
+	}
+	return conn, rw, err
+}
+
+func (b below) FlushError() error {
+	err := http.NewResponseController(b.r.ResponseWriter).Flush()
+	if err == nil {
+		b.r.started()
+	}
+	return err
+}
 
 // WriteHeader records the first final status; 1xx but 101 are interim.
 func (r *Recorder) WriteHeader(code int) {
