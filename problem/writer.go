@@ -326,7 +326,7 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 		// body before closing: against a client that stalls, that holds
 		// the connection's goroutine until ReadTimeout. Nothing reads the
 		// body of a refused request, so end those reads at once.
-		_ = http.NewResponseController(w).SetReadDeadline(time.Now())
+		endReads(w, time.Now())
 		cutBodyShort(w)
 	}
 	accept.Vary(h)
@@ -483,7 +483,7 @@ func (pw *Writer) attrs(r *http.Request, res *resolved) []slog.Attr {
 // above still send, or have already encoded.
 func statusOf(w http.ResponseWriter) (started, tracked bool, below http.ResponseWriter) {
 	above := false // the writer just above w reported a status
-	for w != nil {
+	for depth := 0; w != nil && depth < maxUnwrap; depth++ {
 		s, ok := w.(interface{ Status() int })
 		reports := ok && s.Status() != 0
 		switch {
@@ -502,6 +502,11 @@ func statusOf(w http.ResponseWriter) (started, tracked bool, below http.Response
 	}
 	return started, tracked, below
 }
+
+// maxUnwrap bounds a walk down an Unwrap chain: far more writers than any
+// stack of middlewares wraps, it ends the walk of a writer that unwraps to
+// itself, which would otherwise never end.
+const maxUnwrap = 64
 
 // holdsAnswer reports whether w holds back the answer written to it so
 // far, and gives it up for one written in its place.
