@@ -76,6 +76,15 @@ func (b below) Header() http.Header         { return b.r.ResponseWriter.Header()
 func (b below) Write(p []byte) (int, error) { return b.r.Write(p) }
 func (b below) WriteHeader(code int)        { b.r.WriteHeader(code) }
 func (b below) Unwrap() http.ResponseWriter { return b.r.ResponseWriter }
+
+// HoldsAnswer is the writer below's, for the problem writer, which asks
+// the writer right below one that recorded a status whether it held that
+// status back (as Conditional's does while it buffers a body): this view
+// stands between the two.
+func (b below) HoldsAnswer() bool {
+	h, ok := b.r.ResponseWriter.(interface{ HoldsAnswer() bool })
+	return ok && h.HoldsAnswer()
+}
 func (b below) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, rw, err := http.NewResponseController(b.r.ResponseWriter).Hijack()
 	if err == nil && b.r.status == 0 {
