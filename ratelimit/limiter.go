@@ -330,6 +330,7 @@ func (l *Limiter) log(r *http.Request, msg string, err error) {
 func (l *Limiter) setFields(h http.Header, sc *scratch, usage []Usage, taken bool, cost int64) (retry int64) {
 	b := sc.field[:0]
 	tightest, tightR, tightT := 0, int64(-1), int64(0)
+	refused, refusedR := -1, int64(0) // the policy Retry-After comes from
 	for i := range l.policies {
 		s := newState(&l.policies[i], &usage[i])
 		r := s.remaining()
@@ -341,6 +342,9 @@ func (l *Limiter) setFields(h http.Header, sc *scratch, usage []Usage, taken boo
 				ms = s.untilWindowEnd() + s.w
 			}
 			t = seconds(ms)
+			if refused < 0 || t > retry {
+				refused, refusedR = i, r
+			}
 			retry = max(retry, t)
 		case r > 0:
 			t = seconds(s.untilWindowEnd())
@@ -360,6 +364,11 @@ func (l *Limiter) setFields(h http.Header, sc *scratch, usage []Usage, taken boo
 		}
 	}
 	sc.field = b
+	if refused >= 0 {
+		// A refusal's legacy fields describe the policy of its
+		// Retry-After: one with less left may have its units back sooner.
+		tightest, tightR, tightT = refused, refusedR, retry
+	}
 	// The fields are lists: a limiter before this one on the route keeps
 	// its members, and ours follow. Full slice expressions make append
 	// copy, never write into a shared value.

@@ -62,7 +62,8 @@ func CountInLimitCounter(counter httprate.LimitCounter) Option {
 // X-RateLimit-Reset (Unix time, seconds), for clients that predate the
 // RateLimit fields. With several policies, of this limiter or of others
 // with LegacyHeaders before it on the route, they describe the one closest
-// to refusing, or on a 429 the refusing limiter's.
+// to refusing, or on a 429 the refusing limiter's policy that Retry-After
+// comes from.
 func LegacyHeaders() Option {
 	return func(c *config) { c.legacy = true }
 }
