@@ -108,8 +108,8 @@ func (pw *Writer) clock() time.Time {
 	return time.Now()
 }
 
-// Wait waits until every alert hook started so far has returned, or until
-// ctx is done, and then returns ctx's error. Call it on shutdown, after
+// Wait waits until every alert hook started so far has returned, and then
+// returns nil, or until ctx is done, and then returns ctx's error. Call it on shutdown, after
 // http.Server.Shutdown, so that the process does not exit in the middle of
 // sending the last alerts.
 func (pw *Writer) Wait(ctx context.Context) error {

@@ -9,8 +9,8 @@ import (
 
 // OpenAPI is an OpenAPI 3.1 document: a catalog's problem types as
 // reusable components, and the paths that use them. Catalog.OpenAPI
-// builds it with no paths; code that knows the routes (the route
-// contracts to come) adds path items, and components of its own, before
+// builds it with no paths; code that knows the routes (package
+// contract) adds path items, and components of its own, before
 // it is marshalled. Every map and value in it is the caller's own.
 type OpenAPI struct {
 	Info OpenAPIInfo

@@ -257,7 +257,7 @@ func validStatus(s int) int {
 // (except for HEAD) the body, then logs and alerts. If the response has
 // already started, it writes nothing and logs instead. On HTTP/1 it adds
 // "Connection: close" when the request body may be unread (see
-// Middleware), so that the answer is not held back until it is.
+// Handler), so that the answer is not held back until it is.
 func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	pw.write(w, r, p, -1)
 }
