@@ -22,9 +22,8 @@ import (
 // pass over Accept chose (see problem.Writer.WriteAs). An Accept header whose
 // elements are all malformed is treated as absent (the client gets the
 // first offer, not a 406 it cannot act on); malformed elements next to
-// valid ones are skipped. The parsing rules are those of package
-// internal/accept: every Accept field line, q=0 exclusions, the most
-// specific matching range wins, case-insensitive names.
+// valid ones are skipped. Every Accept field line counts, q=0 excludes, the
+// most specific matching range wins, and names compare without case.
 //
 // Offers are parsed once; an invalid offer (a wildcard, a q parameter, bad
 // syntax) is a programming error and makes Negotiate panic.

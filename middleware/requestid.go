@@ -21,10 +21,11 @@ const RequestIDHeader = "X-Request-Id"
 const maxRequestIDLen = 128
 
 // RequestID gives every request an ID: the client's X-Request-Id when it is
-// valid (see ValidRequestID), else a new one (see newRequestID). The ID is sent back in
-// the X-Request-Id response header and stored in the request context under
-// chi's middleware.RequestIDKey, so chi's GetReqID, loggers and the problem
-// writer (for logs, alerts and the "instance" member) all see it.
+// valid (see ValidRequestID), else a new one of 26 random base32 characters
+// (128 bits, no counter). The ID is sent back in the X-Request-Id response
+// header and stored in the request context under chi's
+// middleware.RequestIDKey, so chi's GetReqID, loggers and the problem writer
+// (for logs, alerts and the "instance" member) all see it.
 func RequestID(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := ""
