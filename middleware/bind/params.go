@@ -28,7 +28,7 @@ type ParamType interface {
 
 // ErrNoPathParam is the cause of the 500 PathParam returns for a name the
 // matched route does not declare: a programming error, not the client's.
-var ErrNoPathParam = errors.New("middleware: no such path parameter in the route")
+var ErrNoPathParam = errors.New("bind: no such path parameter in the route")
 
 // PathParam returns chi's URL parameter name parsed as T. A value that does
 // not parse gives a 400 problem naming the parameter and the expected
