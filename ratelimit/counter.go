@@ -13,8 +13,8 @@ import (
 
 // Counter keeps the counts of a limiter. Take checks and takes quota in one
 // atomic step, for all of a limiter's policies at once, so concurrent
-// requests never overshoot a quota. LocalCounter and the redis
-// subpackage's Counter implement it; any httprate.LimitCounter plugs in
+// requests never overshoot a quota. LocalCounter and rediscount.Counter
+// implement it; any httprate.LimitCounter plugs in
 // through CountInLimitCounter.
 type Counter interface {
 	// Take adds cost to key's count under every policy, unless that would

@@ -30,7 +30,7 @@
 //
 // A limiter checks and takes quota in one atomic step (Counter.Take), so
 // concurrent requests never overshoot. Counts live in a LocalCounter by
-// default; the redis subpackage shares them across replicas, and any
+// default; package rediscount shares them across replicas, and any
 // httprate.LimitCounter plugs in through CountInLimitCounter.
 //
 // If a key cannot be built or a counter fails, the limiter answers a 503

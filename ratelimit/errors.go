@@ -2,8 +2,9 @@ package ratelimit
 
 import "errors"
 
-// Errors a Limiter reports: from New for a bad configuration, and to the
-// logger (never to clients) when a request cannot be keyed or counted.
+// Errors a Limiter reports: from NewLimiter and NewFailureLimiter for a bad
+// configuration, and to the logger (never to clients) when a request cannot
+// be keyed or counted.
 var (
 	// ErrInvalidPolicy: a policy's name, quota or window is out of range.
 	ErrInvalidPolicy = errors.New("ratelimit: invalid policy")

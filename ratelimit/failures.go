@@ -38,12 +38,12 @@ import (
 // nothing, and the gates of a client last only while it has checks
 // starting or in progress.
 //
-// With a shared Counter (CountIn with the rediscount subpackage's Counter)
-// failures count across replicas, but checks in progress are known per
-// process: at the moment a client's last failures are spent, the other
-// replicas may still be running the checks they had started, at most the
-// failures that were left each. A check costs one counter call (a Redis
-// round trip), a failed one two.
+// With a shared Counter (CountIn with a rediscount.Counter) failures count
+// across replicas, but checks in progress are known per process: at the
+// moment a client's last failures are spent, the other replicas may still
+// be running the checks they had started, at most the failures that were
+// left each. A check costs one counter call (a Redis round trip), a failed
+// one two.
 type FailureLimiter struct {
 	l      *Limiter
 	seed   maphash.Seed

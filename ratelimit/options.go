@@ -7,7 +7,8 @@ import (
 	"github.com/go-chi/httprate"
 )
 
-// Option configures a Limiter.
+// Option configures a Limiter (Limit, NewLimiter) or a FailureLimiter
+// (LimitFailures, NewFailureLimiter).
 type Option func(*config)
 
 type config struct {
@@ -42,9 +43,8 @@ func Cost(cost func(r *http.Request) int) Option {
 	return func(c *config) { c.cost = cost }
 }
 
-// CountIn sets where counts are kept, e.g. the redis subpackage's
-// Counter so a quota holds across replicas. The default is a LocalCounter
-// of the limiter's own.
+// CountIn sets where counts are kept, e.g. a rediscount.Counter so a quota
+// holds across replicas. The default is a LocalCounter of the limiter's own.
 func CountIn(counter Counter) Option {
 	return func(c *config) { c.counter, c.limitCounter = counter, nil }
 }
@@ -70,8 +70,8 @@ func LegacyHeaders() Option {
 
 // FailOpen serves a request without a limit, and logs, when its key cannot
 // be built or its counter fails. The default is to fail closed: a 503
-// problem. Either way the error's text is logged, never sent. (The redis
-// subpackage's Counter falls back to local counts on its own: it fails
+// problem. Either way the error's text is logged, never sent.
+// (rediscount.Counter falls back to local counts on its own: it fails
 // only if its fallback does.)
 func FailOpen() Option {
 	return func(c *config) { c.failOpen = true }

@@ -53,7 +53,7 @@ func (s state) load() int64 {
 }
 
 // fits reports whether cost more units are allowed now. The Lua script in
-// the redis subpackage implements the same test.
+// package rediscount implements the same test.
 func fits(q, w, e, c, p, cost int64) bool {
 	if p == 0 {
 		return c+cost <= q
