@@ -118,19 +118,19 @@ type Counter struct {
 // NewCounter returns a Counter on client: a single node, Sentinel
 // (failover) or Cluster client. It does not contact Redis; the first
 // request does.
-func NewCounter(client goredis.UniversalClient, opts Config) (*Counter, error) {
+func NewCounter(client goredis.UniversalClient, cfg Config) (*Counter, error) {
 	if client == nil {
 		return nil, fmt.Errorf("%w: nil client", ErrInvalidConfig)
 	}
 	c := &Counter{
 		client:    client,
-		prefix:    cmp(opts.Prefix, "chiguard:ratelimit:"),
-		timeout:   cmp(opts.Timeout, 50*time.Millisecond),
-		threshold: int32(cmp(opts.FailureThreshold, 3)),
-		interval:  cmp(opts.ProbeInterval, time.Second),
-		fallback:  opts.Fallback,
-		onChange:  opts.OnStateChange,
-		logger:    opts.Logger,
+		prefix:    cmp(cfg.Prefix, "chiguard:ratelimit:"),
+		timeout:   cmp(cfg.Timeout, 50*time.Millisecond),
+		threshold: int32(cmp(cfg.FailureThreshold, 3)),
+		interval:  cmp(cfg.ProbeInterval, time.Second),
+		fallback:  cfg.Fallback,
+		onChange:  cfg.OnStateChange,
+		logger:    cfg.Logger,
 		clock:     clock.System{},
 		done:      make(chan struct{}),
 	}
