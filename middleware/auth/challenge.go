@@ -13,19 +13,19 @@ import (
 // error_description and problem detail come from a fixed table: nothing a
 // client sent is echoed.
 var (
-	ErrInvalidToken     error = &tokenError{"auth: invalid token", "The access token is invalid", "Your credentials are not valid: get new ones and retry."}
-	ErrTokenMalformed   error = &tokenError{"auth: malformed token", "The credentials are malformed", "Your credentials are malformed: send the Authorization header as the scheme's name, one space, and the token or key exactly as it was issued."}
-	ErrTokenExpired     error = &tokenError{"auth: token expired", "The access token expired", "Your access token has expired: get a new one and retry."}
-	ErrTokenNotYetValid error = &tokenError{"auth: token not valid yet", "The access token is not valid yet", "Your access token is not valid yet: check the clock of the machine that requested it, or wait, then retry."}
-	ErrTokenSignature   error = &tokenError{"auth: invalid token signature", "The access token signature is invalid", "Your access token's signature does not verify: it was altered, or not issued by an authorization server this API trusts."}
-	ErrTokenAlgorithm   error = &tokenError{"auth: token algorithm not accepted", "The access token signing algorithm is not accepted", "Your access token is signed with an algorithm this API does not accept."}
-	ErrTokenUnknownKey  error = &tokenError{"auth: token signed with an unknown key", "The access token signing key is unknown", "Your access token is signed with a key this API does not know. If the authorization server just rotated its keys, retry in a minute."}
-	ErrTokenIssuer      error = &tokenError{"auth: token issuer not accepted", "The access token issuer is not accepted", "Your access token was issued by an authorization server this API does not trust."}
-	ErrTokenAudience    error = &tokenError{"auth: token audience not accepted", "The access token is not meant for this API", "Your access token was issued for another API (its audience does not include this one): request a token for this API."}
-	ErrTokenType        error = &tokenError{"auth: token of another type", "The token is not an access token", "Your token is not an access token (its typ header names another kind, such as an ID token): send the access token the authorization server issued for this API."}
-	ErrTokenClaims      error = &tokenError{"auth: token claims invalid", "The access token lacks a required claim or has an invalid one", "Your access token lacks a claim this API requires (such as its expiry or subject), or holds one of the wrong type."}
-	ErrTokenInactive    error = &tokenError{"auth: token inactive", "The access token is revoked or inactive", "Your access token was revoked or is no longer active: get a new one and retry."}
-	ErrUnknownAPIKey    error = &tokenError{"auth: unknown API key", "The API key is unknown", "Your API key is not valid: check it, or ask for a new one."}
+	ErrInvalidToken     = newTokenError("auth: invalid token", "The access token is invalid", "Your credentials are not valid: get new ones and retry.")
+	ErrTokenMalformed   = newTokenError("auth: malformed token", "The credentials are malformed", "Your credentials are malformed: send the Authorization header as the scheme's name, one space, and the token or key exactly as it was issued.")
+	ErrTokenExpired     = newTokenError("auth: token expired", "The access token expired", "Your access token has expired: get a new one and retry.")
+	ErrTokenNotYetValid = newTokenError("auth: token not valid yet", "The access token is not valid yet", "Your access token is not valid yet: check the clock of the machine that requested it, or wait, then retry.")
+	ErrTokenSignature   = newTokenError("auth: invalid token signature", "The access token signature is invalid", "Your access token's signature does not verify: it was altered, or not issued by an authorization server this API trusts.")
+	ErrTokenAlgorithm   = newTokenError("auth: token algorithm not accepted", "The access token signing algorithm is not accepted", "Your access token is signed with an algorithm this API does not accept.")
+	ErrTokenUnknownKey  = newTokenError("auth: token signed with an unknown key", "The access token signing key is unknown", "Your access token is signed with a key this API does not know. If the authorization server just rotated its keys, retry in a minute.")
+	ErrTokenIssuer      = newTokenError("auth: token issuer not accepted", "The access token issuer is not accepted", "Your access token was issued by an authorization server this API does not trust.")
+	ErrTokenAudience    = newTokenError("auth: token audience not accepted", "The access token is not meant for this API", "Your access token was issued for another API (its audience does not include this one): request a token for this API.")
+	ErrTokenType        = newTokenError("auth: token of another type", "The token is not an access token", "Your token is not an access token (its typ header names another kind, such as an ID token): send the access token the authorization server issued for this API.")
+	ErrTokenClaims      = newTokenError("auth: token claims invalid", "The access token lacks a required claim or has an invalid one", "Your access token lacks a claim this API requires (such as its expiry or subject), or holds one of the wrong type.")
+	ErrTokenInactive    = newTokenError("auth: token inactive", "The access token is revoked or inactive", "Your access token was revoked or is no longer active: get a new one and retry.")
+	ErrUnknownAPIKey    = newTokenError("auth: unknown API key", "The API key is unknown", "Your API key is not valid: check it, or ask for a new one.")
 )
 
 // ErrVerifierUnavailable marks a failure of the verifier's infrastructure
@@ -49,6 +49,15 @@ type tokenError struct {
 	msg         string
 	description string // RFC 6750 §3: %x20-21 / %x23-5B / %x5D-7E only
 	detail      string
+}
+
+// newTokenError returns the credential error of msg, the RFC 6750
+// error_description and the problem's detail. It returns an error, not a
+// *tokenError, so that the exported variables have type error, declared
+// without a type that would make go doc list the package's constructors
+// apart from their types.
+func newTokenError(msg, description, detail string) error {
+	return &tokenError{msg, description, detail}
 }
 
 func (e *tokenError) Error() string { return e.msg }
