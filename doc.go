@@ -107,6 +107,11 @@
 // sets are on every refusal after it, which a browser's script could not
 // read otherwise.
 //
+// middleware.TranslateErrors, for APIs with code that writes its errors
+// without chiguard (chi's own middlewares, http.Error), goes in the root's
+// r.Use right after RequestID, so that it turns what every later middleware
+// and handler writes into problems.
+//
 // contract.Check(r), at start-up or in a test, names the routes whose
 // middlewares break this order in the ways it knows to defeat a middleware
 // (see contract.Check for the list), and the fix.
