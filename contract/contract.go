@@ -123,6 +123,8 @@ type Requirement struct {
 
 // Limit is one rate-limit policy on a route.
 type Limit struct {
+	// Policy is the policy's name in the RateLimit fields; Quota units
+	// are allowed per Window.
 	Policy string
 	Quota  int
 	Window time.Duration
@@ -151,9 +153,11 @@ type Parameter struct {
 // Body is the request body of a route.
 type Body struct {
 	// Type is the Go type the body is decoded into.
-	Type       reflect.Type
+	Type reflect.Type
+	// MediaTypes are the Content-Types the decoder accepts.
 	MediaTypes []string
-	MaxBytes   int64
+	// MaxBytes is the largest body the decoder reads.
+	MaxBytes int64
 	// Schema is the JSON Schema of the bodies the decoder accepts, as far
 	// as Type and its json and validate tags say.
 	Schema json.RawMessage
@@ -186,8 +190,10 @@ type Response struct {
 
 // Cause is one reason for an answer.
 type Cause struct {
+	// Middleware gives the answer, as written at the call site.
 	Middleware string
-	When       string
+	// When says in which case, e.g. "more than one credential".
+	When string
 }
 
 // Route returns the contract of the route of method and pattern.

@@ -43,7 +43,8 @@ type Principal struct {
 	Subject string
 	// ClientID is the OAuth client the credentials were issued to, if any.
 	ClientID string
-	Kind     Kind
+	// Kind tells a user from an app, for RequireUser and RequireApp.
+	Kind Kind
 	// Scope lists the scopes granted to the credentials as OAuth writes
 	// them: RFC 6749 scope-tokens separated by single spaces, "" for none.
 	// Authenticate refuses a principal of a custom verifier whose Scope has
