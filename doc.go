@@ -101,16 +101,14 @@
 // of Authenticate, on the route or its group: every refusal after it is then
 // the very 404 of an unknown path, headers included.
 //
-// A CORS middleware, such as go-chi/cors's Handler, goes in the root's
-// r.Use after RequestID and before Maintenance: it answers preflight
-// OPTIONS requests before any credential is asked for, and the headers it
-// sets are on every refusal after it, which a browser's script could not
-// read otherwise.
-//
 // middleware.TranslateErrors, for APIs with code that writes its errors
 // without chiguard (chi's own middlewares, http.Error), goes in the root's
 // r.Use right after RequestID, so that it turns what every later middleware
-// and handler writes into problems.
+// and handler writes into problems. A CORS middleware, such as
+// go-chi/cors's Handler, comes next, before Maintenance: it answers
+// preflight OPTIONS requests before any credential is asked for, and the
+// headers it sets are on every refusal after it, which a browser's script
+// could not read otherwise.
 //
 // contract.Check(r), at start-up or in a test, names the routes whose
 // middlewares break this order in the ways it knows to defeat a middleware
