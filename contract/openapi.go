@@ -26,11 +26,12 @@ type Info struct {
 	// Concealed includes the concealed routes, which a document for the
 	// public leaves out: listing them would tell what Conceal hides.
 	Concealed bool
-	// Servers are the URLs the router is served at, its patterns appended
-	// to each. Empty means the origin of the catalog's base (see
+	// Servers are where the router is served: each one's URL, to which
+	// its patterns are appended, and what it is, such as "production".
+	// Empty means the origin of the catalog's base (see
 	// problem.Catalog.OpenAPI), a guess wherever the problem docs are
 	// served from another host than the API.
-	Servers []string
+	Servers []problem.OpenAPIServer
 }
 
 // OpenAPI returns the OpenAPI 3.1 document of the router, built on the
@@ -51,10 +52,7 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 	doc := catalog.OpenAPI()
 	doc.Info = problem.OpenAPIInfo{Title: cmp.Or(info.Title, "API"), Version: cmp.Or(info.Version, "1"), Description: info.Description}
 	if len(info.Servers) > 0 {
-		doc.Servers = nil
-		for _, u := range info.Servers {
-			doc.Servers = append(doc.Servers, problem.OpenAPIServer{URL: u})
-		}
+		doc.Servers = slices.Clone(info.Servers)
 	}
 	if doc.Components.Headers == nil {
 		doc.Components.Headers = map[string]any{}

@@ -20,11 +20,13 @@ func TestOpenAPIServersAreInfosOrTheCatalogsOrigin(t *testing.T) {
 	r.Get("/v1/clouds", ok)
 	c := contract.Of(r)
 	for _, tc := range []struct {
-		servers, want []string
+		servers []problem.OpenAPIServer
+		want    []string
 	}{
 		{nil, []string{"https://docs.example.com"}},
-		{[]string{"https://api.example.com"}, []string{"https://api.example.com"}},
-		{[]string{"https://api.example.com", "http://localhost:8080"}, []string{"https://api.example.com", "http://localhost:8080"}},
+		{[]problem.OpenAPIServer{{URL: "https://api.example.com"}}, []string{"https://api.example.com"}},
+		{[]problem.OpenAPIServer{{URL: "https://api.example.com", Description: "production"}, {URL: "http://localhost:8080"}},
+			[]string{"https://api.example.com", "http://localhost:8080"}},
 	} {
 		doc, err := json.Marshal(c.OpenAPI(contract.Info{Title: "Servers", Version: "1", Servers: tc.servers}))
 		if err != nil {
