@@ -369,7 +369,7 @@ func TestEveryChiguardMiddlewareDescribesItself(t *testing.T) {
 		auth.Conceal, auth.Authenticate(auth.Bearer(jwtVerifier(t))), ratelimit.Limit(1, time.Second), l.Handler,
 		auth.RequireScopes("a"), auth.RequireAnyScope("a", "b"), auth.RequireUser, auth.RequireApp, auth.RequireAuthenticated,
 		middleware.Negotiate("application/json"), bind.ValidatePath[int]("id"), bind.Body[newCloud](nil),
-		middleware.Conditional, middleware.ConditionalLimit(10), contract.Declare(),
+		middleware.Conditional, middleware.ConditionalMaxBytes(10), contract.Declare(),
 	}
 	r := chi.NewRouter()
 	r.Use(mws[:6]...)

@@ -16,17 +16,17 @@ import (
 	"github.com/chiguard/chiguard/problem"
 )
 
-// DefaultConditionalLimit is the largest body Conditional buffers to hash
+// DefaultConditionalMaxBytes is the largest body Conditional buffers to hash
 // into an ETag.
-const DefaultConditionalLimit = 256 << 10
+const DefaultConditionalMaxBytes = 256 << 10
 
 // Conditional answers conditional GET and HEAD requests (RFC 9110 §13) for
-// the handlers after it. It is ConditionalLimit(DefaultConditionalLimit).
+// the handlers after it. It is ConditionalMaxBytes(DefaultConditionalMaxBytes).
 func Conditional(next http.Handler) http.Handler {
-	return ConditionalLimit(DefaultConditionalLimit)(next)
+	return ConditionalMaxBytes(DefaultConditionalMaxBytes)(next)
 }
 
-// ConditionalLimit returns a middleware that gives 200 responses to GET and
+// ConditionalMaxBytes returns a middleware that gives 200 responses to GET and
 // HEAD a strong ETag, the hash of the body, and evaluates the request's
 // preconditions against the response's validators: If-Match and
 // If-Unmodified-Since (a failure is a 412 problem), If-None-Match (weak
@@ -35,7 +35,7 @@ func Conditional(next http.Handler) http.Handler {
 //
 // A handler's own ETag or Last-Modified wins: the response is then judged
 // when its status is written and streamed, never buffered. Otherwise the
-// body is buffered up to limit bytes to be hashed; a larger body, a
+// body is buffered up to maxBytes bytes to be hashed; a larger body, a
 // handler that flushes, and one that declares trailers (whose values it
 // sets after the body, which the header would then carry) are streamed
 // without an ETag. A HEAD handler that writes no body gets no generated
@@ -57,14 +57,14 @@ func Conditional(next http.Handler) http.Handler {
 // deletes If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since
 // and If-Range from requests, which turns every request after it into an
 // unconditional one.
-func ConditionalLimit(limit int) func(http.Handler) http.Handler {
+func ConditionalMaxBytes(maxBytes int) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method != http.MethodGet && r.Method != http.MethodHead {
 				next.ServeHTTP(w, r)
 				return
 			}
-			cw := &conditionalWriter{ResponseWriter: w, r: r, limit: limit, enc: contentenc.Save(w.Header())}
+			cw := &conditionalWriter{ResponseWriter: w, r: r, limit: maxBytes, enc: contentenc.Save(w.Header())}
 			defer cw.release()
 			next.ServeHTTP(cw, r)
 			cw.finish()
@@ -385,7 +385,7 @@ func (cw *conditionalWriter) release() {
 	if cw.buf == nil {
 		return
 	}
-	if cap(*cw.buf) <= DefaultConditionalLimit {
+	if cap(*cw.buf) <= DefaultConditionalMaxBytes {
 		*cw.buf = (*cw.buf)[:0]
 		conditionalBuffers.Put(cw.buf)
 	}

@@ -95,7 +95,7 @@ func ExampleNegotiate() {
 	r := chi.NewRouter()
 	r.Use(middleware.Negotiate("application/json", "text/csv"))
 	r.Get("/clouds", func(w http.ResponseWriter, r *http.Request) {
-		switch middleware.NegotiatedType(r.Context()) {
+		switch middleware.NegotiatedTypeFrom(r.Context()) {
 		case "text/csv":
 			w.Write([]byte("id,name\n1,demo\n"))
 		default:

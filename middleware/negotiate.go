@@ -13,7 +13,7 @@ import (
 
 // Negotiate picks, for each request, the offered media type the request's
 // Accept header prefers (RFC 9110 §12.5.1) and stores it in the request
-// context, where NegotiatedType finds it. Offers are listed in the server's
+// context, where NegotiatedTypeFrom finds it. Offers are listed in the server's
 // order of preference: ties, a missing Accept and */* go to the first one.
 // Every response gets Vary: Accept.
 //
@@ -72,10 +72,10 @@ var problemTypes = func() (names []string) {
 	return names
 }()
 
-// NegotiatedType returns the media type Negotiate chose for the request, in
+// NegotiatedTypeFrom returns the media type Negotiate chose for the request, in
 // canonical form (lower-case type and subtype, then the offer's
 // parameters), or "" outside Negotiate.
-func NegotiatedType(ctx context.Context) string {
+func NegotiatedTypeFrom(ctx context.Context) string {
 	t, _ := reqstate.Lookup(ctx, reqstate.Negotiated).(string)
 	return t
 }

@@ -40,7 +40,7 @@ func BenchmarkNegotiate(b *testing.B) {
 	theirs := []contenttype.MediaType{contenttype.NewMediaType(offers[0]), contenttype.NewMediaType(offers[1])}
 	var chosen string
 	h := Negotiate(offers...)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		chosen = NegotiatedType(r.Context())
+		chosen = NegotiatedTypeFrom(r.Context())
 	}))
 	b.Run("refuse/middleware", func(b *testing.B) {
 		r, _ := http.NewRequest(http.MethodGet, "/", nil)

@@ -37,7 +37,7 @@ func TestNegotiateChoosesOffer(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var got string
 			h := mw(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				got = NegotiatedType(r.Context())
+				got = NegotiatedTypeFrom(r.Context())
 			}))
 			r := testkit.Request("GET", "/", "")
 			r.Header["Accept"] = tt.accept
@@ -144,8 +144,8 @@ func TestNegotiateKeepsExistingVary(t *testing.T) {
 }
 
 func TestNegotiatedTypeOutsideNegotiate(t *testing.T) {
-	if got := NegotiatedType(testkit.Request("GET", "/", "").Context()); got != "" {
-		t.Fatalf("NegotiatedType = %q, want empty", got)
+	if got := NegotiatedTypeFrom(testkit.Request("GET", "/", "").Context()); got != "" {
+		t.Fatalf("NegotiatedTypeFrom = %q, want empty", got)
 	}
 }
 

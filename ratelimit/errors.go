@@ -9,7 +9,7 @@ var (
 	// ErrInvalidPolicy: a policy's name, quota or window is out of range.
 	ErrInvalidPolicy = errors.New("ratelimit: invalid policy")
 	// ErrInvalidConfig: options that cannot work together.
-	ErrInvalidConfig = errors.New("ratelimit: invalid option")
+	ErrInvalidConfig = errors.New("ratelimit: invalid config")
 	// ErrNoClientIP: neither chi's client-IP middleware nor r.RemoteAddr
 	// gave an address to key the request by.
 	ErrNoClientIP = errors.New("ratelimit: no client IP")
