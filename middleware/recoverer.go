@@ -114,7 +114,10 @@ func Recoverer(next http.Handler) http.Handler {
 					r = r.WithContext(context.WithValue(r.Context(), chimw.RequestIDKey, id))
 				}
 			}
-			started := ww.Status() != 0
+			// The problem writer's own walk: a status recorded above a
+			// writer that holds it back (Conditional's, buffering) has
+			// not gone out, and the 500 takes its place.
+			started, _, _ := reqstate.StatusOf(ww)
 			if !started {
 				enc.Restore(ww.Header()) // the handler's encoding was for a body that never came
 			}

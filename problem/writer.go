@@ -468,52 +468,16 @@ func (pw *Writer) attrs(r *http.Request, res *resolved) []slog.Attr {
 	return a
 }
 
-// statusOf walks w's Unwrap chain for writers with chi's Status method:
-// started if one reports a status, tracked if any is there to report one.
-// A writer only knows what reached it: a status one records may be held
-// back by the writer right below it, which then reports none. Only a
-// writer that says so (HoldsAnswer, as Conditional's does while it buffers
-// a body) is taken to hold it: below is that writer, and a problem written
-// there replaces what it holds, where the wrappers above would swallow the
-// problem's WriteHeader as superfluous. A writer that merely reports no
-// status below one that does (a Recorder below TranslateErrors, which
-// keeps a foreign error to translate it; one below a wrapper without a
-// Status method) holds nothing it would give up: the status counts as
-// sent, and a problem written below it would bypass what the writers
-// above still send, or have already encoded.
+// statusOf is reqstate.StatusOf: whether w's response started, whether a
+// writer tracks it, and the writer a problem goes to when one below holds
+// back the status recorded above it. Recoverer asks the same walk whether
+// the 500 it wrote took the place of what was held, or came too late.
 func statusOf(w http.ResponseWriter) (started, tracked bool, below http.ResponseWriter) {
-	above := false // the writer just above w reported a status
-	for depth := 0; w != nil && depth < maxUnwrap; depth++ {
-		s, ok := w.(interface{ Status() int })
-		reports := ok && s.Status() != 0
-		switch {
-		case reports:
-			started, below = true, nil
-		case above && holdsAnswer(w):
-			started, below = false, w
-		}
-		tracked = tracked || ok
-		above = reports
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			break
-		}
-		w = u.Unwrap()
-	}
-	return started, tracked, below
+	return reqstate.StatusOf(w)
 }
 
-// maxUnwrap bounds a walk down an Unwrap chain: far more writers than any
-// stack of middlewares wraps, it ends the walk of a writer that unwraps to
-// itself, which would otherwise never end.
-const maxUnwrap = 64
-
-// holdsAnswer reports whether w holds back the answer written to it so
-// far, and gives it up for one written in its place.
-func holdsAnswer(w http.ResponseWriter) bool {
-	h, ok := w.(interface{ HoldsAnswer() bool })
-	return ok && h.HoldsAnswer()
-}
+// maxUnwrap bounds a walk down an Unwrap chain (see reqstate.MaxUnwrap).
+const maxUnwrap = reqstate.MaxUnwrap
 
 // percentEncode escapes the bytes of s that safe rejects as %XX; s itself
 // is returned, without allocating, when none needs it.

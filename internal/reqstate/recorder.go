@@ -81,10 +81,7 @@ func (b below) Unwrap() http.ResponseWriter { return b.r.ResponseWriter }
 // the writer right below one that recorded a status whether it held that
 // status back (as Conditional's does while it buffers a body): this view
 // stands between the two.
-func (b below) HoldsAnswer() bool {
-	h, ok := b.r.ResponseWriter.(interface{ HoldsAnswer() bool })
-	return ok && h.HoldsAnswer()
-}
+func (b below) HoldsAnswer() bool { return holdsAnswer(b.r.ResponseWriter) }
 func (b below) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, rw, err := http.NewResponseController(b.r.ResponseWriter).Hijack()
 	if err == nil && b.r.status == 0 {
