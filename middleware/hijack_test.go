@@ -2,10 +2,13 @@ package middleware
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"github.com/chiguard/chiguard/problem"
 )
 
 // WebSocket libraries upgrade a GET by asserting http.Hijacker on the
@@ -69,5 +72,23 @@ func TestHijackWithoutSupportFails(t *testing.T) {
 	tw := &translateWriter{ResponseWriter: rec}
 	if _, _, err := tw.Hijack(); err == nil {
 		t.Error("TranslateErrors' writer hijacked a recorder")
+	}
+}
+
+// A handler that took the connection over and then returned an error
+// owns the connection: below TranslateErrors, the problem for the error
+// is logged as after the response started, not written on it, which
+// net/http would refuse and log.
+func TestErrorAfterAHijackBelowTranslateErrorsWritesNothing(t *testing.T) {
+	h := TranslateErrors(problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		if _, _, err := w.(http.Hijacker).Hijack(); err != nil {
+			t.Errorf("Hijack: %v", err)
+		}
+		return errors.New("after the upgrade")
+	}))
+	w := &hijackable{ResponseRecorder: httptest.NewRecorder()}
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+	if w.hijacked != 1 || w.writesAfter != 0 {
+		t.Fatalf("hijacked %d times, %d writes on the hijacked connection", w.hijacked, w.writesAfter)
 	}
 }

@@ -124,11 +124,15 @@ func (tw *translateWriter) Unwrap() http.ResponseWriter { return tw.ResponseWrit
 // Hijack hands the connection over, for the WebSocket libraries that look
 // for http.Hijacker rather than use http.ResponseController; it fails with
 // http.ErrNotSupported when the writer below cannot. Nothing is translated
-// after it.
+// after it, and the response counts as started (as a 101), so that the
+// problem writer writes nothing on a connection the handler owns.
 func (tw *translateWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, rw, err := http.NewResponseController(tw.ResponseWriter).Hijack()
 	if err == nil {
 		tw.wroteHeader, tw.translating = true, false
+		if tw.status == 0 {
+			tw.status = http.StatusSwitchingProtocols // started: nothing is written on it
+		}
 	}
 	return conn, rw, err
 }
