@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,9 +27,13 @@ type Info struct {
 	// Concealed includes the concealed routes, which a document for the
 	// public leaves out: listing them would tell what Conceal hides.
 	Concealed bool
-	// Servers are where the router is served: each one's URL, to which
-	// its patterns are appended, and what it is, such as "production".
-	// Empty means the origin of the catalog's base (see
+	// Servers are where the router is served, and what each one is, such
+	// as "production". A path in the first one's URL ("/v1" of
+	// "https://api.example.com/v1") is where the router's patterns
+	// start: the document's paths leave it out, as OpenAPI appends them
+	// to the server's URL, and a route outside it (the path itself, whose
+	// "/" below it would be base+"/", included) gets the URL's origin as
+	// its own server. Empty means the origin of the catalog's base (see
 	// problem.Catalog.OpenAPI), a guess wherever the problem docs are
 	// served from another host than the API.
 	Servers []problem.OpenAPIServer
@@ -59,15 +64,25 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 	}
 	g := &openapi{doc: doc, catalog: catalog, schemes: map[string]any{}, ids: map[string]bool{}}
 	shapes := map[string]string{} // path template with its names dropped: the path that has it
+	base, origin := serverBase(doc.Servers)
 	for _, r := range c.Routes {
 		if r.Concealed && !info.Concealed {
 			continue
+		}
+		pattern, elsewhere := r.Pattern, false
+		if base != "" {
+			// The base itself is no path below it: "/" there is base+"/".
+			if rest, ok := strings.CutPrefix(pattern, base); ok && rest != "" && rest[0] == '/' {
+				pattern = rest
+			} else {
+				elsewhere = true
+			}
 		}
 		// OpenAPI holds templates that differ only by their parameters'
 		// names to be one path ("/a/{x}" and "/a/{y}", a catch-all's
 		// "/files/{path}" and "/files/{id}"): the first route's names
 		// keep it.
-		path := openAPIPath(r.Pattern)
+		path := openAPIPath(pattern)
 		if p, ok := shapes[chipattern.Shape(path)]; ok {
 			path = p
 		} else {
@@ -76,6 +91,11 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 		item, _ := doc.Paths[path].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
+			if elsewhere {
+				// Not below the servers' path: its own server is their
+				// origin, under which the path is the whole pattern.
+				item["servers"] = []problem.OpenAPIServer{{URL: origin}}
+			}
 			doc.Paths[path] = item
 		}
 		methods := []string{r.Method}
@@ -108,6 +128,28 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 		doc.Components.SecuritySchemes = g.schemes
 	}
 	return doc
+}
+
+// serverBase is the path of the first server's URL, its variables at
+// their defaults, without a trailing slash: OpenAPI appends a document's
+// paths to it, so the router's patterns below it are written without it.
+// origin is that URL without its path ("/" for a relative one), the server
+// of the routes outside it. base is "" when there is no path.
+func serverBase(servers []problem.OpenAPIServer) (base, origin string) {
+	if len(servers) == 0 {
+		return "", ""
+	}
+	s := servers[0].URL
+	for name, v := range servers[0].Variables {
+		s = strings.ReplaceAll(s, "{"+name+"}", v.Default)
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", ""
+	}
+	base = strings.TrimSuffix(u.Path, "/")
+	u.Path, u.RawPath, u.RawQuery, u.Fragment = "", "", "", ""
+	return base, cmp.Or(u.String(), "/")
 }
 
 // servesGet reports whether a route serves GET at pattern: its HEAD is

@@ -34,6 +34,16 @@ type OpenAPIInfo struct {
 type OpenAPIServer struct {
 	URL         string `json:"url"`
 	Description string `json:"description,omitempty"`
+	// Variables give the values of the URL's {name} parts, which it must
+	// have for each one.
+	Variables map[string]OpenAPIServerVariable `json:"variables,omitempty"`
+}
+
+// OpenAPIServerVariable is the value of one {name} of a server's URL.
+type OpenAPIServerVariable struct {
+	Default     string   `json:"default"`
+	Enum        []string `json:"enum,omitempty"`
+	Description string   `json:"description,omitempty"`
 }
 
 // OpenAPIComponents are the document's components, as JSON-ready values
