@@ -99,7 +99,7 @@ func (e *PanicError) LogValue() slog.Value {
 // request ID in the X-Request-Id response header RequestID set.
 func Recoverer(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ww := wrapForRecoverer(w, r)
+		ww := reqstate.Wrap(w, r)
 		enc := contentenc.Save(w.Header())
 		defer func() {
 			v := recover()
@@ -129,18 +129,4 @@ func Recoverer(next http.Handler) http.Handler {
 		}()
 		next.ServeHTTP(ww, r)
 	}), describeRecoverer)
-}
-
-// wrapForRecoverer wraps w to learn whether the response started, in the
-// memory of the request's shared state when there is one.
-func wrapForRecoverer(w http.ResponseWriter, r *http.Request) reqstate.StatusWriter {
-	if s := reqstate.From(r.Context()); s != nil {
-		if ww, ok := s.Recorder(w, r.ProtoMajor); ok {
-			return ww
-		}
-	}
-	// A recorder of its own, not chi's WrapResponseWriter, which does not
-	// see a hijack: a 500 would be written on a connection the handler owns.
-	ww, _ := reqstate.New(r.Context()).Recorder(w, r.ProtoMajor)
-	return ww
 }

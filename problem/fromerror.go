@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/chiguard/chiguard/internal/contentenc"
-	chimw "github.com/go-chi/chi/v5/middleware"
+	"github.com/chiguard/chiguard/internal/reqstate"
 )
 
 // FromError returns the problem err carries (found with errors.As), or a
@@ -47,9 +47,10 @@ func FromError(err error) *Problem {
 func HandlerFunc(f func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if _, tracked, _ := statusOf(w); !tracked {
-			// Let Write see whether f started the response; chi's wrapper
-			// keeps the Flusher, Hijacker and ReaderFrom of w.
-			w = chimw.NewWrapResponseWriter(w, r.ProtoMajor)
+			// Let Write see whether f started the response, or took the
+			// connection over; the recorder keeps the Flusher, Hijacker
+			// and ReaderFrom of w.
+			w = reqstate.Wrap(w, r)
 		}
 		enc := contentenc.Save(w.Header())
 		if err := f(w, r); err != nil {

@@ -24,6 +24,20 @@ type StatusWriter interface {
 	Status() int
 }
 
+// Wrap returns w wrapped to record whether the response started: in the
+// memory of the request's state when it has one whose recorder is free,
+// else in a recorder of its own. Unlike chi's WrapResponseWriter, the
+// recorder sees a hijack, after which nothing may be written.
+func Wrap(w http.ResponseWriter, r *http.Request) StatusWriter {
+	if s := From(r.Context()); s != nil {
+		if ww, ok := s.Recorder(w, r.ProtoMajor); ok {
+			return ww
+		}
+	}
+	ww, _ := New(r.Context()).Recorder(w, r.ProtoMajor)
+	return ww
+}
+
 // Recorder claims the state's recorder for w; false if another holds it.
 // The variants are one-pointer structs: held in an interface they cost no
 // allocation.
