@@ -82,14 +82,16 @@ func (pw *Writer) Handler(next http.Handler) http.Handler {
 		// The request's shared state (internal/reqstate) is the context
 		// value that selects the writer: the middlewares after this one
 		// store into it rather than copy the request again.
-		s, r2 := reqstate.NewRequest(r)
 		var selected any = pw
+		var b *watchedBody
 		if hasBody(r) {
-			b := &watchedBody{ReadCloser: r.Body, pw: pw, since: time.Now()}
-			r2.Body = b // on the copy: the server keeps its own reference
+			b = &watchedBody{ReadCloser: r.Body, pw: pw, since: time.Now()}
 			selected = b
 		}
-		s.Set(reqstate.Writer, selected, nil)
+		_, r2 := reqstate.NewRequest(r, selected)
+		if b != nil {
+			r2.Body = b // on the copy: the server keeps its own reference
+		}
 		next.ServeHTTP(w, r2)
 	}), pw.describe)
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"sync"
 	"testing"
+	"unsafe"
 
 	chimw "github.com/go-chi/chi/v5/middleware"
 )
@@ -96,7 +97,10 @@ var sink *http.Request // makes what NewRequest returns escape, as in a server
 func TestNewRequestCopiesTheRequest(t *testing.T) {
 	parent := context.WithValue(context.Background(), ctxKey{}, "parent")
 	r := httptest.NewRequest("GET", "/x", nil).WithContext(parent)
-	s, r2 := NewRequest(r)
+	s, r2 := NewRequest(r, "writer")
+	if v, _ := s.Get(Writer); v != "writer" || s.Set(Writer, "another", nil) {
+		t.Fatal("the Writer slot does not hold the writer alone")
+	}
 	if r2 == r || r.Context() != parent {
 		t.Fatal("the incoming request was changed")
 	}
@@ -106,7 +110,31 @@ func TestNewRequestCopiesTheRequest(t *testing.T) {
 	if r2.Context().Value(ctxKey{}) != "parent" || r2.URL != r.URL || r2.Method != "GET" {
 		t.Fatal("the copy lost the request's fields or its parent context")
 	}
-	if n := testing.AllocsPerRun(100, func() { _, sink = NewRequest(r) }); n != 1 && !raceEnabled {
+	if n := testing.AllocsPerRun(100, func() { _, sink = NewRequest(r, nil) }); n != 1 && !raceEnabled {
 		t.Fatalf("%v allocations, want 1", n)
 	}
+}
+
+// The state and the request copy fill a 480-byte size class; at 512 bytes
+// every request would allocate 32 more.
+func TestStateFitsItsSizeClass(t *testing.T) {
+	if n := unsafe.Sizeof(withRequest{}); n > 480 {
+		t.Fatalf("State and Request take %d bytes, over 480", n)
+	}
+}
+
+func TestOnlyAuthHoldsTwoValues(t *testing.T) {
+	s := New(context.Background())
+	if !s.Set(Auth, 1, 2) {
+		t.Fatal("Auth not set")
+	}
+	if v0, v1 := s.Get(Auth); v0 != 1 || v1 != 2 {
+		t.Fatalf("Auth holds %v %v", v0, v1)
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a second value for Negotiated was taken")
+		}
+	}()
+	s.Set(Negotiated, 1, 2)
 }
