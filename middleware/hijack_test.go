@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -86,9 +87,9 @@ func TestErrorAfterAHijackBelowTranslateErrorsWritesNothing(t *testing.T) {
 		}
 		return errors.New("after the upgrade")
 	}))
-	w := &hijackable{ResponseRecorder: httptest.NewRecorder()}
+	w := testkit.NewHijackable()
 	h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
-	if w.hijacked != 1 || w.writesAfter != 0 {
-		t.Fatalf("hijacked %d times, %d writes on the hijacked connection", w.hijacked, w.writesAfter)
+	if w.Hijacked != 1 || w.WritesAfter != 0 {
+		t.Fatalf("hijacked %d times, %d writes on the hijacked connection", w.Hijacked, w.WritesAfter)
 	}
 }

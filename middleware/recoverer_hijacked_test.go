@@ -1,42 +1,13 @@
 package middleware
 
 import (
-	"bufio"
 	"bytes"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/chiguard/chiguard/internal/testkit"
 )
-
-// hijackable is a recorder whose connection can be taken over, and which
-// counts what is written to it after that.
-type hijackable struct {
-	*httptest.ResponseRecorder
-	hijacked, writesAfter int
-}
-
-func (h *hijackable) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	h.hijacked++
-	return nil, nil, nil
-}
-
-func (h *hijackable) WriteHeader(code int) {
-	if h.hijacked > 0 {
-		h.writesAfter++
-	}
-	h.ResponseRecorder.WriteHeader(code)
-}
-
-func (h *hijackable) Write(b []byte) (int, error) {
-	if h.hijacked > 0 {
-		h.writesAfter++
-	}
-	return h.ResponseRecorder.Write(b)
-}
 
 // A handler that took the connection over (a WebSocket) and then panicked
 // owns the connection: Recoverer writes no 500 on it, which net/http
@@ -49,7 +20,7 @@ func TestRecovererWritesNothingOnAHijackedConnection(t *testing.T) {
 		}
 		panic("after the upgrade")
 	}))
-	w := &hijackable{ResponseRecorder: httptest.NewRecorder()}
+	w := testkit.NewHijackable()
 	func() {
 		defer func() {
 			if v := recover(); v != http.ErrAbortHandler {
@@ -58,11 +29,11 @@ func TestRecovererWritesNothingOnAHijackedConnection(t *testing.T) {
 		}()
 		h.ServeHTTP(w, testkit.Request("GET", "/", ""))
 	}()
-	if w.hijacked != 1 {
-		t.Fatalf("hijacked %d times", w.hijacked)
+	if w.Hijacked != 1 {
+		t.Fatalf("hijacked %d times", w.Hijacked)
 	}
-	if w.writesAfter != 0 {
-		t.Errorf("%d writes on the hijacked connection", w.writesAfter)
+	if w.WritesAfter != 0 {
+		t.Errorf("%d writes on the hijacked connection", w.WritesAfter)
 	}
 	if !strings.Contains(logs.String(), "response already started") || !strings.Contains(logs.String(), "after the upgrade") {
 		t.Errorf("the panic is not logged as after the response started:\n%s", logs.String())
@@ -85,7 +56,7 @@ func TestRecovererWithoutTheWriterWritesNothingOnAHijackedConnection(t *testing.
 		"behind a Recoverer": semPanicServer(&bytes.Buffer{}, nil, Recoverer(inner)),
 	} {
 		t.Run(name, func(t *testing.T) {
-			w := &hijackable{ResponseRecorder: httptest.NewRecorder()}
+			w := testkit.NewHijackable()
 			func() {
 				defer func() {
 					if v := recover(); v != http.ErrAbortHandler {
@@ -94,8 +65,8 @@ func TestRecovererWithoutTheWriterWritesNothingOnAHijackedConnection(t *testing.
 				}()
 				h.ServeHTTP(w, testkit.Request("GET", "/", ""))
 			}()
-			if w.writesAfter != 0 {
-				t.Errorf("%d writes on the hijacked connection", w.writesAfter)
+			if w.WritesAfter != 0 {
+				t.Errorf("%d writes on the hijacked connection", w.WritesAfter)
 			}
 		})
 	}
@@ -109,9 +80,9 @@ func (u unwrapOnly) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 
 // flushCounting is a hijackable recorder that counts the writes after a
 // flush, which sent the header, as those after a hijack.
-type flushCounting struct{ *hijackable }
+type flushCounting struct{ *testkit.Hijackable }
 
-func (f flushCounting) Flush() { f.hijacked++ }
+func (f flushCounting) Flush() { f.Hijacked++ }
 
 // A handler reaches the connection through http.ResponseController, which
 // walks Unwrap: below a wrapper without Hijacker or Flusher of its own,
@@ -134,7 +105,7 @@ func TestRecovererSeesAHijackOrAFlushThroughUnwrap(t *testing.T) {
 			"without the writer": Recoverer(inner),
 		} {
 			t.Run(name+" "+order, func(t *testing.T) {
-				w := flushCounting{&hijackable{ResponseRecorder: httptest.NewRecorder()}}
+				w := flushCounting{testkit.NewHijackable()}
 				func() {
 					defer func() {
 						if v := recover(); v != http.ErrAbortHandler {
@@ -143,8 +114,8 @@ func TestRecovererSeesAHijackOrAFlushThroughUnwrap(t *testing.T) {
 					}()
 					h.ServeHTTP(unwrapOnly{w}, testkit.Request("GET", "/", ""))
 				}()
-				if w.hijacked != 1 || w.writesAfter != 0 {
-					t.Errorf("%d writes after the %s", w.writesAfter, name)
+				if w.Hijacked != 1 || w.WritesAfter != 0 {
+					t.Errorf("%d writes after the %s", w.WritesAfter, name)
 				}
 			})
 		}

@@ -1,41 +1,14 @@
 package problem_test
 
 import (
-	"bufio"
 	"errors"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 )
-
-// hijackable is a ResponseRecorder that can be hijacked and counts what is
-// written after it was.
-type hijackable struct {
-	*httptest.ResponseRecorder
-	hijacked, writesAfter int
-}
-
-func (h *hijackable) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	h.hijacked++
-	return nil, nil, nil
-}
-
-func (h *hijackable) WriteHeader(code int) {
-	if h.hijacked > 0 {
-		h.writesAfter++
-	}
-	h.ResponseRecorder.WriteHeader(code)
-}
-
-func (h *hijackable) Write(b []byte) (int, error) {
-	if h.hijacked > 0 {
-		h.writesAfter++
-	}
-	return h.ResponseRecorder.Write(b)
-}
 
 // A handler that took the connection over (a WebSocket upgrade) and then
 // returned an error owns the connection: HandlerFunc writes no problem on
@@ -52,10 +25,10 @@ func TestHandlerFuncWritesNothingAfterAHijack(t *testing.T) {
 		"alone":                     h,
 	} {
 		t.Run(name, func(t *testing.T) {
-			w := &hijackable{ResponseRecorder: httptest.NewRecorder()}
+			w := testkit.NewHijackable()
 			handler.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
-			if w.hijacked != 1 || w.writesAfter != 0 {
-				t.Errorf("hijacked %d times, %d writes on the hijacked connection", w.hijacked, w.writesAfter)
+			if w.Hijacked != 1 || w.WritesAfter != 0 {
+				t.Errorf("hijacked %d times, %d writes on the hijacked connection", w.Hijacked, w.WritesAfter)
 			}
 		})
 	}
