@@ -40,9 +40,10 @@ const IDLen = 32
 // State is a context that carries the request's shared values.
 //
 // It is kept small: NewRequest allocates it with a request copy (304
-// bytes), and at 160 bytes the two fill a 480-byte size class rather than
-// a 512-byte one. Hence one value per slot but Auth's second, and the ID
-// kept only as its header value.
+// bytes), and at 176 bytes the two fill a 480-byte size class rather than
+// a 512-byte one. Hence one value per slot but Auth's second. The ID is
+// kept apart from its header value: that is the handler's to rewrite in
+// place, and the ID must not change with it.
 type State struct {
 	context.Context
 	// claimed and ready are bit sets of Keys, read and written atomically
@@ -50,6 +51,7 @@ type State struct {
 	claimed, ready uint32
 	vals           [numValues]any
 	auth1          any // the Auth slot's second value
+	id             string
 	idHeader       [1]string
 	idBuf          [IDLen]byte
 	rec            Recorder
@@ -148,6 +150,7 @@ func (s *State) SetRequestID(id string, gen func([]byte) []byte) (string, []stri
 			id = string(b)
 		}
 	}
+	s.id = id
 	s.idHeader[0] = id
 	s.publish(requestID)
 	return id, s.idHeader[:1:1], true
@@ -166,7 +169,7 @@ func (s *State) Value(key any) any {
 		return s
 	default:
 		if key == any(chimw.RequestIDKey) && s.has(requestID) {
-			return s.idHeader[0]
+			return s.id
 		}
 	}
 	return s.Context.Value(key)
