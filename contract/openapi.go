@@ -33,7 +33,8 @@ type Info struct {
 	// start: the document's paths leave it out, as OpenAPI appends them
 	// to the server's URL, and a route outside it (the path itself, whose
 	// "/" below it would be base+"/", included) gets the URL's origin as
-	// its own server. Empty means the origin of the catalog's base (see
+	// its own server (all routes do, written whole, if one below it and
+	// one outside it would be the same path). Empty means the origin of the catalog's base (see
 	// problem.Catalog.OpenAPI), a guess wherever the problem docs are
 	// served from another host than the API.
 	Servers []problem.OpenAPIServer
@@ -65,18 +66,20 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 	g := &openapi{doc: doc, catalog: catalog, schemes: map[string]any{}, ids: map[string]bool{}}
 	shapes := map[string]string{} // path template with its names dropped: the path that has it
 	base, origin := serverBase(doc.Servers)
+	listed := func(r Route) bool { return !r.Concealed || info.Concealed }
+	// A route below the base and one outside it that would be one path
+	// ("/v1/x" and "/x" both "/x"): none is written below the base, all
+	// get the origin as their server.
+	noneBelow := base != "" && belowCollides(c.Routes, base, listed)
 	for _, r := range c.Routes {
-		if r.Concealed && !info.Concealed {
+		if !listed(r) {
 			continue
 		}
 		pattern, elsewhere := r.Pattern, false
-		if base != "" {
-			// The base itself is no path below it: "/" there is base+"/".
-			if rest, ok := strings.CutPrefix(pattern, base); ok && rest != "" && rest[0] == '/' {
-				pattern = rest
-			} else {
-				elsewhere = true
-			}
+		if noneBelow {
+			elsewhere = true
+		} else if base != "" {
+			pattern, elsewhere = belowBase(pattern, base)
 		}
 		// OpenAPI holds templates that differ only by their parameters'
 		// names to be one path ("/a/{x}" and "/a/{y}", a catch-all's
@@ -150,6 +153,34 @@ func serverBase(servers []problem.OpenAPIServer) (base, origin string) {
 	base = strings.TrimSuffix(u.Path, "/")
 	u.Path, u.RawPath, u.RawQuery, u.Fragment = "", "", "", ""
 	return base, cmp.Or(u.String(), "/")
+}
+
+// belowBase is pattern without base if it is below it, else pattern
+// itself, elsewhere. The base itself is no path below it: "/" there is
+// base+"/".
+func belowBase(pattern, base string) (string, bool) {
+	if rest, ok := strings.CutPrefix(pattern, base); ok && rest != "" && rest[0] == '/' {
+		return rest, false
+	}
+	return pattern, true
+}
+
+// belowCollides reports whether a listed route below base and one outside
+// it have the same path once base is left out of the first.
+func belowCollides(routes []Route, base string, listed func(Route) bool) bool {
+	where := map[string]bool{} // a path's shape: whether it is outside base
+	for _, r := range routes {
+		if !listed(r) {
+			continue
+		}
+		pattern, elsewhere := belowBase(r.Pattern, base)
+		shape := chipattern.Shape(openAPIPath(pattern))
+		if e, ok := where[shape]; ok && e != elsewhere {
+			return true
+		}
+		where[shape] = elsewhere
+	}
+	return false
 }
 
 // servesGet reports whether a route serves GET at pattern: its HEAD is
