@@ -34,9 +34,9 @@ type Info struct {
 	// to the server's URL, and a route outside it (the path itself, whose
 	// "/" below it would be base+"/", included) gets the URL's origin as
 	// its own server (all routes do, written whole, if one below it and
-	// one outside it would be the same path). Empty means the origin of the catalog's base (see
-	// problem.Catalog.OpenAPI), a guess wherever the problem docs are
-	// served from another host than the API.
+	// one outside it would be the same path). Empty means the origin of
+	// the catalog's base (see problem.Catalog.OpenAPI), a guess wherever
+	// the problem docs are served from another host than the API.
 	Servers []problem.OpenAPIServer
 }
 
