@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync/atomic"
 	"time"
+
+	"github.com/chiguard/chiguard/internal/reqstate"
 )
 
 // watchedBody wraps a request body so that the writer can tell whether the
@@ -107,30 +109,20 @@ func bodyUnread(r *http.Request) bool {
 // of zero; it reads nothing of the body.
 func cutBodyShort(w http.ResponseWriter) {
 	var b [1]byte
-	for depth := 0; w != nil && depth < maxUnwrap; depth++ {
+	for w := range reqstate.Chain(w) {
 		_, _ = http.MaxBytesReader(w, oneByte{}, 0).Read(b[:])
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			return
-		}
-		w = u.Unwrap()
 	}
 }
 
 // endReads sets the connection's read deadline to t, as
 // http.ResponseController's SetReadDeadline does, but with its walk down
-// w's Unwrap chain bounded (see maxUnwrap).
+// w's Unwrap chain bounded (see reqstate.Chain).
 func endReads(w http.ResponseWriter, t time.Time) {
-	for depth := 0; w != nil && depth < maxUnwrap; depth++ {
+	for w := range reqstate.Chain(w) {
 		if d, ok := w.(interface{ SetReadDeadline(time.Time) error }); ok {
 			_ = d.SetReadDeadline(t)
 			return
 		}
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			return
-		}
-		w = u.Unwrap()
 	}
 }
 

@@ -46,7 +46,7 @@ func FromError(err error) *Problem {
 //	r.Get("/cloud/{id}", problem.HandlerFunc(getCloud))
 func HandlerFunc(f func(w http.ResponseWriter, r *http.Request) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if _, tracked, _ := statusOf(w); !tracked {
+		if _, tracked, _ := reqstate.StatusOf(w); !tracked {
 			// Let Write see whether f started the response, or took the
 			// connection over; the recorder keeps the Flusher, Hijacker
 			// and ReaderFrom of w.
@@ -54,7 +54,7 @@ func HandlerFunc(f func(w http.ResponseWriter, r *http.Request) error) http.Hand
 		}
 		enc := contentenc.Save(w.Header())
 		if err := f(w, r); err != nil {
-			if started, _, _ := statusOf(w); !started {
+			if started, _, _ := reqstate.StatusOf(w); !started {
 				enc.Restore(w.Header()) // f's Content-Encoding was for a body it did not send
 			}
 			Write(w, r, FromError(err))

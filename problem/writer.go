@@ -289,7 +289,7 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 	}
 	var res resolved
 	pw.resolve(r, p, &res)
-	started, _, below := statusOf(w)
+	started, _, below := reqstate.StatusOf(w)
 	if started {
 		level := slog.LevelError
 		if p.deliberate {
@@ -469,17 +469,6 @@ func (pw *Writer) attrs(r *http.Request, res *resolved) []slog.Attr {
 	}
 	return a
 }
-
-// statusOf is reqstate.StatusOf: whether w's response started, whether a
-// writer tracks it, and the writer a problem goes to when one below holds
-// back the status recorded above it. Recoverer asks the same walk whether
-// the 500 it wrote took the place of what was held, or came too late.
-func statusOf(w http.ResponseWriter) (started, tracked bool, below http.ResponseWriter) {
-	return reqstate.StatusOf(w)
-}
-
-// maxUnwrap bounds a walk down an Unwrap chain (see reqstate.MaxUnwrap).
-const maxUnwrap = reqstate.MaxUnwrap
 
 // percentEncode escapes the bytes of s that safe rejects as %XX; s itself
 // is returned, without allocating, when none needs it.

@@ -1,6 +1,9 @@
 package reqstate
 
-import "net/http"
+import (
+	"iter"
+	"net/http"
+)
 
 // StatusOf walks w's Unwrap chain for writers with chi's Status method:
 // started if one reports a status, tracked if any is there to report one.
@@ -17,7 +20,7 @@ import "net/http"
 // above still send, or have already encoded.
 func StatusOf(w http.ResponseWriter) (started, tracked bool, below http.ResponseWriter) {
 	above := false // the writer just above w reported a status
-	for depth := 0; w != nil && depth < MaxUnwrap; depth++ {
+	for w := range Chain(w) {
 		s, ok := w.(interface{ Status() int })
 		reports := ok && s.Status() != 0
 		switch {
@@ -28,19 +31,31 @@ func StatusOf(w http.ResponseWriter) (started, tracked bool, below http.Response
 		}
 		tracked = tracked || ok
 		above = reports
-		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			break
-		}
-		w = u.Unwrap()
 	}
 	return started, tracked, below
 }
 
-// MaxUnwrap bounds a walk down an Unwrap chain: far more writers than any
+// maxUnwrap bounds a walk down an Unwrap chain: far more writers than any
 // stack of middlewares wraps, it ends the walk of a writer that unwraps to
 // itself, which would otherwise never end.
-const MaxUnwrap = 64
+const maxUnwrap = 64
+
+// Chain yields w and the writers below it, as its Unwrap chain reaches
+// them (the way http.ResponseController walks it), at most maxUnwrap.
+func Chain(w http.ResponseWriter) iter.Seq[http.ResponseWriter] {
+	return func(yield func(http.ResponseWriter) bool) {
+		for range maxUnwrap {
+			if w == nil || !yield(w) {
+				return
+			}
+			u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+			if !ok {
+				return
+			}
+			w = u.Unwrap()
+		}
+	}
+}
 
 // holdsAnswer reports whether w holds back the answer written to it so
 // far, and gives it up for one written in its place.
