@@ -97,11 +97,7 @@ func (b below) Unwrap() http.ResponseWriter { return b.r.ResponseWriter }
 // stands between the two.
 func (b below) HoldsAnswer() bool { return holdsAnswer(b.r.ResponseWriter) }
 func (b below) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, rw, err := http.NewResponseController(b.r.ResponseWriter).Hijack()
-	if err == nil && b.r.status == 0 {
-		b.r.status = http.StatusSwitchingProtocols
-	}
-	return conn, rw, err
+	return b.r.handedOver(http.NewResponseController(b.r.ResponseWriter).Hijack())
 }
 
 func (b below) FlushError() error {
@@ -140,7 +136,11 @@ func (r *Recorder) flush() {
 // started (as a 101), so that nothing writes a status on a connection the
 // handler owns.
 func (r *Recorder) hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, rw, err := r.ResponseWriter.(http.Hijacker).Hijack()
+	return r.handedOver(r.ResponseWriter.(http.Hijacker).Hijack())
+}
+
+// handedOver passes a hijack's results on, and records a successful one.
+func (r *Recorder) handedOver(conn net.Conn, rw *bufio.ReadWriter, err error) (net.Conn, *bufio.ReadWriter, error) {
 	if err == nil && r.status == 0 {
 		r.status = http.StatusSwitchingProtocols
 	}
