@@ -10,6 +10,26 @@ import (
 	"strings"
 )
 
+// Next finds the first pair of the raw query whose key unescapes to name,
+// the pairs split as url.ParseQuery splits them, and returns its raw value
+// and the query after it. A pair too short to spell name is passed by
+// without a look at its key (escapes only lengthen one), so "&&&" costs a
+// scan, not a parse per pair.
+func Next(raw, name string) (value, rest string, ok bool) {
+	for raw != "" {
+		var pair string
+		pair, raw, _ = strings.Cut(raw, "&")
+		if pair == "" || len(pair) < len(name) {
+			continue
+		}
+		key, value, _ := strings.Cut(pair, "=")
+		if KeyIs(key, name) {
+			return value, raw, true
+		}
+	}
+	return "", "", false
+}
+
 // KeyIs reports whether the raw query key unescapes to name. Only a key
 // with escapes of name's length is unescaped, so a key costs its bytes.
 func KeyIs(key, name string) bool {

@@ -512,17 +512,9 @@ func authQueryValue(raw, name string) (string, int) {
 	}
 	var first string
 	n := 0
-	for raw != "" {
-		var pair string
-		pair, raw, _ = strings.Cut(raw, "&")
-		if len(pair) < len(name) {
-			continue // escapes only lengthen a key: "&&&" costs a scan, not a parse per pair
-		}
-		key, value, _ := strings.Cut(pair, "=")
-		if query.KeyIs(key, name) {
-			if n++; n == 1 {
-				first = value
-			}
+	for value, rest, ok := query.Next(raw, name); ok; value, rest, ok = query.Next(rest, name) {
+		if n++; n == 1 {
+			first = value
 		}
 	}
 	if n > 0 && strings.IndexByte(first, ';') < 0 {

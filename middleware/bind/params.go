@@ -87,26 +87,18 @@ func queryParam[T ParamType](r *http.Request, name string) (v T, raw string, fe 
 // and unescaped as url.ParseQuery does. ok is false when the query has no
 // such parameter; fe says why its value is malformed.
 func queryValue(raw, name string) (v string, fe *problem.FieldError, ok bool) {
-	for raw != "" {
-		var pair string
-		pair, raw, _ = strings.Cut(raw, "&")
-		if pair == "" {
-			continue // "&&": no pair at all, as url.ParseQuery reads it
-		}
-		key, value, _ := strings.Cut(pair, "=")
-		if !query.KeyIs(key, name) {
-			continue
-		}
-		if strings.IndexByte(value, ';') >= 0 {
-			return value, &problem.FieldError{Detail: "must not hold an unescaped ';'"}, true
-		}
-		u, err := url.QueryUnescape(value)
-		if err != nil {
-			return value, &problem.FieldError{Detail: "must be correctly percent-encoded"}, true
-		}
-		return u, nil, true
+	value, _, ok := query.Next(raw, name)
+	switch {
+	case !ok:
+		return "", nil, false
+	case strings.IndexByte(value, ';') >= 0:
+		return value, &problem.FieldError{Detail: "must not hold an unescaped ';'"}, true
 	}
-	return "", nil, false
+	u, err := url.QueryUnescape(value)
+	if err != nil {
+		return value, &problem.FieldError{Detail: "must be correctly percent-encoded"}, true
+	}
+	return u, nil, true
 }
 
 // ValidatePath returns a middleware that answers 400 unless every named
