@@ -267,9 +267,9 @@ func (b *routeBuilder) concealAnswers() {
 // step i, and its RateLimit fields (and legacy ones, if it sends them) to
 // the refusals of failed checks.
 func (b *routeBuilder) addThrottle(i int, t *describe.Middleware) {
-	fields := []string{"RateLimit-Policy", "RateLimit"}
-	if t.Limit != nil && t.Limit.Legacy {
-		fields = append(fields, "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
+	var fields []string
+	if t.Limit != nil {
+		fields = t.Limit.Fields
 	}
 	for j := range b.answers {
 		if a := &b.answers[j]; a.at == i && !a.Anonymous && (a.Status == http.StatusUnauthorized || a.Status == http.StatusBadRequest) {

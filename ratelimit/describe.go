@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"net/http"
 	"reflect"
+	"slices"
 
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/problem"
@@ -27,12 +28,14 @@ func init() {
 }
 
 func (l *Limiter) describe() describe.Middleware {
-	d := describe.Middleware{Name: "ratelimit.Limit",
-		Limit:   &describe.Limit{FailOpen: l.failOpen, Shared: l.local == nil, Legacy: l.legacy},
-		Headers: []string{"RateLimit-Policy", "RateLimit"}}
+	fields := []string{"RateLimit-Policy", "RateLimit"}
 	if l.legacy {
-		d.Headers = append(d.Headers, legacyFields...)
+		fields = append(fields, legacyFields...)
 	}
+	fields = slices.Clip(fields) // an append to one of the two copies its own
+	d := describe.Middleware{Name: "ratelimit.Limit",
+		Limit:   &describe.Limit{FailOpen: l.failOpen, Shared: l.local == nil, Legacy: l.legacy, Fields: fields},
+		Headers: fields}
 	for _, p := range l.policies {
 		d.Limit.Policies = append(d.Limit.Policies, describe.Policy{Name: p.Name, Quota: p.Quota, Window: p.Window})
 	}

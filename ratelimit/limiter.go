@@ -382,7 +382,8 @@ func (l *Limiter) setFields(h http.Header, sc *scratch, usage []Usage, taken boo
 	}
 	// A refusing limiter without LegacyHeaders still writes them over an
 	// earlier one's, which would describe another policy than the 429's.
-	if legacy := l.legacy || !taken && h["X-Ratelimit-Remaining"] != nil; legacy && (!taken || !tighterBefore(h, tightR)) {
+	legacy := l.legacy || !taken && h["X-Ratelimit-Remaining"] != nil
+	if legacy && (!taken || !tighterBefore(h, tightR)) {
 		h.Set("X-Ratelimit-Limit", strconv.Itoa(l.policies[tightest].Quota))
 		h.Set("X-Ratelimit-Remaining", strconv.FormatInt(tightR, 10))
 		h.Set("X-Ratelimit-Reset", strconv.FormatInt(time.Now().Unix()+tightT, 10))

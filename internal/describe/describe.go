@@ -149,6 +149,9 @@ type Limit struct {
 	// LocalCounter: it may fail, and it may be shared by replicas.
 	Shared bool
 	Legacy bool
+	// Fields are the response fields the limiter sets: RateLimit-Policy,
+	// RateLimit, and the X-RateLimit ones with Legacy.
+	Fields []string
 }
 
 // Policy is one quota of a Limit.
