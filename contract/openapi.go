@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/chiguard/chiguard/internal/chipattern"
 	"github.com/chiguard/chiguard/internal/describe"
+	"github.com/chiguard/chiguard/internal/serverurl"
 	"github.com/chiguard/chiguard/problem"
 )
 
@@ -142,17 +142,15 @@ func serverBase(servers []problem.OpenAPIServer) (base, origin string) {
 	if len(servers) == 0 {
 		return "", ""
 	}
-	s := servers[0].URL
+	defaults := map[string]string{}
 	for name, v := range servers[0].Variables {
-		s = strings.ReplaceAll(s, "{"+name+"}", v.Default)
+		defaults[name] = v.Default
 	}
-	u, err := url.Parse(s)
-	if err != nil {
+	base, origin, ok := serverurl.Split(servers[0].URL, defaults)
+	if !ok {
 		return "", ""
 	}
-	base = strings.TrimSuffix(u.Path, "/")
-	u.Path, u.RawPath, u.RawQuery, u.Fragment = "", "", "", ""
-	return base, cmp.Or(u.String(), "/")
+	return base, origin
 }
 
 // belowBase is pattern without base if it is below it, else pattern

@@ -19,6 +19,7 @@ import (
 
 	"github.com/chiguard/chiguard/contract"
 	"github.com/chiguard/chiguard/internal/chipattern"
+	"github.com/chiguard/chiguard/internal/serverurl"
 )
 
 // Compare fails t, with one readable list, wherever the OpenAPI document
@@ -124,15 +125,12 @@ func basePath(servers []server) string {
 	if len(servers) == 0 {
 		return ""
 	}
-	s := servers[0].URL
+	defaults := map[string]string{}
 	for name, v := range servers[0].Variables {
-		s = strings.ReplaceAll(s, "{"+name+"}", v.Default)
+		defaults[name] = v.Default
 	}
-	u, err := url.Parse(s)
-	if err != nil {
-		return ""
-	}
-	return strings.TrimSuffix(u.Path, "/")
+	path, _, _ := serverurl.Split(servers[0].URL, defaults)
+	return path
 }
 
 type operation struct {

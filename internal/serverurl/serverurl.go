@@ -1,0 +1,29 @@
+// Package serverurl reads the URL of an OpenAPI server object, for the
+// document contract writes and the one contracttest reads: OpenAPI
+// appends a document's paths to the path of that URL.
+package serverurl
+
+import (
+	"net/url"
+	"strings"
+)
+
+// Split returns the path of the server URL s, each {name} in it replaced
+// by defaults[name], without a trailing slash ("" for none), and the URL
+// without it, its origin ("/" for a relative one). ok is false when s,
+// so filled in, is no URL.
+func Split(s string, defaults map[string]string) (path, origin string, ok bool) {
+	for name, v := range defaults {
+		s = strings.ReplaceAll(s, "{"+name+"}", v)
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", "", false
+	}
+	path = strings.TrimSuffix(u.Path, "/")
+	u.Path, u.RawPath, u.RawQuery, u.Fragment = "", "", "", ""
+	if origin = u.String(); origin == "" {
+		origin = "/"
+	}
+	return path, origin, true
+}
