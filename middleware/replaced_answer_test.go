@@ -114,29 +114,33 @@ func TestRecovererDropsHandlersEncoding(t *testing.T) {
 	}
 }
 
-// A status-recording wrapper (a metrics or logging middleware built on
-// chi's WrapResponseWriter) between Conditional and a handler does not
-// make the problem writer believe a held-back response went out: the
-// handler's error is the answer, not its partial body tagged as a 200.
+// A status-recording wrapper between Conditional and a handler (a metrics
+// or logging middleware built on chi's WrapResponseWriter, or Recoverer)
+// does not make the problem writer believe a held-back response went out:
+// the handler's error is the answer, not its partial body tagged as a 200.
 func TestHeldBackBodyBehindRecordingWrapperGivesWayToTheProblem(t *testing.T) {
 	metrics := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			next.ServeHTTP(chimw.NewWrapResponseWriter(w, r.ProtoMajor), r)
 		})
 	}
-	r := chi.NewRouter()
-	r.Use(Conditional)
-	r.Use(metrics)
-	r.Get("/report", problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		w.Header().Set("Content-Type", "application/json")
-		w.Write([]byte(`{"rows":[1,2,`))
-		return errors.New("database connection lost")
-	}))
-	rec := httptest.NewRecorder()
-	r.ServeHTTP(rec, httptest.NewRequest("GET", "/report", nil))
-	if rec.Code != http.StatusInternalServerError || rec.Header().Get("Etag") != "" {
-		t.Fatalf("status %d, ETag %q, body %q: the truncated body went out as a tagged 200",
-			rec.Code, rec.Header().Get("Etag"), rec.Body.String())
+	for name, wrapper := range map[string]func(http.Handler) http.Handler{"chi's WrapResponseWriter": metrics, "Recoverer": Recoverer} {
+		t.Run(name, func(t *testing.T) {
+			r := chi.NewRouter()
+			r.Use(Conditional)
+			r.Use(wrapper)
+			r.Get("/report", problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+				w.Header().Set("Content-Type", "application/json")
+				w.Write([]byte(`{"rows":[1,2,`))
+				return errors.New("database connection lost")
+			}))
+			rec := httptest.NewRecorder()
+			r.ServeHTTP(rec, httptest.NewRequest("GET", "/report", nil))
+			if rec.Code != http.StatusInternalServerError || rec.Header().Get("Etag") != "" {
+				t.Fatalf("status %d, ETag %q, body %q: the truncated body went out as a tagged 200",
+					rec.Code, rec.Header().Get("Etag"), rec.Body.String())
+			}
+		})
 	}
 }
 
