@@ -21,14 +21,7 @@ func TestRecovererWritesNothingOnAHijackedConnection(t *testing.T) {
 		panic("after the upgrade")
 	}))
 	w := testkit.NewHijackable()
-	func() {
-		defer func() {
-			if v := recover(); v != http.ErrAbortHandler {
-				t.Errorf("recovered %v, want http.ErrAbortHandler", v)
-			}
-		}()
-		h.ServeHTTP(w, testkit.Request("GET", "/", ""))
-	}()
+	serveAborted(t, h, w)
 	if w.Hijacked != 1 {
 		t.Fatalf("hijacked %d times", w.Hijacked)
 	}
@@ -57,14 +50,7 @@ func TestRecovererWithoutTheWriterWritesNothingOnAHijackedConnection(t *testing.
 	} {
 		t.Run(name, func(t *testing.T) {
 			w := testkit.NewHijackable()
-			func() {
-				defer func() {
-					if v := recover(); v != http.ErrAbortHandler {
-						t.Errorf("recovered %v, want http.ErrAbortHandler", v)
-					}
-				}()
-				h.ServeHTTP(w, testkit.Request("GET", "/", ""))
-			}()
+			serveAborted(t, h, w)
 			if w.WritesAfter != 0 {
 				t.Errorf("%d writes on the hijacked connection", w.WritesAfter)
 			}
@@ -106,18 +92,23 @@ func TestRecovererSeesAHijackOrAFlushThroughUnwrap(t *testing.T) {
 		} {
 			t.Run(name+" "+order, func(t *testing.T) {
 				w := flushCounting{testkit.NewHijackable()}
-				func() {
-					defer func() {
-						if v := recover(); v != http.ErrAbortHandler {
-							t.Errorf("recovered %v, want http.ErrAbortHandler", v)
-						}
-					}()
-					h.ServeHTTP(unwrapOnly{w}, testkit.Request("GET", "/", ""))
-				}()
+				serveAborted(t, h, unwrapOnly{w})
 				if w.Hijacked != 1 || w.WritesAfter != 0 {
 					t.Errorf("%d writes after the %s", w.WritesAfter, name)
 				}
 			})
 		}
 	}
+}
+
+// serveAborted serves a GET through h to w, and fails t unless the
+// response was aborted (http.ErrAbortHandler), as after it started.
+func serveAborted(t *testing.T, h http.Handler, w http.ResponseWriter) {
+	t.Helper()
+	defer func() {
+		if v := recover(); v != http.ErrAbortHandler {
+			t.Errorf("recovered %v, want http.ErrAbortHandler", v)
+		}
+	}()
+	h.ServeHTTP(w, testkit.Request("GET", "/", ""))
 }
