@@ -251,7 +251,13 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 		return nil, errors.New("auth: QueryToken needs a Bearer scheme")
 	}
 
-	list := strings.Join(names, ", ")
+	// "with the scheme Bearer" for one scheme, "with one of the schemes
+	// Bearer, ApiKey" for several.
+	withSchemes, useSchemes := "with the scheme "+names[0], "use "+names[0]
+	if len(names) > 1 {
+		list := strings.Join(names, ", ")
+		withSchemes, useSchemes = "with one of the schemes "+list, "use one of "+list
+	}
 	// withChallenges adds one WWW-Authenticate field per scheme, the one
 	// that failed first (clients often read only the first).
 	withChallenges := func(p *problem.Problem, failed int, params ...string) *problem.Problem {
@@ -264,9 +270,9 @@ func newAuthenticator(cfg authConfig) (*authenticator, error) {
 		return p
 	}
 	a.missing = withChallenges(problem.Unauthorized(
-		"This resource requires authentication: send your credentials in the Authorization header, with one of the schemes "+list+"."), 0)
+		"This resource requires authentication: send your credentials in the Authorization header, "+withSchemes+"."), 0)
 	a.unsupported = withChallenges(problem.Unauthorized(
-		"The Authorization header uses a scheme this API does not support: use one of "+list+"."), 0)
+		"The Authorization header uses a scheme this API does not support: "+useSchemes+"."), 0)
 	several := "several Authorization headers, or several credentials in one"
 	if a.queryParam != "" {
 		several += ", or a header and an " + a.queryParam + " parameter"
