@@ -64,8 +64,11 @@ type Recorder struct {
 // Observe returns a Recorder that serves with router, and fails t, when
 // the test ends, for every answer the router gave that its contract does
 // not list: a status, or a problem type for it, that no middleware of the
-// route describes and no contract.Declare declares. Serve a test's
-// requests through it, for example with httptest.NewServer(rec):
+// route describes and no contract.Declare declares. A handler's success
+// (a 2xx that is not a problem) is held to the route's declared 2xx
+// statuses only when it declares one: on a route that declares none, any
+// success passes. Serve a test's requests through it, for example with
+// httptest.NewServer(rec):
 //
 //	rec := contracttest.Observe(t, r)
 //	srv := httptest.NewServer(rec)
