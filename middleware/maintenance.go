@@ -46,6 +46,9 @@ type Maintenance struct {
 	// could clean it into another route. A route behind auth.Conceal that
 	// is exempt by its own path answers as usual while every unknown path
 	// gets the refusal, which shows it exists: contract.Check reports it.
+	// To keep a concealed route working during maintenance, such as the
+	// switch in auth.Conceal's example, exempt a prefix that unknown paths
+	// share too ("/admin/*").
 	Exempt []string
 
 	refusal atomic.Pointer[problem.Problem] // nil when off
