@@ -109,6 +109,8 @@ func queryValue(raw, name string) (v string, fe *problem.FieldError, ok bool) {
 //
 //	cloudPk := bind.ValidatePath[int64]("cloudPk")
 //	r.With(auth.RequireScopes("cloud:read"), cloudPk).Get("/cloud/{cloudPk}", getCloud)
+//
+// It panics when given no name.
 func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler {
 	return validateParams("bind.ValidatePath", "path", names, pathParam[T])
 }
@@ -118,6 +120,10 @@ func ValidatePath[T ParamType](names ...string) func(http.Handler) http.Handler 
 // is the code's mistake, a 500; a query parameter that is not there passes.
 func validateParams[T ParamType](name, where string, names []string,
 	param func(*http.Request, string) (T, string, *problem.FieldError, bool)) func(http.Handler) http.Handler {
+	if len(names) == 0 {
+		// With no name it would check nothing and pass every request.
+		panic(name + " needs the name of at least one " + where + " parameter")
+	}
 	names = distinct(names)
 	return func(next http.Handler) http.Handler {
 		return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -12,7 +12,8 @@ import "net/http"
 //	limit := bind.ValidateQuery[int]("limit")
 //	r.With(auth.RequireScopes("cloud:read"), limit).Get("/cloud", listClouds)
 //
-// The handler then reads them with QueryParam, which cannot fail.
+// The handler then reads them with QueryParam, which cannot fail. It
+// panics when given no name.
 func ValidateQuery[T ParamType](names ...string) func(http.Handler) http.Handler {
 	return validateParams("bind.ValidateQuery", "query", names, queryParam[T])
 }
