@@ -52,14 +52,11 @@ func Example() {
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 	r.Get("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
 	r.With(json).Get("/cloud", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("[]")) })
-	r.With(json).Post("/cloud", problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		var in cloudInput
-		if err := bind.DecodeJSON(w, r, &in); err != nil {
-			return err
-		}
+	r.With(json, bind.Body[cloudInput](nil)).Post("/cloud", func(w http.ResponseWriter, r *http.Request) {
+		in, _ := bind.BodyFrom[cloudInput](r.Context()) // valid: Body refused the others
 		w.WriteHeader(http.StatusCreated)
-		return nil
-	}))
+		fmt.Fprintf(w, `{"name":%q}`, in.Name)
+	})
 	r.Route("/cloud/{cloudPk}", func(r chi.Router) {
 		r.Use(json, bind.ValidatePath[int64]("cloudPk"), middleware.Conditional)
 		r.Get("/", func(w http.ResponseWriter, r *http.Request) {
