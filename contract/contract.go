@@ -168,6 +168,8 @@ type Response struct {
 	Status int
 	// Type is the problem type URI, resolved in the catalog; "" for an
 	// answer that is not a problem (a 304, a success, chi's own 404/405).
+	// Given to Declare, it may be a slug ("not-found"), and "" for an
+	// error status means the catalog's type for that status.
 	Type string
 	// Title and Description are the catalog's for Type, or the
 	// declaration's.
