@@ -3,6 +3,11 @@
 // router disagree; Observe fails it when the router gives an answer its
 // contract does not list. It is package contract's, apart so that
 // contract does not import package testing.
+//
+// A document to start from is the router's own: the JSON of
+// contract.Of(r).OpenAPI(info), or what contract.OpenAPIHandler serves.
+// Edit it into the API's documentation, commit it, and Compare holds the
+// router to it from then on.
 package contracttest
 
 import (
