@@ -377,7 +377,7 @@ func checkKey(key any) error {
 	case []byte:
 		if len(k) < 32 {
 			// RFC 7518 §3.2: an HMAC key is at least as long as the hash.
-			return errors.New("auth: HMAC secrets need at least 32 bytes")
+			return fmt.Errorf("auth: an HMAC secret needs at least 32 bytes, this one has %d", len(k))
 		}
 	case *rsa.PublicKey:
 		if k.N == nil || k.N.BitLen() < 2048 {

@@ -161,6 +161,9 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 			continue
 		}
 		if err := checkKey(k); err != nil {
+			if b, hmac := k.([]byte); hmac && len(b) > 0 {
+				err = fmt.Errorf("%w (JWTConfig.AllowShortHMACKey accepts it, for demos and tests only)", err)
+			}
 			return nil, err
 		}
 	}

@@ -536,3 +536,12 @@ func TestJWTSignatureMustBeCanonical(t *testing.T) {
 		}
 	}
 }
+
+// A short HMAC secret's error says how long it is and what accepts it.
+func TestNewJWTShortSecretSaysTheWayOut(t *testing.T) {
+	_, err := NewJWT(JWTConfig{Algorithms: []string{"HS256"}, Key: []byte("short")})
+	want := "auth: an HMAC secret needs at least 32 bytes, this one has 5 (JWTConfig.AllowShortHMACKey accepts it, for demos and tests only)"
+	if err == nil || err.Error() != want {
+		t.Errorf("NewJWT = %v, want %q", err, want)
+	}
+}
