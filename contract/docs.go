@@ -169,7 +169,7 @@ var routesTemplate = template.Must(template.New("routes").Funcs(template.FuncMap
 <dl class="facts">
 <dt>Credentials</dt><dd>{{.Credentials}}</dd>
 {{- if .Limits}}
-<dt>Rate limits</dt><dd>{{join .Limits " "}}</dd>
+<dt>Rate limits</dt><dd>{{range $i, $l := .Limits}}{{if $i}}<br>{{end}}{{$l}}{{end}}</dd>
 {{- end}}
 {{- if .Produces}}
 <dt>Answers in</dt><dd>{{.Produces}}</dd>
