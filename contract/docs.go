@@ -161,7 +161,7 @@ var routesTemplate = template.Must(template.New("routes").Funcs(template.FuncMap
 <table>
 <thead><tr><th class="status">Status</th><th>Answer</th><th>When</th><th>Headers</th></tr></thead>
 <tbody>
-{{range .}}<tr><td data-label="Status" class="status">{{.Status}}</td><td data-label="Answer">{{.Title}}{{if .Type}}<a class="type-uri" href="{{.Type}}"><code>{{.Type}}</code></a>{{end}}</td><td data-label="When">{{whens .}}</td><td data-label="Headers">{{join .Headers ", "}}</td></tr>
+{{range .}}<tr><td data-label="Status" class="status">{{.Status}}</td><td data-label="Answer">{{.Title}}{{if .Type}}<a class="type-uri" href="{{.Type}}"><code>{{.Type}}</code></a>{{end}}</td><td data-label="When">{{whens .}}</td><td data-label="Headers">{{range $i, $h := .Headers}}{{if $i}}, {{end}}<span class="nowrap">{{$h}}</span>{{end}}</td></tr>
 {{end}}</tbody></table>
 {{- end}}
 {{range .Routes}}

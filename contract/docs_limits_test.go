@@ -32,3 +32,20 @@ func TestRoutesPageLimitsOnLinesOfTheirOwn(t *testing.T) {
 		t.Errorf("the two limits are not on lines of their own:\n%s", b.String()[i:min(len(b.String()), i+400)])
 	}
 }
+
+// A header name in the routes page's answers never breaks at its hyphens
+// ("X-" on one line, "Request-Id" on the next).
+func TestRoutesPageHeaderNamesDoNotBreak(t *testing.T) {
+	pw := &problem.Writer{}
+	r := chi.NewRouter()
+	r.Use(pw.Handler, middleware.Recoverer, middleware.RequestID)
+	r.Get("/x", func(http.ResponseWriter, *http.Request) {})
+	var b strings.Builder
+	if err := contract.Of(r).WriteHTML(&b); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `<span class="nowrap">X-Request-Id</span>`) ||
+		!strings.Contains(b.String(), ".nowrap{white-space:nowrap}") {
+		t.Error("X-Request-Id is not kept on one line")
+	}
+}

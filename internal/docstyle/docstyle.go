@@ -25,6 +25,7 @@ td.nested code{color:#57606a}
 th.status{width:4.5rem}
 th.type{width:34%}
 .note{display:block;font-size:.9rem;color:#57606a}
+.nowrap{white-space:nowrap}
 .tag{display:inline-block;font-size:.75rem;line-height:1.4;padding:0 .4em;border-radius:1em;border:1px solid #d0d7de;color:#57606a;margin-left:.3em;white-space:nowrap}
 .tag.always{border-color:#1a7f37;color:#1a7f37}
 .type-uri{display:block;margin-top:.2rem;font-size:.85rem}
