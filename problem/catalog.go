@@ -165,8 +165,8 @@ func (c *Catalog) change(edit func(types []Type) ([]Type, error)) error {
 	return nil
 }
 
-// Register adds types, after those already registered; the page lists
-// them in that order. A type needs a Slug (letters, digits and '-'), a 4xx
+// Register adds types, after those already registered. The docs list
+// types by status, and in the order registered within a status. A type needs a Slug (letters, digits and '-'), a 4xx
 // or 5xx Status (for a slug of DefaultTypes, that type's status) and a
 // Title; its slug and type URI must be new to the catalog
 // (ErrDuplicateType: use Replace to change a type). Either every type is

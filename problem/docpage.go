@@ -2,9 +2,11 @@ package problem
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -165,8 +167,16 @@ func (c *Catalog) docs(root string, pw *Writer) indexDoc {
 		},
 		Success: append([]SuccessStatus(nil), s.success...),
 	}
+	// The page lists types by status, as an error-codes page does, and
+	// in registration order within a status: a type the API adds after
+	// DefaultTypes sits with the others of its status, not at the end.
+	order := make([]int, len(s.types))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(s.types[a].Status, s.types[b].Status) })
 	seen := map[int]bool{}
-	for i := range s.types {
+	for _, i := range order {
 		t := &s.types[i]
 		td := typeDoc{
 			Slug: t.Slug, URI: typeURI(base, t), Status: t.Status, Title: t.Title,
