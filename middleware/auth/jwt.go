@@ -266,9 +266,11 @@ func (v *JWT) verify(token string) (*Principal, error) {
 	// lenient decoder would take several spellings of one signature (the
 	// unused bits of the last character set), and a token refused by its
 	// exact text, in a deny list, would pass in another spelling. (ECDSA
-	// still has two: s and n-s verify alike; SECURITY.md says so.)
+	// still has two: s and n-s verify alike; SECURITY.md says so.) Strict
+	// mode still skips CR and LF, so they are refused here: Authenticate's
+	// token68 check never lets them through, but a caller of Verify may.
 	signature, err := base64.RawURLEncoding.Strict().DecodeString(sig)
-	if err != nil {
+	if err != nil || strings.ContainsAny(sig, "\r\n") {
 		return nil, ErrTokenMalformed
 	}
 	key, err := v.lookup(kid, alg)
