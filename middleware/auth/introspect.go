@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/sync/singleflight"
 )
@@ -59,7 +60,8 @@ type IntrospectionConfig struct {
 // its deadline, if it has one (a 503 then). An endpoint that cannot be
 // reached or answers badly yields ErrVerifierUnavailable, never a verdict
 // on the token. A response is read up to 1 MiB; one nested deeper than
-// MaxClaimDepth, or with dates outside years 0 to 9999, refuses the token.
+// MaxClaimDepth, not UTF-8, or with dates outside years 0 to 9999, refuses
+// the token.
 // The cache takes at most CacheBytes (DefaultCacheBytes by default), each
 // answer counting its token and its response. Use it with Bearer.
 type Introspection struct {
@@ -252,13 +254,21 @@ func (v *Introspection) introspect(ctx context.Context, token string, now time.T
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%w: introspection endpoint answered %s", ErrVerifierUnavailable, resp.Status)
 	}
-	if !withinDepth(body, MaxClaimDepth) {
+	if !withinDepth(body, MaxClaimDepth) || !utf8.Valid(body) {
+		// encoding/json would make each byte that is not UTF-8 a U+FFFD,
+		// and two subjects one, as for a JWT's claims.
 		return nil, ErrTokenClaims
 	}
 	var claims map[string]any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
-	if err := dec.Decode(&claims); err != nil || claims == nil {
+	err = dec.Decode(&claims)
+	if err == nil && len(bytes.Trim(body[dec.InputOffset():], " \t\r\n")) > 0 {
+		// The decoder stops after the object: what follows would be
+		// ignored here, and make Principal.Claims fail.
+		err = errors.New("data after the object")
+	}
+	if err != nil || claims == nil {
 		return nil, fmt.Errorf("%w: introspection response is not a JSON object: %v", ErrVerifierUnavailable, err)
 	}
 	if active, _ := claims["active"].(bool); !active {
