@@ -144,6 +144,9 @@ func Realm(realm string) Option {
 // "access_token" (RFC 6750 §2.3). It is off by default: URLs end up in
 // logs, histories and Referer headers, which RFC 6750 warns against. A
 // request with both a query token and an Authorization header is a 400.
+// A request it authenticates is answered with "Cache-Control: private",
+// as RFC 6750 asks, unless a Cache-Control is already set; the handler may
+// set another.
 func QueryToken() Option {
 	return func(c *authConfig) { c.queryParam = "access_token" }
 }
@@ -394,6 +397,15 @@ func (a *authenticator) serve(next http.Handler, w http.ResponseWriter, r *http.
 		q := *p
 		q.Scheme = name
 		p = &q
+	}
+	if a.queryParam != "" && len(r.Header["Authorization"]) == 0 {
+		// The token came in the URL, where no shared cache sees
+		// credentials: RFC 6750 §2.3 asks for "private", so that a cache
+		// keyed by the URL does not go on serving the answer once the
+		// token is revoked. The handler may set its own.
+		if h := w.Header(); h["Cache-Control"] == nil {
+			h["Cache-Control"] = []string{"private"}
+		}
 	}
 	next.ServeHTTP(w, withAuth(r, p, a))
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-chi/chi/v5"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -101,6 +102,45 @@ func BenchmarkHostileQueryToken(b *testing.B) {
 			for b.Loop() {
 				clear(w.h)
 				h.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// RFC 6750 §2.3: an answer to a request authenticated by a token in its
+// URL is "Cache-Control: private", so that no shared cache keyed by the
+// URL serves it after the token is revoked, to whoever finds the URL in a
+// log. Tokens in the header need nothing (shared caches do not store those
+// answers), and a handler's own Cache-Control wins.
+func TestAuthenticateQueryTokenAnswersArePrivate(t *testing.T) {
+	valid := sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), nil)
+	h := newRouter(Authenticate(Bearer(hsVerifier(t, nil)), QueryToken(), AllowAnonymous()), func(r chi.Router) {
+		r.Get("/fresh", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "no-cache")
+			whoami(w, r)
+		})
+	})
+	tests := []struct {
+		name, target string
+		auth         []string
+		status       int
+		cacheControl string
+	}{
+		{"query token", "/me?access_token=" + valid, nil, 200, "private"},
+		{"query token again, from the cache", "/me?access_token=" + valid, nil, 200, "private"},
+		{"header token", "/me", []string{"Bearer " + valid}, 200, ""},
+		{"anonymous", "/me", nil, 200, ""},
+		{"the handler's own", "/fresh?access_token=" + valid, nil, 200, "no-cache"},
+		{"refused query token", "/me?access_token=x", nil, 401, "no-store"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(h, tt.target, tt.auth...)
+			if rec.Code != tt.status || rec.Header().Get("Cache-Control") != tt.cacheControl {
+				t.Fatalf("%d, Cache-Control %q; want %d, %q", rec.Code, rec.Header().Get("Cache-Control"), tt.status, tt.cacheControl)
+			}
+			if b := body(t, rec); tt.status == 200 && tt.name != "anonymous" && b["subject"] != "alice" {
+				t.Errorf("body %v", b)
 			}
 		})
 	}
