@@ -380,11 +380,11 @@ func checkKey(key any) error {
 			return fmt.Errorf("auth: an HMAC secret needs at least 32 bytes, this one has %d", len(k))
 		}
 	case *rsa.PublicKey:
-		if k.N == nil || k.N.BitLen() < 2048 {
+		if k == nil || k.N == nil || k.N.BitLen() < 2048 {
 			return errors.New("auth: RSA keys need at least 2048 bits")
 		}
 	case *ecdsa.PublicKey:
-		if k.Curve != elliptic.P256() && k.Curve != elliptic.P384() && k.Curve != elliptic.P521() {
+		if k == nil || k.Curve != elliptic.P256() && k.Curve != elliptic.P384() && k.Curve != elliptic.P521() {
 			return errors.New("auth: ECDSA keys must be on P-256, P-384 or P-521")
 		}
 	case ed25519.PublicKey:

@@ -2,7 +2,9 @@ package auth
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/elliptic"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -294,6 +296,8 @@ func TestNewJWTConfigErrors(t *testing.T) {
 		{"private key", JWTConfig{Algorithms: []string{"RS256"}, Key: rsaKey}},
 		{"RSA key for HS256", JWTConfig{Algorithms: []string{"HS256"}, Key: &rsaKey.PublicKey}},
 		{"algorithm without a key", JWTConfig{Algorithms: []string{"RS256", "ES256"}, Key: &rsaKey.PublicKey}},
+		{"nil RSA key", JWTConfig{Algorithms: []string{"RS256"}, Key: (*rsa.PublicKey)(nil)}},
+		{"nil ECDSA key among others", JWTConfig{Algorithms: []string{"RS256"}, Keys: map[string]any{"a": &rsaKey.PublicKey, "b": (*ecdsa.PublicKey)(nil)}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
