@@ -126,6 +126,12 @@ func newRouteBuilder(w walked) *routeBuilder {
 			b.conceal = i
 		}
 	}
+	if d, ok := describeHandler(w.handler); ok && d.Conceal && b.conceal < 0 {
+		// auth.Conceal applied to the handler itself, as in
+		// r.Method("PUT", "/flags", auth.Conceal(h)): every step runs
+		// before it.
+		b.conceal = len(b.steps)
+	}
 	if b.catalog == nil {
 		b.catalog = defaultCatalog()
 	}

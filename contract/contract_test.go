@@ -248,6 +248,30 @@ func TestOfConcealedRoutes(t *testing.T) {
 	}
 }
 
+// Conceal applied to the handler itself, r.Method("PUT", p,
+// auth.Conceal(h)), conceals the route as it does in r.With: the route
+// was in the public OpenAPI document, and its path's other methods got a
+// 405.
+func TestOfARouteWhoseHandlerConcealIs(t *testing.T) {
+	r := newRoot(writer())
+	r.Method(http.MethodPut, "/flags", auth.Conceal(auth.Authenticate(auth.Bearer(jwtVerifier(t)))(http.HandlerFunc(ok))))
+	c := contract.Of(r)
+	put := route(t, c, "PUT", "/flags")
+	if !put.Concealed || !put.Answers(404, base+"not-found") || put.Answers(405, "") {
+		t.Errorf("PUT /flags: concealed %v, %+v", put.Concealed, put.Responses)
+	}
+	doc, err := json.Marshal(c.OpenAPI(contract.Info{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(doc), "/flags") {
+		t.Errorf("the public document lists the concealed route: %s", doc)
+	}
+	if err := c.Check(); err != nil {
+		t.Error(err)
+	}
+}
+
 func TestOfRoutesForEveryMethodAndSubrouters(t *testing.T) {
 	pw := writer()
 	r := newRoot(pw)

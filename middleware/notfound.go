@@ -197,7 +197,7 @@ func flagsAt(routes chi.Routes, method string, pats []string) routeFlags {
 		if h == nil {
 			h = found.Handlers["*"]
 		}
-		if ch, ok := h.(*chi.ChainHandler); ok && conceal.In(ch.Middlewares) {
+		if ch, ok := h.(*chi.ChainHandler); ok && conceal.In(ch.Middlewares) || concealing(endpoint(h)) {
 			f.hidden = true
 			break
 		}
@@ -233,6 +233,14 @@ func refuses(rt *chi.Route, method string) bool {
 	}
 	ms := all.Describe().Methods
 	return len(ms) > 0 && !slices.Contains(ms, method)
+}
+
+// concealing reports whether h is a handler that auth.Conceal returned, as
+// in r.Method("PUT", "/flags", auth.Conceal(h)): chi holds no middleware
+// list for it to be found in.
+func concealing(h http.Handler) bool {
+	d, ok := h.(describe.Describer)
+	return ok && d.Describe().Conceal
 }
 
 // endpoint is the handler at the end of h's chain of With middlewares.

@@ -1,0 +1,48 @@
+package auth_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/chiguard/chiguard/middleware"
+	"github.com/chiguard/chiguard/middleware/auth"
+	"github.com/chiguard/chiguard/problem"
+)
+
+// Conceal applied to a route's handler itself, r.Method("PUT", p,
+// auth.Conceal(h)), leaves no middleware list for the router's 405 to
+// find it in: its method was listed in Allow, and a path that only it
+// serves answered other methods with a 405 naming it.
+func TestConcealWrappingTheHandlerStaysOutOfAllow(t *testing.T) {
+	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "admin-key", ClientID: "admin", Scopes: []string{"admin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	guarded := func() http.Handler {
+		return auth.Conceal(auth.Authenticate(auth.APIKey(keys))(auth.RequireScopes("admin")(
+			http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))))
+	}
+	pw := &problem.Writer{}
+	r := chi.NewRouter()
+	r.Use(pw.Handler, middleware.RequestID)
+	r.NotFound(middleware.NotFound)
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	r.Get("/reports", func(w http.ResponseWriter, _ *http.Request) {})
+	r.Method(http.MethodDelete, "/reports", guarded())
+	r.Method(http.MethodPut, "/flags", guarded())
+
+	rec := send(r, http.MethodPatch, "/reports")
+	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, HEAD" {
+		t.Errorf("PATCH /reports: %d, Allow %q", rec.Code, rec.Header().Get("Allow"))
+	}
+	for _, method := range []string{http.MethodGet, http.MethodPut} {
+		t.Run(method+" /flags", func(t *testing.T) {
+			sameAsNotFound(t, r, send(r, method, "/flags", "X-Request-Id", "req-1"))
+		})
+	}
+	if rec := send(r, http.MethodPut, "/flags", "Authorization", "ApiKey admin-key"); rec.Code != http.StatusNoContent {
+		t.Errorf("the admin: %d %s", rec.Code, rec.Body)
+	}
+}
