@@ -17,8 +17,13 @@ import (
 
 // NotFound answers 404 with a problem. Install it on the root router with
 // r.NotFound(middleware.NotFound); chi passes it on to subrouters mounted
-// later that set none of their own.
+// later that set none of their own. Below auth.Conceal (a subrouter mounted
+// as auth.Conceal(sub)), it takes back the headers set since Conceal ran,
+// as Conceal's own 404 does.
 func NotFound(w http.ResponseWriter, r *http.Request) {
+	if h := conceal.From(r.Context()); h != nil {
+		h.Restore(w)
+	}
 	problem.Write(w, r, notFoundProblem)
 }
 
@@ -31,12 +36,14 @@ var notFoundProblem = problem.NotFound("")
 //
 // When no method is served at the path (chi also calls this handler for a
 // method it does not know, whatever the path), or only concealed ones (see
-// auth.Conceal), it answers 404 instead: a 405 with an empty Allow would
-// tell the client the resource exists.
+// auth.Conceal), it answers NotFound's 404 instead: a 405 with an empty
+// Allow would tell the client the resource exists. So it does below
+// auth.Conceal, in a subrouter mounted as auth.Conceal(sub), whose routes
+// are all concealed.
 func MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	allowed := AllowedMethods(r)
-	if len(allowed) == 0 {
-		problem.Write(w, r, notFoundProblem)
+	if len(allowed) == 0 || conceal.From(r.Context()) != nil {
+		NotFound(w, r)
 		return
 	}
 	list := strings.Join(allowed, ", ")

@@ -1,10 +1,12 @@
 // Package conceal lets package middleware recognise auth.Conceal in a
-// route's middleware list, so that the router's 405 does not reveal a
-// concealed route, without middleware importing auth (which would link a
-// JWT library into every program that uses only the general middlewares).
+// route's middleware list, and a request that auth.Conceal let in, so that
+// the router's 404 and 405 do not reveal a concealed route, without
+// middleware importing auth (which would link a JWT library into every
+// program that uses only the general middlewares).
 package conceal
 
 import (
+	"context"
 	"net/http"
 	"reflect"
 	"sync/atomic"
@@ -32,4 +34,38 @@ func In(mws []func(http.Handler) http.Handler) bool {
 		}
 	}
 	return false
+}
+
+// Hiding is what auth.Conceal records for a request: the response header
+// as the middlewares before it left it, which is what the 404 of an
+// unknown path carries.
+type Hiding struct{ header http.Header }
+
+type hidingKey struct{}
+
+// With returns ctx marked as concealed, header being the response header
+// as it is when Conceal runs; With keeps a copy.
+func With(ctx context.Context, header http.Header) context.Context {
+	return context.WithValue(ctx, hidingKey{}, &Hiding{header: header.Clone()})
+}
+
+// From returns what Conceal recorded for the request of ctx, or nil if it
+// did not run.
+func From(ctx context.Context) *Hiding {
+	h, _ := ctx.Value(hidingKey{}).(*Hiding)
+	return h
+}
+
+// Restore makes w's header what it was when Conceal ran, taking back what
+// the middlewares after it set (RateLimit fields, Vary).
+func (h *Hiding) Restore(w http.ResponseWriter) {
+	hdr := w.Header()
+	for k := range hdr {
+		if _, kept := h.header[k]; !kept {
+			delete(hdr, k)
+		}
+	}
+	for k, v := range h.header {
+		hdr[k] = v
+	}
 }

@@ -25,7 +25,11 @@ import (
 // middlewares after Conceal set (RateLimit fields, Vary) are taken back from
 // the 404, which then carries only what a real 404 does. The router's 405
 // leaves concealed routes out of Allow, and answers 404 when only concealed
-// routes serve the path (see middleware.MethodNotAllowed).
+// routes serve the path (see middleware.MethodNotAllowed). Conceal may also
+// wrap a route's handler, r.Method("PUT", p, auth.Conceal(h)), or a mounted
+// router, whose own 404 and 405 (middleware.NotFound and MethodNotAllowed)
+// then answer as the root's 404; but package contract cannot read what a
+// mounted auth.Conceal(sub) guards: prefer sub.Use(auth.Conceal, ...).
 //
 // What Conceal cannot hide: a 503 when the verifier's infrastructure fails
 // (a 404 would tell a legitimate client its resource is gone), a 429 from a
@@ -39,26 +43,14 @@ import (
 // limiters of their own.
 func Conceal(next http.Handler) http.Handler {
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := &concealment{header: w.Header().Clone()}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), concealKey{}, c)))
+		next.ServeHTTP(w, r.WithContext(conceal.With(r.Context(), w.Header())))
 	}), describeConceal)
 }
 
 func init() { conceal.Mark(Conceal) }
 
-type concealKey struct{}
-
-// concealment is what Conceal records: the response header as the
-// middlewares before it left it, which is what a real 404 carries.
-type concealment struct {
-	header http.Header
-}
-
 // concealed reports whether Conceal is in effect for the request.
-func concealed(ctx context.Context) bool {
-	_, ok := ctx.Value(concealKey{}).(*concealment)
-	return ok
-}
+func concealed(ctx context.Context) bool { return conceal.From(ctx) != nil }
 
 // Deny writes an authorization failure decided by a handler, such as a
 // 403 for a project the caller may not modify: p as is, or on a route under
@@ -77,16 +69,8 @@ func Deny(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
 // a missing one. The auth package does not import middleware, to keep the
 // layering one-way; the root contract test compares the two answers.
 func notVisible(w http.ResponseWriter, r *http.Request) {
-	if c, ok := r.Context().Value(concealKey{}).(*concealment); ok {
-		h := w.Header()
-		for k := range h {
-			if _, kept := c.header[k]; !kept {
-				delete(h, k)
-			}
-		}
-		for k, v := range c.header {
-			h[k] = v
-		}
+	if h := conceal.From(r.Context()); h != nil {
+		h.Restore(w)
 	}
 	problem.Write(w, r, notFoundProblem)
 }

@@ -3,12 +3,14 @@ package auth_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/middleware/auth"
 	"github.com/chiguard/chiguard/problem"
+	"github.com/chiguard/chiguard/ratelimit"
 )
 
 // Conceal applied to a route's handler itself, r.Method("PUT", p,
@@ -44,5 +46,42 @@ func TestConcealWrappingTheHandlerStaysOutOfAllow(t *testing.T) {
 	}
 	if rec := send(r, http.MethodPut, "/flags", "Authorization", "ApiKey admin-key"); rec.Code != http.StatusNoContent {
 		t.Errorf("the admin: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// A subrouter mounted as auth.Conceal(sub) answers its own 404 and 405
+// under Conceal: its 405 named the methods of its routes (every method, as
+// the root's mount serves them all), and its 404 kept the headers set
+// since Conceal ran, a limiter's RateLimit fields among them.
+func TestAConcealedSubrouterAnswersItsUnknownPathsLikeTheRoot(t *testing.T) {
+	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "admin-key", ClientID: "admin", Scopes: []string{"admin"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := &problem.Writer{}
+	r := chi.NewRouter()
+	r.Use(pw.Handler, middleware.RequestID)
+	r.NotFound(middleware.NotFound)
+	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	sub := chi.NewRouter() // chi passes the root's 404 and 405 on to a *chi.Mux only
+	sub.NotFound(middleware.NotFound)
+	sub.MethodNotAllowed(middleware.MethodNotAllowed)
+	sub.Use(ratelimit.Limit(100, time.Minute, ratelimit.KeyBy(ratelimit.ByIP)))
+	sub.With(auth.Authenticate(auth.APIKey(keys)), auth.RequireScopes("admin")).
+		Put("/flags", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	r.Mount("/admin", auth.Conceal(sub))
+
+	for _, tt := range []struct{ method, path string }{
+		{http.MethodGet, "/admin/flags"},
+		{http.MethodPut, "/admin/flags"},
+		{http.MethodGet, "/admin/nothing"},
+	} {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			sameAsNotFound(t, r, send(r, tt.method, tt.path, "X-Request-Id", "req-1"))
+		})
+	}
+	rec := send(r, http.MethodPut, "/admin/flags", "Authorization", "ApiKey admin-key")
+	if rec.Code != http.StatusNoContent || rec.Header().Get("RateLimit") == "" {
+		t.Errorf("the admin: %d %v", rec.Code, rec.Header())
 	}
 }
