@@ -41,7 +41,12 @@ var notFoundProblem = problem.NotFound("")
 // auth.Conceal, in a subrouter mounted as auth.Conceal(sub), whose routes
 // are all concealed.
 func MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	allowed := AllowedMethods(r)
+	// A router that chi reached through a handler hiding it, as in
+	// r.Mount("/admin", wrap(sub)), refused the method, yet AllowedMethods,
+	// which cannot look inside wrap, takes the mount for a handler of every
+	// method. An Allow naming the refused method would send the client
+	// back to it.
+	allowed := slices.DeleteFunc(AllowedMethods(r), func(m string) bool { return m == r.Method })
 	if len(allowed) == 0 || conceal.From(r.Context()) != nil {
 		NotFound(w, r)
 		return
@@ -69,6 +74,10 @@ var routedMethods = []string{
 // HeadAsGet (or chi's GetHead) routes HEAD to GET handlers; it is left out
 // when the request itself is a HEAD that reached a 405, which shows that
 // neither is in use. The result is nil outside a chi router.
+//
+// It cannot see the routes of a subrouter mounted through a handler that
+// hides it, as in r.Mount("/admin", wrap(sub)): mount sub itself, with
+// wrap in sub.Use or r.With(wrap).Mount, for Allow to list its methods.
 func AllowedMethods(r *http.Request) []string {
 	rctx := chi.RouteContext(r.Context())
 	if rctx == nil || rctx.Routes == nil {
