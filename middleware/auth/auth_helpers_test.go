@@ -29,7 +29,7 @@ import (
 
 // Test keys, generated once per test binary.
 var (
-	testSecret = []byte("0123456789abcdef0123456789abcdef-test-secret")
+	testSecret = []byte("0123456789abcdef0123456789abcdef0123456789abcdef-test-secret-64b")
 
 	rsaOnce sync.Once
 	rsaKeys [2]*rsa.PrivateKey

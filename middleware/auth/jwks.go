@@ -311,6 +311,9 @@ type keySet struct {
 	// maxCandidates, if not zero, bounds the keys lookup returns: a token
 	// naming no kid is tried against at most that many.
 	maxCandidates int
+	// shortHMAC accepts HMAC secrets shorter than their algorithm's hash:
+	// JWTConfig.AllowShortHMACKey, for static keys only.
+	shortHMAC bool
 }
 
 type setKey struct {
@@ -331,7 +334,7 @@ func (ks *keySet) lookup(kid, alg string) (any, error) {
 			continue
 		}
 		known = true
-		if (k.alg == "" || k.alg == alg) && keyFits(alg, k.key) {
+		if (k.alg == "" || k.alg == alg) && keyFits(alg, k.key, ks.shortHMAC) {
 			fits = append(fits, k.key)
 			if len(fits) == ks.maxCandidates {
 				break
@@ -349,11 +352,14 @@ func (ks *keySet) lookup(kid, alg string) (any, error) {
 	return nil, ErrTokenUnknownKey
 }
 
-// keyFits reports whether key can verify signatures of algorithm alg.
-func keyFits(alg string, key any) bool {
+// keyFits reports whether key can verify signatures of algorithm alg. An
+// HMAC secret must be at least as long as the algorithm's hash (RFC 7518
+// §3.2: 32 bytes for HS256, 48 for HS384, 64 for HS512), unless
+// shortHMAC, JWTConfig.AllowShortHMACKey for static keys, accepts any.
+func keyFits(alg string, key any, shortHMAC bool) bool {
 	switch k := key.(type) {
 	case []byte:
-		return strings.HasPrefix(alg, "HS")
+		return strings.HasPrefix(alg, "HS") && (shortHMAC || len(k) >= hmacMinLen(alg))
 	case *rsa.PublicKey:
 		return strings.HasPrefix(alg, "RS") || strings.HasPrefix(alg, "PS")
 	case *ecdsa.PublicKey:
@@ -369,6 +375,18 @@ func keyFits(alg string, key any) bool {
 		return alg == "EdDSA"
 	}
 	return false
+}
+
+// hmacMinLen is the shortest secret RFC 7518 §3.2 allows for alg, an HS
+// algorithm: the length of its hash.
+func hmacMinLen(alg string) int {
+	switch alg {
+	case "HS384":
+		return 48
+	case "HS512":
+		return 64
+	}
+	return 32
 }
 
 // checkKey validates a key given in a configuration.
@@ -504,7 +522,7 @@ func (l *jwkList) add(i int, raw []byte) {
 	}
 	key, err := jwk.publicKey()
 	if err == nil && jwk.Alg != "" {
-		if !supportedAlgorithm(jwk.Alg) || !keyFits(jwk.Alg, key) {
+		if !supportedAlgorithm(jwk.Alg) || !keyFits(jwk.Alg, key, false) {
 			err = errAlgMismatch
 		}
 	}

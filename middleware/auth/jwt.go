@@ -28,7 +28,7 @@ type JWTConfig struct {
 	// is never taken for an HMAC secret.
 	Algorithms []string
 	// Key verifies every token, whatever its "kid": an HMAC secret
-	// ([]byte, at least 32 bytes), *rsa.PublicKey (2048 bits or more),
+	// ([]byte, at least as long as the hash of each HS algorithm listed), *rsa.PublicKey (2048 bits or more),
 	// *ecdsa.PublicKey or ed25519.PublicKey.
 	Key any
 	// Keys verify tokens by their "kid"; a token naming no kid is tried
@@ -56,8 +56,9 @@ type JWTConfig struct {
 	ExpiryOptional bool
 	// Classify tells app tokens from user tokens. Nil means DefaultClassify.
 	Classify func(claims map[string]any) Kind
-	// AllowShortHMACKey accepts HMAC secrets shorter than 32 bytes, which
-	// RFC 7518 §3.2 forbids because they can be brute-forced. Only for
+	// AllowShortHMACKey accepts HMAC secrets shorter than their
+	// algorithm's hash (32 bytes for HS256, 48 for HS384, 64 for HS512),
+	// which RFC 7518 §3.2 forbids because they can be brute-forced. Only for
 	// demos and tests whose published secret is short anyway.
 	AllowShortHMACKey bool
 	// CacheBytes bounds the memory of the cache of verified tokens, which
@@ -96,6 +97,7 @@ type JWT struct {
 	classify  func(map[string]any) Kind
 	cache     *tokenCache
 	now       func() time.Time
+	shortHMAC bool // JWTConfig.AllowShortHMACKey
 }
 
 // maxCacheLifetime caps how long a verified token is served from the cache,
@@ -128,13 +130,14 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 		return nil, errors.New("auth: JWTConfig needs exactly one of Key, Keys and JWKS")
 	}
 	v := &JWT{
-		algs:     slices.Clone(cfg.Algorithms),
-		key:      cfg.Key,
-		jwks:     cfg.JWKS,
-		leeway:   cfg.Leeway,
-		classify: cfg.Classify,
-		cache:    newTokenCache(cfg.CacheBytes),
-		now:      now,
+		algs:      slices.Clone(cfg.Algorithms),
+		key:       cfg.Key,
+		jwks:      cfg.JWKS,
+		leeway:    cfg.Leeway,
+		classify:  cfg.Classify,
+		cache:     newTokenCache(cfg.CacheBytes),
+		now:       now,
+		shortHMAC: cfg.AllowShortHMACKey,
 	}
 	for _, t := range cfg.Types {
 		name := mediaTypeName(t)
@@ -150,7 +153,7 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 		static = append(static, cfg.Key)
 	}
 	if cfg.Keys != nil {
-		v.keys = &keySet{}
+		v.keys = &keySet{shortHMAC: cfg.AllowShortHMACKey}
 		for kid, k := range cfg.Keys {
 			v.keys.keys = append(v.keys.keys, setKey{kid: kid, key: k})
 			static = append(static, k)
@@ -169,7 +172,16 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 	}
 	if static != nil {
 		for _, alg := range v.algs {
-			if !slices.ContainsFunc(static, func(k any) bool { return keyFits(alg, k) }) {
+			// A static key has no "alg" of its own: a token may name any
+			// configured algorithm for it, so each secret must be long
+			// enough for every HS algorithm configured.
+			for _, k := range static {
+				if b, hmac := k.([]byte); hmac && strings.HasPrefix(alg, "HS") && !keyFits(alg, b, cfg.AllowShortHMACKey) {
+					return nil, fmt.Errorf("auth: %s needs an HMAC secret of at least %d bytes (RFC 7518 §3.2), a configured one has %d "+
+						"(JWTConfig.AllowShortHMACKey accepts it, for demos and tests only)", alg, hmacMinLen(alg), len(b))
+				}
+			}
+			if !slices.ContainsFunc(static, func(k any) bool { return keyFits(alg, k, cfg.AllowShortHMACKey) }) {
 				return nil, fmt.Errorf("auth: no configured key fits algorithm %s", alg)
 			}
 		}
@@ -364,7 +376,7 @@ func (v *JWT) header(segment string) (alg, kid string, err error) {
 func (v *JWT) lookup(kid, alg string) (any, error) {
 	switch {
 	case v.key != nil:
-		if !keyFits(alg, v.key) {
+		if !keyFits(alg, v.key, v.shortHMAC) {
 			return nil, ErrTokenAlgorithm
 		}
 		return v.key, nil
