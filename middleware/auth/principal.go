@@ -113,6 +113,11 @@ func (p Principal) Claims(v any) error {
 // Key returns a stable identifier for keying limits and logs: "app:" or
 // "user:" followed by the client id or subject. It allocates nothing for
 // the principals of this package's verifiers.
+//
+// It is unique within one issuer of identities. A route that takes two,
+// such as the tokens of two authorization servers or API keys next to
+// tokens, whose subjects or client ids may meet, keys its limits with
+// something that tells them apart too (ratelimit.KeyFrom).
 func (p Principal) Key() string {
 	prefix, id := p.keyParts()
 	if len(p.key) == len(prefix)+len(id) && strings.HasPrefix(p.key, prefix) && p.key[len(prefix):] == id {
