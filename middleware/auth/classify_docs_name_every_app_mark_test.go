@@ -18,6 +18,8 @@ func TestClassifyDocsNameEveryAppMark(t *testing.T) {
 		{map[string]any{"client_id": "billing"}, "has none"},
 		{map[string]any{"sub": "0b6e", "clientId": "billing"}, "`clientId`"},
 		{map[string]any{"sub": "alice", "gty": "client-credentials"}, "`\"gty\":"},
+		{map[string]any{"sub": "0oa1billing", "cid": "0oa1billing"}, "`cid` is also its subject"},
+		{map[string]any{"sub": "5f2e", "idtyp": "app"}, "`\"idtyp\": \"app\"`"},
 	}
 	for _, file := range []string{"../../README.md", "../../SECURITY.md"} {
 		raw, err := os.ReadFile(file)

@@ -190,6 +190,13 @@ func TestRFC9068UserTokenIsNotAnApp(t *testing.T) {
 		{map[string]any{"sub": "alice", "azp": "web-frontend"}, KindUser},
 		{map[string]any{"sub": "4f1c", "clientId": "kc"}, KindApp},
 		{map[string]any{"sub": "4f1c", "gty": "client-credentials"}, KindApp},
+		// Okta: an app's token has its client (cid) as subject; a user's
+		// names the client it was issued through.
+		{map[string]any{"sub": "0oa1billing", "cid": "0oa1billing"}, KindApp},
+		{map[string]any{"sub": "alice@example.com", "cid": "0oa1web", "uid": "00u1"}, KindUser},
+		// Microsoft Entra ID, with the idtyp optional claim.
+		{map[string]any{"sub": "5f2e", "idtyp": "app", "appid": "billing"}, KindApp},
+		{map[string]any{"sub": "9a1c", "idtyp": "user", "appid": "web"}, KindUser},
 	} {
 		if k := DefaultClassify(c.claims); k != c.want {
 			t.Errorf("%v is classified %s, want %s", c.claims, k, c.want)

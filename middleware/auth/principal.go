@@ -250,10 +250,12 @@ func withinDepth(data []byte, limit int) bool {
 // DefaultClassify is the rule the JWT verifier uses, unless configured
 // otherwise, to tell app tokens from user tokens. A token is an app's when
 // its "client_id" names the token's subject too, or it has no subject (RFC
-// 9068 §2.2: a client credentials grant's "sub" is the client), when it
-// carries "clientId" (older Keycloak service accounts) or "gty":
-// "client-credentials" (Auth0). Any other token is a user's: RFC 9068 puts
-// "client_id" in user tokens too, and "azp" only names the client.
+// 9068 §2.2: a client credentials grant's "sub" is the client), when its
+// "cid" names its subject too (Okta), or when it carries "clientId" (older
+// Keycloak service accounts), "gty": "client-credentials" (Auth0) or
+// "idtyp": "app" (Microsoft Entra ID). Any other token is a user's: RFC
+// 9068 puts "client_id" in user tokens too, Okta "cid", and "azp" only
+// names the client.
 //
 // Keycloak's newer service-account tokens carry "client_id" with a "sub"
 // of their own: use KeycloakClassify for that server.
@@ -264,9 +266,15 @@ func DefaultClassify(claims map[string]any) Kind {
 	if s, _ := claims["clientId"].(string); s != "" {
 		return KindApp
 	}
+	if s, _ := claims["idtyp"].(string); s == "app" {
+		return KindApp
+	}
 	client, _ := claims["client_id"].(string)
 	sub, _ := claims["sub"].(string)
 	if client != "" && (sub == "" || sub == client) {
+		return KindApp
+	}
+	if cid, _ := claims["cid"].(string); cid != "" && sub == cid {
 		return KindApp
 	}
 	return KindUser
