@@ -2,6 +2,7 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/sha256"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -96,6 +97,8 @@ func FuzzKey(f *testing.F) {
 	f.Add("", "x", "x", "", "@", "")
 	f.Add("\x01", "", "", "\x01", "[::ffff:192.0.2.1]:3", "192.0.2.1:4")
 	f.Add(strings.Repeat("y", 300), "", strings.Repeat("y", 299), "y", "1.2.3.4", "1.2.3.4:80")
+	digest := sha256.Sum256([]byte(strings.Repeat("y", 300)))
+	f.Add(strings.Repeat("y", 300), "", string(digest[:]), "", "1.2.3.4", "1.2.3.4:80")
 	f.Fuzz(func(t *testing.T, a1, b1, a2, b2, remote1, remote2 string) {
 		spy := &keySpy{}
 		part := func(name string) KeyFunc {

@@ -15,7 +15,7 @@ import (
 // KeyFunc appends one part of a request's rate-limit key to dst and returns
 // the extended slice, the way strconv.AppendInt does, so the built-in keys
 // cost no allocation. A limiter joins its parts unambiguously and bounds
-// each (a part longer than 255 bytes is replaced by its SHA-256), so a
+// each (a part longer than 254 bytes is replaced by its SHA-256), so a
 // KeyFunc may append raw client input. An error refuses the request or
 // serves it unlimited, as the limiter's failure mode says; its text is
 // logged, never sent.

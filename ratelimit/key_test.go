@@ -2,7 +2,9 @@ package ratelimit
 
 import (
 	"context"
+	"crypto/sha256"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +153,31 @@ func TestLongKeyPartsAreHashed(t *testing.T) {
 	}
 	if spy.keys[0] == spy.keys[1] {
 		t.Error("two long keys hashed alike")
+	}
+}
+
+// A part that is itself 32 bytes, the size of a digest, never shares the
+// bucket of the long part whose SHA-256 it spells: the digest is marked
+// apart. Without the mark, a client who learns a long key part (a tenant,
+// say) drains its bucket by sending the part's digest, percent-encoded.
+func TestAHashedPartIsNoRawPartOfItsBytes(t *testing.T) {
+	long := strings.Repeat("t", 300)
+	sum := sha256.Sum256([]byte(long))
+	h := router(Limit(1, time.Minute, KeyBy(KeyFrom(func(r *http.Request) (string, error) {
+		return r.URL.Query().Get("tenant"), nil
+	}))))
+	if w := do(h, "/other?tenant="+url.QueryEscape(string(sum[:])), "192.0.2.1:1"); w.Code != http.StatusOK {
+		t.Fatalf("the digest's own first request: %d, want 200", w.Code)
+	}
+	w := do(h, "/other?tenant="+long, "192.0.2.2:1")
+	if w.Code != http.StatusOK || w.Body.String() != "ok" {
+		t.Fatalf("the long tenant's first request: %d %q, want 200 ok: it shared the bucket of its digest", w.Code, w.Body)
+	}
+	if f := fields(t, w)["1-per-1m"]; f[0] != 0 {
+		t.Errorf("RateLimit r=%d, want 0", f[0])
+	}
+	if w := do(h, "/other?tenant="+long, "192.0.2.2:1"); w.Code != http.StatusTooManyRequests {
+		t.Errorf("the long tenant's second request: %d, want 429", w.Code)
 	}
 }
 

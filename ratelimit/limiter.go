@@ -189,8 +189,13 @@ func putScratch(sc *scratch) {
 // never so large that count+cost overflows.
 func clampCost(cost int) int { return min(max(cost, 0), MaxQuota+1) }
 
-// maxKeyPart bounds a key part; a longer one is replaced by its SHA-256.
-const maxKeyPart = 255
+// maxKeyPart bounds a key part; a longer one is replaced by its SHA-256
+// and ends with hashedPart instead of its length, so that no raw part of 32
+// bytes, which a client may choose, spells a hashed one.
+const (
+	maxKeyPart = 254
+	hashedPart = 255
+)
 
 // admit takes the request's cost and sets the RateLimit fields; if the
 // request may not go on, it writes the refusal and returns false.
@@ -238,9 +243,10 @@ func (l *Limiter) key(sc *scratch, r *http.Request) ([]byte, error) {
 		// unambiguous; long parts are hashed so keys stay bounded.
 		if n := len(key) - start; n > maxKeyPart {
 			sum := sha256.Sum256(key[start:])
-			key = append(key[:start], sum[:]...)
+			key = append(append(key[:start], sum[:]...), hashedPart)
+		} else {
+			key = append(key, byte(n))
 		}
-		key = append(key, byte(len(key)-start))
 	}
 	sc.key = key
 	return key, nil
