@@ -13,7 +13,7 @@ import (
 // proxy in front of a cluster, such as Redis Enterprise's or Envoy's,
 // does): it then reports crossSlot and leaves parts as they were.
 func sendTogether(ctx context.Context, client goredis.UniversalClient, parts []*part) (crossSlot bool) {
-	cmd := scriptCmd(ctx, scriptArgs(parts))
+	cmd := newScriptCmd(ctx, scriptArgs(parts))
 	if err := client.Process(ctx, cmd); isNoScript(err) {
 		cmd = evalCmd(ctx, cmd)
 		client.Process(ctx, cmd)
@@ -33,10 +33,10 @@ func sendEach(ctx context.Context, client goredis.UniversalClient, parts []*part
 		sendTogether(ctx, client, parts)
 		return
 	}
-	cmds := make([]*goredis.Cmd, len(parts))
+	cmds := make([]*scriptCmd, len(parts))
 	pipe := client.Pipeline()
 	for i := range parts {
-		cmds[i] = scriptCmd(ctx, scriptArgs(parts[i:i+1]))
+		cmds[i] = newScriptCmd(ctx, scriptArgs(parts[i:i+1]))
 		pipe.Process(ctx, cmds[i])
 	}
 	pipe.Exec(ctx)
@@ -55,7 +55,7 @@ func sendEach(ctx context.Context, client goredis.UniversalClient, parts []*part
 }
 
 // split hands each of parts its share of cmd's reply, or cmd's error.
-func split(cmd *goredis.Cmd, parts []*part) {
+func split(cmd *scriptCmd, parts []*part) {
 	reply, err := cmd.Result()
 	vals, _ := reply.([]any)
 	total := 0
@@ -73,18 +73,28 @@ func split(cmd *goredis.Cmd, parts []*part) {
 	}
 }
 
-// scriptCmd is the command of args, routed by its first key.
-func scriptCmd(ctx context.Context, args []any) *goredis.Cmd {
+// scriptCmd is a script's command, which go-redis never sends twice. It
+// retries a command whose connection ended before the reply (EOF), but
+// then the script may have run: a second run would take every cost of the
+// batch twice, and answer with its own verdict. A failed command goes to
+// the fallback instead, as any other failure does.
+type scriptCmd struct{ *goredis.Cmd }
+
+// NoRetry implements goredis.Cmder.
+func (*scriptCmd) NoRetry() bool { return true }
+
+// newScriptCmd is the command of args, routed by its first key.
+func newScriptCmd(ctx context.Context, args []any) *scriptCmd {
 	cmd := goredis.NewCmd(ctx, args...)
 	cmd.SetFirstKeyPos(3)
-	return cmd
+	return &scriptCmd{cmd}
 }
 
 // evalCmd is cmd, an EVALSHA, as an EVAL that loads the script.
-func evalCmd(ctx context.Context, cmd *goredis.Cmd) *goredis.Cmd {
+func evalCmd(ctx context.Context, cmd *scriptCmd) *scriptCmd {
 	args := cmd.Args()
 	args[0], args[1] = "eval", takeSource
-	return scriptCmd(ctx, args)
+	return newScriptCmd(ctx, args)
 }
 
 func isNoScript(err error) bool {
