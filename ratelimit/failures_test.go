@@ -199,6 +199,8 @@ func TestFailureLimiterKeysClientsByIPAndIPv6By64(t *testing.T) {
 		{"same IPv6 /64", nil, "[2001:db8:1:2::1]:1000", "[2001:db8:1:2:ffff:ffff:ffff:ffff]:1000", 429},
 		{"other IPv6 /64", nil, "[2001:db8:1:2::1]:1000", "[2001:db8:1:3::1]:1000", 200},
 		{"IPv4-mapped IPv6 is the IPv4", nil, "192.0.2.1:1000", "[::ffff:192.0.2.1]:1000", 429},
+		{"IPv4 through NAT64: another IPv4", nil, "[64:ff9b::c000:201]:1000", "[64:ff9b::c633:6401]:1000", 200},
+		{"IPv4 through NAT64 is the IPv4", nil, "192.0.2.1:1000", "[64:ff9b::192.0.2.1]:1000", 429},
 		{"KeyBy(ByIPPrefix(24, 48)): same /24", []Option{KeyBy(ByIPPrefix(24, 48))}, "192.0.2.1:1000", "192.0.2.200:1000", 429},
 		{"KeyBy(ByIPPrefix(24, 48)): same /48", []Option{KeyBy(ByIPPrefix(24, 48))}, "[2001:db8:1:2::1]:1000", "[2001:db8:1:ff::1]:1000", 429},
 		{"KeyBy(ByIPPrefix(24, 48)): other /24", []Option{KeyBy(ByIPPrefix(24, 48))}, "192.0.2.1:1000", "192.0.3.1:1000", 200},

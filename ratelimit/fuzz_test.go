@@ -96,6 +96,7 @@ func FuzzKey(f *testing.F) {
 	f.Add("ab", "c", "a", "bc", "192.0.2.1:1", "[2001:db8::1]:2")
 	f.Add("", "x", "x", "", "@", "")
 	f.Add("\x01", "", "", "\x01", "[::ffff:192.0.2.1]:3", "192.0.2.1:4")
+	f.Add("", "", "", "", "[64:ff9b::192.0.2.1]:3", "192.0.2.1:4")
 	f.Add(strings.Repeat("y", 300), "", strings.Repeat("y", 299), "y", "1.2.3.4", "1.2.3.4:80")
 	digest := sha256.Sum256([]byte(strings.Repeat("y", 300)))
 	f.Add(strings.Repeat("y", 300), "", string(digest[:]), "", "1.2.3.4", "1.2.3.4:80")
@@ -129,7 +130,7 @@ func FuzzKey(f *testing.F) {
 		if len(k1) > 3*(maxKeyPart+1) || len(k2) > 3*(maxKeyPart+1) {
 			t.Fatalf("unbounded keys: %d, %d bytes", len(k1), len(k2))
 		}
-		ip1, ip2 := remoteAddr(remote1).Unmap().WithZone(""), remoteAddr(remote2).Unmap().WithZone("")
+		ip1, ip2 := unembed(remoteAddr(remote1).Unmap().WithZone("")), unembed(remoteAddr(remote2).Unmap().WithZone(""))
 		if ip1.Is6() {
 			p, _ := ip1.Prefix(64)
 			ip1 = p.Addr()

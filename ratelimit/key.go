@@ -42,7 +42,10 @@ func ByPrincipal(dst []byte, r *http.Request) ([]byte, error) {
 }
 
 // ByIP keys by client IP, IPv6 clients by their /64 (a client usually
-// holds a whole /64 and could otherwise rotate through it). The IP is the
+// holds a whole /64 and could otherwise rotate through it). An IPv4 client
+// that an IPv6-only server sees through a NAT64 translator, at an address
+// of the well-known prefix 64:ff9b::/96 (RFC 6052), is keyed by its IPv4
+// address: that prefix's /64 holds every IPv4 client. The IP is the
 // one chi's ClientIPFrom* middleware resolved (ClientIPFromXFF,
 // ClientIPFromHeader: that is where trusted proxies are configured), else
 // the TCP peer in r.RemoteAddr, which a client cannot spoof. Never a raw
@@ -67,7 +70,7 @@ func appendIP(dst []byte, r *http.Request, v4Bits, v6Bits int) ([]byte, error) {
 			return dst, ErrNoClientIP
 		}
 	}
-	ip = ip.Unmap().WithZone("")
+	ip = unembed(ip.Unmap().WithZone(""))
 	bits := v6Bits
 	if ip.Is4() {
 		bits = v4Bits
@@ -81,6 +84,20 @@ func appendIP(dst []byte, r *http.Request, v4Bits, v6Bits int) ([]byte, error) {
 	a := ip.As16()
 	dst = append(dst, "ip:"...)
 	return append(dst, a[:]...), nil
+}
+
+// unembed returns the IPv4 address that an address of the NAT64
+// well-known prefix, 64:ff9b::/96, stands for, and any other address as
+// it is.
+func unembed(ip netip.Addr) netip.Addr {
+	if !ip.Is6() {
+		return ip
+	}
+	a := ip.As16()
+	if [12]byte(a[:12]) != [12]byte{0x00, 0x64, 0xff, 0x9b} {
+		return ip
+	}
+	return netip.AddrFrom4([4]byte(a[12:]))
 }
 
 // remoteAddr parses the IP of r.RemoteAddr: "ip:port", "[ipv6]:port" or
