@@ -52,40 +52,53 @@ func (c *lossyConn) Read(b []byte) (int, error) {
 // the second run's verdict.
 func TestLostReplyIsNotTakenTwice(t *testing.T) {
 	t.Parallel()
-	s := redistest.Start(t)
-	for _, ctxBound := range []bool{false, true} {
+	s, cluster := redistest.Start(t), redistest.StartCluster(t)
+	type dialer = func(context.Context, string, string) (net.Conn, error)
+	clients := []struct {
+		name string
+		new  func(dial dialer) goredis.UniversalClient
+	}{
+		{"single", func(dial dialer) goredis.UniversalClient {
+			return goredis.NewClient(&goredis.Options{Addr: s.Addr, Dialer: dial})
+		}},
+		{"single-ctx-bound", func(dial dialer) goredis.UniversalClient {
+			return goredis.NewClient(&goredis.Options{Addr: s.Addr, Dialer: dial, ContextTimeoutEnabled: true})
+		}},
+		{"cluster", func(dial dialer) goredis.UniversalClient {
+			return goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: []string{cluster.Addr}, Dialer: dial, ContextTimeoutEnabled: true})
+		}},
+	}
+	for _, cl := range clients {
 		armed := &atomic.Bool{}
-		c := goredis.NewClient(&goredis.Options{Addr: s.Addr, ContextTimeoutEnabled: ctxBound,
-			Dialer: func(ctx context.Context, network, addr string) (net.Conn, error) {
-				conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-				if err != nil {
-					return nil, err
-				}
-				return &lossyConn{Conn: conn, armed: armed}, nil
-			}})
+		c := cl.new(func(ctx context.Context, network, addr string) (net.Conn, error) {
+			conn, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+			if err != nil {
+				return nil, err
+			}
+			return &lossyConn{Conn: conn, armed: armed}, nil
+		})
 		t.Cleanup(func() { c.Close() })
 		rc := newCounter(t, c, Config{Timeout: patience})
-		prefix := "ctx-" + map[bool]string{false: "unbound", true: "bound"}[ctxBound]
-		p := ratelimit.Policy{Name: prefix, Quota: 2, Window: time.Hour}
+		p := ratelimit.Policy{Name: cl.name, Quota: 2, Window: time.Hour}
 		if _, err := rc.Take(context.Background(), "warm-up", 1, []ratelimit.Policy{p}, make([]ratelimit.Usage, 1)); err != nil {
 			t.Fatal(err) // loads the script
 		}
 		inWindow(t, time.Hour, 0, time.Hour-5*time.Second)
-		h := handler(limit(t, p, ratelimit.CountIn(rc), ratelimit.KeyBy(ratelimit.Key(prefix))))
+		h := handler(limit(t, p, ratelimit.CountIn(rc), ratelimit.KeyBy(ratelimit.Key(cl.name))))
 
 		armed.Store(true)
 		w := get(h)
 		if armed.Load() {
-			t.Fatalf("%s: no connection was lost", prefix)
+			t.Fatalf("%s: no connection was lost", cl.name)
 		}
-		if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("RateLimit"), `"`+prefix+`";r=1;t=`) {
-			t.Errorf("%s: first request: %d %q, want 200 with r=1", prefix, w.Code, w.Header().Get("RateLimit"))
+		if w.Code != http.StatusOK || !strings.HasPrefix(w.Header().Get("RateLimit"), `"`+cl.name+`";r=1;t=`) {
+			t.Errorf("%s: first request: %d %q, want 200 with r=1", cl.name, w.Code, w.Header().Get("RateLimit"))
 		}
 		if w := get(h); w.Code != http.StatusOK {
-			t.Errorf("%s: second request: %d %s, want 200: the first took two units in Redis", prefix, w.Code, w.Body)
+			t.Errorf("%s: second request: %d %s, want 200: the first took two units in Redis", cl.name, w.Code, w.Body)
 		}
 		if w := get(h); w.Code != http.StatusTooManyRequests {
-			t.Errorf("%s: third request: %d, want 429", prefix, w.Code)
+			t.Errorf("%s: third request: %d, want 429", cl.name, w.Code)
 		}
 	}
 }
