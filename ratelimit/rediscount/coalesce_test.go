@@ -266,8 +266,9 @@ func TestQueuedTakeWaitsAtMostTheTimeout(t *testing.T) {
 	err := rc.batches.do(context.Background(), cl)
 	d := time.Since(start)
 	wg.Wait()
-	// The timeout is real time: a loaded machine gets some slack.
-	if err == nil || d > timeout+300*time.Millisecond {
+	// The timeout is real time: a hang would last until the end of the test,
+	// and a loaded machine gets the slack it needs (-race next to others).
+	if err == nil || d > timeout+2*time.Second {
 		t.Errorf("queued take: %v after %v, want an error within about %v", err, d, timeout)
 	}
 }

@@ -276,8 +276,9 @@ func TestRedisKilledAndRestartedFallsBackThenRecovers(t *testing.T) {
 	if failed.Load() != 0 {
 		t.Errorf("%d requests failed", failed.Load())
 	}
-	// The timeout is real time: a loaded machine gets some slack.
-	if d := time.Duration(slowest.Load()); d > timeout+300*time.Millisecond {
+	// The timeout is real time: a hang would last until the end of the test,
+	// and a loaded machine gets the slack it needs (-race next to others).
+	if d := time.Duration(slowest.Load()); d > timeout+2*time.Second {
 		t.Errorf("slowest request took %v, want about the %v timeout at most", d, timeout)
 	}
 	tr.mu.Lock()
@@ -315,8 +316,10 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 
 			s.Pause()
 			defer s.Resume()
-			// The timeout is real time, the subject here: a loaded machine
-			// gets some slack.
+			// The timeout is real time, the subject here. A hung take
+			// would wait until Resume, for ever; the bound is the timeout
+			// and the slack a loaded machine needs (a -race run next to
+			// others has taken 400 ms), not a measure of speed.
 			for i := range 6 {
 				start, trips := time.Now(), rt.n.Load()
 				w := get(h)
@@ -324,7 +327,7 @@ func TestHungRedisCostsAtMostTheTimeout(t *testing.T) {
 				if w.Code != http.StatusOK {
 					t.Fatalf("request %d: %d", i, w.Code)
 				}
-				if d > timeout+250*time.Millisecond {
+				if d > timeout+2*time.Second {
 					t.Errorf("request %d waited %v for a hung Redis, timeout %v", i, d, timeout)
 				}
 				if n := rt.n.Load() - trips; i >= 3 && n != 0 {
