@@ -333,6 +333,12 @@ func (cw *conditionalWriter) judge(etag string, lastModified time.Time) {
 
 // finish tags and judges a buffered response once the handler is done.
 func (cw *conditionalWriter) finish() {
+	if cw.state == condDiscarding {
+		// The trailers the handler set for the body it wrote are not the
+		// 304's or the 412's: net/http would send them after those.
+		contentenc.DropTrailers(cw.ResponseWriter.Header())
+		return
+	}
 	if cw.state == condUndecided {
 		if cw.r.Context().Err() != nil {
 			// The handler gave up: the answer is the one of whatever

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chiguard/chiguard/internal/accept"
+	"github.com/chiguard/chiguard/internal/contentenc"
 	"github.com/chiguard/chiguard/internal/describe"
 	"github.com/chiguard/chiguard/internal/reqstate"
 	chimw "github.com/go-chi/chi/v5/middleware"
@@ -256,10 +257,13 @@ func validStatus(s int) int {
 
 // Write renders p as the response to r: it negotiates the format, sets
 // Content-Type, Vary, Cache-Control and p's headers, writes the status and
-// (except for HEAD) the body, then logs and alerts. If the response has
-// already started, it writes nothing and logs instead. On HTTP/1 it adds
-// "Connection: close" when the request body may be unread (see
-// Handler), so that the answer is not held back until it is.
+// (except for HEAD) the body, then logs and alerts. The fields of the
+// representation it replaces (Content-Length, ETag, Content-Language...)
+// and trailer values set before it, which are about a body not sent, are
+// dropped. If the response has already started, it writes nothing and
+// logs instead. On HTTP/1 it adds "Connection: close" when the request
+// body may be unread (see Handler), so that the answer is not held back
+// until it is.
 func (pw *Writer) Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	pw.write(w, r, p, -1)
 }
@@ -313,6 +317,7 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 		for _, k := range abandonedFields {
 			delete(h, k)
 		}
+		contentenc.DropTrailers(h)
 	}
 	for _, f := range p.header {
 		h[f.key] = f.values[:len(f.values):len(f.values)] // an Add to the response must not write into p
