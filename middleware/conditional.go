@@ -194,6 +194,7 @@ const (
 	condBuffering
 	condPassing    // the handler's response goes out as written
 	condDiscarding // a 304 or 412 was sent in its place
+	condHijacked   // the handler took the connection over
 )
 
 func (cw *conditionalWriter) WriteHeader(code int) {
@@ -245,6 +246,8 @@ func (cw *conditionalWriter) Write(b []byte) (int, error) {
 		}
 	case condDiscarding:
 		return len(b), nil
+	case condHijacked:
+		return 0, http.ErrHijacked
 	}
 	return cw.ResponseWriter.Write(b)
 }
@@ -265,15 +268,21 @@ func (cw *conditionalWriter) FlushError() error {
 		}
 	case condDiscarding:
 		return nil
+	case condHijacked:
+		return http.ErrHijacked
 	}
 	return http.NewResponseController(cw.ResponseWriter).Flush()
 }
 
 // Status is the status sent to the client so far, 0 while held back, for
-// the problem writer's check that a response has not started.
+// the problem writer's check that a response has not started: the
+// handler's, the 304 or 412 sent in its place, or 101 after a hijack.
 func (cw *conditionalWriter) Status() int {
-	if cw.state == condPassing {
+	switch cw.state {
+	case condPassing, condDiscarding:
 		return cw.status
+	case condHijacked:
+		return http.StatusSwitchingProtocols
 	}
 	return 0
 }
@@ -292,7 +301,7 @@ func (cw *conditionalWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	conn, rw, err := http.NewResponseController(cw.ResponseWriter).Hijack()
 	if err == nil {
 		cw.release()
-		cw.state = condDiscarding
+		cw.state = condHijacked
 	}
 	return conn, rw, err
 }
@@ -320,10 +329,10 @@ func (cw *conditionalWriter) stream() error {
 func (cw *conditionalWriter) judge(etag string, lastModified time.Time) {
 	switch evaluatePreconditions(cw.r, etag, lastModified, true) {
 	case http.StatusNotModified:
-		cw.state = condDiscarding
+		cw.state, cw.status = condDiscarding, http.StatusNotModified
 		writeNotModified(cw.ResponseWriter)
 	case http.StatusPreconditionFailed:
-		cw.state = condDiscarding
+		cw.state, cw.status = condDiscarding, http.StatusPreconditionFailed
 		cw.enc.Restore(cw.Header()) // the refused representation's encoding, not the problem's
 		problem.Write(cw.ResponseWriter, cw.r, preconditionFailed)
 	default:
