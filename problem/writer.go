@@ -312,6 +312,16 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 		// would swallow ours as superfluous, so the problem goes below it.
 		w = below
 	}
+	if offer < 0 {
+		offer = pw.negotiate(r)
+	}
+	// The body is rendered before anything is committed: a member that
+	// panics as it renders, a bug of the code that built the problem,
+	// leaves the response as it was, for Recoverer to answer.
+	var body *[]byte
+	if r.Method != http.MethodHead {
+		body = pw.render(r, p, &res, offer)
+	}
 	h := w.Header()
 	if len(h) != 0 {
 		for _, k := range abandonedFields {
@@ -321,9 +331,6 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 	}
 	for _, f := range p.header {
 		h[f.key] = f.values[:len(f.values):len(f.values)] // an Add to the response must not write into p
-	}
-	if offer < 0 {
-		offer = pw.negotiate(r)
 	}
 	h["Content-Type"] = offerHeaders[offer]
 	h["Cache-Control"] = hdrNoStore
@@ -338,18 +345,9 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 	}
 	accept.Vary(h)
 	w.WriteHeader(res.status)
-	if r.Method != http.MethodHead {
-		buf := getBuffer()
-		*buf = pw.appendJSON((*buf)[:0], r, p, &res)
-		if offer >= 2 {
-			x := getBuffer()
-			*x = jsonToXML((*x)[:0], *buf)
-			w.Write(*x)
-			putBuffer(x)
-		} else {
-			w.Write(*buf)
-		}
-		putBuffer(buf)
+	if body != nil {
+		w.Write(*body)
+		putBuffer(body)
 	}
 	if res.unregistered {
 		// A mistake in the code, not the request: its type URI documents
@@ -364,6 +362,20 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 	} else if l := pw.logger(); l.Enabled(r.Context(), slog.LevelDebug) {
 		l.LogAttrs(r.Context(), slog.LevelDebug, "problem", pw.attrs(r, &res)...)
 	}
+}
+
+// render returns the body of p as the media type of offerHeaders[offer],
+// in a buffer to put back once written.
+func (pw *Writer) render(r *http.Request, p *Problem, res *resolved, offer int) *[]byte {
+	buf := getBuffer()
+	*buf = pw.appendJSON((*buf)[:0], r, p, res)
+	if offer < 2 {
+		return buf
+	}
+	x := getBuffer()
+	*x = jsonToXML((*x)[:0], *buf)
+	putBuffer(buf)
+	return x
 }
 
 func (pw *Writer) negotiate(r *http.Request) int {
