@@ -325,6 +325,13 @@ func tooLarge(limit int64) *problem.Problem {
 	return problem.ContentTooLarge("The request body is larger than " + strconv.FormatInt(limit, 10) + " bytes.")
 }
 
+// maxBodyPrealloc bounds the room readBody sets aside, before any byte of
+// a body arrives, for what its Content-Length claims: past it, the buffer
+// grows with what arrives. A client that claims a megabyte and then
+// stalls, on each of many connections, would otherwise hold a megabyte
+// of the server's memory on each until the server's ReadTimeout.
+const maxBodyPrealloc = 16 << 10
+
 // readBody reads at most limit bytes of the body; more is a 413 even when
 // Content-Length claimed less. MaxBytesReader also tells net/http to close
 // the connection rather than read the rest.
@@ -334,7 +341,7 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	}
 	var buf bytes.Buffer
 	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + 1)
+		buf.Grow(int(min(r.ContentLength, maxBodyPrealloc)) + 1)
 	}
 	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
 	var mbe *http.MaxBytesError
