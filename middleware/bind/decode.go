@@ -325,8 +325,8 @@ func tooLarge(limit int64) *problem.Problem {
 	return problem.ContentTooLarge("The request body is larger than " + strconv.FormatInt(limit, 10) + " bytes.")
 }
 
-// maxBodyPrealloc bounds the room readBody sets aside, before any byte of
-// a body arrives, for what its Content-Length claims: past it, the buffer
+// maxBodyPrealloc bounds the room readBody sets aside before any byte of
+// a body arrives, whatever its Content-Length claims; past it, the room
 // grows with what arrives. A client that claims a megabyte and then
 // stalls, on each of many connections, would otherwise hold a megabyte
 // of the server's memory on each until the server's ReadTimeout.
@@ -339,19 +339,39 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 	if r.Body == nil {
 		return nil, nil
 	}
-	var buf bytes.Buffer
-	if r.ContentLength > 0 {
-		buf.Grow(int(min(r.ContentLength, maxBodyPrealloc)) + 1)
+	body := http.MaxBytesReader(w, r.Body, limit)
+	buf := make([]byte, 0, bodyRoom(r.ContentLength, limit, 0))
+	for {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), bodyRoom(r.ContentLength, limit, len(buf)))
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		var mbe *http.MaxBytesError
+		switch {
+		case err == io.EOF:
+			return buf, nil
+		case errors.As(err, &mbe):
+			return nil, tooLarge(limit)
+		case err != nil:
+			return nil, problem.BadRequest("The request body could not be read.").WithCause(err)
+		}
 	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
-	var mbe *http.MaxBytesError
-	switch {
-	case errors.As(err, &mbe):
-		return nil, tooLarge(limit)
-	case err != nil:
-		return nil, problem.BadRequest("The request body could not be read.").WithCause(err)
+}
+
+// bodyRoom is the capacity for a body of Content-Length cl (-1 unknown),
+// read up to limit, once have bytes of it arrived: maxBodyPrealloc, or
+// four times what arrived, which keeps the memory a body holds in step
+// with its size; and no more than cl claims and one byte to see the end,
+// so that a body that arrives in full is read into one allocation.
+func bodyRoom(cl, limit int64, have int) int {
+	c := max(maxBodyPrealloc, 4*int64(have))
+	if cl >= int64(have) && c >= cl {
+		c = cl + 1
 	}
-	return buf.Bytes(), nil
+	return int(max(min(c, limit+1), int64(have)+1))
 }
 
 func skipJSONSpace(data []byte, i int64) int {
