@@ -109,11 +109,14 @@ func (b below) FlushError() error {
 }
 
 // WriteHeader records the first final status; 1xx but 101 are interim.
+// It records once the writer below took the status: net/http panics on a
+// code outside 100-999, which then never went out, and Recoverer must
+// still answer the panic.
 func (r *Recorder) WriteHeader(code int) {
+	r.ResponseWriter.WriteHeader(code)
 	if r.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
 		r.status = code
 	}
-	r.ResponseWriter.WriteHeader(code)
 }
 
 func (r *Recorder) Write(b []byte) (int, error) {
