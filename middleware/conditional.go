@@ -203,9 +203,14 @@ func (cw *conditionalWriter) WriteHeader(code int) {
 		return
 	}
 	if cw.state == condBuffering {
+		if code < 400 {
+			// Superfluous, as net/http takes it: the body held back, and
+			// what follows, go out with the first status.
+			return
+		}
 		// Nothing went out, as Status says: the problem writer, which
 		// asks it, answers in place of the body held back, and so does a
-		// handler that changes its mind.
+		// handler that changes its mind for an error.
 		cw.release()
 		cw.state = condUndecided
 	}
