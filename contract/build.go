@@ -23,26 +23,30 @@ type step struct {
 }
 
 // answer is an answer before it is resolved in the catalog: at is the
-// index of the step that gives it, len(steps) for the handler.
+// index of the step that gives it, len(steps) for the handler; by is the
+// step it is written from, whose request carries the problem writers of
+// the steps before it (the Recoverer answers after the handler, from its
+// own step).
 type answer struct {
 	describe.Response
-	at       int
+	at, by   int
 	from     string
 	declared *Response
 }
 
 // routeBuilder gathers what the steps of one route say.
 type routeBuilder struct {
-	w       walked
-	steps   []step
-	answers []answer
-	catalog *problem.Catalog
-	writers []int  // steps that install a problem writer
-	auth    []int  // Authenticate steps
-	conceal int    // the first Conceal step, or -1
-	exempt  string // the Maintenance that exempts the route by its very path, if any
-	name    string
-	found   []finding
+	w        walked
+	steps    []step
+	answers  []answer
+	catalog  *problem.Catalog   // the last writer's: the handler's
+	writers  []int              // steps that install a problem writer
+	catalogs []*problem.Catalog // each writer's catalog
+	auth     []int              // Authenticate steps
+	conceal  int                // the first Conceal step, or -1
+	exempt   string             // the Maintenance that exempts the route by its very path, if any
+	name     string
+	found    []finding
 }
 
 func build(router chi.Routes) *Contract {
@@ -116,10 +120,13 @@ func newRouteBuilder(w walked) *routeBuilder {
 		d := s.Middleware
 		switch {
 		case d.Writer != nil:
-			b.writers = append(b.writers, i)
-			if cat, ok := d.Writer.Catalog.(*problem.Catalog); ok {
-				b.catalog = cat // the last one installed writes
+			cat, ok := d.Writer.Catalog.(*problem.Catalog)
+			if !ok {
+				cat = defaultCatalog()
 			}
+			b.writers = append(b.writers, i)
+			b.catalogs = append(b.catalogs, cat)
+			b.catalog = cat // the last one installed writes the handler's answers
 		case d.Auth != nil:
 			b.auth = append(b.auth, i)
 		case d.Conceal && b.conceal < 0:
@@ -136,6 +143,19 @@ func newRouteBuilder(w walked) *routeBuilder {
 		b.catalog = defaultCatalog()
 	}
 	return b
+}
+
+// catalogBefore is the catalog of the problem writer that writes what
+// step i answers: the last one installed before it, or
+// problem.DefaultWriter's.
+func (b *routeBuilder) catalogBefore(i int) *problem.Catalog {
+	cat := defaultCatalog()
+	for j, w := range b.writers {
+		if w < i {
+			cat = b.catalogs[j]
+		}
+	}
+	return cat
 }
 
 func defaultCatalog() *problem.Catalog {
@@ -162,7 +182,7 @@ func (b *routeBuilder) route(method, pattern string, methodNotAllowed bool) Rout
 	requires := b.collect(&r, method, true)
 	if d, ok := describeHandler(b.w.handler); ok {
 		for _, resp := range d.Responses {
-			b.answers = append(b.answers, answer{Response: resp, at: len(b.steps), from: d.Name})
+			b.answers = append(b.answers, answer{Response: resp, at: len(b.steps), by: len(b.steps), from: d.Name})
 		}
 	}
 	b.concealAnswers()
@@ -201,7 +221,7 @@ func (b *routeBuilder) collect(r *Route, method string, handler bool) []describe
 		if !handler && (s.Recoverer || s.Conditional || s.declared != nil) {
 			continue // it answers for a handler, and none runs
 		}
-		at := i
+		at, by := i, i
 		if s.Recoverer {
 			at = len(b.steps) // it answers for a panic after it
 		}
@@ -224,12 +244,12 @@ func (b *routeBuilder) collect(r *Route, method string, handler bool) []describe
 			if resp.Anonymous && (auth == nil || !auth.Anonymous) {
 				continue
 			}
-			b.answers = append(b.answers, answer{Response: resp, at: at, from: s.Name})
+			b.answers = append(b.answers, answer{Response: resp, at: at, by: by, from: s.Name})
 		}
 		for j := range s.declared {
 			d := &s.declared[j]
 			b.answers = append(b.answers, answer{Response: describe.Response{Status: d.Status, Type: d.Type,
-				Title: d.Title, Detail: d.Description, Headers: d.Headers}, at: i, from: s.Name, declared: d})
+				Title: d.Title, Detail: d.Description, Headers: d.Headers}, at: i, by: len(b.steps), from: s.Name, declared: d})
 		}
 		switch {
 		case s.Auth != nil:
@@ -266,7 +286,7 @@ func (b *routeBuilder) concealAnswers() {
 		}
 	}
 	b.answers = append(kept, answer{Response: describe.Response{Status: http.StatusNotFound, Type: problem.TypeNotFound,
-		Detail: "a refusal of the concealed route"}, at: b.conceal, from: "auth.Conceal"})
+		Detail: "a refusal of the concealed route"}, at: b.conceal, by: b.conceal, from: "auth.Conceal"})
 }
 
 // addThrottle adds the refusals of Authenticate's failure throttle at
@@ -283,7 +303,7 @@ func (b *routeBuilder) addThrottle(i int, t *describe.Middleware) {
 		}
 	}
 	for _, resp := range t.Responses {
-		b.answers = append(b.answers, answer{Response: resp, at: i, from: t.Name})
+		b.answers = append(b.answers, answer{Response: resp, at: i, by: i, from: t.Name})
 	}
 }
 
@@ -300,7 +320,7 @@ func (b *routeBuilder) addMethodNotAllowed() {
 			resp.Headers, resp.Plain, resp.Opaque, from = nil, false, true, funcName(h)
 		}
 	}
-	b.answers = append(b.answers, answer{Response: resp, at: b.w.routed, from: from})
+	b.answers = append(b.answers, answer{Response: resp, at: b.w.routed, by: b.w.routed, from: from})
 }
 
 // chisOwn reports whether mx answers with chi's own handler of the field
@@ -326,7 +346,7 @@ func limits(l *describe.Limit) []Limit {
 func (b *routeBuilder) resolve() []Response {
 	var out []Response
 	for _, a := range b.answers {
-		resp := b.resolveOne(a.Response, a.from)
+		resp := b.resolveOne(a.Response, a.from, b.catalogBefore(a.by))
 		if d := a.declared; d != nil {
 			resp.Description = cmp.Or(d.Description, resp.Description)
 			resp.Schema = d.Schema
@@ -367,15 +387,14 @@ func headerSet(h []string) []string {
 	return slices.Compact(h)
 }
 
-// resolveOne finds a response's type in the catalog, as the problem
-// writer does when it writes it.
-func (b *routeBuilder) resolveOne(d describe.Response, from string) Response {
+// resolveOne finds a response's type in cat, the catalog of the problem
+// writer that writes it, as that writer does.
+func (b *routeBuilder) resolveOne(d describe.Response, from string, cat *problem.Catalog) Response {
 	r := Response{Status: d.Status, Title: d.Title, Opaque: d.Opaque}
 	if d.Plain || d.Opaque || d.Status < 400 && d.Type == "" {
 		r.Title = cmp.Or(r.Title, http.StatusText(d.Status))
 		return r
 	}
-	cat := b.catalog
 	var t problem.Type
 	var ok bool
 	switch {
@@ -573,7 +592,7 @@ func unrouted(m mounted) ([]Response, bool) {
 			nf.Plain, nf.Opaque, from = false, true, funcName(h)
 		}
 	}
-	b.answers = append(b.answers, answer{Response: nf, at: len(b.steps), from: from})
+	b.answers = append(b.answers, answer{Response: nf, at: len(b.steps), by: len(b.steps), from: from})
 	b.concealAnswers()
 	return b.resolve(), b.conceal >= 0
 }

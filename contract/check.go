@@ -199,11 +199,29 @@ func (b *routeBuilder) checkWriter() {
 			"install the writer first: r.Use(pw.Handler, middleware.Recoverer, ...)")
 		return
 	}
-	for i, s := range b.steps {
-		if s.Recoverer && i < b.writers[0] {
-			b.find(s.Name, "runs before the problem writer's Handler, so the 500 of a panic is written without the API's catalog, logger and alert hook",
-				"put pw.Handler ahead of middleware.Recoverer")
+	// A refusal written from before the first writer is written by
+	// problem.DefaultWriter, whatever the route's writer says.
+	codes := map[string][]string{}
+	var order []string
+	for _, a := range b.answers {
+		if a.by >= b.writers[0] || a.Plain || a.Opaque || a.Status < 400 && a.Type == "" {
+			continue
 		}
+		if _, ok := codes[a.from]; !ok {
+			order = append(order, a.from)
+		}
+		codes[a.from] = append(codes[a.from], strconv.Itoa(a.Status))
+	}
+	for _, from := range order {
+		what := "its " + strings.Join(uniq(codes[from]), ", ")
+		if from == "middleware.Recoverer" {
+			what = "the 500 of a panic"
+		}
+		fix := "put pw.Handler ahead of " + from
+		if b.writers[0] >= b.w.root {
+			fix = "install the writer first, on the root router: r.Use(pw.Handler, middleware.Recoverer, ...)"
+		}
+		b.find(from, "runs before the problem writer's Handler, so "+what+" is written without the API's catalog, logger and alert hook", fix)
 	}
 }
 

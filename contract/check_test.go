@@ -154,6 +154,23 @@ func TestCheckFindsMisorders(t *testing.T) {
 			return r
 		}, []string{"GET /x: middleware.Recoverer runs before the problem writer's Handler, so the 500 of a panic is written " +
 			"without the API's catalog, logger and alert hook; fix: put pw.Handler ahead of middleware.Recoverer"}},
+		{"Maintenance before the problem writer", func() chi.Router {
+			r := chi.NewRouter()
+			r.Use((&middleware.Maintenance{}).Handler, writer().Handler, middleware.Recoverer)
+			r.Get("/x", ok)
+			return r
+		}, []string{"GET /x: middleware.Maintenance.Handler runs before the problem writer's Handler, so its 503 is written " +
+			"without the API's catalog, logger and alert hook; fix: put pw.Handler ahead of middleware.Maintenance.Handler"}},
+		{"the problem writer on the route only", func() chi.Router {
+			r := chi.NewRouter()
+			r.MethodNotAllowed(middleware.MethodNotAllowed)
+			r.With(ratelimit.Limit(10, time.Minute), writer().Handler, middleware.Recoverer).Get("/x", ok)
+			return r
+		}, []string{
+			"GET /x: ratelimit.Limit runs before the problem writer's Handler, so its 429 is written without the API's catalog, " +
+				"logger and alert hook; fix: install the writer first, on the root router: r.Use(pw.Handler, middleware.Recoverer, ...)",
+			"GET /x: middleware.MethodNotAllowed runs before the problem writer's Handler, so its 405 is written without",
+		}},
 		{"path validation of a parameter the pattern lacks", func() chi.Router {
 			r := newRoot(writer())
 			r.With(bind.ValidatePath[int64]("cloudId")).Get("/cloud/{id}", ok)
