@@ -350,6 +350,7 @@ func (b *routeBuilder) resolve() []Response {
 		if d := a.declared; d != nil {
 			resp.Description = cmp.Or(d.Description, resp.Description)
 			resp.Schema = d.Schema
+			resp.MediaTypes = slices.Clone(d.MediaTypes)
 		}
 		cause := Cause{Middleware: a.from, When: a.Detail}
 		headers := slices.Clone(a.Headers)
@@ -372,6 +373,7 @@ func (b *routeBuilder) resolve() []Response {
 			out[i].Causes = append(out[i].Causes, cause)
 		}
 		out[i].Opaque = out[i].Opaque || resp.Opaque
+		out[i].MediaTypes = uniq(append(out[i].MediaTypes, resp.MediaTypes...))
 		out[i].Headers = headerSet(append(out[i].Headers, headers...))
 	}
 	slices.SortStableFunc(out, func(x, y Response) int {
@@ -390,7 +392,7 @@ func headerSet(h []string) []string {
 // resolveOne finds a response's type in cat, the catalog of the problem
 // writer that writes it, as that writer does.
 func (b *routeBuilder) resolveOne(d describe.Response, from string, cat *problem.Catalog) Response {
-	r := Response{Status: d.Status, Title: d.Title, Opaque: d.Opaque}
+	r := Response{Status: d.Status, Title: d.Title, Opaque: d.Opaque, MediaTypes: slices.Clone(d.MediaTypes)}
 	if d.Plain || d.Opaque || d.Status < 400 && d.Type == "" {
 		r.Title = cmp.Or(r.Title, http.StatusText(d.Status))
 		return r

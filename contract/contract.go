@@ -182,6 +182,11 @@ type Response struct {
 	// Schema is the JSON Schema of the body of an answer that is not a
 	// problem, when declared.
 	Schema json.RawMessage
+	// MediaTypes are the media types of the body of an answer that is not
+	// a problem: those its handler says it writes, or declared. Empty, a
+	// success is in the media types Negotiate offers (Route.Produces), and
+	// a declared Schema is of application/json.
+	MediaTypes []string
 	// Opaque is set for an answer of a handler that is not chiguard's,
 	// such as a router's own NotFound or MethodNotAllowed: Status is the
 	// one chi calls it for, and its problem type, if any, and its headers

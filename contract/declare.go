@@ -24,12 +24,15 @@ import (
 //
 // In each Response, Status is required; Type is a problem type slug or URI
 // ("" means the catalog's type for an error status), Description says
-// when the answer is given, Headers are the headers that come with it, and
-// Schema is the JSON Schema of a body that is not a problem (see Schema).
+// when the answer is given, Headers are the headers that come with it,
+// Schema is the JSON Schema of a body that is not a problem (see Schema),
+// and MediaTypes are that body's media types, where they are not those
+// Negotiate offers.
 func Declare(answers ...Response) func(http.Handler) http.Handler {
 	rs := slices.Clone(answers)
 	for i := range rs {
 		rs[i].Headers = slices.Clone(rs[i].Headers)
+		rs[i].MediaTypes = slices.Clone(rs[i].MediaTypes)
 		rs[i].Causes = nil
 	}
 	return func(next http.Handler) http.Handler {

@@ -257,7 +257,8 @@ func DocsHandler(router chi.Routes) http.Handler {
 
 func describeDocs() describe.Middleware {
 	return describe.Middleware{Name: "contract.DocsHandler", Methods: readMethods, Responses: []describe.Response{
-		{Status: http.StatusOK, Detail: "the routes page, in HTML or Markdown as Accept asks", Headers: []string{"Cache-Control", "Vary"}},
+		{Status: http.StatusOK, Detail: "the routes page, in HTML or Markdown as Accept asks", Headers: []string{"Cache-Control", "Vary"},
+			MediaTypes: []string{"text/html", "text/markdown"}},
 		methodNotAllowed,
 		{Status: http.StatusNotAcceptable, Type: problem.TypeNotAcceptable, Detail: "Accept names neither text/html nor text/markdown"},
 	}}

@@ -569,11 +569,11 @@ func (g *openapi) response(r Route, same []Response) map[string]any {
 	default:
 		a := same[0]
 		resp = map[string]any{"description": strings.TrimSpace(cmp.Or(a.Description, a.Title+".") + when)}
-		// A success in the media types Negotiate offers lists them, with
-		// the declared schema if there is one.
-		if a.Schema != nil || len(r.Produces) > 0 && a.Status >= 200 && a.Status < 300 && a.Status != 204 && a.Status != 205 {
+		// A success lists the media types its handler writes or Negotiate
+		// offers, with the declared schema if there is one.
+		media := successMedia(r, a)
+		if a.Schema != nil || len(media) > 0 {
 			content := map[string]any{}
-			media := r.Produces
 			if len(media) == 0 {
 				media = []string{"application/json"}
 			}
@@ -606,6 +606,18 @@ func (g *openapi) response(r Route, same []Response) map[string]any {
 		resp["headers"] = headers
 	}
 	return resp
+}
+
+// successMedia are the media types of the body of a, an answer that is
+// not a problem: its own, or for a success with a body, those r offers.
+func successMedia(r Route, a Response) []string {
+	if len(a.MediaTypes) > 0 {
+		return a.MediaTypes
+	}
+	if a.Status >= 200 && a.Status < 300 && a.Status != 204 && a.Status != 205 {
+		return r.Produces
+	}
+	return nil
 }
 
 // headerDocs describe the headers chiguard's middlewares send.
@@ -680,5 +692,6 @@ func OpenAPIHandler(router chi.Routes, info Info) http.Handler {
 
 func describeOpenAPI() describe.Middleware {
 	return describe.Middleware{Name: "contract.OpenAPIHandler", Methods: readMethods,
-		Responses: []describe.Response{{Status: http.StatusOK, Detail: "this OpenAPI document", Headers: []string{"Cache-Control"}}, methodNotAllowed}}
+		Responses: []describe.Response{{Status: http.StatusOK, Detail: "this OpenAPI document", Headers: []string{"Cache-Control"},
+			MediaTypes: []string{"application/json"}}, methodNotAllowed}}
 }

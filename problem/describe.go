@@ -18,7 +18,7 @@ func describeDocs() describe.Middleware {
 	return describe.Middleware{Name: "problem.Catalog.DocsHandler", Methods: []string{http.MethodGet, http.MethodHead},
 		Responses: []describe.Response{
 			{Status: http.StatusOK, Detail: "the error-codes page, or a problem type's page, in HTML, Markdown or JSON as Accept asks",
-				Headers: []string{"Cache-Control", "Vary"}},
+				Headers: []string{"Cache-Control", "Vary"}, MediaTypes: []string{"text/html", "text/markdown", "application/json"}},
 			{Status: http.StatusNotFound, Type: TypeNotFound, Detail: "no problem type is documented at the path"},
 			{Status: http.StatusMethodNotAllowed, Type: TypeMethodNotAllowed, Headers: []string{"Allow"},
 				Detail: "the method is neither GET nor HEAD"},

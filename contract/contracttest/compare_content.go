@@ -116,6 +116,8 @@ func compareContent(name string, r contract.Route, op operation, comp *component
 		switch {
 		case resp.Type != "":
 			media = []string{"application/problem+json"} // what every client gets unless it refuses it
+		case len(resp.MediaTypes) > 0:
+			media = resp.MediaTypes // what its handler writes
 		case resp.Status >= 200 && resp.Status < 300 && resp.Status != 204 && resp.Status != 205:
 			media = r.Produces
 		}

@@ -172,3 +172,23 @@ func TestCompareReadsAPathParametersTypeInAListOrARef(t *testing.T) {
 		})
 	}
 }
+
+// A success written in media types of its own, as the docs pages are,
+// is held to them, not to those Negotiate offers.
+func TestCompareHoldsTheMediaTypesAHandlerWrites(t *testing.T) {
+	r := chi.NewRouter()
+	r.Use((&problem.Writer{}).Handler, middleware.Recoverer)
+	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
+	doc := func(content string) []byte {
+		return []byte(`{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/routes": {"get": {"responses": {
+			"200": {"description": "x", "content": {` + content + `}},
+			"405": {"description": "x"}, "406": {"description": "x"}, "500": {"description": "x"}}}}}}`)
+	}
+	if diffs, err := contracttest.Diff(contract.Of(r), doc(`"text/html": {}, "text/markdown": {}`)); err != nil || len(diffs) > 0 {
+		t.Errorf("a document that agrees: %q %v", diffs, err)
+	}
+	want := "GET /routes: the router answers 200 as text/markdown; the document lists it as text/html only"
+	if diffs, _ := contracttest.Diff(contract.Of(r), doc(`"text/html": {}`)); !slices.Contains(diffs, want) {
+		t.Errorf("a document without the Markdown page: %q, want %q", diffs, want)
+	}
+}

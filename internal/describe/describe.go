@@ -85,6 +85,9 @@ type Response struct {
 	Detail string
 	// Headers are set on this answer.
 	Headers []string
+	// MediaTypes are the media types of the body of an answer that is not
+	// a problem, if it has one.
+	MediaTypes []string
 	// Methods, if set, are the only request methods that can get it.
 	Methods []string
 	// Concealable answers become the 404 of an unknown path under
