@@ -138,8 +138,8 @@ func New(cfg Config) (*API, error) {
 	r.NotFound(middleware.NotFound)
 	r.MethodNotAllowed(middleware.MethodNotAllowed)
 
-	r.With(declare(http.StatusOK, "The API's name, its docs and its routes.", nil)).Get("/", s.index)
-	r.With(declare(http.StatusOK, "The API is up.", nil)).Get("/healthz", s.health)
+	r.With(declare(http.StatusOK, "The API's name, its docs and its routes.", index{})).Get("/", s.index)
+	r.With(declare(http.StatusOK, "The API is up.", health{})).Get("/healthz", s.health)
 	docs := a.Catalog.DocsHandler()
 	r.Handle("/problems", docs)
 	r.Handle("/problems/*", docs)

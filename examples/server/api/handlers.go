@@ -60,19 +60,25 @@ func (s *server) visibleCloud(w http.ResponseWriter, r *http.Request) (Cloud, bo
 	return c, ok
 }
 
-// index answers GET / with what a newcomer looks for: the error docs,
-// the routes page and the routes.
+// index is the body of GET /: what a newcomer looks for.
+type index struct {
+	Name       string   `json:"name"`
+	Docs       string   `json:"docs"`       // the error docs
+	RoutesPage string   `json:"routesPage"` // what each route needs and answers
+	Routes     []string `json:"routes"`
+}
+
+// health is the body of GET /healthz.
+type health struct {
+	Status string `json:"status"`
+}
+
 func (s *server) index(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]any{
-		"name":       "chiguard demo API",
-		"docs":       "/problems",
-		"routesPage": "/routes",
-		"routes":     s.routes,
-	})
+	writeJSON(w, http.StatusOK, index{Name: "chiguard demo API", Docs: "/problems", RoutesPage: "/routes", Routes: s.routes})
 }
 
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	writeJSON(w, http.StatusOK, health{Status: "ok"})
 }
 
 func (s *server) user(w http.ResponseWriter, r *http.Request) {
