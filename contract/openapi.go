@@ -32,9 +32,14 @@ type Info struct {
 	// "https://api.example.com/v1") is where the router's patterns
 	// start: the document's paths leave it out, as OpenAPI appends them
 	// to the server's URL, and a route outside it (the path itself, whose
-	// "/" below it would be base+"/", included) gets the URL's origin as
-	// its own server (all routes do, written whole, if one below it and
-	// one outside it would be the same path). Empty means the origin of
+	// "/" below it would be base+"/", included) gets the URLs' origins as
+	// its own servers (all routes do, written whole, if one below it and
+	// one outside it would be the same path). The router serves the same
+	// patterns at every server, so a server whose URL has another path,
+	// or none, serves them below its origin: the paths below the first
+	// one's get servers of their own, that origin with the first one's
+	// path ("https://staging.example.com/v2" lists them at
+	// "https://staging.example.com/v1"). Empty means the origin of
 	// the catalog's base (see problem.Catalog.OpenAPI), a guess wherever
 	// the problem docs are served from another host than the API.
 	Servers []problem.OpenAPIServer
@@ -65,7 +70,7 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 	}
 	g := &openapi{doc: doc, catalog: catalog, schemes: map[string]any{}, ids: map[string]bool{}}
 	shapes := map[string]string{} // path template with its names dropped: the path that has it
-	base, origin := serverBase(doc.Servers)
+	base, _ := serverBase(doc.Servers)
 	listed := func(r Route) bool { return !r.Concealed || info.Concealed }
 	// A route below the base and one outside it that would be one path
 	// ("/v1/x" and "/x" both "/x"): none is written below the base, all
@@ -94,10 +99,8 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 		item, _ := doc.Paths[path].(map[string]any)
 		if item == nil {
 			item = map[string]any{}
-			if elsewhere {
-				// Not below the servers' path: its own server is their
-				// origin, under which the path is the whole pattern.
-				item["servers"] = []problem.OpenAPIServer{{URL: origin}}
+			if s := itemServers(doc.Servers, base, elsewhere); s != nil {
+				item["servers"] = s
 			}
 			doc.Paths[path] = item
 		}
@@ -136,8 +139,8 @@ func (c *Contract) OpenAPI(info Info) *problem.OpenAPI {
 // serverBase is the path of the first server's URL, its variables at
 // their defaults, without a trailing slash: OpenAPI appends a document's
 // paths to it, so the router's patterns below it are written without it.
-// origin is that URL without its path ("/" for a relative one), the server
-// of the routes outside it. base is "" when there is no path.
+// origin is that URL without its path ("/" for a relative one). base is
+// "" when there is no path.
 func serverBase(servers []problem.OpenAPIServer) (base, origin string) {
 	if len(servers) == 0 {
 		return "", ""
@@ -151,6 +154,37 @@ func serverBase(servers []problem.OpenAPIServer) (base, origin string) {
 		return "", ""
 	}
 	return base, origin
+}
+
+// itemServers are the servers of a path item, where they are not the
+// document's: the router serves its patterns below each server's origin,
+// whatever the path of the server's URL, so a path written below base
+// (the first server's path) is at origin+base of a server with another
+// path or none, and one written whole (elsewhere) is at each origin.
+func itemServers(servers []problem.OpenAPIServer, base string, elsewhere bool) []problem.OpenAPIServer {
+	var out []problem.OpenAPIServer
+	own := elsewhere
+	for _, s := range servers {
+		defaults := map[string]string{}
+		for name, v := range s.Variables {
+			defaults[name] = v.Default
+		}
+		path, origin, ok := serverurl.Split(s.URL, defaults)
+		switch {
+		case !ok || !elsewhere && path == base:
+		case elsewhere:
+			s = problem.OpenAPIServer{URL: origin, Description: s.Description}
+		default:
+			s, own = problem.OpenAPIServer{URL: strings.TrimSuffix(origin, "/") + base, Description: s.Description}, true
+		}
+		if !slices.ContainsFunc(out, func(o problem.OpenAPIServer) bool { return o.URL == s.URL && s.Variables == nil }) {
+			out = append(out, s)
+		}
+	}
+	if !own {
+		return nil // the document's servers, as they are
+	}
+	return out
 }
 
 // belowBase is pattern without base if it is below it, else pattern
