@@ -179,6 +179,22 @@ type parameterObject struct {
 	Name   string          `json:"name"`
 	In     string          `json:"in"`
 	Schema json.RawMessage `json:"schema"`
+	// Content, instead of Schema, holds the one media type the value is
+	// serialized in, with its schema.
+	Content map[string]struct {
+		Schema json.RawMessage `json:"schema"`
+	} `json:"content"`
+}
+
+// schema is p's schema, or that of the media type of its content.
+func (p parameterObject) schema() json.RawMessage {
+	if p.Schema != nil {
+		return p.Schema
+	}
+	for _, mt := range slices.Sorted(maps.Keys(p.Content)) {
+		return p.Content[mt].Schema // OpenAPI allows one media type
+	}
+	return nil
 }
 
 // compareParameters reports a path parameter that bind.ValidatePath
@@ -214,7 +230,7 @@ func compareParameters(name, docPath string, r contract.Route, itemParams, opPar
 		}
 		want := schemaType(param.Schema)
 		doc, ok := byName[docNames[i]]
-		got := docTypes(doc.Schema, comp.Schemas)
+		got := docTypes(doc.schema(), comp.Schemas)
 		if !ok || len(got) == 0 || want == "" || slices.Contains(got, want) {
 			continue
 		}
@@ -229,7 +245,7 @@ func compareParameters(name, docPath string, r contract.Route, itemParams, opPar
 				" (bind.ValidateQuery); the document omits it"})
 			continue
 		}
-		if got := docTypes(doc.Schema, comp.Schemas); len(got) > 0 && want != "" && !slices.Contains(got, want) {
+		if got := docTypes(doc.schema(), comp.Schemas); len(got) > 0 && want != "" && !slices.Contains(got, want) {
 			out = append(out, diff{name, name + ": query parameter " + param.Name + " is " + article(want) +
 				" to the router (bind.ValidateQuery), " + article(strings.Join(got, " or ")) + " in the document"})
 		}

@@ -147,8 +147,9 @@ func TestCompareTakesABodyInAJSONSuffixTypeAsRead(t *testing.T) {
 	}
 }
 
-// A path parameter's schema may name its type in a list (OpenAPI 3.1) or
-// through a $ref to components.schemas: the type is compared all the same.
+// A path parameter's schema may name its type in a list (OpenAPI 3.1),
+// through a $ref to components.schemas, or in the media type of its
+// content instead of a schema: the type is compared all the same.
 func TestCompareReadsAPathParametersTypeInAListOrARef(t *testing.T) {
 	const param = `"schema": {"type": "integer"}`
 	const wrong = "POST /cloud/{id}/exports: path parameter {id} is an integer to the router (bind.ValidatePath), a string in the document"
@@ -160,6 +161,9 @@ func TestCompareReadsAPathParametersTypeInAListOrARef(t *testing.T) {
 		{"a list of another type", `"schema": {"type": ["string", "null"]}`, []string{wrong}},
 		{"a ref", `"schema": {"$ref": "#/components/schemas/CloudId"}`, nil},
 		{"a ref to another type", `"schema": {"$ref": "#/components/schemas/Name"}`, []string{wrong}},
+		{"content", `"content": {"application/json": {"schema": {"type": "integer"}}}`, nil},
+		{"content of another type", `"content": {"application/json": {"schema": {"type": "string"}}}`, []string{wrong}},
+		{"content with a ref to another type", `"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Name"}}}`, []string{wrong}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			doc := strings.Replace(exportDoc, param, tt.schema, 1)

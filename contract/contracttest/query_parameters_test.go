@@ -66,8 +66,9 @@ func TestValidateQueryIsInTheContract(t *testing.T) {
 	}
 	for params, want := range map[string]string{
 		``: "GET /clouds: the router checks the query parameter limit (bind.ValidateQuery); the document omits it",
-		`"parameters": [{"name": "limit", "in": "query", "schema": {"type": "string"}}],`:  "GET /clouds: query parameter limit is an integer to the router (bind.ValidateQuery), a string in the document",
-		`"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],`: "",
+		`"parameters": [{"name": "limit", "in": "query", "schema": {"type": "string"}}],`:                                    "GET /clouds: query parameter limit is an integer to the router (bind.ValidateQuery), a string in the document",
+		`"parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer"}}],`:                                   "",
+		`"parameters": [{"name": "limit", "in": "query", "content": {"application/json": {"schema": {"type": "string"}}}}],`: "GET /clouds: query parameter limit is an integer to the router (bind.ValidateQuery), a string in the document",
 	} {
 		f := &fakeTB{}
 		contracttest.Compare(f, r, doc(params))
