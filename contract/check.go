@@ -148,11 +148,13 @@ func (b *routeBuilder) check(r Route) {
 // checkInputOrder looks for negotiation and input checks before the last
 // authentication or authorization step, where a caller without access
 // gets their refusal, and so learns what the route takes, instead of the
-// 401 or 403. A concealed route's are found by checkConceal.
+// 401 or 403. An Authenticate that lets anonymous callers through keeps
+// no one out by itself: a public route's input may come before it. A
+// concealed route's are found by checkConceal.
 func (b *routeBuilder) checkInputOrder() {
 	last := -1
 	for i, s := range b.steps {
-		if s.known && (s.Auth != nil || s.Require != nil) {
+		if s.known && (s.Auth != nil && !s.Auth.Anonymous || s.Require != nil) {
 			last = i
 		}
 	}

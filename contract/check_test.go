@@ -206,6 +206,22 @@ func TestCheckFindsMisorders(t *testing.T) {
 	}
 }
 
+// A public route, whose Authenticate lets anonymous callers through and
+// nothing after it requires a principal, tells no caller more than any
+// caller may learn: its negotiation and input may come before Authenticate.
+func TestCheckPassesAPublicRoutesInputBeforeAnAnonymousAuthenticate(t *testing.T) {
+	r := newRoot(writer())
+	anyone := auth.Authenticate(auth.Bearer(jwtVerifier(t)), auth.AllowAnonymous())
+	r.With(middleware.Negotiate("application/json"), bind.ValidatePath[int64]("id"), anyone).Get("/public/{id}", ok)
+	if err := contract.Check(r); err != nil {
+		t.Error(err)
+	}
+	r.With(middleware.Negotiate("application/json"), anyone, auth.RequireAuthenticated).Get("/private", ok)
+	if err := contract.Check(r); err == nil || !strings.Contains(err.Error(), "GET /private: middleware.Negotiate runs before auth.RequireAuthenticated") {
+		t.Errorf("Check of a private route's Negotiate before its requirement: %v", err)
+	}
+}
+
 // The order the package chiguard documents passes, concealed route and
 // public routes included.
 func TestCheckPassesTheRecommendedOrder(t *testing.T) {
