@@ -524,7 +524,7 @@ func security(a *describe.Auth, requires []describe.Require) []Requirement {
 	}
 	alts = slices.CompactFunc(alts, slices.Equal)
 	var out []Requirement
-	for _, s := range a.Schemes {
+	for _, s := range usable(a.Schemes, requires) {
 		format := ""
 		if s.Verifier == "jwt" || s.Verifier == "jwks" {
 			format = "JWT"
@@ -538,6 +538,23 @@ func security(a *describe.Auth, requires []describe.Require) []Requirement {
 	}
 	return out
 }
+
+// usable are the schemes whose credentials can get past requires: API
+// keys authenticate apps only, which a route for users refuses, unless no
+// scheme is left (Check reports that route).
+func usable(schemes []describe.Scheme, requires []describe.Require) []describe.Scheme {
+	if !slices.ContainsFunc(requires, func(rq describe.Require) bool { return rq.Kind == "user" }) {
+		return schemes
+	}
+	users := slices.DeleteFunc(slices.Clone(schemes), appsOnly)
+	if len(users) == 0 {
+		return schemes
+	}
+	return users
+}
+
+// appsOnly reports whether every principal s authenticates is an app's.
+func appsOnly(s describe.Scheme) bool { return s.Verifier == "apikeys" }
 
 // exemptRoute reports whether maintenance lets every path of the route of
 // chi's pattern p through: a subrouter's "/" route serves its mount's path

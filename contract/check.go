@@ -115,9 +115,13 @@ func (b *routeBuilder) check(r Route) {
 		switch {
 		case s.Require != nil:
 			lastCheck = max(lastCheck, i)
-			if b.authBefore(i) == nil {
+			a := b.authBefore(i)
+			if a == nil {
 				b.find(s.Name, "runs with no auth.Authenticate before it, so it answers every request with a 500",
 					"add auth.Authenticate to the route or its group, ahead of "+s.Name)
+			} else if s.Require.Kind == "user" && len(a.Schemes) > 0 && len(slices.DeleteFunc(slices.Clone(a.Schemes), appsOnly)) == 0 {
+				b.find(s.Name, "comes after an auth.Authenticate that reads only API keys, which authenticate apps, so it refuses every caller",
+					"accept the credentials of users (auth.Bearer) on the route")
 			}
 		case s.Limit != nil:
 			b.checkLimit(i, s)

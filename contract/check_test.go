@@ -154,6 +154,12 @@ func TestCheckFindsMisorders(t *testing.T) {
 			return r
 		}, []string{"GET /x: middleware.Recoverer runs before the problem writer's Handler, so the 500 of a panic is written " +
 			"without the API's catalog, logger and alert hook; fix: put pw.Handler ahead of middleware.Recoverer"}},
+		{"RequireUser behind API keys alone", func() chi.Router {
+			r := newRoot(writer())
+			r.With(auth.Authenticate(auth.APIKey(apiKeys(t))), auth.RequireUser).Get("/user", ok)
+			return r
+		}, []string{"GET /user: auth.RequireUser comes after an auth.Authenticate that reads only API keys, which authenticate apps, " +
+			"so it refuses every caller; fix: accept the credentials of users (auth.Bearer) on the route"}},
 		{"Maintenance before the problem writer", func() chi.Router {
 			r := chi.NewRouter()
 			r.Use((&middleware.Maintenance{}).Handler, writer().Handler, middleware.Recoverer)
