@@ -153,10 +153,14 @@ func (r demoRoute) hostile(t *testing.T) []provocation {
 		{"an Accept of nothing", r.method, r.path, h("Accept", "application/json;q=0"), r.body, 0},
 		{"a malformed Accept", r.method, r.path, h("Accept", `,;;="x`), r.body, 0},
 		{"an Accept of problems", r.method, r.path, h("Accept", "application/problem+json"), r.body, 0},
+		{"an Accept of JSON only", r.method, r.path, h("Accept", "application/json"), r.body, 0},
 		{"If-None-Match of another tag", r.method, r.path, h("If-None-Match", `"x"`), r.body, 0},
 		{"If-Match *", r.method, r.path, h("If-Match", "*"), r.body, 0},
 		{"If-Modified-Since now", r.method, r.path, h("If-Modified-Since", time.Now().UTC().Format(http.TimeFormat)), r.body, 0},
 		{"If-Unmodified-Since long ago", r.method, r.path, h("If-Unmodified-Since", "Mon, 01 Jan 2001 00:00:00 GMT"), r.body, 0},
+		{"a broken query", r.method, r.path + "?%zz=1&a=%", h(), r.body, 0},
+		{"a long Accept", r.method, r.path, h("Accept", strings.Repeat("text/plain;q=0.1, ", 500)+"application/json"), r.body, 0},
+		{"an encoded NUL in the path", r.method, r.path + "%00", h(), r.body, 0},
 		{"OPTIONS", http.MethodOptions, r.path, h(), "", 0},
 		{"an unknown method", "FOO", r.path, h(), "", 0},
 	}
@@ -181,6 +185,8 @@ func (r demoRoute) hostile(t *testing.T) []provocation {
 			provocation{"a body that is an array", r.method, r.path, h(), `[]`, 0},
 			provocation{"a body that is null", r.method, r.path, h(), `null`, 0},
 			provocation{"a body cut short", r.method, r.path, h(), `{"name":`, 0},
+			provocation{"two Content-Types", r.method, r.path, http.Header{"Authorization": {token}, "Content-Type": {"application/json", "text/plain"}}, r.body, 0},
+			provocation{"a body deep in arrays", r.method, r.path, h(), strings.Repeat("[", 100000), 0},
 		)
 	}
 	return ps

@@ -598,8 +598,11 @@ func (g *openapi) response(r Route, same []Response) map[string]any {
 		if len(schemas) > 1 {
 			schema = map[string]any{"oneOf": schemas}
 		}
+		// As the catalog's responses: the writer sends application/json to
+		// a client that accepts it and not application/problem+json.
+		media := map[string]any{"schema": schema}
 		resp = map[string]any{"description": strings.Join(uniq(titles), ", or ") + "." + when,
-			"content": map[string]any{"application/problem+json": map[string]any{"schema": schema}}}
+			"content": map[string]any{"application/problem+json": media, "application/json": media}}
 	default:
 		a := same[0]
 		resp = map[string]any{"description": strings.TrimSpace(cmp.Or(a.Description, a.Title+".") + when)}

@@ -118,7 +118,7 @@ func (c *Catalog) OpenAPI() *OpenAPI {
 		}
 		resp := map[string]any{
 			"description": t.Title + ". " + t.Description,
-			"content":     map[string]any{"application/problem+json": media},
+			"content":     problemContent(media),
 		}
 		if len(t.Headers) > 0 {
 			hs := map[string]any{}
@@ -130,6 +130,13 @@ func (c *Catalog) OpenAPI() *OpenAPI {
 		doc.Components.Responses[t.Slug] = resp
 	}
 	return doc
+}
+
+// problemContent is the content of a problem response: the Writer sends
+// application/problem+json, or application/json to a client whose Accept
+// names that and not the first, both the same JSON.
+func problemContent(media map[string]any) map[string]any {
+	return map[string]any{"application/problem+json": media, "application/json": media}
 }
 
 // carriesAlwaysMembers reports whether the example body has every member
