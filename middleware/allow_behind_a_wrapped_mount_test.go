@@ -48,3 +48,19 @@ func TestAllowBehindAWrappedMountNeverNamesTheRefusedMethod(t *testing.T) {
 		}
 	}
 }
+
+// A 405 repeats a method of a usual length, and not one as long as
+// net/http takes: the answer's size does not follow the request's.
+func TestMethodNotAllowedDoesNotEchoALongMethod(t *testing.T) {
+	r := chi.NewRouter()
+	r.MethodNotAllowed(MethodNotAllowed)
+	r.Get("/x", testkit.OK)
+	long := strings.Repeat("M", 64<<10)
+	for method, want := range map[string]string{"PURGE": "The method PURGE is not allowed here", long: "The method used is not allowed here"} {
+		rec := testkit.Serve(r, testkit.Request(method, "/x", ""))
+		testkit.Problem(t, rec, http.StatusMethodNotAllowed)
+		if !strings.Contains(rec.Body.String(), want) || rec.Body.Len() > 1024 {
+			t.Errorf("%d-byte method: %d-byte answer %.120s", len(method), rec.Body.Len(), rec.Body)
+		}
+	}
+}

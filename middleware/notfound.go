@@ -52,9 +52,18 @@ func MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list := strings.Join(allowed, ", ")
-	problem.Write(w, r, problem.MethodNotAllowed("The method "+r.Method+" is not allowed here; use "+list+".").
+	method := r.Method
+	if len(method) > maxEchoedMethod {
+		// net/http takes a method as long as its header limit: the
+		// answer's size must not follow the request's.
+		method = "used"
+	}
+	problem.Write(w, r, problem.MethodNotAllowed("The method "+method+" is not allowed here; use "+list+".").
 		WithHeader("Allow", list))
 }
+
+// maxEchoedMethod is the longest method a 405's detail repeats.
+const maxEchoedMethod = 32
 
 // routedMethods are the methods AllowedMethods tries, in the order Allow
 // lists them. chi keeps the methods registered with chi.RegisterMethod to
