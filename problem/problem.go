@@ -200,7 +200,10 @@ func (p *Problem) WithErrors(errs ...FieldError) *Problem {
 
 // WithHeader returns a copy of p that the Writer sends with header key set
 // to value, such as WWW-Authenticate, Retry-After or Allow. CR, LF and NUL
-// in value are replaced by spaces so no input can split a header.
+// in value are replaced by spaces so no input can split a header. The
+// fields that frame the body the writer renders are the writer's own, and
+// ignored here: Content-Length, Transfer-Encoding, Content-Encoding,
+// Trailer and Content-Type.
 func (p *Problem) WithHeader(key, value string) *Problem {
 	q := *p
 	q.addHeader(key, value)
@@ -210,6 +213,10 @@ func (p *Problem) WithHeader(key, value string) *Problem {
 // addHeader adds a header value to a problem no one else holds yet.
 func (p *Problem) addHeader(key, value string) {
 	key = textproto.CanonicalMIMEHeaderKey(key)
+	switch key {
+	case "Content-Length", "Transfer-Encoding", "Content-Encoding", "Trailer", "Content-Type":
+		return // a value here would not frame the body the writer renders
+	}
 	value = sanitizeHeaderValue(value)
 	for i, f := range p.header {
 		if f.key == key {
