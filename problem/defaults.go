@@ -50,9 +50,10 @@ func DefaultTypes() []Type {
 			Headers: []Header{
 				{Name: "WWW-Authenticate", Always: true, Description: "One challenge per authentication scheme the API accepts " +
 					`(RFC 9110 §11.6.1). The challenge of refused credentials carries error="invalid_token" and an error_description (RFC 6750 §3).`},
-				{Name: "RateLimit", Description: "Sent when the API throttles failed credential checks: " +
-					"the failures the client has left (r) and the seconds until the count restarts (t)."},
-				{Name: "RateLimit-Policy", Description: "Sent with RateLimit: the failures allowed (q) per window of w seconds."},
+				{Name: "RateLimit", Description: "Sent when a limit counted the request before it was refused: the failed " +
+					"credential checks the client has left where the API throttles them, or the requests it has left under the " +
+					"route's rate limit (r), and the seconds until the count restarts (t)."},
+				{Name: "RateLimit-Policy", Description: "Sent with RateLimit: the quota (q) per window of w seconds of each policy it names."},
 			},
 			Example: occurrence("Your access token has expired: get a new one and retry.").
 				WithHeader("WWW-Authenticate", `Bearer realm="api", error="invalid_token", error_description="The access token expired"`),
