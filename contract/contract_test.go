@@ -276,7 +276,7 @@ func TestOfRoutesForEveryMethodAndSubrouters(t *testing.T) {
 	pw := writer()
 	r := newRoot(pw)
 	r.Handle("/files/*", http.HandlerFunc(ok))
-	r.Handle("/routes", contract.DocsHandler(r))
+	r.Handle("/routes", contract.RoutesHandler(r))
 	r.Route("/cloud/{cloudPk:[0-9]+}", func(r chi.Router) {
 		r.Get("/", ok)
 		r.Get("/project", ok)

@@ -16,7 +16,7 @@
 // as opaque, and what it does is not guessed, as is the answer of a
 // router's own NotFound or MethodNotAllowed handler. From the same walk come the
 // OpenAPI paths of the router (OpenAPI), a page listing each route with
-// what it needs and answers (DocsHandler), and Check, which finds
+// what it needs and answers (RoutesHandler), and Check, which finds
 // middlewares mounted where they cannot do their job, each error naming
 // the route and the fix. Package contracttest compares a hand-written
 // OpenAPI document with the router, and the answers a test provokes with

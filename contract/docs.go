@@ -209,12 +209,12 @@ func (c *Contract) WriteHTML(w io.Writer) error {
 	}{errors, c.docRoutes(), c.Unrouted, c.docMounts()})
 }
 
-// DocsHandler serves the routes page of router: HTML, or Markdown to
+// RoutesHandler serves the routes page of router: HTML, or Markdown to
 // clients that prefer text/markdown. The contract is read on the first
 // request, when the router is complete:
 //
-//	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
-func DocsHandler(router chi.Routes) http.Handler {
+//	r.Handle("/routes", contract.RoutesHandler(r))
+func RoutesHandler(router chi.Routes) http.Handler {
 	pages := sync.OnceValues(func() ([2][]byte, error) {
 		c := Of(router)
 		var html, md strings.Builder
@@ -256,7 +256,7 @@ func DocsHandler(router chi.Routes) http.Handler {
 }
 
 func describeDocs() describe.Middleware {
-	return describe.Middleware{Name: "contract.DocsHandler", Methods: readMethods, Responses: []describe.Response{
+	return describe.Middleware{Name: "contract.RoutesHandler", Methods: readMethods, Responses: []describe.Response{
 		{Status: http.StatusOK, Detail: "the routes page, in HTML or Markdown as Accept asks", Headers: []string{"Cache-Control", "Vary"},
 			MediaTypes: []string{"text/html", "text/markdown"}},
 		methodNotAllowed,

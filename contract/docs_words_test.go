@@ -23,7 +23,7 @@ func TestRoutesPageNamesNoGoTypes(t *testing.T) {
 	r := chi.NewRouter()
 	r.With(bind.ValidatePath[int64]("cloudPk"), bind.Body[secretInternalBody](&bind.JSONDecoder{MaxBytes: 64 << 10})).
 		Post("/cloud/{cloudPk}/export", func(http.ResponseWriter, *http.Request) {})
-	r.Handle("/routes", contract.DocsHandler(r))
+	r.Handle("/routes", contract.RoutesHandler(r))
 	for _, accept := range []string{"text/html", "text/markdown"} {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest("GET", "/routes", nil)

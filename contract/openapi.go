@@ -707,7 +707,7 @@ func deepCopy(v map[string]any) map[string]any {
 // contract is read on the first request, when the router is complete, so
 // the route that serves the document is in it too:
 //
-//	r.Method(http.MethodGet, "/openapi.json", contract.OpenAPIHandler(r, contract.Info{Title: "Cloud API", Version: "1.0"}))
+//	r.Handle("/openapi.json", contract.OpenAPIHandler(r, contract.Info{Title: "Cloud API", Version: "1.0"}))
 func OpenAPIHandler(router chi.Routes, info Info) http.Handler {
 	doc := sync.OnceValues(func() ([]byte, error) { return json.MarshalIndent(Of(router).OpenAPI(info), "", "  ") })
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -16,7 +16,7 @@ func TestOpenAPISuccessesListTheMediaTypesTheyAreWrittenIn(t *testing.T) {
 	r := newRoot(pw)
 	r.Handle("/problems", pw.Catalog.DocsHandler())
 	r.Handle("/problems/*", pw.Catalog.DocsHandler())
-	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
+	r.Method(http.MethodGet, "/routes", contract.RoutesHandler(r))
 	r.Method(http.MethodGet, "/openapi.json", contract.OpenAPIHandler(r, contract.Info{Title: "Media", Version: "1"}))
 	r.With(contract.Declare(contract.Response{Status: http.StatusOK, Description: "The clouds, as CSV.", MediaTypes: []string{"text/csv"}})).
 		Get("/clouds.csv", func(w http.ResponseWriter, r *http.Request) {

@@ -29,7 +29,7 @@ func everything(t *testing.T) chi.Router {
 	r.Handle("/problems/*", pw.Catalog.DocsHandler())
 	r.Handle("/files/*", http.HandlerFunc(ok))
 	r.Method(http.MethodGet, "/openapi.json", contract.OpenAPIHandler(r, contract.Info{Title: "Everything", Version: "1"}))
-	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
+	r.Method(http.MethodGet, "/routes", contract.RoutesHandler(r))
 	r.Group(func(r chi.Router) {
 		r.Use(auth.Authenticate(auth.Bearer(jwt), auth.APIKey(apiKeys(t)), auth.QueryToken(), auth.AllowAnonymous(),
 			ratelimit.LimitFailures(20, time.Minute)), ratelimit.Limit(600, time.Minute, ratelimit.LegacyHeaders()))
@@ -134,7 +134,7 @@ func TestOpenAPIIsValidAndComplete(t *testing.T) {
 	}
 }
 
-func TestOpenAPIHandlerAndDocsHandlerServeTheWholeRouter(t *testing.T) {
+func TestOpenAPIHandlerAndRoutesHandlerServeTheWholeRouter(t *testing.T) {
 	srv := httptest.NewServer(everything(t))
 	defer srv.Close()
 	get := func(path, accept string) (*http.Response, string) {

@@ -182,7 +182,7 @@ func TestCompareReadsAPathParametersTypeInAListOrARef(t *testing.T) {
 func TestCompareHoldsTheMediaTypesAHandlerWrites(t *testing.T) {
 	r := chi.NewRouter()
 	r.Use((&problem.Writer{}).Handler, middleware.Recoverer)
-	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
+	r.Method(http.MethodGet, "/routes", contract.RoutesHandler(r))
 	doc := func(content string) []byte {
 		return []byte(`{"openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {"/routes": {"get": {"responses": {
 			"200": {"description": "x", "content": {` + content + `}},

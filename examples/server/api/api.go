@@ -143,8 +143,8 @@ func New(cfg Config) (*API, error) {
 	docs := a.Catalog.DocsHandler()
 	r.Handle("/problems", docs)
 	r.Handle("/problems/*", docs)
-	r.Method(http.MethodGet, "/routes", contract.DocsHandler(r))
-	r.Method(http.MethodGet, "/openapi.json", contract.OpenAPIHandler(r, openAPIInfo))
+	r.Handle("/routes", contract.RoutesHandler(r))
+	r.Handle("/openapi.json", contract.OpenAPIHandler(r, openAPIInfo))
 
 	// The recommended order (see package chiguard): authentication and the
 	// limiter per group, then per route the authorization check, the media
