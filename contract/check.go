@@ -265,7 +265,7 @@ func (b *routeBuilder) checkPolicyNames() {
 			if prior, ok := seen[p.Name]; ok {
 				b.find(name, "has a policy named "+strconv.Quote(p.Name)+", as "+prior+" before it does, so the RateLimit fields "+
 					"and a 429's violated-policies cannot tell the two apart",
-					"give the policies names of their own (ratelimit.Policy.Name, with NewLimiter)")
+					"give the policies names of their own (ratelimit.Name, or Policy.Name with NewLimiter and AndPolicy)")
 			}
 		}
 	}

@@ -65,7 +65,7 @@ func Limit(quota int, window time.Duration, opts ...Option) func(http.Handler) h
 // AndPolicy. A policy with no Name is named after its quota and window,
 // such as "600-per-1m": two limits of other quotas or windows on one route
 // then differ in the headers and in a 429's violated-policies (name two of
-// one size apart; contract.Check finds them), and two limiters sharing a
+// one size apart, with Name; contract.Check finds them), and two limiters sharing a
 // Counter do not share counts unless their policies are the same.
 func NewLimiter(p Policy, opts ...Option) (*Limiter, error) {
 	return newLimiter(newConfig(p, opts))

@@ -29,6 +29,20 @@ func AndPolicy(p Policy) Option {
 	return func(c *config) { c.policies = append(c.policies, p) }
 }
 
+// Name names the limiter's first policy, the one Limit or NewLimiter is
+// given, in place of its Name or the default one ("600-per-1m"): the name
+// the RateLimit fields and a 429's violated-policies give it, and under
+// which limiters sharing a Counter share its counts. Two limits of one
+// quota and window on a route need names of their own. An empty name
+// leaves the default.
+func Name(name string) Option {
+	return func(c *config) {
+		if name != "" {
+			c.policies[0].Name = name
+		}
+	}
+}
+
 // KeyBy sets what a request is counted by: the parts are combined, e.g.
 // KeyBy(ByPrincipalOrIP, ByRoute) gives each client a quota per route. The
 // default is ByPrincipalOrIP.
