@@ -96,7 +96,10 @@ type JWKS struct {
 // the background, then every RefreshInterval, until ctx is done or Close is
 // called. It fails only for a bad configuration. Requests verified before
 // the first fetch succeeds get a 503, so call Refresh before serving to
-// wait for (and check) the first fetch.
+// wait for (and check) the first fetch. Once ctx is done or Close is
+// called, the keys last fetched stay in use, never refreshed again, so
+// that requests still draining at shutdown are served: give it a context
+// that lives as long as the server, not a request's.
 func NewJWKS(ctx context.Context, cfg JWKSConfig) (*JWKS, error) {
 	return newJWKS(ctx, cfg, clock.System{})
 }
