@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/problem"
 )
@@ -28,7 +29,7 @@ func TestAProblemThatPanicsAsItRendersIsRecoveredAsA500(t *testing.T) {
 	h := pw.Handler(middleware.Recoverer(problem.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 		return problem.QuotaExceeded("Slow down.").WithHeader("Retry-After", "30").With("quota", panickingMember{})
 	})))
-	getBoth(t, h, nil, func(t *testing.T, resp *http.Response, body []byte) {
+	testkit.GetOverHTTP1And2(t, h, nil, func(t *testing.T, resp *http.Response, body []byte) {
 		var p map[string]any
 		if err := json.Unmarshal(body, &p); err != nil || resp.StatusCode != http.StatusInternalServerError || p["status"] != 500.0 {
 			t.Fatalf("status %d, headers %v, body %q (%v)", resp.StatusCode, resp.Header, body, err)

@@ -1,45 +1,14 @@
 package middleware_test
 
 import (
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/problem"
 )
-
-// getBoth sends req's method, URL path and headers to h over HTTP/1.1 and
-// over HTTP/2, and hands each response, its body read, to check.
-func getBoth(t *testing.T, h http.Handler, header http.Header, check func(t *testing.T, resp *http.Response, body []byte)) {
-	t.Helper()
-	for _, http2 := range []bool{false, true} {
-		name := "HTTP/1.1"
-		if http2 {
-			name = "HTTP/2"
-		}
-		t.Run(name, func(t *testing.T) {
-			srv := httptest.NewUnstartedServer(h)
-			srv.EnableHTTP2 = http2
-			srv.StartTLS()
-			t.Cleanup(srv.Close)
-			req, _ := http.NewRequest(http.MethodGet, srv.URL, nil)
-			req.Header = header.Clone()
-			resp, err := srv.Client().Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			check(t, resp, body)
-		})
-	}
-}
 
 // The answers that take the place of a handler's (a panic's 500, a
 // translated foreign error, Conditional's 412 and 304) carry none of the
@@ -78,7 +47,7 @@ func TestReplacedAnswersCarryNoneOfTheHandlersTrailers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			getBoth(t, pw.Handler(tt.h), tt.header, func(t *testing.T, resp *http.Response, body []byte) {
+			testkit.GetOverHTTP1And2(t, pw.Handler(tt.h), tt.header, func(t *testing.T, resp *http.Response, body []byte) {
 				if resp.StatusCode != tt.status {
 					t.Fatalf("status %d, want %d; headers %v, body %s", resp.StatusCode, tt.status, resp.Header, body)
 				}

@@ -2,42 +2,13 @@ package problem_test
 
 import (
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
+	"github.com/chiguard/chiguard/internal/testkit"
 	"github.com/chiguard/chiguard/problem"
 )
-
-// serveBoth serves h over HTTP/1.1 and over HTTP/2, and hands each
-// response, with its body read to the end, to check.
-func serveBoth(t *testing.T, h http.Handler, check func(t *testing.T, resp *http.Response, body []byte)) {
-	t.Helper()
-	for _, http2 := range []bool{false, true} {
-		name := "HTTP/1.1"
-		if http2 {
-			name = "HTTP/2"
-		}
-		t.Run(name, func(t *testing.T) {
-			srv := httptest.NewUnstartedServer(h)
-			srv.EnableHTTP2 = http2
-			srv.StartTLS()
-			t.Cleanup(srv.Close)
-			resp, err := srv.Client().Get(srv.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
-			check(t, resp, body)
-		})
-	}
-}
 
 // Trailers belong to the body they follow: a handler that set one, or
 // declared one and set its value, before it failed gets a problem that
@@ -72,7 +43,7 @@ func TestProblemDropsTheFailedHandlersTrailers(t *testing.T) {
 				set(w)
 				return problem.Conflict("The cloud is being moved.")
 			})))
-			serveBoth(t, h, func(t *testing.T, resp *http.Response, body []byte) {
+			testkit.GetOverHTTP1And2(t, h, nil, func(t *testing.T, resp *http.Response, body []byte) {
 				if resp.StatusCode != http.StatusConflict || resp.Header.Get("Content-Type") != "application/problem+json" {
 					t.Fatalf("status %d, headers %v, body %s", resp.StatusCode, resp.Header, body)
 				}
@@ -99,7 +70,7 @@ func TestWriteDropsTrailerValuesSetBeforeIt(t *testing.T) {
 		w.Header().Set("X-Cloud", "7") // not a trailer: stays
 		problem.Write(w, r, problem.FromError(errors.New("the archive could not be opened")))
 	}))
-	serveBoth(t, h, func(t *testing.T, resp *http.Response, body []byte) {
+	testkit.GetOverHTTP1And2(t, h, nil, func(t *testing.T, resp *http.Response, body []byte) {
 		if resp.StatusCode != http.StatusInternalServerError || resp.Header.Get("X-Cloud") != "7" {
 			t.Fatalf("status %d, headers %v, body %s", resp.StatusCode, resp.Header, body)
 		}
