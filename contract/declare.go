@@ -47,5 +47,8 @@ type declaration struct {
 }
 
 func (d *declaration) Describe() describe.Middleware {
-	return describe.Middleware{Name: "contract.Declare", Declared: true}
+	return describe.Middleware{Name: declaredBy, Declared: true}
 }
+
+// declaredBy is the name under which Declare's answers are listed.
+const declaredBy = "contract.Declare"

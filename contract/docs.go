@@ -87,7 +87,10 @@ func whens(r Response) string {
 	var ws []string
 	for _, c := range r.Causes {
 		w := c.Middleware
-		if c.When != "" {
+		switch {
+		case c.When != "" && c.Middleware == declaredBy:
+			w = c.When // the API's own words, about its handler
+		case c.When != "":
 			w += ": " + c.When
 		}
 		ws = append(ws, w)

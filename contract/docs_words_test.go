@@ -42,3 +42,22 @@ func TestRoutesPageNamesNoGoTypes(t *testing.T) {
 		}
 	}
 }
+
+// An answer the API declares is listed in the API's words alone, not
+// after the name of the Go function that declared it.
+func TestRoutesPageListsDeclaredAnswersInTheAPIsWords(t *testing.T) {
+	r := chi.NewRouter()
+	r.With(contract.Declare(contract.Response{Status: http.StatusOK, Description: "The clouds the caller may see."})).
+		Get("/cloud", func(http.ResponseWriter, *http.Request) {})
+	r.Handle("/routes", contract.RoutesHandler(r))
+	for _, accept := range []string{"text/html", "text/markdown"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/routes", nil)
+		req.Header.Set("Accept", accept)
+		r.ServeHTTP(rec, req)
+		page := rec.Body.String()
+		if !strings.Contains(page, "The clouds the caller may see.") || strings.Contains(page, "contract.Declare") {
+			t.Errorf("%s: the declared 200 is not listed in the API's words alone:\n%s", accept, page)
+		}
+	}
+}
