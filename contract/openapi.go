@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -39,7 +40,8 @@ type Info struct {
 	// or none, serves them below its origin: the paths below the first
 	// one's get servers of their own, that origin with the first one's
 	// path ("https://staging.example.com/v2" lists them at
-	// "https://staging.example.com/v1"). Empty means the origin of
+	// "https://staging.example.com/v1"); an origin keeps the variables of
+	// its URL ("https://{env}.example.com"). Empty means the origin of
 	// the catalog's base (see problem.Catalog.OpenAPI), a guess wherever
 	// the problem docs are served from another host than the API.
 	Servers []problem.OpenAPIServer
@@ -169,15 +171,17 @@ func itemServers(servers []problem.OpenAPIServer, base string, elsewhere bool) [
 		for name, v := range s.Variables {
 			defaults[name] = v.Default
 		}
-		path, origin, ok := serverurl.Split(s.URL, defaults)
+		path, _, ok := serverurl.Split(s.URL, defaults)
+		origin := serverurl.Origin(s.URL)
 		switch {
 		case !ok || !elsewhere && path == base:
 		case elsewhere:
-			s = problem.OpenAPIServer{URL: origin, Description: s.Description}
+			s = problem.OpenAPIServer{URL: origin, Description: s.Description, Variables: variablesIn(origin, s.Variables)}
 		default:
-			s, own = problem.OpenAPIServer{URL: strings.TrimSuffix(origin, "/") + base, Description: s.Description}, true
+			u := strings.TrimSuffix(origin, "/") + base
+			s, own = problem.OpenAPIServer{URL: u, Description: s.Description, Variables: variablesIn(u, s.Variables)}, true
 		}
-		if !slices.ContainsFunc(out, func(o problem.OpenAPIServer) bool { return o.URL == s.URL && s.Variables == nil }) {
+		if !slices.ContainsFunc(out, func(o problem.OpenAPIServer) bool { return o.URL == s.URL && sameVariables(o, s) }) {
 			out = append(out, s)
 		}
 	}
@@ -185,6 +189,28 @@ func itemServers(servers []problem.OpenAPIServer, base string, elsewhere bool) [
 		return nil // the document's servers, as they are
 	}
 	return out
+}
+
+// variablesIn are those of vars that url has, nil for none: a server's
+// URL cut to its origin keeps the variables of its host.
+func variablesIn(url string, vars map[string]problem.OpenAPIServerVariable) map[string]problem.OpenAPIServerVariable {
+	var out map[string]problem.OpenAPIServerVariable
+	for name, v := range vars {
+		if strings.Contains(url, "{"+name+"}") {
+			if out == nil {
+				out = map[string]problem.OpenAPIServerVariable{}
+			}
+			out[name] = v
+		}
+	}
+	return out
+}
+
+// sameVariables reports whether servers a and b have the same variables.
+func sameVariables(a, b problem.OpenAPIServer) bool {
+	return maps.EqualFunc(a.Variables, b.Variables, func(x, y problem.OpenAPIServerVariable) bool {
+		return x.Default == y.Default && x.Description == y.Description && slices.Equal(x.Enum, y.Enum)
+	})
 }
 
 // belowBase is pattern without base if it is below it, else pattern

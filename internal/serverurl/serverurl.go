@@ -27,3 +27,23 @@ func Split(s string, defaults map[string]string) (path, origin string, ok bool) 
 	}
 	return path, origin, true
 }
+
+// Origin returns the server URL s up to its path, its {name} parts left
+// as they are ("/" for a relative one): the URL of a server at the same
+// host as s, whatever the values of the variables there.
+func Origin(s string) string {
+	host := 0
+	if i := strings.Index(s, "://"); i >= 0 {
+		host = i + len("://")
+	} else if strings.HasPrefix(s, "//") {
+		host = len("//")
+	}
+	end := len(s)
+	if i := strings.IndexAny(s[host:], "/?#"); i >= 0 {
+		end = host + i
+	}
+	if end == 0 {
+		return "/"
+	}
+	return s[:end]
+}
