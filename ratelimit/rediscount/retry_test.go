@@ -64,6 +64,9 @@ func TestLostReplyIsNotTakenTwice(t *testing.T) {
 		{"single-ctx-bound", func(dial dialer) goredis.UniversalClient {
 			return goredis.NewClient(&goredis.Options{Addr: s.Addr, Dialer: dial, ContextTimeoutEnabled: true})
 		}},
+		{"ring", func(dial dialer) goredis.UniversalClient {
+			return goredis.NewRing(&goredis.RingOptions{Addrs: map[string]string{"one": s.Addr}, Dialer: dial})
+		}},
 		{"cluster", func(dial dialer) goredis.UniversalClient {
 			return goredis.NewClusterClient(&goredis.ClusterOptions{Addrs: []string{cluster.Addr}, Dialer: dial, ContextTimeoutEnabled: true})
 		}},
