@@ -36,17 +36,17 @@ type answer struct {
 
 // routeBuilder gathers what the steps of one route say.
 type routeBuilder struct {
-	w        walked
-	steps    []step
-	answers  []answer
-	catalog  *problem.Catalog   // the last writer's: the handler's
-	writers  []int              // steps that install a problem writer
-	catalogs []*problem.Catalog // each writer's catalog
-	auth     []int              // Authenticate steps
-	conceal  int                // the first Conceal step, or -1
-	exempt   string             // the Maintenance that exempts the route by its very path, if any
-	name     string
-	found    []finding
+	w       walked
+	steps   []step
+	answers []answer
+	catalog *problem.Catalog // the last writer's: the handler's
+	writers []int            // steps that install a problem writer
+	written []problemWriter  // what each writer writes with
+	auth    []int            // Authenticate steps
+	conceal int              // the first Conceal step, or -1
+	exempt  string           // the Maintenance that exempts the route by its very path, if any
+	name    string
+	found   []finding
 }
 
 func build(router chi.Routes) *Contract {
@@ -125,7 +125,7 @@ func newRouteBuilder(w walked) *routeBuilder {
 				cat = defaultCatalog()
 			}
 			b.writers = append(b.writers, i)
-			b.catalogs = append(b.catalogs, cat)
+			b.written = append(b.written, problemWriter{cat, d.Writer.XML})
 			b.catalog = cat // the last one installed writes the handler's answers
 		case d.Auth != nil:
 			b.auth = append(b.auth, i)
@@ -145,17 +145,32 @@ func newRouteBuilder(w walked) *routeBuilder {
 	return b
 }
 
-// catalogBefore is the catalog of the problem writer that writes what
-// step i answers: the last one installed before it, or
-// problem.DefaultWriter's.
-func (b *routeBuilder) catalogBefore(i int) *problem.Catalog {
-	cat := defaultCatalog()
+// problemWriter is what a problem writer writes with: its catalog, and
+// whether it sends XML to a client that prefers it.
+type problemWriter struct {
+	catalog *problem.Catalog
+	xml     bool
+}
+
+// writerBefore is the problem writer that writes what step i answers: the
+// last one installed before it, or problem.DefaultWriter.
+func (b *routeBuilder) writerBefore(i int) problemWriter {
+	pw := problemWriter{defaultCatalog(), problem.DefaultWriter.XML}
 	for j, w := range b.writers {
 		if w < i {
-			cat = b.catalogs[j]
+			pw = b.written[j]
 		}
 	}
-	return cat
+	return pw
+}
+
+// problemMedia are the media types a problem writer sends a problem in,
+// as Accept asks: JSON, and XML too with xml.
+func problemMedia(xml bool) []string {
+	if xml {
+		return []string{"application/problem+json", "application/json", "application/problem+xml", "application/xml"}
+	}
+	return []string{"application/problem+json", "application/json"}
 }
 
 func defaultCatalog() *problem.Catalog {
@@ -346,11 +361,15 @@ func limits(l *describe.Limit) []Limit {
 func (b *routeBuilder) resolve() []Response {
 	var out []Response
 	for _, a := range b.answers {
-		resp := b.resolveOne(a.Response, a.from, b.catalogBefore(a.by))
+		pw := b.writerBefore(a.by)
+		resp := b.resolveOne(a.Response, a.from, pw.catalog)
 		if d := a.declared; d != nil {
 			resp.Description = cmp.Or(d.Description, resp.Description)
 			resp.Schema = d.Schema
 			resp.MediaTypes = slices.Clone(d.MediaTypes)
+		}
+		if resp.Type != "" {
+			resp.MediaTypes = problemMedia(pw.xml) // the writer's, whatever a declaration says
 		}
 		cause := Cause{Middleware: a.from, When: a.Detail}
 		headers := slices.Clone(a.Headers)

@@ -182,8 +182,10 @@ type Response struct {
 	// Schema is the JSON Schema of the body of an answer that is not a
 	// problem, when declared.
 	Schema json.RawMessage
-	// MediaTypes are the media types of the body of an answer that is not
-	// a problem: those its handler says it writes, or declared. Empty, a
+	// MediaTypes are the media types of the body: for a problem, those its
+	// problem writer sends as Accept asks (application/problem+json,
+	// application/json, and the XML ones with Writer.XML); for another
+	// answer, those its handler says it writes, or declared. Empty, a
 	// success is in the media types Negotiate offers (Route.Produces), and
 	// a declared Schema is of application/json.
 	MediaTypes []string

@@ -650,6 +650,9 @@ func (g *openapi) response(r Route, same []Response) map[string]any {
 			resp["content"] = content
 		}
 	}
+	if len(problems) > 0 {
+		addProblemMedia(resp, problems)
+	}
 	headers, _ := resp["headers"].(map[string]any)
 	if headers == nil {
 		headers = map[string]any{}
@@ -669,6 +672,29 @@ func (g *openapi) response(r Route, same []Response) map[string]any {
 		resp["headers"] = headers
 	}
 	return resp
+}
+
+// addProblemMedia lists in resp's content each media type the writers of
+// problems send them in: JSON ones with the schema of
+// application/problem+json, XML ones without, as the JSON Schema does not
+// describe them.
+func addProblemMedia(resp map[string]any, problems []Response) {
+	content, _ := resp["content"].(map[string]any)
+	if content == nil {
+		return
+	}
+	for _, p := range problems {
+		for _, mt := range p.MediaTypes {
+			if _, ok := content[mt]; ok {
+				continue
+			}
+			if strings.HasSuffix(mt, "json") {
+				content[mt] = content["application/problem+json"]
+			} else {
+				content[mt] = map[string]any{}
+			}
+		}
+	}
 }
 
 // successMedia are the media types of the body of a, an answer that is

@@ -11,7 +11,7 @@ func (pw *Writer) describe() describe.Middleware {
 	if c == nil {
 		c = DefaultCatalog
 	}
-	return describe.Middleware{Name: "problem.Writer.Handler", Writer: &describe.Writer{Catalog: c}}
+	return describe.Middleware{Name: "problem.Writer.Handler", Writer: &describe.Writer{Catalog: c, XML: pw.XML}}
 }
 
 func describeDocs() describe.Middleware {

@@ -108,6 +108,8 @@ type Writer struct {
 	// Catalog is the writer's *problem.Catalog (never nil). It is typed
 	// any because package problem imports this one.
 	Catalog any
+	// XML is set when the writer also sends problems as XML.
+	XML bool
 }
 
 // Auth describes Authenticate.
