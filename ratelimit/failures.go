@@ -89,9 +89,10 @@ func NewFailureLimiter(p Policy, opts ...Option) (*FailureLimiter, error) {
 //	auth.Authenticate(auth.Bearer(jwts), ratelimit.LimitFailures(20, time.Minute))
 //
 // Each call makes a budget of its own, but for calls that count in one
-// Counter (CountIn): their policies share one name, and so their counts,
-// while each keeps its own checks in progress, so that parallel guesses
-// spread over them overshoot the quota. For one budget over several
+// Counter (CountIn): their policies share one name, unless Name gives
+// them names of their own, and so their counts, while each keeps its own
+// checks in progress, so that parallel guesses spread over them
+// overshoot the quota. For one budget over several
 // Authenticate middlewares, pass one NewFailureLimiter to each with
 // auth.ThrottleFailures. It panics on a bad configuration, as Limit does.
 func LimitFailures(quota int, window time.Duration, opts ...Option) auth.Option {
