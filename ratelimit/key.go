@@ -45,8 +45,11 @@ func ByPrincipal(dst []byte, r *http.Request) ([]byte, error) {
 // holds a whole /64 and could otherwise rotate through it). An IPv4 client
 // that an IPv6-only server sees through a NAT64 translator, at an address
 // of the well-known prefix 64:ff9b::/96 (RFC 6052), is keyed by its IPv4
-// address: that prefix's /64 holds every IPv4 client. The IP is the
-// one chi's ClientIPFrom* middleware resolved (ClientIPFromXFF,
+// address: that prefix's /64 holds every IPv4 client. A translator's
+// prefix of its own (network-specific, or in the local-use
+// 64:ff9b:1::/48 of RFC 8215) is not recognized, as where it puts the
+// IPv4 depends on its length: behind one, key by a KeyFunc that reads the
+// IPv4 where that prefix puts it. The IP is the one chi's ClientIPFrom* middleware resolved (ClientIPFromXFF,
 // ClientIPFromHeader: that is where trusted proxies are configured), else
 // the TCP peer in r.RemoteAddr, which a client cannot spoof. Never a raw
 // X-Forwarded-For.
