@@ -30,7 +30,8 @@ type Config struct {
 	// Prefix starts every key; the default is "chiguard:ratelimit:". It
 	// must not hold '{' or '}', which would move the hash tag.
 	Prefix string
-	// Timeout bounds every Redis call, retries included; the default is
+	// Timeout bounds every Redis call, go-redis's retries included (a take's
+	// script is never retried: it may have run); the default is
 	// 50ms. The context's deadline applies if it is sooner. ratelimit's
 	// limiters pass the request's deadline but not its cancellation, so
 	// that a client cannot move its count out of Redis by closing its
