@@ -46,6 +46,13 @@ type IntrospectionConfig struct {
 	// active one. Zero means DefaultCacheBytes; negative disables caching
 	// altogether.
 	CacheBytes int
+	// MaxCalls bounds the calls to the endpoint in flight at once. A token
+	// the cache lacks while that many are waiting for answers gets
+	// ErrVerifierUnavailable (a 503) at once: calls outlive the requests
+	// that started them, up to the client's timeout, so without a bound a
+	// slow endpoint and a stream of made-up tokens pile them up. Zero means
+	// DefaultMaxCalls; negative, no bound.
+	MaxCalls int
 	// Classify tells app tokens from user tokens. Nil means: an app when
 	// the response names no "sub" or "username" but the client, or "sub"
 	// equals "client_id" (an introspection response names the client of
@@ -53,11 +60,15 @@ type IntrospectionConfig struct {
 	Classify func(claims map[string]any) Kind
 }
 
+// DefaultMaxCalls is the IntrospectionConfig.MaxCalls of a zero value.
+const DefaultMaxCalls = 128
+
 // Introspection verifies opaque access tokens by asking the authorization
 // server (RFC 7662). Active results are cached until the token expires or
 // CacheTTL, inactive ones for NegativeTTL; concurrent requests with a
 // token the cache lacks share one call, which a request waits for until
-// its deadline, if it has one (a 503 then). An endpoint that cannot be
+// its deadline, if it has one (a 503 then); at most MaxCalls calls are in
+// flight at once (a 503 beyond). An endpoint that cannot be
 // reached or answers badly yields ErrVerifierUnavailable, never a verdict
 // on the token. A response is read up to 1 MiB; one nested deeper than
 // MaxClaimDepth, not UTF-8, or with dates outside years 0 to 9999, refuses
@@ -71,8 +82,9 @@ type Introspection struct {
 	audience    string
 	ttl, negTTL time.Duration
 	classify    func(map[string]any) Kind
-	cache       *tokenCache // active answers
-	negCache    *tokenCache // inactive answers, apart: see CacheBytes
+	cache       *tokenCache   // active answers
+	negCache    *tokenCache   // inactive answers, apart: see CacheBytes
+	slots       chan struct{} // one per call in flight; nil for no bound
 	now         func() time.Time
 	callTimeout time.Duration      // bounds a call of a client without a Timeout
 	calls       singleflight.Group // one call at a time per token
@@ -116,6 +128,12 @@ func NewIntrospection(cfg IntrospectionConfig) (*Introspection, error) {
 		v.classify = introspectionClassify
 	}
 	v.cache, v.negCache = introspectionCaches(cfg.CacheBytes, v.negTTL > 0)
+	switch {
+	case cfg.MaxCalls == 0:
+		v.slots = make(chan struct{}, DefaultMaxCalls)
+	case cfg.MaxCalls > 0:
+		v.slots = make(chan struct{}, cfg.MaxCalls)
+	}
 	return v, nil
 }
 
@@ -177,6 +195,14 @@ func (v *Introspection) verifyShared(ctx context.Context, token string) (*Princi
 				err = &callPanic{x}
 			}
 		}()
+		if v.slots != nil {
+			select {
+			case v.slots <- struct{}{}:
+				defer func() { <-v.slots }()
+			default:
+				return nil, fmt.Errorf("%w: introspection: %d calls already in flight (IntrospectionConfig.MaxCalls)", ErrVerifierUnavailable, cap(v.slots))
+			}
+		}
 		return v.introspectAndCache(ctx, token, now)
 	}
 	var shared any
