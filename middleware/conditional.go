@@ -316,9 +316,12 @@ func (cw *conditionalWriter) Push(target string, opts *http.PushOptions) error {
 	return push(cw.ResponseWriter, target, opts)
 }
 
+// pass sends the handler's status. The response passes only once the
+// writer below took it: net/http panics on a code outside 100-999, which
+// then never went out, and Recoverer after Conditional must still answer.
 func (cw *conditionalWriter) pass() {
-	cw.state = condPassing
 	cw.ResponseWriter.WriteHeader(cw.status)
+	cw.state = condPassing
 }
 
 // stream sends what was buffered and passes the rest through, untagged.

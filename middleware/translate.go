@@ -70,12 +70,14 @@ func (tw *translateWriter) WriteHeader(code int) {
 		}
 		return
 	}
-	tw.wroteHeader, tw.status = true, code
 	if code >= 400 && foreignContentType(tw.Header().Get("Content-Type")) {
-		tw.translating = true
+		tw.wroteHeader, tw.status, tw.translating = true, code, true
 		return
 	}
+	// Recorded once the writer below took it: net/http panics on a code
+	// outside 100-999, which then never went out, for Recoverer to answer.
 	tw.ResponseWriter.WriteHeader(code)
+	tw.wroteHeader, tw.status = true, code
 }
 
 func (tw *translateWriter) Write(b []byte) (int, error) {
