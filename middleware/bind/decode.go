@@ -332,6 +332,11 @@ func tooLarge(limit int64) *problem.Problem {
 // of the server's memory on each until the server's ReadTimeout.
 const maxBodyPrealloc = 16 << 10
 
+// minBodyRoom is the room a body of unknown length starts with: nothing
+// says it is large, and most such bodies, chunked on HTTP/1.1 or sent
+// without content-length on HTTP/2, are small.
+const minBodyRoom = 512
+
 // readBody reads at most limit bytes of the body; more is a 413 even when
 // Content-Length claimed less. MaxBytesReader also tells net/http to close
 // the connection rather than read the rest.
@@ -362,12 +367,17 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 }
 
 // bodyRoom is the capacity for a body of Content-Length cl (-1 unknown),
-// read up to limit, once have bytes of it arrived: maxBodyPrealloc, or
-// four times what arrived, which keeps the memory a body holds in step
-// with its size; and no more than cl claims and one byte to see the end,
-// so that a body that arrives in full is read into one allocation.
+// read up to limit, once have bytes of it arrived: maxBodyPrealloc
+// (minBodyRoom for an unknown length), or four times what arrived, which
+// keeps the memory a body holds in step with its size; and no more than
+// cl claims and one byte to see the end, so that a body that arrives in
+// full is read into one allocation.
 func bodyRoom(cl, limit int64, have int) int {
-	c := max(maxBodyPrealloc, 4*int64(have))
+	floor := int64(maxBodyPrealloc)
+	if cl < 0 {
+		floor = minBodyRoom
+	}
+	c := max(floor, 4*int64(have))
 	if cl >= int64(have) && c >= cl {
 		c = cl + 1
 	}
