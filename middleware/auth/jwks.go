@@ -392,6 +392,13 @@ func hmacMinLen(alg string) int {
 	return 32
 }
 
+// shortSecretError is NewJWT's error for an HMAC secret, which, named
+// what, is shorter than alg allows.
+func shortSecretError(alg, what string, secret []byte) error {
+	return fmt.Errorf("auth: %s needs an HMAC secret of at least %d bytes (RFC 7518 §3.2), %s has %d "+
+		"(JWTConfig.AllowShortHMACKey accepts it, for demos and tests only)", alg, hmacMinLen(alg), what, len(secret))
+}
+
 // checkKey validates a key given in a configuration.
 func checkKey(key any) error {
 	switch k := key.(type) {

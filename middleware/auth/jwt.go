@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,7 +33,9 @@ type JWTConfig struct {
 	// *ecdsa.PublicKey or ed25519.PublicKey.
 	Key any
 	// Keys verify tokens by their "kid"; a token naming no kid is tried
-	// against every key that fits its algorithm.
+	// against every key that fits its algorithm. An HMAC secret here
+	// verifies the HS algorithms it is as long as the hash of (at least
+	// the shortest listed), and each HS algorithm needs one such secret.
 	Keys map[string]any
 	// JWKS fetches and refreshes the keys from the authorization server.
 	JWKS *JWKS
@@ -172,17 +175,32 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 	}
 	if static != nil {
 		for _, alg := range v.algs {
-			// A static key has no "alg" of its own: a token may name any
-			// configured algorithm for it, so each secret must be long
-			// enough for every HS algorithm configured.
+			if slices.ContainsFunc(static, func(k any) bool { return keyFits(alg, k, cfg.AllowShortHMACKey) }) {
+				continue
+			}
 			for _, k := range static {
-				if b, hmac := k.([]byte); hmac && strings.HasPrefix(alg, "HS") && !keyFits(alg, b, cfg.AllowShortHMACKey) {
-					return nil, fmt.Errorf("auth: %s needs an HMAC secret of at least %d bytes (RFC 7518 §3.2), a configured one has %d "+
-						"(JWTConfig.AllowShortHMACKey accepts it, for demos and tests only)", alg, hmacMinLen(alg), len(b))
+				if b, hmac := k.([]byte); hmac && strings.HasPrefix(alg, "HS") {
+					return nil, shortSecretError(alg, "a configured one", b)
 				}
 			}
-			if !slices.ContainsFunc(static, func(k any) bool { return keyFits(alg, k, cfg.AllowShortHMACKey) }) {
-				return nil, fmt.Errorf("auth: no configured key fits algorithm %s", alg)
+			return nil, fmt.Errorf("auth: no configured key fits algorithm %s", alg)
+		}
+		// A secret of Keys serves the tokens of its kid, with the HS
+		// algorithms it is long enough for (lookup checks each token's):
+		// it needs one, or no token could use it.
+		for kid, k := range cfg.Keys {
+			b, hmac := k.([]byte)
+			if !hmac {
+				continue
+			}
+			shortest := ""
+			for _, alg := range v.algs {
+				if strings.HasPrefix(alg, "HS") && (shortest == "" || hmacMinLen(alg) < hmacMinLen(shortest)) {
+					shortest = alg
+				}
+			}
+			if shortest != "" && !keyFits(shortest, b, cfg.AllowShortHMACKey) {
+				return nil, shortSecretError(shortest, "key "+strconv.Quote(kid), b)
 			}
 		}
 	}
