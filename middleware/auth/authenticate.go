@@ -145,8 +145,10 @@ func Realm(realm string) Option {
 // logs, histories and Referer headers, which RFC 6750 warns against. A
 // request with both a query token and an Authorization header is a 400.
 // A request it authenticates is answered with "Cache-Control: private",
-// as RFC 6750 asks, unless a Cache-Control is already set; the handler may
-// set another.
+// as RFC 6750 asks, unless a Cache-Control that already keeps the answer
+// out of shared caches (private, no-store) is set; one that does not, as
+// a "public, max-age=300" set before Authenticate, is replaced. The
+// handler may set another.
 func QueryToken() Option {
 	return func(c *authConfig) { c.queryParam = "access_token" }
 }
@@ -403,9 +405,7 @@ func (a *authenticator) serve(next http.Handler, w http.ResponseWriter, r *http.
 		// credentials: RFC 6750 §2.3 asks for "private", so that a cache
 		// keyed by the URL does not go on serving the answer once the
 		// token is revoked. The handler may set its own.
-		if h := w.Header(); h["Cache-Control"] == nil {
-			h["Cache-Control"] = []string{"private"}
-		}
+		makePrivate(w.Header())
 	}
 	next.ServeHTTP(w, withAuth(r, p, a))
 }
