@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"reflect"
+
+	"github.com/go-chi/chi/v5"
 
 	"github.com/chiguard/chiguard/internal/conceal"
 	"github.com/chiguard/chiguard/internal/describe"
@@ -28,8 +31,11 @@ import (
 // routes serve the path (see middleware.MethodNotAllowed). Conceal may also
 // wrap a route's handler, r.Method("PUT", p, auth.Conceal(h)), or a mounted
 // router, whose own 404 and 405 (middleware.NotFound and MethodNotAllowed)
-// then answer as the root's 404; but package contract cannot read what a
-// mounted auth.Conceal(sub) guards: prefer sub.Use(auth.Conceal, ...).
+// then answer as the root's 404: chi passes the root's on only to a router
+// it mounts itself, so Conceal gives a *chi.Mux without a NotFound that
+// 404, and makes its MethodNotAllowed its NotFound. Package contract
+// cannot read what a mounted auth.Conceal(sub) guards: prefer
+// sub.Use(auth.Conceal, ...).
 //
 // What Conceal cannot hide: a 503 when the verifier's infrastructure fails
 // (a 404 would tell a legitimate client its resource is gone), a 429 from a
@@ -42,12 +48,27 @@ import (
 // their own (LimitFailures or a NewFailureLimiter used only there) and
 // limiters of their own.
 func Conceal(next http.Handler) http.Handler {
+	if mx, ok := next.(*chi.Mux); ok {
+		concealRouter(mx)
+	}
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		next.ServeHTTP(w, r.WithContext(conceal.With(r.Context(), w.Header())))
 	}), describeConceal)
 }
 
 func init() { conceal.Mark(Conceal) }
+
+// concealRouter gives a router mounted as Conceal(sub) the 404 of an
+// unknown path for its unknown paths, where it has no NotFound of its own
+// (chi passes the root's on only to a *chi.Mux it mounts itself), and its
+// 404 for a method its routes do not serve: any 405 there, chi's default
+// first, would name the concealed routes' methods in Allow.
+func concealRouter(mx *chi.Mux) {
+	if reflect.ValueOf(mx.NotFoundHandler()).Pointer() == reflect.ValueOf(http.NotFound).Pointer() {
+		mx.NotFound(notVisible)
+	}
+	mx.MethodNotAllowed(mx.NotFoundHandler())
+}
 
 // concealed reports whether Conceal is in effect for the request.
 func concealed(ctx context.Context) bool { return conceal.From(ctx) != nil }
