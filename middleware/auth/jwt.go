@@ -178,10 +178,14 @@ func newJWT(cfg JWTConfig, now func() time.Time) (*JWT, error) {
 			if slices.ContainsFunc(static, func(k any) bool { return keyFits(alg, k, cfg.AllowShortHMACKey) }) {
 				continue
 			}
+			var longest []byte // the HMAC secret that came closest
 			for _, k := range static {
-				if b, hmac := k.([]byte); hmac && strings.HasPrefix(alg, "HS") {
-					return nil, shortSecretError(alg, "a configured one", b)
+				if b, hmac := k.([]byte); hmac && len(b) >= len(longest) {
+					longest = b
 				}
+			}
+			if longest != nil && strings.HasPrefix(alg, "HS") {
+				return nil, shortSecretError(alg, "the longest configured one", longest)
 			}
 			return nil, fmt.Errorf("auth: no configured key fits algorithm %s", alg)
 		}
