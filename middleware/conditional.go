@@ -338,6 +338,7 @@ func (cw *conditionalWriter) judge(etag string, lastModified time.Time) {
 	switch evaluatePreconditions(cw.r, etag, lastModified, true) {
 	case http.StatusNotModified:
 		cw.state, cw.status = condDiscarding, http.StatusNotModified
+		cw.enc.Restore(cw.Header()) // no trailer follows a 304: only those declared before the handler stay
 		writeNotModified(cw.ResponseWriter)
 	case http.StatusPreconditionFailed:
 		cw.state, cw.status = condDiscarding, http.StatusPreconditionFailed

@@ -44,6 +44,12 @@ func TestReplacedAnswersCarryNoneOfTheHandlersTrailers(t *testing.T) {
 			w.Write([]byte(`{"rows":12}`))
 			w.Header().Set(http.TrailerPrefix+"X-Checksum", "c1")
 		})), http.Header{"If-None-Match": {`"v2"`}}, http.StatusNotModified},
+		{"Conditional's 304 of a declared trailer", middleware.Conditional(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Trailer", "X-Rows")
+			w.Header().Set("Etag", `"v2"`)
+			w.Write([]byte(`{"rows":12}`))
+			w.Header().Set("X-Rows", "12")
+		})), http.Header{"If-None-Match": {`"v2"`}}, http.StatusNotModified},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
