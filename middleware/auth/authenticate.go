@@ -145,10 +145,10 @@ func Realm(realm string) Option {
 // logs, histories and Referer headers, which RFC 6750 warns against. A
 // request with both a query token and an Authorization header is a 400.
 // A request it authenticates is answered with "Cache-Control: private",
-// as RFC 6750 asks, unless a Cache-Control that already keeps the answer
-// out of shared caches (private, no-store) is set; one that does not, as
-// a "public, max-age=300" set before Authenticate, is replaced. The
-// handler may set another.
+// as RFC 6750 asks: a Cache-Control set before that keeps the answer out
+// of shared caches (private, no-store) stays; in any other, such as a
+// route's "public, max-age=300", "private" takes the place of the
+// directives for shared caches. The handler may set another.
 func QueryToken() Option {
 	return func(c *authConfig) { c.queryParam = "access_token" }
 }

@@ -1,30 +1,52 @@
 package auth
 
 import (
+	"iter"
 	"net/http"
 	"strings"
 )
 
-// hdrPrivate is the Cache-Control of an answer to a query token.
+// hdrPrivate is the Cache-Control of an answer to a query token when
+// nothing set one before.
 var hdrPrivate = []string{"private"}
 
 // makePrivate keeps h's answer out of shared caches, as RFC 6750 §2.3 asks
-// for one to a token in the URL: a Cache-Control that already does stays
-// (the handler's choice, or a middleware's before Authenticate), any other
-// becomes "private". A "public, max-age=300" set for the route would let
-// a CDN serve the answer under the URL, token and all, after the token is
-// revoked.
+// for one to a token in the URL. A Cache-Control that already does stays
+// as it is; any other gets "private" in place of the directives for
+// shared caches (public, s-maxage, a private that names fields), and keeps
+// the rest: a route's "public, max-age=300" would let a CDN serve the
+// answer under the URL, token and all, after the token is revoked, while
+// its "no-cache" still binds the browser.
 func makePrivate(h http.Header) {
-	if !unshared(h["Cache-Control"]) {
+	lines := h["Cache-Control"]
+	if lines == nil {
 		h["Cache-Control"] = hdrPrivate
+		return
+	}
+	kept := []string{"private"}
+	unshared := false
+	for _, line := range lines {
+		for d := range directives(line) {
+			name, _, qualified := strings.Cut(d, "=")
+			switch {
+			case !qualified && (strings.EqualFold(name, "private") || strings.EqualFold(name, "no-store")):
+				unshared = true
+			case strings.EqualFold(name, "public"), strings.EqualFold(name, "s-maxage"), strings.EqualFold(name, "private"):
+				// for shared caches
+			default:
+				kept = append(kept, d)
+			}
+		}
+	}
+	if !unshared {
+		h["Cache-Control"] = []string{strings.Join(kept, ", ")}
 	}
 }
 
-// unshared reports whether Cache-Control lines hold a bare "private" or
-// "no-store": a "private" that names fields leaves the rest shareable.
-// Commas within quoted arguments do not end a directive.
-func unshared(lines []string) bool {
-	for _, line := range lines {
+// directives yields the directives of a Cache-Control line, trimmed and
+// not empty. A comma within a quoted argument does not end one.
+func directives(line string) iter.Seq[string] {
+	return func(yield func(string) bool) {
 		start, quoted := 0, false
 		for i := 0; i <= len(line); i++ {
 			if i < len(line) {
@@ -39,12 +61,10 @@ func unshared(lines []string) bool {
 					continue
 				}
 			}
-			d := strings.Trim(line[start:i], " \t")
-			if strings.EqualFold(d, "private") || strings.EqualFold(d, "no-store") {
-				return true
+			if d := strings.Trim(line[start:i], " \t"); d != "" && !yield(d) {
+				return
 			}
 			start = i + 1
 		}
 	}
-	return false
 }

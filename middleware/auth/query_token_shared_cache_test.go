@@ -10,16 +10,18 @@ import (
 // A Cache-Control that a middleware before Authenticate set for the
 // route, such as "public, max-age=300" on a read-only API behind a CDN,
 // lets a shared cache store the answer under its URL, token and all: an
-// answer to a query token is made private all the same. One that is
-// private already, or not stored at all, stays; "private" naming fields
-// only keeps the rest shareable, so it is replaced too.
+// answer to a query token is made private all the same, the directives
+// for shared caches giving way to "private" and the others kept. One that
+// is private already, or not stored at all, stays; "private" naming
+// fields keeps the rest shareable, so it gives way too.
 func TestQueryTokenAnswersArePrivateWhateverCameBefore(t *testing.T) {
 	valid := sign(t, jwt.SigningMethodHS256, testSecret, claims(nil), nil)
 	for _, tt := range []struct{ before, want string }{
-		{"public, max-age=300", "private"},
+		{"public, max-age=300", "private, max-age=300"},
 		{"s-maxage=60", "private"},
-		{`private="Set-Cookie", max-age=60`, "private"},
-		{`no-cache="X-A, private", public`, "private"},
+		{"no-cache", "private, no-cache"},
+		{`private="Set-Cookie", max-age=60`, "private, max-age=60"},
+		{`no-cache="X-A, private", public`, `private, no-cache="X-A, private"`},
 		{"private, max-age=60", "private, max-age=60"},
 		{"max-age=0, PRIVATE", "max-age=0, PRIVATE"},
 		{"no-store", "no-store"},
