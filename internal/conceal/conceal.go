@@ -44,8 +44,15 @@ type Hiding struct{ header http.Header }
 type hidingKey struct{}
 
 // With returns ctx marked as concealed, header being the response header
-// as it is when Conceal runs; With keeps a copy.
+// as it is when Conceal runs; With keeps a copy. A ctx marked already
+// stays as it is: under two Conceals, as a concealed route in a subrouter
+// mounted as auth.Conceal(sub), the outer one's header is the root 404's,
+// and the inner one's holds what ran between them (a limiter's RateLimit
+// fields).
 func With(ctx context.Context, header http.Header) context.Context {
+	if From(ctx) != nil {
+		return ctx
+	}
 	return context.WithValue(ctx, hidingKey{}, &Hiding{header: header.Clone()})
 }
 

@@ -52,7 +52,10 @@ func Conceal(next http.Handler) http.Handler {
 		concealRouter(mx)
 	}
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(conceal.With(r.Context(), w.Header())))
+		if ctx := conceal.With(r.Context(), w.Header()); ctx != r.Context() {
+			r = r.WithContext(ctx)
+		}
+		next.ServeHTTP(w, r)
 	}), describeConceal)
 }
 
