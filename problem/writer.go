@@ -134,11 +134,14 @@ func Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	WriterFrom(r.Context()).Write(w, r, p)
 }
 
-// abandonedFields describe a representation that a problem replaces, and
-// go with it. (Not Content-Encoding: a compressing wrapper may have set it
-// for the bytes it is about to encode, ours included.) "ETag" is the
-// spelling a direct map assignment keeps, beside Set's "Etag".
-var abandonedFields = []string{"Content-Length", "Content-Range", "Content-Disposition", "Content-Language",
+// abandonedFields describe a representation that a problem replaces, or
+// frame it, and go with it: a Transfer-Encoding copied from an upstream
+// answer ("gzip, chunked") made the problem unreadable, and "identity"
+// closed the connection after it. (Not Content-Encoding: a compressing
+// wrapper may have set it for the bytes it is about to encode, ours
+// included.) "ETag" is the spelling a direct map assignment keeps, beside
+// Set's "Etag".
+var abandonedFields = []string{"Content-Length", "Transfer-Encoding", "Content-Range", "Content-Disposition", "Content-Language",
 	"Content-Location", "Content-Digest", "Repr-Digest", "Etag", "ETag", "Last-Modified"}
 
 // Media types a problem can be sent as. The header values are shared
@@ -258,9 +261,9 @@ func validStatus(s int) int {
 // Write renders p as the response to r: it negotiates the format, sets
 // Content-Type, Vary, Cache-Control and p's headers, writes the status and
 // (except for HEAD) the body, then logs and alerts. The fields of the
-// representation it replaces (Content-Length, ETag, Content-Language...)
-// and trailer values set before it, which are about a body not sent, are
-// dropped. If the response has already started, it writes nothing and
+// representation it replaces (Content-Length, Transfer-Encoding, ETag,
+// Content-Language...) and trailer values set before it, which are about
+// a body not sent, are dropped. If the response has already started, it writes nothing and
 // logs instead. On HTTP/1 it adds "Connection: close" when the request
 // body may be unread (see Handler), so that the answer is not held back
 // until it is.
