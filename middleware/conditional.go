@@ -203,9 +203,10 @@ func (cw *conditionalWriter) WriteHeader(code int) {
 		return
 	}
 	if cw.state == condBuffering {
-		if code < 400 {
-			// Superfluous, as net/http takes it: the body held back, and
-			// what follows, go out with the first status.
+		if code < 400 || code > 999 {
+			// Superfluous, as net/http takes it (a code it refuses too:
+			// after a first status it never checks): the body held back,
+			// and what follows, go out with the first status.
 			return
 		}
 		// Nothing went out, as Status says: the problem writer, which

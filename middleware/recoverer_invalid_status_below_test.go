@@ -41,3 +41,22 @@ func TestRecovererAnswersARefusedStatusBelowAWrapper(t *testing.T) {
 		})
 	}
 }
+
+// A status net/http refuses, written after a body Conditional holds back,
+// is superfluous, as net/http takes any second WriteHeader: the body goes
+// out with its 200, not lost to a panic Recoverer can only abort.
+func TestConditionalTakesARefusedStatusAfterTheBodyForSuperfluous(t *testing.T) {
+	pw := &problem.Writer{Logger: slog.New(slog.DiscardHandler)}
+	r := chi.NewRouter()
+	r.Use(pw.Handler, middleware.Conditional, middleware.Recoverer)
+	r.Get("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/csv")
+		w.Write([]byte("a,b\n"))
+		w.WriteHeader(1000)
+	})
+	testkit.GetOverHTTP1And2(t, r, nil, func(t *testing.T, resp *http.Response, body []byte) {
+		if resp.StatusCode != 200 || string(body) != "a,b\n" || resp.Header.Get("Etag") == "" {
+			t.Errorf("status %d, headers %v, body %q", resp.StatusCode, resp.Header, body)
+		}
+	})
+}
