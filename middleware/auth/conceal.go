@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"reflect"
+	"sync"
 
 	"github.com/go-chi/chi/v5"
 
@@ -33,7 +34,9 @@ import (
 // router, whose own 404 and 405 (middleware.NotFound and MethodNotAllowed)
 // then answer as the root's 404: chi passes the root's on only to a router
 // it mounts itself, so Conceal gives a *chi.Mux without a NotFound that
-// 404, and makes its MethodNotAllowed its NotFound. Package contract
+// 404, and makes its MethodNotAllowed its NotFound, at its first request
+// (after any NotFound and MethodNotAllowed it was given, whichever the
+// order of the calls); mount such a router nowhere else. Package contract
 // cannot read what a mounted auth.Conceal(sub) guards: prefer
 // sub.Use(auth.Conceal, ...).
 //
@@ -48,10 +51,15 @@ import (
 // their own (LimitFailures or a NewFailureLimiter used only there) and
 // limiters of their own.
 func Conceal(next http.Handler) http.Handler {
+	setUp := func() {}
 	if mx, ok := next.(*chi.Mux); ok {
-		concealRouter(mx)
+		// At the first request, not now: a router is often mounted before
+		// it is given its NotFound and MethodNotAllowed, which would then
+		// replace the ones Conceal judges.
+		setUp = sync.OnceFunc(func() { concealRouter(mx) })
 	}
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setUp()
 		if ctx := conceal.With(r.Context(), w.Header()); ctx != r.Context() {
 			r = r.WithContext(ctx)
 		}
