@@ -88,12 +88,14 @@ func whens(r Response) string {
 	for _, c := range r.Causes {
 		w := c.Middleware
 		switch {
-		case c.When != "" && c.Middleware == declaredBy:
-			w = c.When // the API's own words, about its handler
+		case c.Middleware == declaredBy:
+			w = c.When // the API's own words, about its handler, if any
 		case c.When != "":
 			w += ": " + c.When
 		}
-		ws = append(ws, w)
+		if w != "" {
+			ws = append(ws, w)
+		}
 	}
 	return strings.Join(ws, "; ")
 }

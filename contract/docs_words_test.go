@@ -61,3 +61,21 @@ func TestRoutesPageListsDeclaredAnswersInTheAPIsWords(t *testing.T) {
 		}
 	}
 }
+
+// A declared answer without a Description is listed without a cause, not
+// under the name of the Go function that declared it.
+func TestRoutesPageListsAnUndescribedDeclaredAnswerWithoutAGoName(t *testing.T) {
+	r := chi.NewRouter()
+	r.With(contract.Declare(contract.Response{Status: http.StatusCreated}, contract.Response{Status: http.StatusConflict})).
+		Post("/cloud", func(http.ResponseWriter, *http.Request) {})
+	r.Handle("/routes", contract.RoutesHandler(r))
+	for _, accept := range []string{"text/html", "text/markdown"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("GET", "/routes", nil)
+		req.Header.Set("Accept", accept)
+		r.ServeHTTP(rec, req)
+		if page := rec.Body.String(); strings.Contains(page, "contract.Declare") || !strings.Contains(page, "201") {
+			t.Errorf("%s: the declared 201 and 409:\n%s", accept, page)
+		}
+	}
+}
