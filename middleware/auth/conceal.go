@@ -34,9 +34,9 @@ import (
 // router, whose own 404 and 405 (middleware.NotFound and MethodNotAllowed)
 // then answer as the root's 404: chi passes the root's on only to a router
 // it mounts itself, so Conceal gives a *chi.Mux without a NotFound that
-// 404, and makes its MethodNotAllowed its NotFound, at its first request
-// (after any NotFound and MethodNotAllowed it was given, whichever the
-// order of the calls); mount such a router nowhere else. Package contract
+// 404, and makes its MethodNotAllowed answer as its NotFound, whichever
+// the order of the calls that give them: mount such a router nowhere
+// else. Package contract
 // cannot read what a mounted auth.Conceal(sub) guards: prefer
 // sub.Use(auth.Conceal, ...).
 //
@@ -51,15 +51,12 @@ import (
 // their own (LimitFailures or a NewFailureLimiter used only there) and
 // limiters of their own.
 func Conceal(next http.Handler) http.Handler {
-	setUp := func() {}
+	recheck := func() {}
 	if mx, ok := next.(*chi.Mux); ok {
-		// At the first request, not now: a router is often mounted before
-		// it is given its NotFound and MethodNotAllowed, which would then
-		// replace the ones Conceal judges.
-		setUp = sync.OnceFunc(func() { concealRouter(mx) })
+		recheck = sync.OnceFunc(concealRouter(mx))
 	}
 	return describe.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		setUp()
+		recheck()
 		if ctx := conceal.With(r.Context(), w.Header()); ctx != r.Context() {
 			r = r.WithContext(ctx)
 		}
@@ -73,12 +70,27 @@ func init() { conceal.Mark(Conceal) }
 // unknown path for its unknown paths, where it has no NotFound of its own
 // (chi passes the root's on only to a *chi.Mux it mounts itself), and its
 // 404 for a method its routes do not serve: any 405 there, chi's default
-// first, would name the concealed routes' methods in Allow.
-func concealRouter(mx *chi.Mux) {
-	if reflect.ValueOf(mx.NotFoundHandler()).Pointer() == reflect.ValueOf(http.NotFound).Pointer() {
+// first, would name the concealed routes' methods in Allow. The 405 asks
+// for the NotFound at each request, so that one given after Conceal
+// answers it too; the function returned, run at the first request, takes
+// back a MethodNotAllowed given after Conceal (reading alone when none
+// was, as requests may already be running on the router).
+func concealRouter(mx *chi.Mux) func() {
+	if sameFunc(mx.NotFoundHandler(), http.NotFound) {
 		mx.NotFound(notVisible)
 	}
-	mx.MethodNotAllowed(mx.NotFoundHandler())
+	asNotFound := func(w http.ResponseWriter, r *http.Request) { mx.NotFoundHandler().ServeHTTP(w, r) }
+	mx.MethodNotAllowed(asNotFound)
+	return func() {
+		if !sameFunc(mx.MethodNotAllowedHandler(), asNotFound) {
+			mx.MethodNotAllowed(asNotFound)
+		}
+	}
+}
+
+// sameFunc reports whether a and b run the same code.
+func sameFunc(a, b http.HandlerFunc) bool {
+	return reflect.ValueOf(a).Pointer() == reflect.ValueOf(b).Pointer()
 }
 
 // concealed reports whether Conceal is in effect for the request.
