@@ -370,8 +370,8 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 // read up to limit, once have bytes of it arrived: maxBodyPrealloc
 // (minBodyRoom for an unknown length), or four times what arrived, which
 // keeps the memory a body holds in step with its size; and no more than
-// cl claims and one byte to see the end, so that a body that arrives in
-// full is read into one allocation.
+// cl claims, or the limit, and one byte to see the end, so that a body
+// that arrives in full is read into one allocation.
 func bodyRoom(cl, limit int64, have int) int {
 	floor := int64(maxBodyPrealloc)
 	if cl < 0 {
@@ -381,7 +381,10 @@ func bodyRoom(cl, limit int64, have int) int {
 	if cl >= int64(have) && c >= cl {
 		c = cl + 1
 	}
-	return int(max(min(c, limit+1), int64(have)+1))
+	if c >= limit {
+		c = limit + 1 // room for the limit alone would grow again for its last byte
+	}
+	return int(max(c, int64(have)+1))
 }
 
 func skipJSONSpace(data []byte, i int64) int {
