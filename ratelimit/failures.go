@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chiguard/chiguard/internal/conceal"
 	"github.com/chiguard/chiguard/middleware/auth"
 )
 
@@ -27,7 +28,9 @@ import (
 // credentials are not checked; but for a JWT already verified and cached,
 // which Authenticate serves without asking (see auth.Throttle). Requests without credentials pass
 // untouched, to the route's Limiter. A failed check's 401 carries the
-// RateLimit fields too, so a client sees its budget shrink.
+// RateLimit fields too, so a client sees its budget shrink. On a route
+// under auth.Conceal, the refusal is the 404 of an unknown path instead,
+// without the fields, as the route's other refusals are.
 //
 // Concurrent guesses do not overshoot within a process: a client may have
 // no more checks in progress than it has failures left, and its further
@@ -142,6 +145,12 @@ func (f *FailureLimiter) Allow(w http.ResponseWriter, r *http.Request) (auth.Att
 			if err == nil {
 				continue // failures ended during the peek may be all that was left: look again
 			}
+		}
+		if h := conceal.From(r.Context()); h != nil {
+			// auth.Conceal: a 429 would tell a probe of the hidden route,
+			// once it has spent the failures, from an unknown path.
+			h.NotFound(w, r)
+			return nil, false
 		}
 		retry := f.l.setFields(w.Header(), sc, usage, false, 1)
 		f.l.refuse(w, r, usage, 1, retry)

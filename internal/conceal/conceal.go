@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"reflect"
 	"sync/atomic"
+
+	"github.com/chiguard/chiguard/problem"
 )
 
 // mark is the code address of auth.Conceal, set by auth's init. Zero until
@@ -76,3 +78,13 @@ func (h *Hiding) Restore(w http.ResponseWriter) {
 		hdr[k] = v
 	}
 }
+
+// NotFound answers r as a path no route serves: with the header as
+// Conceal found it and the bare problem.NotFound that middleware.NotFound
+// writes.
+func (h *Hiding) NotFound(w http.ResponseWriter, r *http.Request) {
+	h.Restore(w)
+	problem.Write(w, r, notFound)
+}
+
+var notFound = problem.NotFound("")

@@ -40,9 +40,13 @@ import (
 // cannot read what a mounted auth.Conceal(sub) guards: prefer
 // sub.Use(auth.Conceal, ...).
 //
+// The failure throttle of an Authenticate after Conceal answers a client
+// whose credentials it no longer checks with the 404 too, not its 429:
+// else the budget's worth of wrong credentials would tell the route apart.
+//
 // What Conceal cannot hide: a 503 when the verifier's infrastructure fails
 // (a 404 would tell a legitimate client its resource is gone), a 429 from a
-// limiter, anything that runs before it, and the budgets a concealed route
+// ratelimit.Limit, anything that runs before it, and the budgets a concealed route
 // shares with visible ones. A refusal still counts in the failure throttle
 // (bad credentials) and in the route's limiter (a caller without access);
 // were those budgets shared with a visible route, its RateLimit fields
@@ -114,7 +118,8 @@ func Deny(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
 // layering one-way; the root contract test compares the two answers.
 func notVisible(w http.ResponseWriter, r *http.Request) {
 	if h := conceal.From(r.Context()); h != nil {
-		h.Restore(w)
+		h.NotFound(w, r)
+		return
 	}
 	problem.Write(w, r, notFoundProblem)
 }
