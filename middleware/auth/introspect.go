@@ -71,8 +71,8 @@ const DefaultMaxCalls = 128
 // flight at once (a 503 beyond). An endpoint that cannot be
 // reached or answers badly yields ErrVerifierUnavailable, never a verdict
 // on the token. A response is read up to 1 MiB; one nested deeper than
-// MaxClaimDepth, not UTF-8, or with dates outside years 0 to 9999, refuses
-// the token.
+// MaxClaimDepth, not UTF-8, escaping a lone surrogate, or with dates
+// outside years 0 to 9999, refuses the token.
 // The cache takes at most CacheBytes (DefaultCacheBytes by default), each
 // answer counting its token and its response. Use it with Bearer.
 type Introspection struct {
@@ -280,9 +280,10 @@ func (v *Introspection) introspect(ctx context.Context, token string, now time.T
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%w: introspection endpoint answered %s", ErrVerifierUnavailable, resp.Status)
 	}
-	if !withinDepth(body, MaxClaimDepth) || !utf8.Valid(body) {
-		// encoding/json would make each byte that is not UTF-8 a U+FFFD,
-		// and two subjects one, as for a JWT's claims.
+	if !withinDepth(body, MaxClaimDepth) || !utf8.Valid(body) || escapesLoneSurrogate(body) {
+		// encoding/json would make each byte that is not UTF-8, and each
+		// escaped lone surrogate, a U+FFFD, and two subjects one, as for a
+		// JWT's claims.
 		return nil, ErrTokenClaims
 	}
 	var claims map[string]any

@@ -315,9 +315,10 @@ func (v *JWT) verify(token string) (*Principal, error) {
 		return nil, fmt.Errorf("%w: %w", ErrTokenSignature, err)
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil || !utf8.Valid(raw) {
-		// encoding/json would make each byte that is not UTF-8 a U+FFFD,
-		// and two subjects one (RFC 7519 §7.2 asks for UTF-8).
+	if err != nil || !utf8.Valid(raw) || escapesLoneSurrogate(raw) {
+		// encoding/json would make each byte that is not UTF-8, and each
+		// escaped lone surrogate, a U+FFFD, and two subjects one (RFC 7519
+		// §7.2 asks for UTF-8).
 		return nil, ErrTokenMalformed
 	}
 	if !withinDepth(raw, MaxClaimDepth) {
@@ -360,7 +361,7 @@ func (v *JWT) verify(token string) (*Principal, error) {
 // against the pinned list, and key ID.
 func (v *JWT) header(segment string) (alg, kid string, err error) {
 	b, err := base64.RawURLEncoding.DecodeString(segment)
-	if err != nil || !utf8.Valid(b) { // RFC 7515 §5.2
+	if err != nil || !utf8.Valid(b) || escapesLoneSurrogate(b) { // RFC 7515 §5.2
 		return "", "", ErrTokenMalformed
 	}
 	// Raw values, matched by their exact names: encoding/json would match
