@@ -63,7 +63,7 @@ func TestLoneSurrogateEscapesRefuseTheToken(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			introspected = tt.sub
 			for _, c := range []struct {
-				srv             *httptest.Server
+				srv              *httptest.Server
 				token, challenge string
 			}{{jwtServer, signed(tt.sub), jwtChallenge}, {introServer, "opaque-token", introChallenge}} {
 				req, _ := http.NewRequest(http.MethodGet, c.srv.URL+"/me", nil)
