@@ -40,14 +40,16 @@ import (
 // cannot read what a mounted auth.Conceal(sub) guards: prefer
 // sub.Use(auth.Conceal, ...).
 //
-// The failure throttle of an Authenticate after Conceal answers a client
-// whose credentials it no longer checks with the 404 too, not its 429:
-// else the budget's worth of wrong credentials would tell the route apart.
+// ratelimit's failure throttle, on an Authenticate after Conceal, answers
+// a client whose credentials it no longer checks with the 404 too, not its
+// 429: else the budget's worth of wrong credentials would tell the route
+// apart. A user behind the address of a guesser gets that 404 as well,
+// until the failures age out, but for a JWT already verified and cached.
 //
 // What Conceal cannot hide: a 503 when the verifier's infrastructure fails
-// (a 404 would tell a legitimate client its resource is gone), a 429 from a
-// ratelimit.Limit, anything that runs before it, and the budgets a concealed route
-// shares with visible ones. A refusal still counts in the failure throttle
+// (a 404 would tell a legitimate client its resource is gone), a 429 from
+// a ratelimit.Limit, anything that runs before it, and the budgets a
+// concealed route shares with visible ones. A refusal still counts in the failure throttle
 // (bad credentials) and in the route's limiter (a caller without access);
 // were those budgets shared with a visible route, its RateLimit fields
 // would drop faster after a probe of the concealed route than after one of
