@@ -3,6 +3,7 @@ package auth
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -91,5 +92,26 @@ func TestLoneSurrogateEscapesRefuseTheToken(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The JOSE header is held to the same rule as the claims.
+func TestLoneSurrogateInTheHeaderIsMalformed(t *testing.T) {
+	v := hsVerifier(t, nil)
+	exp := strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)
+	e := base64.RawURLEncoding.EncodeToString
+	for header, want := range map[string]bool{
+		`{"alg":"HS256","kid":"k\ud800"}`:       false,
+		`{"alg":"HS256","kid":"k\ud83d\ude00"}`: true,
+	} {
+		s := e([]byte(header)) + "." + e([]byte(`{"sub":"alice","iss":"https://issuer.test","aud":"api","exp":`+exp+`}`))
+		sig, err := jwt.SigningMethodHS256.Sign(s, testSecret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = v.Verify(t.Context(), s+"."+e(sig))
+		if want && err != nil || !want && !errors.Is(err, ErrTokenMalformed) {
+			t.Errorf("header %s: %v, want accepted %v", header, err, want)
+		}
 	}
 }
