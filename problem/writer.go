@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -134,15 +135,35 @@ func Write(w http.ResponseWriter, r *http.Request, p *Problem) {
 	WriterFrom(r.Context()).Write(w, r, p)
 }
 
-// abandonedFields describe a representation that a problem replaces, or
-// frame it, and go with it: a Transfer-Encoding copied from an upstream
-// answer ("gzip, chunked") made the problem unreadable, and "identity"
-// closed the connection after it. (Not Content-Encoding: a compressing
-// wrapper may have set it for the bytes it is about to encode, ours
-// included.) "ETag" is the spelling a direct map assignment keeps, beside
-// Set's "Etag".
-var abandonedFields = []string{"Content-Length", "Transfer-Encoding", "Content-Range", "Content-Disposition", "Content-Language",
-	"Content-Location", "Content-Digest", "Repr-Digest", "Etag", "ETag", "Last-Modified"}
+// abandoned reports the fields that describe a representation a problem
+// replaces, or frame it, and go with it: a Transfer-Encoding copied from
+// an upstream answer ("gzip, chunked") made the problem unreadable, and
+// "identity" closed the connection after it. (Not Content-Encoding: a
+// compressing wrapper may have set it for the bytes it is about to encode,
+// ours included.) "ETag" is the spelling a direct map assignment keeps,
+// beside Set's "Etag".
+func abandoned(k string) bool {
+	switch k {
+	case "Content-Length", "Transfer-Encoding", "Content-Range", "Content-Disposition", "Content-Language",
+		"Content-Location", "Content-Digest", "Repr-Digest", "Etag", "ETag", "Last-Modified":
+		return true
+	}
+	return strings.HasPrefix(k, http.TrailerPrefix) // a trailer's value, set for the body replaced
+}
+
+// dropReplaced deletes from h the fields abandoned reports and the values
+// of the trailers h declares (contentenc.DropTrailers), in one pass over
+// h: a few fields, where deleting each abandoned name hashed eleven.
+func dropReplaced(h http.Header) {
+	for k := range h {
+		if abandoned(k) {
+			delete(h, k)
+		}
+	}
+	if lines, ok := h["Trailer"]; ok {
+		contentenc.DropDeclaredTrailers(h, lines)
+	}
+}
 
 // Media types a problem can be sent as. The header values are shared
 // slices of capacity one: Header.Add copies them before appending.
@@ -327,10 +348,7 @@ func (pw *Writer) write(w http.ResponseWriter, r *http.Request, p *Problem, offe
 	}
 	h := w.Header()
 	if len(h) != 0 {
-		for _, k := range abandonedFields {
-			delete(h, k)
-		}
-		contentenc.DropTrailers(h)
+		dropReplaced(h)
 	}
 	for _, f := range p.header {
 		h[f.key] = f.values[:len(f.values):len(f.values)] // an Add to the response must not write into p

@@ -61,7 +61,13 @@ func DropTrailers(h http.Header) {
 			delete(h, k)
 		}
 	}
-	for _, line := range h["Trailer"] {
+	DropDeclaredTrailers(h, h["Trailer"])
+}
+
+// DropDeclaredTrailers deletes from h the values of the trailers that
+// lines, h's Trailer field, declare; the declaration stays.
+func DropDeclaredTrailers(h http.Header, lines []string) {
+	for _, line := range lines {
 		for name := range strings.SplitSeq(line, ",") {
 			if name = textproto.TrimString(name); name != "" {
 				delete(h, http.CanonicalHeaderKey(name))
