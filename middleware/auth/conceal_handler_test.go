@@ -9,7 +9,6 @@ import (
 
 	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/middleware/auth"
-	"github.com/chiguard/chiguard/problem"
 	"github.com/chiguard/chiguard/ratelimit"
 )
 
@@ -18,19 +17,12 @@ import (
 // find it in: its method was listed in Allow, and a path that only it
 // serves answered other methods with a 405 naming it.
 func TestConcealWrappingTheHandlerStaysOutOfAllow(t *testing.T) {
-	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "admin-key", ClientID: "admin", Scopes: []string{"admin"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := adminKeys(t)
 	guarded := func() http.Handler {
 		return auth.Conceal(auth.Authenticate(auth.APIKey(keys))(auth.RequireScopes("admin")(
 			http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }))))
 	}
-	pw := &problem.Writer{}
-	r := chi.NewRouter()
-	r.Use(pw.Handler, middleware.RequestID)
-	r.NotFound(middleware.NotFound)
-	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	r := concealRoot()
 	r.Get("/reports", func(w http.ResponseWriter, _ *http.Request) {})
 	r.Method(http.MethodDelete, "/reports", guarded())
 	r.Method(http.MethodPut, "/flags", guarded())
@@ -54,15 +46,8 @@ func TestConcealWrappingTheHandlerStaysOutOfAllow(t *testing.T) {
 // the root's mount serves them all), and its 404 kept the headers set
 // since Conceal ran, a limiter's RateLimit fields among them.
 func TestAConcealedSubrouterAnswersItsUnknownPathsLikeTheRoot(t *testing.T) {
-	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "admin-key", ClientID: "admin", Scopes: []string{"admin"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := &problem.Writer{}
-	r := chi.NewRouter()
-	r.Use(pw.Handler, middleware.RequestID)
-	r.NotFound(middleware.NotFound)
-	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	keys := adminKeys(t)
+	r := concealRoot()
 	sub := chi.NewRouter() // chi passes the root's 404 and 405 on to a *chi.Mux only
 	sub.NotFound(middleware.NotFound)
 	sub.MethodNotAllowed(middleware.MethodNotAllowed)

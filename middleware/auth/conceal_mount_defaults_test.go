@@ -6,9 +6,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/middleware/auth"
-	"github.com/chiguard/chiguard/problem"
 )
 
 // chi passes the root's NotFound and MethodNotAllowed on only to a
@@ -18,15 +16,8 @@ import (
 // an unknown path with chi's text 404. It answers both as the root's 404.
 // A handler of its own that it was given stays.
 func TestAConcealedSubrouterWithoutHandlersOfItsOwnAnswersLikeTheRoot(t *testing.T) {
-	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "admin-key", ClientID: "admin", Scopes: []string{"admin"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := &problem.Writer{}
-	r := chi.NewRouter()
-	r.Use(pw.Handler, middleware.RequestID)
-	r.NotFound(middleware.NotFound)
-	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	keys := adminKeys(t)
+	r := concealRoot()
 	sub := chi.NewRouter()
 	sub.With(auth.Authenticate(auth.APIKey(keys))).
 		Put("/flags", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })

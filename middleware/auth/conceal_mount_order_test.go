@@ -18,10 +18,7 @@ import (
 // with the NotFound Conceal found, beside the one given after, or with
 // the MethodNotAllowed given after, Allow and all.
 func TestAConcealedSubrouterSetUpAfterItIsMountedAnswersAsItsNotFound(t *testing.T) {
-	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "admin-key", ClientID: "admin", Scopes: []string{"admin"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := adminKeys(t)
 	teapot := func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusTeapot) }
 	allowPut := func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Allow", "PUT")

@@ -16,10 +16,7 @@ import (
 // like any other concealed route: a method P does not serve is the 404 of
 // an unknown path, not a 405 whose Allow names the hidden GET.
 func TestConcealedRouteNextToAWildcardRouteStaysOutOfAllow(t *testing.T) {
-	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "admin-key", ClientID: "admin", Scopes: []string{"admin"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys := adminKeys(t)
 	ok := func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) }
 	pw := &problem.Writer{}
 	r := chi.NewRouter()

@@ -7,9 +7,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
-	"github.com/chiguard/chiguard/middleware"
 	"github.com/chiguard/chiguard/middleware/auth"
-	"github.com/chiguard/chiguard/problem"
 	"github.com/chiguard/chiguard/ratelimit"
 )
 
@@ -18,15 +16,8 @@ import (
 // carries the headers of the root's 404, not the RateLimit fields a
 // limiter between the two set.
 func TestARouteConcealedTwiceAnswersLikeTheRoot(t *testing.T) {
-	keys, err := auth.NewAPIKeys(auth.APIKeyApp{Key: "admin-key", ClientID: "admin", Scopes: []string{"admin"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	pw := &problem.Writer{}
-	r := chi.NewRouter()
-	r.Use(pw.Handler, middleware.RequestID)
-	r.NotFound(middleware.NotFound)
-	r.MethodNotAllowed(middleware.MethodNotAllowed)
+	keys := adminKeys(t)
+	r := concealRoot()
 	sub := chi.NewRouter()
 	sub.Use(ratelimit.Limit(100, time.Minute, ratelimit.KeyBy(ratelimit.ByIP)))
 	sub.With(auth.Conceal, auth.Authenticate(auth.APIKey(keys)), auth.RequireScopes("admin")).
