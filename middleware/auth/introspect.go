@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/chiguard/chiguard/internal/jsonesc"
 	"golang.org/x/sync/singleflight"
 )
 
@@ -280,7 +281,7 @@ func (v *Introspection) introspect(ctx context.Context, token string, now time.T
 	if resp.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("%w: introspection endpoint answered %s", ErrVerifierUnavailable, resp.Status)
 	}
-	if !withinDepth(body, MaxClaimDepth) || !utf8.Valid(body) || escapesLoneSurrogate(body) {
+	if !withinDepth(body, MaxClaimDepth) || !utf8.Valid(body) || jsonesc.HasLoneSurrogate(body) {
 		// encoding/json would make each byte that is not UTF-8, and each
 		// escaped lone surrogate, a U+FFFD, and two subjects one, as for a
 		// JWT's claims.

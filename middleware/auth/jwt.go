@@ -16,6 +16,7 @@ import (
 	// signatures and its Validator the registered claims; its Parser is not
 	// used, as it decodes the claims before the signature is checked (see
 	// JWT.verify).
+	"github.com/chiguard/chiguard/internal/jsonesc"
 	"github.com/golang-jwt/jwt/v5"
 )
 
@@ -315,7 +316,7 @@ func (v *JWT) verify(token string) (*Principal, error) {
 		return nil, fmt.Errorf("%w: %w", ErrTokenSignature, err)
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(payload)
-	if err != nil || !utf8.Valid(raw) || escapesLoneSurrogate(raw) {
+	if err != nil || !utf8.Valid(raw) || jsonesc.HasLoneSurrogate(raw) {
 		// encoding/json would make each byte that is not UTF-8, and each
 		// escaped lone surrogate, a U+FFFD, and two subjects one (RFC 7519
 		// §7.2 asks for UTF-8).
@@ -361,7 +362,7 @@ func (v *JWT) verify(token string) (*Principal, error) {
 // against the pinned list, and key ID.
 func (v *JWT) header(segment string) (alg, kid string, err error) {
 	b, err := base64.RawURLEncoding.DecodeString(segment)
-	if err != nil || !utf8.Valid(b) || escapesLoneSurrogate(b) { // RFC 7515 §5.2
+	if err != nil || !utf8.Valid(b) || jsonesc.HasLoneSurrogate(b) { // RFC 7515 §5.2
 		return "", "", ErrTokenMalformed
 	}
 	// Raw values, matched by their exact names: encoding/json would match

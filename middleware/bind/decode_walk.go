@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/chiguard/chiguard/internal/jsonesc"
 )
 
 // encoding/json v1 matches an object member to a field by any case-folded
@@ -483,7 +485,7 @@ func (w *walker) str() (escaped, high bool) {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 				w.pos += 2
 			case 'u':
-				r, ok := w.escapedRune(w.pos)
+				r, ok := jsonesc.Rune(w.data, w.pos)
 				if !ok {
 					w.bad = true
 					return
@@ -495,7 +497,7 @@ func (w *walker) str() (escaped, high bool) {
 					// does a byte that is not UTF-8 (RFC 7493 §2.1 refuses
 					// both): only a high half followed by a low one is a
 					// character.
-					if low, ok := w.escapedRune(w.pos); ok && r < 0xdc00 && low >= 0xdc00 && low <= 0xdfff {
+					if jsonesc.Pair(w.data, start, r) {
 						w.pos += 6
 					} else if w.lone == 0 {
 						w.lone = start + 1
@@ -515,19 +517,6 @@ func (w *walker) str() (escaped, high bool) {
 	}
 	w.bad = true
 	return
-}
-
-// escapedRune reads the escape \uXXXX at data[i:], if it is one.
-func (w *walker) escapedRune(i int) (rune, bool) {
-	if i+6 > len(w.data) || w.data[i] != '\\' || w.data[i+1] != 'u' {
-		return 0, false
-	}
-	for _, h := range w.data[i+2 : i+6] {
-		if !isHex(h) {
-			return 0, false
-		}
-	}
-	return hex4(w.data[i+2 : i+6]), true
 }
 
 // loneInQuoted looks for an escaped lone surrogate in the JSON string that
@@ -551,10 +540,11 @@ func quotedOffset(s []byte, k int) int {
 	for n := 0; n < k && i < len(s); {
 		switch {
 		case s[i] == '\\' && s[i+1] == 'u':
-			r := hex4(s[i+2 : i+6])
+			r, _ := jsonesc.Rune(s, i)
 			i += 6
 			if utf16.IsSurrogate(r) { // a pair
-				r = utf16.DecodeRune(r, hex4(s[i+2:i+6]))
+				low, _ := jsonesc.Rune(s, i)
+				r = utf16.DecodeRune(r, low)
 				i += 6
 			}
 			n += utf8.RuneLen(r)
@@ -567,10 +557,6 @@ func quotedOffset(s []byte, k int) int {
 		}
 	}
 	return i
-}
-
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
 }
 
 func (w *walker) literal(lit string) {
@@ -628,12 +614,12 @@ func unquote(s []byte) []byte {
 	for i := 0; i < len(s); {
 		switch c := s[i]; {
 		case c == '\\' && s[i+1] == 'u':
-			r := hex4(s[i+2 : i+6])
+			r, _ := jsonesc.Rune(s, i)
 			i += 6
 			if utf16.IsSurrogate(r) {
-				next := rune(-1)
-				if i+6 <= len(s) && s[i] == '\\' && s[i+1] == 'u' {
-					next = hex4(s[i+2 : i+6])
+				next, ok := jsonesc.Rune(s, i)
+				if !ok {
+					next = -1
 				}
 				if r = utf16.DecodeRune(r, next); r != utf8.RuneError {
 					i += 6
@@ -657,22 +643,6 @@ func unquote(s []byte) []byte {
 
 // unescaped maps the character after a backslash to what it stands for.
 var unescaped = [256]byte{'"': '"', '\\': '\\', '/': '/', 'b': '\b', 'f': '\f', 'n': '\n', 'r': '\r', 't': '\t'}
-
-func hex4(h []byte) rune {
-	var r rune
-	for _, c := range h {
-		switch {
-		case c <= '9':
-			c -= '0'
-		case c <= 'F':
-			c -= 'A' - 10
-		default:
-			c -= 'a' - 10
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
-}
 
 // fieldSet records which fields of a struct an object has set.
 type fieldSet struct {
