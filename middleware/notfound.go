@@ -20,14 +20,7 @@ import (
 // later that set none of their own. Below auth.Conceal (a subrouter mounted
 // as auth.Conceal(sub)), it takes back the headers set since Conceal ran,
 // as Conceal's own 404 does.
-func NotFound(w http.ResponseWriter, r *http.Request) {
-	if h := conceal.From(r.Context()); h != nil {
-		h.Restore(w)
-	}
-	problem.Write(w, r, notFoundProblem)
-}
-
-var notFoundProblem = problem.NotFound("")
+func NotFound(w http.ResponseWriter, r *http.Request) { conceal.NotFound(w, r) }
 
 // MethodNotAllowed answers 405 with a problem and an Allow header listing
 // the methods the route serves (RFC 9110 §15.5.6), as AllowedMethods

@@ -146,10 +146,10 @@ func (f *FailureLimiter) Allow(w http.ResponseWriter, r *http.Request) (auth.Att
 				continue // failures ended during the peek may be all that was left: look again
 			}
 		}
-		if h := conceal.From(r.Context()); h != nil {
+		if conceal.From(r.Context()) != nil {
 			// auth.Conceal: a 429 would tell a probe of the hidden route,
 			// once it has spent the failures, from an unknown path.
-			h.NotFound(w, r)
+			conceal.NotFound(w, r)
 			return nil, false
 		}
 		retry := f.l.setFields(w.Header(), sc, usage, false, 1)

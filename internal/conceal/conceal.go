@@ -79,11 +79,14 @@ func (h *Hiding) Restore(w http.ResponseWriter) {
 	}
 }
 
-// NotFound answers r as a path no route serves: with the header as
-// Conceal found it and the bare problem.NotFound that middleware.NotFound
-// writes.
-func (h *Hiding) NotFound(w http.ResponseWriter, r *http.Request) {
-	h.Restore(w)
+// NotFound answers r as a path no route serves, the one 404 that
+// middleware.NotFound, auth.Conceal and ratelimit's throttle under it
+// write, so a client cannot tell a hidden resource from a missing one: a
+// bare problem.NotFound, and under Conceal the header as Conceal found it.
+func NotFound(w http.ResponseWriter, r *http.Request) {
+	if h := From(r.Context()); h != nil {
+		h.Restore(w)
+	}
 	problem.Write(w, r, notFound)
 }
 

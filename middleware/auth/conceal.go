@@ -115,18 +115,9 @@ func Deny(w http.ResponseWriter, r *http.Request, p *problem.Problem) {
 
 // notVisible answers "the resource does not exist or you may not see it":
 // the very 404 that middleware.NotFound writes for a path no route serves
-// (a bare problem.NotFound), so a client cannot tell a hidden resource from
-// a missing one. The auth package does not import middleware, to keep the
-// layering one-way; the root contract test compares the two answers.
-func notVisible(w http.ResponseWriter, r *http.Request) {
-	if h := conceal.From(r.Context()); h != nil {
-		h.NotFound(w, r)
-		return
-	}
-	problem.Write(w, r, notFoundProblem)
-}
-
-var notFoundProblem = problem.NotFound("")
+// (conceal.NotFound), so a client cannot tell a hidden resource from a
+// missing one.
+func notVisible(w http.ResponseWriter, r *http.Request) { conceal.NotFound(w, r) }
 
 // errNoAuthenticate is the cause of the 500 an authorization middleware
 // answers when no Authenticate ran before it: a routing mistake that must
